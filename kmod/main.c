@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ckpt.ko: module init and exit ordering only. */
+#include "ckpt.h"
+
+#include <linux/module.h>
+
+#include "device.h"
+#include "netlink.h"
+
+static int __init ckpt_init(void)
+{
+	int err;
+
+	err = ckpt_netlink_init();
+	if (err)
+		return err;
+	err = ckpt_device_init();
+	if (err)
+		goto unregister_netlink;
+	pr_info("ckpt %s loaded (ABI %u)\n", CKPT_VERSION, CKPT_ABI_VERSION);
+	return 0;
+
+unregister_netlink:
+	ckpt_netlink_exit();
+	return err;
+}
+
+static void __exit ckpt_exit(void)
+{
+	ckpt_device_exit();
+	ckpt_netlink_exit();
+}
+
+module_init(ckpt_init);
+module_exit(ckpt_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ckpt: checkpoint/restart and migration of process groups");
+MODULE_VERSION(CKPT_VERSION);

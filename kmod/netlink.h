@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef CKPT_NETLINK_H
+#define CKPT_NETLINK_H
+
+int ckpt_netlink_init(void);
+void ckpt_netlink_exit(void);
+
+#endif /* CKPT_NETLINK_H */

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ckptctl: the administrator's command line.  A table of subcommands. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ckptctl.h"
+
+const char *ckptctl_prog = "ckptctl";
+
+static const struct {
+	const char *name;
+	int (*main)(int argc, char *argv[]);
+	const char *summary;
+} subcommands[] = {
+	{ "check", check_main, "show what the loaded ckpt.ko and this kernel support" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: %s <command> [options]\n\nCommands:\n", ckptctl_prog);
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(f, "\n'%s <command> --help' describes a command; see ckptctl(8).\n",
+		ckptctl_prog);
+}
+
+int ckptctl_exit_code(int err)
+{
+	switch (err) {
+	case 0:
+		return CKPTCTL_EXIT_OK;
+	case -EPERM:
+	case -EACCES:
+		return CKPTCTL_EXIT_DENIED;
+	case -ENOENT:
+		return CKPTCTL_EXIT_UNAVAILABLE;
+	default:
+		return CKPTCTL_EXIT_FAILED;
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CKPTCTL_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return CKPTCTL_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("%s %s\n", ckptctl_prog, CKPT_VERSION);
+		return CKPTCTL_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].main(argc - 1, argv + 1);
+
+	fprintf(stderr, "%s: unknown command '%s'; run '%s --help' for the list\n",
+		ckptctl_prog, argv[1], ckptctl_prog);
+	return CKPTCTL_EXIT_USAGE;
+}
