@@ -38,9 +38,12 @@ include mk/deps-check.mk
 include mk/userspace.mk
 include mk/kmod.mk
 include mk/selftests.mk
+include mk/install.mk
 
-.PHONY: all deps check demo bench install clean
+.PHONY: all deps bench clean
 .DEFAULT_GOAL := all
+# Keep chained outputs (per-kernel modules, staged guest files).
+.SECONDARY:
 
 all: kmod userspace
 

@@ -47,8 +47,11 @@ static int ckpt_nl_get_features(struct sk_buff *skb, struct genl_info *info)
 	err = ckpt_authorize(skb, info->extack);
 	if (err)
 		return err;
-	if (GENL_REQ_ATTR_CHECK(info, CKPT_A_FEATURES_ABI_VERSION))
+	if (GENL_REQ_ATTR_CHECK(info, CKPT_A_FEATURES_ABI_VERSION)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "missing CKPT_A_FEATURES_ABI_VERSION (the client's ABI version)");
 		return -EINVAL;
+	}
 
 	client_abi = nla_get_u32(info->attrs[CKPT_A_FEATURES_ABI_VERSION]);
 	if (client_abi > CKPT_ABI_VERSION) {

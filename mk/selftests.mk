@@ -1,1 +1,79 @@
-# placeholder until the runner lands
+# Tests: host unit tests, guest test programs and initramfs images, and the
+# check/demo entry points.  The kselftest harness headers come from the
+# cache (scripts/deps.sh extracts them from linux-source-6.1).
+
+KSFT_CFLAGS := -isystem $(CACHE)/kselftest
+TEST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-isystem kmod/uapi -Icommon -Iselftests/guest/lib $(KSFT_CFLAGS) \
+	-Wno-unused-parameter -Wno-sign-compare
+
+# --- host unit tests: selftests/host/<t>.c -> build/host/<t> -------------
+HOST_TEST_SRCS := $(wildcard selftests/host/*_test.c)
+HOST_TESTS := $(HOST_TEST_SRCS:selftests/host/%.c=$(BUILD)/host/%) \
+	$(patsubst selftests/host/%,$(BUILD)/host/%,$(wildcard selftests/host/*.sh))
+
+$(BUILD)/host/%_test: selftests/host/%_test.c $(COMMON_OBJS) | need-ksft
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(COMMON_OBJS) $(NL_LIBS)
+
+$(BUILD)/host/%.sh: selftests/host/%.sh
+	@mkdir -p $(dir $@)
+	$(Q)install -m 755 $< $@
+
+# --- guest programs: static, no shared libraries in the guest ------------
+GUEST      := $(BUILD)/guest
+GUEST_LIB  := selftests/guest/lib/genl_raw.c common/extack.c
+KMOD_TEST_SRCS := $(wildcard selftests/guest/kmod/*.c)
+GUEST_FILES := \
+	$(KMOD_TEST_SRCS:selftests/guest/kmod/%.c=$(GUEST)/tests/kmod/%) \
+	$(patsubst selftests/guest/%,$(GUEST)/tests/%,$(wildcard selftests/guest/*/*.sh)) \
+	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer
+
+$(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) selftests/guest/lib/genl_raw.h kmod/uapi/linux/ckpt.h | need-ksft
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (static)"
+	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< $(GUEST_LIB)
+
+$(GUEST)/tests/%.sh: selftests/guest/%.sh
+	@mkdir -p $(dir $@)
+	$(Q)install -m 755 $< $@
+
+$(GUEST)/bin/net_xfer: selftests/guest/net/net_xfer.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (static)"
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+
+$(GUEST)/bin/ckptctl: $(BUILD)/bin/ckptctl
+	@mkdir -p $(dir $@)
+	$(Q)install -m 755 $< $@
+
+# --- one initramfs per guest kernel --------------------------------------
+GUEST_KVERS := $(KVER_6_1) $(KVER_6_12)
+GUEST_MODULES := virtio_pci virtio_net
+
+$(BUILD)/initrd/%.cpio: $(BUILD)/kmod/%/ckpt.ko $(GUEST_FILES) selftests/vm/mkinitramfs.sh selftests/vm/guest-init.sh | need-vm
+	@mkdir -p $(dir $@)
+	@echo "  INITRD  $@"
+	$(Q)./selftests/vm/mkinitramfs.sh --kver $* --cache $(CACHE) --out $@ \
+		--ko $< --bin $(GUEST)/bin --tests $(GUEST)/tests \
+		--modules "$(GUEST_MODULES)"
+
+.PHONY: host-tests guest-images check check-run demo
+host-tests: $(HOST_TESTS)
+guest-images: $(foreach k,$(GUEST_KVERS),$(BUILD)/initrd/$(k).cpio)
+
+# make check installs what it needs first (deps), then re-reads the cache
+# description so that the guest kernels are known.
+check:
+	$(Q)$(MAKE) deps
+	$(Q)$(MAKE) check-run
+
+check-run: all host-tests guest-images
+	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) \
+		KVER_6_12=$(KVER_6_12) ./scripts/check.sh
+
+demo:
+	$(Q)$(MAKE) deps
+	$(Q)$(MAKE) all $(BUILD)/initrd/$(KVER_6_1).cpio
+	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) ./scripts/demo.sh $(KVER_6_1)

@@ -1,0 +1,21 @@
+# sudo make install / uninstall: the module for $(KVER), ckptctl, the man
+# page and the ABI header.  DESTDIR= stages into a directory (no depmod).
+
+MODDIR := $(DESTDIR)/lib/modules/$(KVER)/updates
+
+.PHONY: install uninstall
+install: all
+	$(Q)install -D -m 644 $(BUILD)/kmod/$(KVER)/ckpt.ko $(MODDIR)/ckpt.ko
+	$(Q)install -D -m 755 $(BUILD)/bin/ckptctl $(DESTDIR)$(PREFIX)/sbin/ckptctl
+	$(Q)install -D -m 644 Documentation/man/ckptctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/ckptctl.8
+	$(Q)install -D -m 644 kmod/uapi/linux/ckpt.h \
+		$(DESTDIR)$(PREFIX)/include/linux/ckpt.h
+	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+	@echo "installed ckpt $(VERSION) for kernel $(KVER); load it with 'modprobe ckpt'"
+
+uninstall:
+	$(Q)rm -f $(MODDIR)/ckpt.ko $(DESTDIR)$(PREFIX)/sbin/ckptctl \
+		$(DESTDIR)$(PREFIX)/share/man/man8/ckptctl.8 \
+		$(DESTDIR)$(PREFIX)/include/linux/ckpt.h
+	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Raw generic netlink for the guest tests: byte-exact requests (including
+ * malformed ones, which libnl would refuse to build) and the kernel's errno
+ * and extack message back.
+ */
+#ifndef CKPT_GENL_RAW_H
+#define CKPT_GENL_RAW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/netlink.h>
+
+#define GNL_BUF 16384
+
+struct gnl {
+	int fd;
+	uint16_t family;	/* 0 if the ckpt family is not registered */
+	uint32_t seq;
+	uint8_t mcgrp_events;	/* 1 if the family lists the "events" group */
+	uint32_t version;	/* family version from the controller */
+};
+
+/* A request being built. */
+struct gnl_msg {
+	unsigned char buf[GNL_BUF];
+	size_t len;
+};
+
+/* The outcome of one request. */
+struct gnl_reply {
+	int err;			/* 0 or negative errno from the kernel */
+	char extack[256];		/* extack message, may be empty */
+	unsigned char data[GNL_BUF];	/* last non-error reply message */
+	size_t data_len;
+};
+
+int gnl_open(struct gnl *g);		/* 0 or -errno; resolves "ckpt" */
+void gnl_close(struct gnl *g);
+
+/* Start a message to the ckpt family; returns the message. */
+void gnl_msg_init(struct gnl_msg *m, const struct gnl *g, uint8_t cmd,
+		  uint16_t flags);
+void gnl_put(struct gnl_msg *m, uint16_t type, const void *data, size_t len);
+void gnl_put_u32(struct gnl_msg *m, uint16_t type, uint32_t v);
+void gnl_put_str(struct gnl_msg *m, uint16_t type, const char *s);
+
+/* Send @m (length, sequence and NLM_F_ACK filled in); wait for the ack or
+ * error.  Returns 0 or the kernel's negative errno (also in r->err). */
+int gnl_request(struct gnl *g, struct gnl_msg *m, struct gnl_reply *r);
+/* Send @len bytes exactly as they are; wait for the ack or error that
+ * carries the request's sequence number (-EAGAIN after 10 s: no answer). */
+int gnl_request_raw(struct gnl *g, const void *buf, size_t len,
+		    struct gnl_reply *r);
+/* Send exactly @len bytes of @buf; do not wait. */
+int gnl_send_raw(struct gnl *g, const void *buf, size_t len);
+/* Drain pending replies without blocking; returns how many were read. */
+int gnl_drain(struct gnl *g);
+
+/* Attribute @type of a genl reply in @r, or NULL. */
+const struct nlattr *gnl_attr(const struct gnl_reply *r, uint16_t type);
+
+/* GET_FEATURES with the current ABI version; 0 or -errno. */
+int gnl_get_features(struct gnl *g, struct gnl_reply *r);
+
+/* insmod $CKPT_KO unless ckpt is loaded; 0 or -1. */
+int ckpt_test_load_module(void);
+/* Drop to uid/gid 65534 with no capabilities; 0 or -errno. */
+int ckpt_test_drop_privileges(void);
+
+#endif /* CKPT_GENL_RAW_H */

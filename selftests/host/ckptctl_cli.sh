@@ -1,0 +1,31 @@
+#!/bin/sh
+# ckptctl on the host, where ckpt.ko cannot be loaded: usage, help, exit
+# codes and the message that tells the administrator to load the module.
+set -u
+CKPTCTL=${CKPTCTL:-$(dirname "$0")/../bin/ckptctl}
+n=0 failed=0
+t() {
+	desc=$1; shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n $desc"; else echo "not ok $n $desc"; failed=1; fi
+}
+echo "1..7"
+out=$("$CKPTCTL" 2>&1); rc=$?
+t "no command: exit 2 with usage" [ "$rc" = 2 -a -n "$(echo "$out" | grep '^Usage:')" ]
+out=$("$CKPTCTL" --help); rc=$?
+t "--help: exit 0, lists check" [ "$rc" = 0 -a -n "$(echo "$out" | grep '^  check ')" ]
+out=$("$CKPTCTL" frobnicate 2>&1); rc=$?
+t "unknown command: exit 2, names it" [ "$rc" = 2 -a -n "$(echo "$out" | grep "unknown command 'frobnicate'")" ]
+out=$("$CKPTCTL" --version); rc=$?
+t "--version: exit 0" [ "$rc" = 0 -a -n "$(echo "$out" | grep '^ckptctl [0-9]')" ]
+out=$("$CKPTCTL" check extra 2>&1); rc=$?
+t "check with a stray argument: exit 2" [ "$rc" = 2 ]
+if grep -qw ckpt /proc/net/genetlink 2>/dev/null || [ -e /sys/module/ckpt ]; then
+	echo "ok 6 # SKIP ckpt.ko is loaded on this host"
+	echo "ok 7 # SKIP ckpt.ko is loaded on this host"
+else
+	out=$("$CKPTCTL" check 2>&1); rc=$?
+	t "module absent: exit 3" [ "$rc" = 3 ]
+	t "module absent: says to modprobe ckpt" [ -n "$(echo "$out" | grep "modprobe ckpt")" ]
+fi
+exit $failed
