@@ -5,7 +5,7 @@
 
 const struct ckpt_feature_desc ckpt_feature_descs[] = {
 	{ CKPT_FEATURE_SOFT_DIRTY, "soft_dirty",
-	  "incremental dumps find dirty pages with soft-dirty bits" },
+	  "the kernel tracks written pages (soft-dirty bits)" },
 	{ CKPT_FEATURE_CHECKPOINT_RESTORE, "checkpoint_restore",
 	  "the restorer rebuilds mm layout with prctl(PR_SET_MM)" },
 	{ CKPT_FEATURE_IO_URING, "io_uring",

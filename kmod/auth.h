@@ -5,7 +5,10 @@
 #include <linux/netlink.h>
 
 struct sk_buff;
+struct task_struct;
 
-int ckpt_authorize(const struct sk_buff *skb, struct netlink_ext_ack *extack);
+int ckpt_authorize(const struct sk_buff *skb, struct task_struct *target,
+		   struct netlink_ext_ack *extack);
+bool ckpt_privileged(const struct sk_buff *skb);
 
 #endif /* CKPT_AUTH_H */

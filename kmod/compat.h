@@ -7,7 +7,10 @@
 #ifndef CKPT_COMPAT_H
 #define CKPT_COMPAT_H
 
+#include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/netlink.h>
+#include <linux/version.h>
 
 /*
  * Formatted extack messages (NL_SET_ERR_MSG_FMT) arrived in 6.2; 6.1 keeps
@@ -21,5 +24,27 @@
 #define ckpt_extack_fmt(extack, fallback, fmt, args...) \
 	NL_SET_ERR_MSG_MOD(extack, fallback)
 #endif
+
+/* 6.7 replaced inode->i_mtime by accessors. */
+static inline struct timespec64 ckpt_inode_mtime(struct inode *inode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	return inode_get_mtime(inode);
+#else
+	return inode->i_mtime;
+#endif
+}
+
+/* 6.5 dropped the vmas argument of get_user_pages_remote(). */
+static inline long ckpt_gup_remote(struct mm_struct *mm, unsigned long start,
+				   unsigned long nr, unsigned int flags,
+				   struct page **pages, int *locked)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return get_user_pages_remote(mm, start, nr, flags, pages, locked);
+#else
+	return get_user_pages_remote(mm, start, nr, flags, pages, NULL, locked);
+#endif
+}
 
 #endif /* CKPT_COMPAT_H */

@@ -2,7 +2,9 @@
 /*
  * /dev/ckpt: the character device through which bulk data (dump sessions)
  * flows and through which libckpt_user talks to the module.  Every resource
- * handed out here is owned by an open file.
+ * handed out here is owned by an open file.  Anyone may open it: a request
+ * names a job, and only the caller's own jobs are found (whose members were
+ * authorized when the job was frozen).
  */
 #include "ckpt.h"
 
@@ -11,8 +13,9 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
-#include "auth.h"
 #include "device.h"
+#include "dump.h"
+#include "regions.h"
 #include "features.h"
 
 static long ckpt_ioc_get_abi(void __user *uarg)
@@ -30,26 +33,57 @@ static long ckpt_ioc_get_abi(void __user *uarg)
 	return 0;
 }
 
+static long ckpt_ioc_dump(void __user *uarg)
+{
+	struct ckpt_dump_args args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	return ckpt_dump_open(&args);
+}
+
+static long ckpt_ioc_tag_region(struct file *file, void __user *uarg)
+{
+	struct ckpt_tag_region_args args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	return ckpt_regions_tag((struct ckpt_regions **)&file->private_data,
+				&args);
+}
+
 static long ckpt_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
 	switch (cmd) {
 	case CKPT_IOC_GET_ABI:
 		return ckpt_ioc_get_abi((void __user *)arg);
+	case CKPT_IOC_DUMP:
+		return ckpt_ioc_dump((void __user *)arg);
+	case CKPT_IOC_TAG_REGION:
+		return ckpt_ioc_tag_region(file, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
 }
 
+/* private_data: the regions tagged through this file, or NULL. */
 static int ckpt_dev_open(struct inode *inode, struct file *file)
 {
-	/* The node is 0600, but an administrator's chmod must not widen it. */
-	return ckpt_authorize(NULL, NULL);
+	file->private_data = NULL;	/* misc_open put the miscdevice there */
+	return 0;
+}
+
+static int ckpt_dev_release(struct inode *inode, struct file *file)
+{
+	ckpt_regions_free(file->private_data);
+	return 0;
 }
 
 static const struct file_operations ckpt_dev_fops = {
 	.owner = THIS_MODULE,
 	.open = ckpt_dev_open,
+	.release = ckpt_dev_release,
 	.unlocked_ioctl = ckpt_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -59,7 +93,8 @@ static struct miscdevice ckpt_miscdev = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "ckpt",
 	.fops = &ckpt_dev_fops,
-	.mode = 0600,
+	/* everyone: each request is authorized on its own (own jobs only) */
+	.mode = 0666,
 };
 
 int __init ckpt_device_init(void)

@@ -5,15 +5,19 @@
 #include <linux/module.h>
 
 #include "device.h"
+#include "job.h"
 #include "netlink.h"
 
 static int __init ckpt_init(void)
 {
 	int err;
 
-	err = ckpt_netlink_init();
+	err = ckpt_jobs_init();
 	if (err)
 		return err;
+	err = ckpt_netlink_init();
+	if (err)
+		goto exit_jobs;
 	err = ckpt_device_init();
 	if (err)
 		goto unregister_netlink;
@@ -22,13 +26,17 @@ static int __init ckpt_init(void)
 
 unregister_netlink:
 	ckpt_netlink_exit();
+exit_jobs:
+	ckpt_jobs_exit();
 	return err;
 }
 
+/* No request can arrive once the family is gone; then the jobs go. */
 static void __exit ckpt_exit(void)
 {
 	ckpt_device_exit();
 	ckpt_netlink_exit();
+	ckpt_jobs_exit();
 }
 
 module_init(ckpt_init);

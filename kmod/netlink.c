@@ -13,10 +13,10 @@
 
 #include "auth.h"
 #include "compat.h"
+#include "events.h"
 #include "features.h"
+#include "job_nl.h"
 #include "netlink.h"
-
-static struct genl_family ckpt_genl_family;
 
 static const struct nla_policy ckpt_features_policy[CKPT_A_FEATURES_MAX + 1] = {
 	[CKPT_A_FEATURES_ABI_VERSION] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -44,7 +44,7 @@ static int ckpt_nl_get_features(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	err = ckpt_authorize(skb, info->extack);
+	err = ckpt_authorize(skb, NULL, info->extack);
 	if (err)
 		return err;
 	if (GENL_REQ_ATTR_CHECK(info, CKPT_A_FEATURES_ABI_VERSION)) {
@@ -86,6 +86,38 @@ free_msg:
 	return err;
 }
 
+static const struct nla_policy ckpt_pattern_policy[CKPT_A_PATTERN_MAX + 1] = {
+	[CKPT_A_PATTERN_GLOB] = { .type = NLA_NUL_STRING,
+				  .len = CKPT_PATTERN_MAX },
+};
+
+static const struct nla_policy ckpt_job_create_policy[CKPT_A_JOB_MAX + 1] = {
+	[CKPT_A_JOB_LOWER_PATTERNS] = NLA_POLICY_NESTED(ckpt_pattern_policy),
+	[CKPT_A_JOB_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CKPT_A_JOB_KIND] = NLA_POLICY_RANGE(NLA_U32, CKPT_JOB_TREE,
+					     CKPT_JOB_KIND_MAX),
+	[CKPT_A_JOB_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CKPT_A_JOB_CGROUP] = { .type = NLA_NUL_STRING,
+				.len = CKPT_CGROUP_PATH_MAX },
+};
+
+/* Commands that name a job and nothing else. */
+static const struct nla_policy ckpt_job_id_policy[CKPT_A_JOB_MAX + 1] = {
+	[CKPT_A_JOB_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* not const: 6.1's nla_policy points to a mutable range */
+static struct netlink_range_validation ckpt_timeout_range = {
+	.min = 1,
+	.max = CKPT_FREEZE_TIMEOUT_MS_MAX,
+};
+
+static const struct nla_policy ckpt_job_freeze_policy[CKPT_A_JOB_MAX + 1] = {
+	[CKPT_A_JOB_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CKPT_A_JOB_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							&ckpt_timeout_range),
+};
+
 static const struct genl_ops ckpt_genl_ops[] = {
 	{
 		.cmd = CKPT_CMD_GET_FEATURES,
@@ -93,13 +125,45 @@ static const struct genl_ops ckpt_genl_ops[] = {
 		.policy = ckpt_features_policy,
 		.maxattr = CKPT_A_FEATURES_MAX,
 	},
+	{
+		.cmd = CKPT_CMD_JOB_CREATE,
+		.doit = ckpt_nl_job_create,
+		.policy = ckpt_job_create_policy,
+		.maxattr = CKPT_A_JOB_MAX,
+	},
+	{
+		.cmd = CKPT_CMD_JOB_DESTROY,
+		.doit = ckpt_nl_job_destroy,
+		.policy = ckpt_job_id_policy,
+		.maxattr = CKPT_A_JOB_MAX,
+	},
+	{
+		.cmd = CKPT_CMD_JOB_GET,
+		.doit = ckpt_nl_job_get,
+		.dumpit = ckpt_nl_job_dump,
+		.policy = ckpt_job_id_policy,
+		.maxattr = CKPT_A_JOB_MAX,
+	},
+	{
+		.cmd = CKPT_CMD_JOB_FREEZE,
+		.doit = ckpt_nl_job_freeze,
+		.policy = ckpt_job_freeze_policy,
+		.maxattr = CKPT_A_JOB_MAX,
+	},
+	{
+		.cmd = CKPT_CMD_JOB_THAW,
+		.doit = ckpt_nl_job_thaw,
+		.policy = ckpt_job_id_policy,
+		.maxattr = CKPT_A_JOB_MAX,
+	},
 };
 
 static const struct genl_multicast_group ckpt_genl_mcgrps[] = {
-	{ .name = CKPT_MCGRP_EVENTS_NAME, .flags = GENL_UNS_ADMIN_PERM },
+	[CKPT_MCGRP_EVENTS] = { .name = CKPT_MCGRP_EVENTS_NAME,
+				.flags = GENL_UNS_ADMIN_PERM },
 };
 
-static struct genl_family ckpt_genl_family __ro_after_init = {
+struct genl_family ckpt_genl_family __ro_after_init = {
 	.name = CKPT_GENL_NAME,
 	.version = CKPT_GENL_VERSION,
 	.module = THIS_MODULE,
@@ -107,6 +171,8 @@ static struct genl_family ckpt_genl_family __ro_after_init = {
 	.n_ops = ARRAY_SIZE(ckpt_genl_ops),
 	.mcgrps = ckpt_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(ckpt_genl_mcgrps),
+	/* a freeze may wait for seconds: never under the global genl_lock */
+	.parallel_ops = true,
 	/* every command validates strictly and rejects reserved header bits */
 	.resv_start_op = CKPT_CMD_UNSPEC,
 };
@@ -118,5 +184,6 @@ int __init ckpt_netlink_init(void)
 
 void ckpt_netlink_exit(void)
 {
+	ckpt_events_stop();
 	genl_unregister_family(&ckpt_genl_family);
 }

@@ -30,10 +30,69 @@
  *     [CKPT_A_FEATURES_MODULE_VERSION] string: ckpt.ko's version
  *     [CKPT_A_FEATURES_PAGE_SIZE]      u32: page size in bytes
  *
+ * Jobs.  A job is a numeric id (>= 1) naming a group of processes: a
+ * process tree (a root pid and all its descendants, including ones forked
+ * later), a process group, a session, or a cgroup v2 directory and its
+ * descendants.  Members are resolved whenever the job is used, so they
+ * follow forks and exits.  Pids are those of the caller's pid namespace.
+ * Job ids are per pid namespace and per creating user; a job belongs to the
+ * netlink socket that created it and is destroyed (thawed first) when that
+ * socket is closed.  Callers without CAP_CHECKPOINT_RESTORE see and act on
+ * their own jobs only, and only on processes they could ptrace (same uid
+ * and gid, dumpable).  Kernel threads and pid 1 are never members.
+ *
+ * CKPT_CMD_JOB_CREATE (do)
+ *     [CKPT_A_JOB_ID]          u32, required, >= 1; -EEXIST if in use
+ *     [CKPT_A_JOB_KIND]        u32, required, enum ckpt_job_kind
+ *     [CKPT_A_JOB_PID]         u32, the tree root / pgid / sid (not CGROUP)
+ *     [CKPT_A_JOB_CGROUP]      string, CGROUP only: path below the cgroup2
+ *                              root, e.g. "/jobs/42"
+ *     [CKPT_A_JOB_LOWER_PATTERNS] nest, optional: up to
+ *                              CKPT_LOWER_PATTERNS_MAX [CKPT_A_PATTERN_GLOB]
+ *                              strings (at most CKPT_PATTERN_MAX bytes),
+ *                              glob patterns matched against the file name
+ *                              of file mappings to tag them LOWER.  Given,
+ *                              they replace the built-in defaults
+ *                              (Documentation/dump-stream.md); an empty
+ *                              nest means "no library is lower half".
+ *
+ * CKPT_CMD_JOB_DESTROY (do)    [CKPT_A_JOB_ID]; a frozen job is thawed
+ * CKPT_CMD_JOB_THAW (do)       [CKPT_A_JOB_ID]; -EALREADY if not frozen
+ *
+ * CKPT_CMD_JOB_FREEZE (do)
+ *     [CKPT_A_JOB_ID]          u32, required
+ *     [CKPT_A_JOB_TIMEOUT_MS]  u32, optional, 1..600000 (default 10000)
+ *   Parks every thread of every member at its return to user mode and
+ *   returns when all are parked: the reply is the job (as JOB_GET).
+ *   Threads in interruptible sleeps are kicked out; their system calls are
+ *   restarted transparently after the thaw.  Processes and threads created
+ *   while the freeze runs are caught too.  A thread that cannot be parked
+ *   in time (uninterruptible sleep) fails the freeze with -ETIMEDOUT, the
+ *   whole job is thawed, and CKPT_A_JOB_ERR_PID/STATE of the job (JOB_GET)
+ *   and of the FREEZE_FAILED event name it.  A traced member fails the
+ *   freeze with -EBUSY.  The freeze belongs to the requesting socket: when
+ *   it is closed, the job is thawed.
+ *
+ * CKPT_CMD_JOB_GET (do: [CKPT_A_JOB_ID] required; dump: every visible job;
+ *   a caller without CAP_CHECKPOINT_RESTORE sees, and counts, only the
+ *   members it may act on)
+ *   reply: ID, KIND, PID or CGROUP, STATE, OWNER_UID, NR_TASKS, NR_THREADS,
+ *          ERR_PID and ERR_STATE after a failed freeze, LOWER_PATTERNS if
+ *          the job has its own, and (do only)
+ *          [CKPT_A_JOB_TASKS] nest of [CKPT_A_JOB_TASK] nests, each:
+ *              [CKPT_A_TASK_PID] u32, [CKPT_A_TASK_PPID] u32,
+ *              [CKPT_A_TASK_NR_THREADS] u32, [CKPT_A_TASK_COMM] string
+ *
+ * CKPT_CMD_EVENT (multicast on "events")
+ *     [CKPT_A_JOB_EVENT] u32 enum ckpt_job_event, [CKPT_A_JOB_ID],
+ *     [CKPT_A_JOB_OWNER_UID], and for FREEZE_FAILED ERR_PID/ERR_STATE,
+ *     for TASK_EXITED [CKPT_A_JOB_PID] of the exited thread.
+ *
  * Multicast group CKPT_MCGRP_EVENTS_NAME ("events"): job events, for
  * listeners with CAP_NET_ADMIN.
  *
- * Character device /dev/ckpt (mode 0600), ioctls:
+ * Character device /dev/ckpt (mode 0666: every request is authorized on its
+ * own, and a caller only ever finds its own jobs), ioctls:
  *   CKPT_IOC_GET_ABI   struct ckpt_abi_info, in/out.  In: flags and pad
  *                      must be zero (-EINVAL otherwise).  Out: the module's
  *                      ABI version and feature bits.
@@ -58,6 +117,12 @@
 enum ckpt_cmd {
 	CKPT_CMD_UNSPEC,
 	CKPT_CMD_GET_FEATURES,
+	CKPT_CMD_JOB_CREATE,
+	CKPT_CMD_JOB_DESTROY,
+	CKPT_CMD_JOB_GET,
+	CKPT_CMD_JOB_FREEZE,
+	CKPT_CMD_JOB_THAW,
+	CKPT_CMD_EVENT,		/* notification on the events group only */
 
 	__CKPT_CMD_MAX,
 	CKPT_CMD_MAX = __CKPT_CMD_MAX - 1
@@ -76,6 +141,79 @@ enum ckpt_a_features {
 	__CKPT_A_FEATURES_MAX,
 	CKPT_A_FEATURES_MAX = __CKPT_A_FEATURES_MAX - 1
 };
+
+enum ckpt_a_job {
+	CKPT_A_JOB_UNSPEC,
+	CKPT_A_JOB_PAD,
+	CKPT_A_JOB_ID,			/* u32 */
+	CKPT_A_JOB_KIND,		/* u32, enum ckpt_job_kind */
+	CKPT_A_JOB_PID,			/* u32 */
+	CKPT_A_JOB_CGROUP,		/* string */
+	CKPT_A_JOB_STATE,		/* u32, enum ckpt_job_state */
+	CKPT_A_JOB_OWNER_UID,		/* u32 */
+	CKPT_A_JOB_TIMEOUT_MS,		/* u32 */
+	CKPT_A_JOB_NR_TASKS,		/* u32 */
+	CKPT_A_JOB_NR_THREADS,		/* u32 */
+	CKPT_A_JOB_TASKS,		/* nest of CKPT_A_JOB_TASK */
+	CKPT_A_JOB_TASK,		/* nest, CKPT_A_TASK_* */
+	CKPT_A_JOB_EVENT,		/* u32, enum ckpt_job_event */
+	CKPT_A_JOB_ERR_PID,		/* u32 */
+	CKPT_A_JOB_ERR_STATE,		/* u32, a /proc state letter */
+	CKPT_A_JOB_LOWER_PATTERNS,	/* nest of CKPT_A_PATTERN_GLOB */
+
+	__CKPT_A_JOB_MAX,
+	CKPT_A_JOB_MAX = __CKPT_A_JOB_MAX - 1
+};
+
+enum ckpt_a_task {
+	CKPT_A_TASK_UNSPEC,
+	CKPT_A_TASK_PID,		/* u32 */
+	CKPT_A_TASK_PPID,		/* u32 */
+	CKPT_A_TASK_NR_THREADS,		/* u32 */
+	CKPT_A_TASK_COMM,		/* string */
+
+	__CKPT_A_TASK_MAX,
+	CKPT_A_TASK_MAX = __CKPT_A_TASK_MAX - 1
+};
+
+enum ckpt_a_pattern {
+	CKPT_A_PATTERN_UNSPEC,
+	CKPT_A_PATTERN_GLOB,		/* string */
+
+	__CKPT_A_PATTERN_MAX,
+	CKPT_A_PATTERN_MAX = __CKPT_A_PATTERN_MAX - 1
+};
+
+#define CKPT_LOWER_PATTERNS_MAX	64
+#define CKPT_PATTERN_MAX	255
+
+enum ckpt_job_kind {
+	CKPT_JOB_TREE = 1,		/* a root pid and its descendants */
+	CKPT_JOB_PGID,			/* a process group */
+	CKPT_JOB_SID,			/* a session */
+	CKPT_JOB_CGROUP,		/* a cgroup v2 directory and below */
+
+	__CKPT_JOB_KIND_MAX,
+	CKPT_JOB_KIND_MAX = __CKPT_JOB_KIND_MAX - 1
+};
+
+enum ckpt_job_state {
+	CKPT_JOB_RUNNING = 1,
+	CKPT_JOB_FREEZING,
+	CKPT_JOB_FROZEN,
+};
+
+enum ckpt_job_event {
+	CKPT_EVENT_FROZEN = 1,
+	CKPT_EVENT_THAWED,
+	CKPT_EVENT_FREEZE_FAILED,
+	CKPT_EVENT_TASK_EXITED,
+	CKPT_EVENT_DESTROYED,
+};
+
+#define CKPT_FREEZE_TIMEOUT_MS_DEFAULT	10000
+#define CKPT_FREEZE_TIMEOUT_MS_MAX	600000
+#define CKPT_CGROUP_PATH_MAX		4095
 
 /*
  * Feature bits: what this kernel offers that ckpt builds on.  A bit is set
@@ -101,7 +239,262 @@ struct ckpt_abi_info {
 	__u64 reserved[2];	/* in: must be 0; out: 0 */
 };
 
+/*
+ * CKPT_IOC_DUMP: open a dump session of a frozen job of the caller's (the
+ * same job ids as over netlink; a running one for CKPT_DUMP_PREDUMP).  Returns a new file descriptor (O_CLOEXEC)
+ * from which read() returns the dump stream; it never blocks and returns 0
+ * at the end.  -ENOENT: no such job; -EBUSY: the job is not frozen.  The
+ * session owns the freeze as well: closing its fd before the end record
+ * was read thaws the job.  If the job is thawed (or frozen anew) while a
+ * session is open, its next read() that needs new records fails with
+ * -ESTALE: the dump is void and never reaches END.
+ */
+struct ckpt_dump_args {
+	__u32 job_id;
+	__u32 flags;		/* in: CKPT_DUMP_* */
+	__u64 reserved[2];	/* in: must be 0 */
+};
+
+/*
+ * An incremental dump carries only pages whose contents changed since the
+ * job's last committed dump (its parent) and marks the others with
+ * PAGES_SAME records; -ENODATA if the job has no committed dump yet.
+ */
+#define CKPT_DUMP_INCREMENTAL	(1U << 0)
+/*
+ * A pre-dump copies the memory of a job that keeps running (for pre-copy
+ * migration): the job need not be frozen, and the stream has no SIGACTIONS
+ * or THREAD records.  Committed, it is the parent of the next incremental
+ * (pre-)dump, which carries every page written since, including pages
+ * written while the pre-dump was copying them.
+ */
+#define CKPT_DUMP_PREDUMP	(1U << 1)
+#define CKPT_DUMP_FLAGS		(CKPT_DUMP_INCREMENTAL | CKPT_DUMP_PREDUMP)
+
+/*
+ * CKPT_IOC_DUMP_COMMIT, on a dump session fd whose stream was read to the
+ * end (else -EINVAL): the dump was stored safely, so it becomes the parent
+ * of the job's next incremental dump.  A dump that is never committed
+ * changes nothing: the next incremental dump is still relative to the last
+ * committed one, and no page is missed.
+ */
+
+enum ckpt_vma_tag {
+	CKPT_TAG_UPPER = 1,	/* application: carried by a checkpoint */
+	CKPT_TAG_LOWER,		/* host-bound libraries and devices */
+	CKPT_TAG_SPECIAL,	/* vdso, vvar, vsyscall: provided by the kernel */
+};
+
+/*
+ * CKPT_IOC_TAG_REGION: from inside an application (libckpt_user), tag a
+ * range of its own address space for every later dump while this /dev/ckpt
+ * file stays open.  addr and len page-aligned, len > 0; a later tag of an
+ * overlapping range wins.  LOWER and UPPER override the VMA tag of the
+ * range; EXCLUDE ranges carry no page data (a restore maps zero pages).
+ * -EINVAL for bad ranges, tags or flags, -ENOSPC past
+ * CKPT_TAG_REGIONS_MAX regions per file.
+ */
+enum ckpt_region_tag {
+	CKPT_REGION_UPPER = CKPT_TAG_UPPER,
+	CKPT_REGION_LOWER = CKPT_TAG_LOWER,
+	CKPT_REGION_EXCLUDE = 16,
+};
+
+struct ckpt_tag_region_args {
+	__u64 addr;
+	__u64 len;
+	__u32 tag;		/* enum ckpt_region_tag */
+	__u32 flags;		/* must be 0 */
+};
+
+#define CKPT_TAG_REGIONS_MAX	1024
+
 #define CKPT_IOC_MAGIC		0xC7
 #define CKPT_IOC_GET_ABI	_IOWR(CKPT_IOC_MAGIC, 0x01, struct ckpt_abi_info)
+#define CKPT_IOC_DUMP		_IOW(CKPT_IOC_MAGIC, 0x02, struct ckpt_dump_args)
+#define CKPT_IOC_TAG_REGION	_IOW(CKPT_IOC_MAGIC, 0x03, struct ckpt_tag_region_args)
+#define CKPT_IOC_DUMP_COMMIT	_IO(CKPT_IOC_MAGIC, 0x04)
+
+/*
+ * The dump stream: a sequence of records, each a struct ckpt_rec header
+ * followed by its body, little-endian, every record 8-byte aligned (len
+ * includes the header and is a multiple of 8).  A reader skips record types
+ * it does not know; CKPT_STREAM_VERSION changes only when a known record
+ * changes meaning.  Order:
+ *
+ *   BEGIN
+ *   for each process, in creation order (parents before children):
+ *       TASK; for live processes then SIGACTIONS, THREAD... (one per
+ *       thread, the group leader first), MM, VMA... (ascending),
+ *       REGION... (ranges tagged by the application, newest last), and
+ *       PAGES... (ascending addresses; none inside EXCLUDE regions)
+ *   END
+ *
+ * In an incremental dump, a page holding data that is unchanged since the
+ * parent dump is listed in a PAGES_SAME record instead of PAGES, in the
+ * same address order; every page holding data is in exactly one of them.
+ *
+ * PAGES carry only pages that hold data: present or swapped anonymous
+ * pages (including copies-on-write of private file mappings), and the
+ * resident pages of shmem/memfd mappings.  Never-touched pages, pages of
+ * shared file mappings and unmodified private file pages are not carried.
+ */
+#define CKPT_STREAM_MAGIC	0x504d55445450434bULL	/* "CKPTDUMP" */
+#define CKPT_STREAM_VERSION	1
+
+enum ckpt_rec_type {
+	CKPT_REC_BEGIN = 1,
+	CKPT_REC_TASK,
+	CKPT_REC_SIGACTIONS,
+	CKPT_REC_MM,
+	CKPT_REC_VMA,
+	CKPT_REC_THREAD,
+	CKPT_REC_PAGES,
+	CKPT_REC_END,
+	CKPT_REC_REGION,
+	CKPT_REC_PAGES_SAME,
+};
+
+struct ckpt_rec {
+	__u32 type;		/* enum ckpt_rec_type */
+	__u32 len;		/* bytes, header included, multiple of 8 */
+};
+
+struct ckpt_rec_begin {
+	__u64 magic;		/* CKPT_STREAM_MAGIC */
+	__u32 version;		/* CKPT_STREAM_VERSION */
+	__u32 job_id;
+	__u32 page_size;
+	__u32 nr_tasks;
+	__u64 features;		/* CKPT_FEATURE_* of the dumping kernel */
+	__u64 time_ns;		/* CLOCK_REALTIME of the dump */
+	char kernel_release[65];
+	__u8 pad[7];
+	__u64 dump_seq;		/* this dump's number within the job, from 1 */
+	__u64 parent_seq;	/* incremental: the parent dump's number; else 0 */
+	__u32 flags;		/* CKPT_DUMP_* it was made with */
+	__u32 pad2;
+};
+
+#define CKPT_TASK_ZOMBIE	(1U << 0)
+#define CKPT_TASK_STOPPED	(1U << 1)
+
+#define CKPT_NR_RLIMITS		16
+
+/* Pids are those of the job's pid namespace. */
+struct ckpt_rec_task {
+	__s32 pid, ppid, pgid, sid;
+	__u32 flags;		/* CKPT_TASK_* */
+	__u32 nr_threads;
+	__u32 uid, euid, suid, fsuid;
+	__u32 gid, egid, sgid, fsgid;
+	__u32 personality;
+	__s32 exit_signal;	/* signal sent to the parent on exit */
+	__s32 exit_code;	/* zombies */
+	__u32 pad;
+	__u64 cap_inheritable, cap_permitted, cap_effective, cap_bset, cap_ambient;
+	__u64 shared_pending;	/* process-wide pending signals, bit n-1 */
+	struct { __u64 cur, max; } rlimits[CKPT_NR_RLIMITS];
+	char comm[16];
+};
+
+struct ckpt_sigaction {
+	__u64 handler;
+	__u64 flags;
+	__u64 restorer;
+	__u64 mask;
+};
+
+struct ckpt_rec_sigactions {
+	__s32 pid;
+	__u32 nr;		/* entries that follow: signals 1..nr */
+	struct ckpt_sigaction act[];
+};
+
+struct ckpt_rec_mm {
+	__s32 pid;
+	__u32 nr_vmas;
+	__u64 start_code, end_code, start_data, end_data;
+	__u64 start_brk, brk, start_stack;
+	__u64 arg_start, arg_end, env_start, env_end;
+	__u64 auxv[2 * 40];	/* (type, value) pairs ending with AT_NULL */
+	__u64 exe_dev, exe_ino;
+	char exe_path[256];	/* empty if none; truncated paths end in "..." */
+};
+
+
+#define CKPT_VMA_READ		(1U << 0)
+#define CKPT_VMA_WRITE		(1U << 1)
+#define CKPT_VMA_EXEC		(1U << 2)
+#define CKPT_VMA_SHARED		(1U << 3)
+#define CKPT_VMA_GROWSDOWN	(1U << 4)
+#define CKPT_VMA_ANON		(1U << 5)	/* no backing file */
+#define CKPT_VMA_SHMEM		(1U << 6)	/* shmem/memfd backed */
+#define CKPT_VMA_IO		(1U << 7)	/* device (VM_IO / VM_PFNMAP) */
+#define CKPT_VMA_HEAP		(1U << 8)	/* the brk area */
+#define CKPT_VMA_STACK		(1U << 9)	/* the main thread's stack */
+
+struct ckpt_rec_vma {
+	__s32 pid;
+	__u32 tag;		/* enum ckpt_vma_tag */
+	__u64 start, end;
+	__u64 pgoff;		/* in pages */
+	__u32 flags;		/* CKPT_VMA_* */
+	__u32 pad;
+	__u64 dev, ino, size;	/* of the backing file */
+	__s64 mtime_sec;
+	__u32 mtime_nsec;
+	__u32 path_len;		/* bytes of path[] used, NUL included */
+	char path[];		/* backing file or "[vdso]"-style name */
+};
+
+/* One thread's state at its restart point (see CKPT_CMD_JOB_FREEZE). */
+struct ckpt_rec_thread {
+	__s32 pid;		/* thread group */
+	__s32 tid;
+	__u64 blocked;		/* signal mask, bit n-1 */
+	__u64 pending;		/* thread-private pending signals */
+	__u64 clear_child_tid;
+	__u64 robust_list, robust_list_len;
+	__u64 sas_ss_sp, sas_ss_size;
+	__u32 sas_ss_flags;
+	__u32 regs_len;		/* NT_PRSTATUS: struct user_regs_struct */
+	__u32 fpregs_len;	/* NT_PRFPREG: struct user_i387_struct */
+	__u32 xstate_len;	/* NT_X86_XSTATE, 0 without XSAVE */
+	__u32 tls_len;		/* NT_386_TLS: struct user_desc[] */
+	__u32 pad;
+	__u8 data[];		/* regs, fpregs, xstate, tls, each 8-aligned */
+};
+
+/* A range an application tagged through libckpt_user (after its VMAs). */
+struct ckpt_rec_region {
+	__s32 pid;
+	__u32 tag;		/* enum ckpt_region_tag */
+	__u64 start, end;
+};
+
+/* A run of consecutive pages of one process, data following the header. */
+struct ckpt_rec_pages {
+	__s32 pid;
+	__u32 nr_pages;
+	__u64 start;		/* address of the first page */
+	__u8 data[];		/* nr_pages * page_size bytes */
+};
+
+#define CKPT_PAGES_MAX_RUN	64	/* pages in one PAGES record at most */
+
+/* Incremental dumps: pages holding data that is unchanged since the parent. */
+struct ckpt_rec_pages_same {
+	__s32 pid;
+	__u32 nr_pages;
+	__u64 start;
+};
+
+struct ckpt_rec_end {
+	__u32 nr_tasks, nr_threads, nr_vmas;
+	__u32 pad;
+	__u64 nr_pages;
+	__u64 nr_pages_same;	/* pages in PAGES_SAME records */
+};
 
 #endif /* _UAPI_LINUX_CKPT_H */

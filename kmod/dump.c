@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Dump sessions: a file descriptor (CKPT_IOC_DUMP) whose read() returns
+ * the record stream of a frozen job, generated one process at a time into
+ * a buffer and copied out.  The session holds the job; closing it before
+ * the end of the stream was read thaws the job, so a dumper that dies
+ * never leaves the job frozen.  A pre-dump reads a running job's memory
+ * and leaves its state alone.
+ */
+#include "ckpt.h"
+
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+
+#include "dump.h"
+#include "features.h"
+#include "freeze.h"
+#include "job.h"
+#include "members.h"
+#include "pagehash.h"
+
+struct ckpt_dump {
+	struct ckpt_job *job;		/* reference */
+	u64 freeze_seq;			/* the freeze this dump belongs to */
+	struct mutex lock;		/* one reader at a time */
+	struct ckpt_taskvec procs;	/* member processes, in creation order */
+	unsigned int next;		/* next process to start */
+	struct task_struct *cur;	/* process being emitted, or NULL */
+	struct mm_struct *mm;		/* its address space (mmget) */
+	unsigned long addr;		/* next address for PAGES */
+	bool begun, ended, complete;
+	u32 flags;			/* CKPT_DUMP_* */
+	u64 seq, parent_seq;		/* this dump's and its parent's numbers */
+	struct ckpt_pages_ctx pages;	/* parent and own page hashes, counts */
+	u32 nr_threads, nr_vmas;
+	struct ckpt_recbuf buf;
+	size_t off;			/* bytes of buf already read */
+};
+
+void *ckpt_rec_start(struct ckpt_recbuf *b, u32 type, size_t body)
+{
+	size_t need = ALIGN(sizeof(struct ckpt_rec) + body, 8);
+	struct ckpt_rec *h;
+
+	if (b->err)
+		return NULL;
+	if (b->len + need > b->cap) {
+		size_t cap = max(b->cap * 2, b->len + need + PAGE_SIZE);
+		u8 *d = kvmalloc(cap, GFP_KERNEL);
+
+		if (!d) {
+			b->err = -ENOMEM;
+			return NULL;
+		}
+		if (b->len)
+			memcpy(d, b->data, b->len);
+		kvfree(b->data);
+		b->data = d;
+		b->cap = cap;
+	}
+	h = (struct ckpt_rec *)(b->data + b->len);
+	memset(h, 0, need);
+	h->type = type;
+	h->len = need;
+	return h + 1;
+}
+
+/* Shrink the record just started to @body_len bytes of body. */
+void ckpt_rec_finish(struct ckpt_recbuf *b, void *body, size_t body_len)
+{
+	struct ckpt_rec *h = (struct ckpt_rec *)body - 1;
+
+	h->len = ALIGN(sizeof(*h) + body_len, 8);
+	b->len = (u8 *)h - b->data + h->len;
+}
+
+static void ckpt_emit_begin(struct ckpt_dump *d)
+{
+	struct ckpt_rec_begin *r;
+
+	r = ckpt_rec_start(&d->buf, CKPT_REC_BEGIN, sizeof(*r));
+	if (!r)
+		return;
+	r->magic = CKPT_STREAM_MAGIC;
+	r->version = CKPT_STREAM_VERSION;
+	r->job_id = d->job->id;
+	r->page_size = PAGE_SIZE;
+	r->nr_tasks = d->procs.n;
+	r->features = ckpt_features();
+	r->time_ns = ktime_get_real_ns();
+	strscpy(r->kernel_release, utsname()->release, sizeof(r->kernel_release));
+	r->dump_seq = d->seq;
+	r->parent_seq = d->parent_seq;
+	r->flags = d->flags;
+	ckpt_rec_finish(&d->buf, r, sizeof(*r));
+}
+
+static void ckpt_emit_end(struct ckpt_dump *d)
+{
+	struct ckpt_rec_end *r;
+
+	r = ckpt_rec_start(&d->buf, CKPT_REC_END, sizeof(*r));
+	if (!r)
+		return;
+	r->nr_tasks = d->procs.n;
+	r->nr_threads = d->nr_threads;
+	r->nr_vmas = d->nr_vmas;
+	r->nr_pages = d->pages.nr_pages;
+	r->nr_pages_same = d->pages.nr_same;
+	ckpt_rec_finish(&d->buf, r, sizeof(*r));
+}
+
+/* Start process @p: TASK, SIGACTIONS, THREADs, then MM and VMAs. */
+static int ckpt_dump_start_process(struct ckpt_dump *d, struct task_struct *p)
+{
+	u32 n;
+	int err;
+
+	err = ckpt_dump_task(&d->buf, d->job, p,
+			     !(d->flags & CKPT_DUMP_PREDUMP), &n);
+	if (err)
+		return err;
+	d->nr_threads += n;
+	d->mm = p->exit_state ? NULL : get_task_mm(p);
+	if (!d->mm)
+		return 0;		/* a zombie: nothing more */
+	err = ckpt_dump_mm(&d->buf, d->job, p, d->mm, &n);
+	d->nr_vmas += n;
+	d->cur = p;
+	d->addr = 0;
+	return err;
+}
+
+static void ckpt_dump_end_process(struct ckpt_dump *d)
+{
+	if (d->mm)
+		mmput(d->mm);
+	d->mm = NULL;
+	d->cur = NULL;
+}
+
+/* Refill the buffer with the next step; 0 at the end of the stream. */
+static int ckpt_dump_step(struct ckpt_dump *d)
+{
+	int err = 0;
+
+	d->buf.len = 0;
+	d->off = 0;
+	if (!(d->flags & CKPT_DUMP_PREDUMP) &&
+	    (READ_ONCE(d->job->state) != CKPT_JOB_FROZEN ||
+	     READ_ONCE(d->job->freeze_seq) != d->freeze_seq))
+		return -ESTALE;		/* thawed under us: the dump is void */
+
+	while (!d->buf.len && !err && !d->ended) {
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+		} else if (!d->begun) {
+			d->begun = true;
+			ckpt_emit_begin(d);
+		} else if (d->cur) {
+			err = ckpt_dump_pages_step(&d->buf, d->job, d->cur,
+						   d->mm, &d->addr, &d->pages);
+			if (err == 0)
+				ckpt_dump_end_process(d);
+			err = min(err, 0);
+		} else if (d->next < d->procs.n) {
+			err = ckpt_dump_start_process(d,
+						      d->procs.tasks[d->next++]);
+		} else {
+			d->ended = true;
+			ckpt_emit_end(d);
+		}
+	}
+	return err ?: d->buf.err ?: d->buf.len;
+}
+
+static ssize_t ckpt_dump_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	struct ckpt_dump *d = file->private_data;
+	ssize_t done = 0;
+	int err = 0;
+
+	if (mutex_lock_killable(&d->lock))
+		return -EINTR;
+	while (done < count) {
+		size_t n;
+
+		if (d->off == d->buf.len) {
+			err = ckpt_dump_step(d);
+			if (err <= 0)
+				break;
+			err = 0;
+		}
+		n = min(count - done, d->buf.len - d->off);
+		if (copy_to_user(ubuf + done, d->buf.data + d->off, n)) {
+			err = -EFAULT;
+			break;
+		}
+		d->off += n;
+		done += n;
+	}
+	if (d->ended && d->off == d->buf.len)
+		d->complete = true;
+	mutex_unlock(&d->lock);
+	return done ?: err;
+}
+
+static void ckpt_dump_free(struct ckpt_dump *d)
+{
+	ckpt_dump_end_process(d);
+	ckpt_taskvec_release(&d->procs);
+	ckpt_pagehash_put(d->pages.parent);
+	ckpt_pagehash_put(d->pages.hashes);
+	kvfree(d->buf.data);
+	ckpt_job_put(d->job);
+	kfree(d);
+}
+
+static int ckpt_dump_release(struct inode *inode, struct file *file)
+{
+	struct ckpt_dump *d = file->private_data;
+	struct ckpt_job *job = d->job;
+
+	/* An unfinished dump: the dumper went away, so the job runs again. */
+	mutex_lock(&job->lock);
+	if (!d->complete && !(d->flags & CKPT_DUMP_PREDUMP) && job->freeze &&
+	    job->freeze_seq == d->freeze_seq)
+		ckpt_freeze_undo(job);
+	mutex_unlock(&job->lock);
+
+	ckpt_dump_free(d);
+	return 0;
+}
+
+/* The dump was stored: its page hashes become the job's base. */
+static long ckpt_dump_commit(struct ckpt_dump *d)
+{
+	struct ckpt_job *job = d->job;
+	struct ckpt_pagehash *old = NULL;
+	long err = 0;
+
+	if (mutex_lock_killable(&d->lock))
+		return -EINTR;
+	if (!d->complete || !d->pages.hashes) {
+		err = -EINVAL;	/* not read to the end, or committed already */
+		goto out;
+	}
+	mutex_lock(&job->lock);
+	if (d->seq < job->base_seq) {
+		err = -ESTALE;	/* a newer dump was committed meanwhile */
+	} else {
+		old = job->base;
+		job->base = d->pages.hashes;
+		job->base_seq = d->seq;
+		d->pages.hashes = NULL;
+	}
+	mutex_unlock(&job->lock);
+	ckpt_pagehash_put(old);
+out:
+	mutex_unlock(&d->lock);
+	return err;
+}
+
+static long ckpt_dump_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	if (cmd == CKPT_IOC_DUMP_COMMIT)
+		return ckpt_dump_commit(file->private_data);
+	return -ENOTTY;
+}
+
+static const struct file_operations ckpt_dump_fops = {
+	.owner = THIS_MODULE,
+	.read = ckpt_dump_read,
+	.release = ckpt_dump_release,
+	.unlocked_ioctl = ckpt_dump_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+int ckpt_dump_open(const struct ckpt_dump_args *args)
+{
+	struct ckpt_dump *d;
+	struct ckpt_job *job;
+	int err, fd;
+
+	if ((args->flags & ~CKPT_DUMP_FLAGS) || args->reserved[0] ||
+	    args->reserved[1])
+		return -EINVAL;
+	job = ckpt_job_find(args->job_id);
+	if (!job)
+		return -ENOENT;
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d) {
+		err = -ENOMEM;
+		goto put_job;
+	}
+	mutex_init(&d->lock);
+	d->job = job;
+	d->flags = args->flags;
+	d->pages.live = d->flags & CKPT_DUMP_PREDUMP;
+	d->pages.hashes = ckpt_pagehash_new();
+	if (!d->pages.hashes) {
+		err = -ENOMEM;
+		goto free;
+	}
+
+	mutex_lock(&job->lock);
+	if (job->dead || (READ_ONCE(job->state) != CKPT_JOB_FROZEN &&
+			  !(d->flags & CKPT_DUMP_PREDUMP))) {
+		err = -EBUSY;
+	} else if ((d->flags & CKPT_DUMP_INCREMENTAL) && !job->base) {
+		err = -ENODATA;	/* nothing committed to be relative to */
+	} else {
+		d->freeze_seq = job->freeze_seq;
+		d->seq = ++job->dump_seq;
+		if (d->flags & CKPT_DUMP_INCREMENTAL) {
+			d->parent_seq = job->base_seq;
+			d->pages.parent = ckpt_pagehash_get(job->base);
+		}
+		err = ckpt_members_collect(job, false, &d->procs);
+	}
+	mutex_unlock(&job->lock);
+	if (err)
+		goto free;
+
+	fd = anon_inode_getfd("[ckpt-dump]", &ckpt_dump_fops, d,
+			      O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	err = fd;
+free:
+	ckpt_dump_free(d);	/* puts the job */
+	return err;
+put_job:
+	ckpt_job_put(job);
+	return err;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef CKPT_DUMP_H
+#define CKPT_DUMP_H
+
+#include <linux/types.h>
+
+struct ckpt_dump_args;
+struct ckpt_job;
+struct ckpt_pagehash;
+struct mm_struct;
+struct task_struct;
+
+/* A growable buffer of records for one step of the stream. */
+struct ckpt_recbuf {
+	u8 *data;
+	size_t len, cap;
+	int err;		/* first error; further appends do nothing */
+};
+
+void *ckpt_rec_start(struct ckpt_recbuf *b, u32 type, size_t body);
+void ckpt_rec_finish(struct ckpt_recbuf *b, void *body, size_t body_len);
+
+/* Producers, in dump_task.c and dump_mm.c.  Return the first error. */
+int ckpt_dump_task(struct ckpt_recbuf *b, struct ckpt_job *job,
+		   struct task_struct *p, bool threads, u32 *nr_threads);
+int ckpt_dump_mm(struct ckpt_recbuf *b, struct ckpt_job *job,
+		 struct task_struct *p, struct mm_struct *mm, u32 *nr_vmas);
+/* What the page walk of one dump needs and counts. */
+struct ckpt_pages_ctx {
+	struct ckpt_pagehash *parent;	/* incremental: the parent's hashes */
+	struct ckpt_pagehash *hashes;	/* this dump's, for its commit */
+	bool live;			/* the job runs: pages change meanwhile */
+	u64 nr_pages, nr_same;
+};
+
+int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
+			 struct task_struct *p, struct mm_struct *mm,
+			 unsigned long *addr, struct ckpt_pages_ctx *pc);
+
+int ckpt_dump_open(const struct ckpt_dump_args *args);
+
+#endif /* CKPT_DUMP_H */

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Dump records of an address space: MM (layout, auxv, executable) and one
+ * VMA per mapping with its backing file and upper/lower tag.  The job is
+ * frozen, so its own threads cannot change the layout; mmap_lock is held
+ * for reading against everybody else.
+ */
+#include "ckpt.h"
+
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/sched/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "dump.h"
+#include "job.h"
+#include "regions.h"
+#include "tags.h"
+
+#define CKPT_PATH_MAX	4096
+
+/* @f's path into @buf (size CKPT_PATH_MAX); a pointer into @buf or NULL. */
+static const char *ckpt_file_path(struct file *f, char *buf)
+{
+	char *p = file_path(f, buf, CKPT_PATH_MAX);
+
+	return IS_ERR(p) ? NULL : p;
+}
+
+static void ckpt_emit_mm(struct ckpt_recbuf *b, struct ckpt_job *job,
+			 struct task_struct *p, struct mm_struct *mm,
+			 char *pathbuf)
+{
+	struct ckpt_rec_mm *r;
+	struct file *exe;
+	const char *path;
+
+	r = ckpt_rec_start(b, CKPT_REC_MM, sizeof(*r));
+	if (!r)
+		return;
+	r->pid = task_tgid_nr_ns(p, job->pidns);
+	r->nr_vmas = mm->map_count;
+	r->start_code = mm->start_code;
+	r->end_code = mm->end_code;
+	r->start_data = mm->start_data;
+	r->end_data = mm->end_data;
+	r->start_brk = mm->start_brk;
+	r->brk = mm->brk;
+	r->start_stack = mm->start_stack;
+	r->arg_start = mm->arg_start;
+	r->arg_end = mm->arg_end;
+	r->env_start = mm->env_start;
+	r->env_end = mm->env_end;
+	BUILD_BUG_ON(sizeof(r->auxv) < sizeof(mm->saved_auxv));
+	memcpy(r->auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
+
+	/* exe_file changes only by exec or prctl of the mm's own threads,
+	 * which are all parked, and mmap_lock is held. */
+	exe = rcu_dereference_protected(mm->exe_file, 1);
+	if (exe) {
+		r->exe_dev = file_inode(exe)->i_sb->s_dev;
+		r->exe_ino = file_inode(exe)->i_ino;
+		path = ckpt_file_path(exe, pathbuf);
+		if (path)
+			strscpy(r->exe_path, path, sizeof(r->exe_path));
+	}
+	ckpt_rec_finish(b, r, sizeof(*r));
+}
+
+static u32 ckpt_vma_flags(struct vm_area_struct *vma, struct mm_struct *mm)
+{
+	vm_flags_t f = vma->vm_flags;
+	u32 flags = 0;
+
+	if (f & VM_READ)
+		flags |= CKPT_VMA_READ;
+	if (f & VM_WRITE)
+		flags |= CKPT_VMA_WRITE;
+	if (f & VM_EXEC)
+		flags |= CKPT_VMA_EXEC;
+	if (f & VM_SHARED)
+		flags |= CKPT_VMA_SHARED;
+	if (f & VM_GROWSDOWN)
+		flags |= CKPT_VMA_GROWSDOWN;
+	if (f & (VM_IO | VM_PFNMAP))
+		flags |= CKPT_VMA_IO;
+	if (!vma->vm_file)
+		flags |= CKPT_VMA_ANON;
+	else if (shmem_file(vma->vm_file))
+		flags |= CKPT_VMA_SHMEM;
+	if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
+		flags |= CKPT_VMA_HEAP;
+	if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
+		flags |= CKPT_VMA_STACK;
+	return flags;
+}
+
+static void ckpt_emit_vma(struct ckpt_recbuf *b, struct ckpt_job *job,
+			  struct task_struct *p, struct mm_struct *mm,
+			  struct vm_area_struct *vma, char *pathbuf)
+{
+	const char *path = NULL;
+	struct ckpt_rec_vma *r;
+	size_t len;
+
+	if (vma->vm_file)
+		path = ckpt_file_path(vma->vm_file, pathbuf);
+	else if (vma->vm_ops && vma->vm_ops->name)
+		path = vma->vm_ops->name(vma);
+	len = path ? strlen(path) + 1 : 0;
+
+	r = ckpt_rec_start(b, CKPT_REC_VMA, sizeof(*r) + len);
+	if (!r)
+		return;
+	r->pid = task_tgid_nr_ns(p, job->pidns);
+	r->start = vma->vm_start;
+	r->end = vma->vm_end;
+	r->pgoff = vma->vm_pgoff;
+	r->flags = ckpt_vma_flags(vma, mm);
+	r->tag = ckpt_vma_tag(job, vma, vma->vm_file ? path : NULL);
+	if (vma->vm_file) {
+		struct inode *inode = file_inode(vma->vm_file);
+		struct timespec64 mtime = ckpt_inode_mtime(inode);
+
+		r->dev = inode->i_sb->s_dev;
+		r->ino = inode->i_ino;
+		r->size = i_size_read(inode);
+		r->mtime_sec = mtime.tv_sec;
+		r->mtime_nsec = mtime.tv_nsec;
+	}
+	r->path_len = len;
+	if (len)
+		memcpy(r->path, path, len);
+	ckpt_rec_finish(b, r, sizeof(*r) + len);
+}
+
+int ckpt_dump_mm(struct ckpt_recbuf *b, struct ckpt_job *job,
+		 struct task_struct *p, struct mm_struct *mm, u32 *nr_vmas)
+{
+	struct vm_area_struct *vma;
+	char *pathbuf;
+	int err;
+
+	*nr_vmas = 0;
+	pathbuf = kmalloc(CKPT_PATH_MAX, GFP_KERNEL);
+	if (!pathbuf)
+		return -ENOMEM;
+	err = mmap_read_lock_killable(mm);
+	if (err)
+		goto free;
+	ckpt_emit_mm(b, job, p, mm, pathbuf);
+	{
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma) {
+			ckpt_emit_vma(b, job, p, mm, vma, pathbuf);
+			(*nr_vmas)++;
+		}
+	}
+	ckpt_regions_emit(b, mm, task_tgid_nr_ns(p, job->pidns));
+	mmap_read_unlock(mm);
+	err = b->err;
+free:
+	kfree(pathbuf);
+	return err;
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Dump records of a process and its threads: TASK (ids, creds, rlimits,
+ * process-wide pending signals), SIGACTIONS, and one THREAD per thread
+ * with its register sets read through the regset interface, rewound to
+ * the point where an interrupted system call restarts.
+ */
+#include "ckpt.h"
+
+#include <linux/cred.h>
+#include <linux/elf.h>
+#include <linux/futex.h>
+#include <linux/pid_namespace.h>
+#include <linux/regset.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <linux/user_namespace.h>
+#include <asm/unistd.h>
+
+#include "dump.h"
+#include "job.h"
+#include "members.h"
+
+static u64 ckpt_sigset(const sigset_t *s)
+{
+	return s->sig[0];
+}
+
+static void ckpt_fill_creds(struct ckpt_rec_task *r, struct task_struct *p)
+{
+	struct user_namespace *ns = current_user_ns();
+	const struct cred *c;
+
+	rcu_read_lock();
+	c = __task_cred(p);
+	r->uid = from_kuid_munged(ns, c->uid);
+	r->euid = from_kuid_munged(ns, c->euid);
+	r->suid = from_kuid_munged(ns, c->suid);
+	r->fsuid = from_kuid_munged(ns, c->fsuid);
+	r->gid = from_kgid_munged(ns, c->gid);
+	r->egid = from_kgid_munged(ns, c->egid);
+	r->sgid = from_kgid_munged(ns, c->sgid);
+	r->fsgid = from_kgid_munged(ns, c->fsgid);
+	memcpy(&r->cap_inheritable, &c->cap_inheritable, sizeof(u64));
+	memcpy(&r->cap_permitted, &c->cap_permitted, sizeof(u64));
+	memcpy(&r->cap_effective, &c->cap_effective, sizeof(u64));
+	memcpy(&r->cap_bset, &c->cap_bset, sizeof(u64));
+	memcpy(&r->cap_ambient, &c->cap_ambient, sizeof(u64));
+	rcu_read_unlock();
+}
+
+static void ckpt_emit_task(struct ckpt_recbuf *b, struct ckpt_job *job,
+			   struct task_struct *p)
+{
+	struct pid_namespace *ns = job->pidns;
+	struct ckpt_rec_task *r;
+	struct task_struct *parent;
+	int i;
+
+	r = ckpt_rec_start(b, CKPT_REC_TASK, sizeof(*r));
+	if (!r)
+		return;
+	rcu_read_lock();
+	parent = rcu_dereference(p->real_parent);
+	r->ppid = task_tgid_nr_ns(parent, ns);
+	rcu_read_unlock();
+	r->pid = task_tgid_nr_ns(p, ns);
+	r->pgid = task_pgrp_nr_ns(p, ns);
+	r->sid = task_session_nr_ns(p, ns);
+	r->nr_threads = get_nr_threads(p);
+	if (p->exit_state)
+		r->flags |= CKPT_TASK_ZOMBIE;
+	if (task_is_stopped(p))
+		r->flags |= CKPT_TASK_STOPPED;
+	r->personality = p->personality;
+	r->exit_signal = p->exit_signal;
+	r->exit_code = p->exit_code;
+	ckpt_fill_creds(r, p);
+	__get_task_comm(r->comm, sizeof(r->comm), p);
+
+	if (!p->exit_state) {
+		for (i = 0; i < CKPT_NR_RLIMITS && i < RLIM_NLIMITS; i++) {
+			r->rlimits[i].cur = task_rlimit(p, i);
+			r->rlimits[i].max = task_rlimit_max(p, i);
+		}
+		spin_lock_irq(&p->sighand->siglock);
+		r->shared_pending = ckpt_sigset(&p->signal->shared_pending.signal);
+		spin_unlock_irq(&p->sighand->siglock);
+	}
+	ckpt_rec_finish(b, r, sizeof(*r));
+}
+
+static void ckpt_emit_sigactions(struct ckpt_recbuf *b, struct ckpt_job *job,
+				 struct task_struct *p)
+{
+	size_t body = sizeof(struct ckpt_rec_sigactions) +
+		      _NSIG * sizeof(struct ckpt_sigaction);
+	struct ckpt_rec_sigactions *r;
+	int i;
+
+	r = ckpt_rec_start(b, CKPT_REC_SIGACTIONS, body);
+	if (!r)
+		return;
+	r->pid = task_tgid_nr_ns(p, job->pidns);
+	r->nr = _NSIG;
+	spin_lock_irq(&p->sighand->siglock);
+	for (i = 0; i < _NSIG; i++) {
+		const struct k_sigaction *k = &p->sighand->action[i];
+
+		r->act[i].handler = (unsigned long)k->sa.sa_handler;
+		r->act[i].flags = k->sa.sa_flags;
+		r->act[i].restorer = (unsigned long)k->sa.sa_restorer;
+		r->act[i].mask = ckpt_sigset(&k->sa.sa_mask);
+	}
+	spin_unlock_irq(&p->sighand->siglock);
+	ckpt_rec_finish(b, r, body);
+}
+
+static const struct user_regset *ckpt_regset(const struct user_regset_view *v,
+					     unsigned int note)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		if (v->regsets[i].core_note_type == note)
+			return &v->regsets[i];
+	return NULL;
+}
+
+/*
+ * Append regset @note of @t to @dst (room for @max bytes); its length, 0 if
+ * the regset does not exist or is not active, or -errno.
+ */
+static int ckpt_get_regset(struct task_struct *t, unsigned int note,
+			   void *dst, size_t max)
+{
+	const struct user_regset *rs = ckpt_regset(task_user_regset_view(t), note);
+	void *data = NULL;
+	int n;
+
+	if (!rs || (rs->active && rs->active(t, rs) <= 0))
+		return 0;
+	n = regset_get_alloc(t, rs, rs->n * rs->size, &data);
+	if (n < 0)
+		return n;
+	if (n > max) {
+		kfree(data);
+		return -E2BIG;
+	}
+	memcpy(dst, data, n);
+	kfree(data);
+	return n;
+}
+
+/*
+ * A thread parked with an interrupted system call in its registers will
+ * re-execute it when it resumes; record that state, so that a restore
+ * resumes the same way.  ERESTART_RESTARTBLOCK re-executes the original
+ * call too: its restart block is kernel state a restore cannot carry.
+ */
+static void ckpt_rewind_syscall(struct user_regs_struct *regs)
+{
+	if ((long)regs->orig_ax < 0)
+		return;
+	switch ((long)regs->ax) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOHAND:
+	case -ERESTARTNOINTR:
+	case -ERESTART_RESTARTBLOCK:
+		regs->ax = regs->orig_ax;
+		regs->ip -= 2;		/* the syscall instruction */
+		break;
+	}
+}
+
+#define CKPT_REGS_MAX	(64 * 1024)
+
+static int ckpt_emit_thread(struct ckpt_recbuf *b, struct ckpt_job *job,
+			    struct task_struct *t)
+{
+	struct ckpt_rec_thread *r;
+	size_t off = 0;
+	int n;
+
+	r = ckpt_rec_start(b, CKPT_REC_THREAD, sizeof(*r) + CKPT_REGS_MAX);
+	if (!r)
+		return b->err;
+	r->pid = task_tgid_nr_ns(t, job->pidns);
+	r->tid = task_pid_nr_ns(t, job->pidns);
+	r->blocked = ckpt_sigset(&t->blocked);
+	spin_lock_irq(&t->sighand->siglock);
+	r->pending = ckpt_sigset(&t->pending.signal);
+	spin_unlock_irq(&t->sighand->siglock);
+	r->clear_child_tid = (unsigned long)t->clear_child_tid;
+	r->robust_list = (unsigned long)t->robust_list;
+	r->robust_list_len = sizeof(struct robust_list_head);
+	r->sas_ss_sp = t->sas_ss_sp;
+	r->sas_ss_size = t->sas_ss_size;
+	r->sas_ss_flags = t->sas_ss_flags;
+
+	n = ckpt_get_regset(t, NT_PRSTATUS, r->data, CKPT_REGS_MAX);
+	if (n != sizeof(struct user_regs_struct))
+		goto fail;
+	ckpt_rewind_syscall((struct user_regs_struct *)r->data);
+	r->regs_len = n;
+	off = ALIGN(n, 8);
+
+	n = ckpt_get_regset(t, NT_PRFPREG, r->data + off, CKPT_REGS_MAX - off);
+	if (n < 0)
+		goto fail;
+	r->fpregs_len = n;
+	off += ALIGN(n, 8);
+
+	n = ckpt_get_regset(t, NT_X86_XSTATE, r->data + off, CKPT_REGS_MAX - off);
+	if (n < 0)
+		goto fail;
+	r->xstate_len = n;
+	off += ALIGN(n, 8);
+
+	n = ckpt_get_regset(t, NT_386_TLS, r->data + off, CKPT_REGS_MAX - off);
+	if (n < 0)
+		goto fail;
+	r->tls_len = n;
+	off += ALIGN(n, 8);
+
+	ckpt_rec_finish(b, r, sizeof(*r) + off);
+	return 0;
+fail:
+	pr_warn_ratelimited("job %u: cannot read the registers of tid %d: %d\n",
+			    job->id, r->tid, n < 0 ? n : -EIO);
+	b->err = n < 0 ? n : -EIO;
+	return b->err;
+}
+
+/* References to the live threads of @p, leader first; 0 or -errno. */
+static int ckpt_collect_threads(struct task_struct *p, struct ckpt_taskvec *v)
+{
+	struct task_struct *t;
+	unsigned int cap;
+
+	for (cap = get_nr_threads(p) + 8;; cap *= 2) {
+		v->tasks = kvmalloc_array(cap, sizeof(*v->tasks), GFP_KERNEL);
+		if (!v->tasks)
+			return -ENOMEM;
+		v->cap = cap;
+		v->n = 0;
+		rcu_read_lock();
+		for_each_thread(p, t) {
+			if (t->exit_state)
+				continue;
+			if (v->n == v->cap)
+				break;
+			get_task_struct(t);
+			v->tasks[v->n++] = t;
+		}
+		rcu_read_unlock();
+		if (v->n < v->cap)
+			return 0;
+		ckpt_taskvec_release(v);
+	}
+}
+
+/* TASK, and with @threads (a frozen job) SIGACTIONS and every THREAD. */
+int ckpt_dump_task(struct ckpt_recbuf *b, struct ckpt_job *job,
+		   struct task_struct *p, bool threads, u32 *nr_threads)
+{
+	struct ckpt_taskvec v = { 0 };
+	unsigned int i;
+	int err;
+
+	*nr_threads = 0;
+	ckpt_emit_task(b, job, p);
+	if (p->exit_state || !threads)
+		return b->err;
+	ckpt_emit_sigactions(b, job, p);
+
+	err = ckpt_collect_threads(p, &v);
+	for (i = 0; !err && i < v.n; i++) {
+		err = ckpt_emit_thread(b, job, v.tasks[i]);
+		if (!err)
+			(*nr_threads)++;
+	}
+	ckpt_taskvec_release(&v);
+	return err ?: b->err;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef CKPT_EVENTS_H
+#define CKPT_EVENTS_H
+
+#include <linux/types.h>
+
+struct ckpt_job;
+
+void ckpt_event_job(struct ckpt_job *job, u32 event);
+void ckpt_event_task(struct ckpt_job *job, u32 event, pid_t pid);
+void ckpt_events_stop(void);
+
+#endif /* CKPT_EVENTS_H */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef CKPT_JOB_H
+#define CKPT_JOB_H
+
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+
+struct cgroup;
+struct ckpt_freeze;
+struct ckpt_pagehash;
+struct pid;
+struct pid_namespace;
+struct sk_buff;
+
+/*
+ * A job: a named group of processes.  Owned by the netlink socket that
+ * created it (@portid); found by (pid namespace, owner uid, id).
+ */
+struct ckpt_job {
+	struct list_head node;		/* ckpt_jobs, under ckpt_jobs_lock */
+	refcount_t ref;
+	u32 id;
+	kuid_t owner;
+	struct pid_namespace *pidns;
+	u32 portid;
+
+	u32 kind;			/* enum ckpt_job_kind */
+	struct pid *pid;		/* TREE, PGID, SID */
+	struct cgroup *cgrp;		/* CGROUP */
+	char *cgroup_path;
+	char **lower_patterns;		/* NULL: the built-in defaults */
+	unsigned int nr_lower_patterns;
+
+	struct mutex lock;		/* serializes freeze, thaw, destroy */
+	u32 state;			/* enum ckpt_job_state, READ_ONCE */
+	struct ckpt_freeze *freeze;	/* under @lock; set while frozen */
+	u32 freeze_portid;		/* socket owning the freeze */
+	u64 freeze_seq;			/* counts freezes; names the current one */
+	u64 dump_seq;			/* dumps opened so far, under @lock */
+	u64 base_seq;			/* last committed dump, 0 if none */
+	struct ckpt_pagehash *base;	/* its page hashes, under @lock */
+	pid_t err_pid;			/* who made the last freeze fail */
+	u32 err_state;
+	bool dead;			/* destroyed, under @lock */
+};
+
+struct ckpt_job_spec {
+	u32 id;
+	u32 kind;
+	struct pid *pid;		/* reference passed to the job */
+	struct cgroup *cgrp;		/* reference passed to the job */
+	char *cgroup_path;		/* ownership passed to the job */
+	char **lower_patterns;		/* ownership passed to the job */
+	unsigned int nr_lower_patterns;
+};
+
+void ckpt_patterns_free(char **patterns, unsigned int n);
+
+int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid);
+struct ckpt_job *ckpt_job_find(u32 id);
+void ckpt_job_put(struct ckpt_job *job);
+void ckpt_job_destroy(struct ckpt_job *job);
+
+/* Visit the caller's visible jobs from index *pos; fn returns non-zero to
+ * stop (pos then names the job to resume with). */
+int ckpt_jobs_walk(bool all_users, unsigned long *pos,
+		   int (*fn)(struct ckpt_job *job, void *arg), void *arg);
+
+int ckpt_jobs_init(void);
+void ckpt_jobs_exit(void);
+
+#endif /* CKPT_JOB_H */

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Content hashes of the pages of a dump, by process and address: the
+ * dirty tracking that works on every kernel.  A dump records the hash of
+ * every page it carries; once committed, its hashes become the job's base,
+ * and the next incremental dump carries only pages whose hash differs.  An
+ * uncommitted dump's hashes are thrown away, so it cannot make a later
+ * incremental dump miss a page.
+ *
+ * Two levels of XArray: pid -> (page number -> hash).  Hashes are 63 bits
+ * of xxh64 (an XArray value holds 63 bits).
+ */
+#include "ckpt.h"
+
+#include <linux/mm.h>
+#include <linux/refcount.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <linux/xxhash.h>
+
+#include "pagehash.h"
+
+struct ckpt_pagehash {
+	refcount_t ref;
+	struct xarray procs;		/* pid -> struct xarray of hashes */
+};
+
+struct ckpt_pagehash *ckpt_pagehash_new(void)
+{
+	struct ckpt_pagehash *ph = kzalloc(sizeof(*ph), GFP_KERNEL);
+
+	if (ph) {
+		refcount_set(&ph->ref, 1);
+		xa_init(&ph->procs);
+	}
+	return ph;
+}
+
+struct ckpt_pagehash *ckpt_pagehash_get(struct ckpt_pagehash *ph)
+{
+	if (ph)
+		refcount_inc(&ph->ref);
+	return ph;
+}
+
+void ckpt_pagehash_put(struct ckpt_pagehash *ph)
+{
+	struct xarray *pages;
+	unsigned long pid;
+
+	if (!ph || !refcount_dec_and_test(&ph->ref))
+		return;
+	xa_for_each(&ph->procs, pid, pages) {
+		xa_destroy(pages);
+		kfree(pages);
+	}
+	xa_destroy(&ph->procs);
+	kfree(ph);
+}
+
+u64 ckpt_page_hash(const void *data)
+{
+	return xxh64(data, PAGE_SIZE, 0) >> 1;
+}
+
+int ckpt_pagehash_add(struct ckpt_pagehash *ph, pid_t pid, unsigned long addr,
+		      u64 hash)
+{
+	struct xarray *pages = xa_load(&ph->procs, pid);
+	void *old;
+
+	if (!pages) {
+		pages = kzalloc(sizeof(*pages), GFP_KERNEL);
+		if (!pages)
+			return -ENOMEM;
+		xa_init(pages);
+		old = xa_store(&ph->procs, pid, pages, GFP_KERNEL);
+		if (xa_is_err(old)) {
+			kfree(pages);
+			return xa_err(old);
+		}
+	}
+	old = xa_store(pages, addr >> PAGE_SHIFT, xa_mk_value(hash), GFP_KERNEL);
+	return xa_err(old);
+}
+
+bool ckpt_pagehash_same(struct ckpt_pagehash *ph, pid_t pid,
+			unsigned long addr, u64 hash)
+{
+	struct xarray *pages = ph ? xa_load(&ph->procs, pid) : NULL;
+	void *v = pages ? xa_load(pages, addr >> PAGE_SHIFT) : NULL;
+
+	return v && xa_is_value(v) && xa_to_value(v) == hash;
+}

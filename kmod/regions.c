@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Regions an application tags itself (libckpt_user's ckpt_tag_region):
+ * LOWER or UPPER to override the tag of its memory, EXCLUDE to keep pages
+ * out of every dump.  The tags belong to the /dev/ckpt file they were made
+ * through and to the address space of the process that made them; closing
+ * the file forgets them.  The address space is only compared, never used:
+ * mmgrab keeps the pointer from being reused while the set exists.
+ */
+#include "ckpt.h"
+
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "dump.h"
+#include "regions.h"
+
+struct ckpt_region {
+	u64 start, end;
+	u32 tag;
+};
+
+struct ckpt_regions {
+	struct list_head node;		/* ckpt_region_sets */
+	struct mm_struct *mm;		/* mmgrab: identity only */
+	unsigned int n;
+	struct ckpt_region r[CKPT_TAG_REGIONS_MAX];	/* oldest first */
+};
+
+static LIST_HEAD(ckpt_region_sets);
+static DEFINE_MUTEX(ckpt_regions_lock);
+
+int ckpt_regions_tag(struct ckpt_regions **setp,
+		     const struct ckpt_tag_region_args *a)
+{
+	struct ckpt_regions *set;
+	int err = 0;
+
+	if (a->flags || !a->len || !PAGE_ALIGNED(a->addr) ||
+	    !PAGE_ALIGNED(a->len) || a->addr + a->len < a->addr ||
+	    a->addr + a->len > TASK_SIZE_MAX)
+		return -EINVAL;
+	if (a->tag != CKPT_REGION_UPPER && a->tag != CKPT_REGION_LOWER &&
+	    a->tag != CKPT_REGION_EXCLUDE)
+		return -EINVAL;
+	if (!current->mm)
+		return -EINVAL;
+
+	mutex_lock(&ckpt_regions_lock);
+	set = *setp;
+	if (!set) {
+		set = kvzalloc(sizeof(*set), GFP_KERNEL);
+		if (!set) {
+			err = -ENOMEM;
+			goto out;
+		}
+		mmgrab(current->mm);
+		set->mm = current->mm;
+		list_add_tail(&set->node, &ckpt_region_sets);
+		*setp = set;
+	}
+	if (set->mm != current->mm) {
+		err = -EINVAL;	/* the fd came from another process */
+	} else if (set->n == CKPT_TAG_REGIONS_MAX) {
+		err = -ENOSPC;
+	} else {
+		set->r[set->n].start = a->addr;
+		set->r[set->n].end = a->addr + a->len;
+		set->r[set->n].tag = a->tag;
+		set->n++;
+	}
+out:
+	mutex_unlock(&ckpt_regions_lock);
+	return err;
+}
+
+void ckpt_regions_free(struct ckpt_regions *set)
+{
+	if (!set)
+		return;
+	mutex_lock(&ckpt_regions_lock);
+	list_del(&set->node);
+	mutex_unlock(&ckpt_regions_lock);
+	mmdrop(set->mm);
+	kvfree(set);
+}
+
+void ckpt_regions_emit(struct ckpt_recbuf *b, struct mm_struct *mm, pid_t pid)
+{
+	struct ckpt_regions *set;
+	unsigned int i;
+
+	mutex_lock(&ckpt_regions_lock);
+	list_for_each_entry(set, &ckpt_region_sets, node) {
+		if (set->mm != mm)
+			continue;
+		for (i = 0; i < set->n; i++) {
+			struct ckpt_rec_region *r;
+
+			r = ckpt_rec_start(b, CKPT_REC_REGION, sizeof(*r));
+			if (!r)
+				break;
+			r->pid = pid;
+			r->tag = set->r[i].tag;
+			r->start = set->r[i].start;
+			r->end = set->r[i].end;
+			ckpt_rec_finish(b, r, sizeof(*r));
+		}
+	}
+	mutex_unlock(&ckpt_regions_lock);
+}
+
+/*
+ * The newest region of @mm overlapping [@start, @end), or NULL; with
+ * @whole, only one covering the range entirely.  Under ckpt_regions_lock.
+ */
+static const struct ckpt_region *ckpt_region_find(struct mm_struct *mm,
+						  unsigned long start,
+						  unsigned long end, bool whole)
+{
+	const struct ckpt_region *found = NULL;
+	struct ckpt_regions *set;
+	unsigned int i;
+
+	list_for_each_entry(set, &ckpt_region_sets, node) {
+		if (set->mm != mm)
+			continue;
+		for (i = 0; i < set->n; i++) {
+			const struct ckpt_region *r = &set->r[i];
+
+			if (r->start >= end || r->end <= start)
+				continue;
+			if (whole && (r->start > start || r->end < end))
+				continue;
+			found = r;	/* later entries are newer */
+		}
+	}
+	return found;
+}
+
+/* The application's LOWER/UPPER tag for a whole VMA, or 0. */
+u32 ckpt_regions_tag_of(struct mm_struct *mm, unsigned long start,
+			unsigned long end)
+{
+	const struct ckpt_region *r;
+	u32 tag = 0;
+
+	mutex_lock(&ckpt_regions_lock);
+	r = ckpt_region_find(mm, start, end, true);
+	if (r && r->tag != CKPT_REGION_EXCLUDE)
+		tag = r->tag;
+	mutex_unlock(&ckpt_regions_lock);
+	return tag;
+}
+
+bool ckpt_regions_excluded(struct mm_struct *mm, unsigned long addr)
+{
+	const struct ckpt_region *r;
+	bool excluded;
+
+	mutex_lock(&ckpt_regions_lock);
+	r = ckpt_region_find(mm, addr, addr + PAGE_SIZE, false);
+	excluded = r && r->tag == CKPT_REGION_EXCLUDE;
+	mutex_unlock(&ckpt_regions_lock);
+	return excluded;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef CKPT_TAGS_H
+#define CKPT_TAGS_H
+
+#include <linux/types.h>
+
+struct ckpt_job;
+struct vm_area_struct;
+
+u32 ckpt_vma_tag(struct ckpt_job *job, struct vm_area_struct *vma,
+		 const char *path);
+
+#endif /* CKPT_TAGS_H */
