@@ -4,6 +4,7 @@
 #   sudo make deps       install and cache what building and testing need
 #   make check           host unit tests + guest suites on 6.1 and 6.12
 #   make demo            boot a guest, load ckpt.ko, run ckptctl check
+#   make bench           benchmarks in the guests (numbers, not pass/fail)
 #   sudo make install    install module, programs and man pages
 #
 # KVER= / KDIR= pick the kernel ckpt.ko is built for.  Default: the running
@@ -36,16 +37,17 @@ endif
 
 include mk/deps-check.mk
 include mk/userspace.mk
+include mk/libckpt_user.mk
 include mk/kmod.mk
 include mk/selftests.mk
 include mk/install.mk
 
-.PHONY: all deps bench clean
+.PHONY: all deps clean
 .DEFAULT_GOAL := all
 # Keep chained outputs (per-kernel modules, staged guest files).
 .SECONDARY:
 
-all: kmod userspace
+all: kmod userspace libckpt_user
 
 deps:
 	$(Q)CKPT_CACHE=$(CACHE) ./scripts/deps.sh

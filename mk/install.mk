@@ -11,11 +11,24 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/man/man8/ckptctl.8
 	$(Q)install -D -m 644 kmod/uapi/linux/ckpt.h \
 		$(DESTDIR)$(PREFIX)/include/linux/ckpt.h
+	$(Q)install -D -m 644 libckpt_user/include/ckpt_user.h \
+		$(DESTDIR)$(PREFIX)/include/ckpt_user.h
+	$(Q)install -D -m 755 $(LIBCKPT_SO) $(DESTDIR)$(PREFIX)/lib/libckpt_user.so.1
+	$(Q)ln -sf libckpt_user.so.1 $(DESTDIR)$(PREFIX)/lib/libckpt_user.so
+	$(Q)install -D -m 644 $(LIBCKPT_A) $(DESTDIR)$(PREFIX)/lib/libckpt_user.a
+	$(Q)install -D -m 644 Documentation/man/ckpt_tag_region.3 \
+		$(DESTDIR)$(PREFIX)/share/man/man3/ckpt_tag_region.3
+	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
 	@echo "installed ckpt $(VERSION) for kernel $(KVER); load it with 'modprobe ckpt'"
 
 uninstall:
 	$(Q)rm -f $(MODDIR)/ckpt.ko $(DESTDIR)$(PREFIX)/sbin/ckptctl \
 		$(DESTDIR)$(PREFIX)/share/man/man8/ckptctl.8 \
-		$(DESTDIR)$(PREFIX)/include/linux/ckpt.h
+		$(DESTDIR)$(PREFIX)/include/linux/ckpt.h \
+		$(DESTDIR)$(PREFIX)/include/ckpt_user.h \
+		$(DESTDIR)$(PREFIX)/lib/libckpt_user.so.1 \
+		$(DESTDIR)$(PREFIX)/lib/libckpt_user.so \
+		$(DESTDIR)$(PREFIX)/lib/libckpt_user.a \
+		$(DESTDIR)$(PREFIX)/share/man/man3/ckpt_tag_region.3
 	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
