@@ -23,17 +23,27 @@ $(BUILD)/host/%.sh: selftests/host/%.sh
 
 # --- guest programs: static, no shared libraries in the guest ------------
 GUEST      := $(BUILD)/guest
-GUEST_LIB  := selftests/guest/lib/genl_raw.c common/extack.c
+GUEST_LIB  := selftests/guest/lib/genl_raw.c selftests/guest/lib/workload.c \
+	selftests/guest/lib/dump_helpers.c \
+	common/extack.c common/dump_stream.c
 KMOD_TEST_SRCS := $(wildcard selftests/guest/kmod/*.c)
 GUEST_FILES := \
 	$(KMOD_TEST_SRCS:selftests/guest/kmod/%.c=$(GUEST)/tests/kmod/%) \
 	$(patsubst selftests/guest/%,$(GUEST)/tests/%,$(wildcard selftests/guest/*/*.sh)) \
-	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer
+	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer \
+	$(patsubst bench/guest/%.c,$(GUEST)/tests/bench/%,$(wildcard bench/guest/*.c))
 
-$(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) selftests/guest/lib/genl_raw.h kmod/uapi/linux/ckpt.h | need-ksft
+$(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
-	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< $(GUEST_LIB)
+	$(Q)$(CC) $(TEST_CFLAGS) -Ilibckpt_user/include -static -o $@ $< \
+		$(GUEST_LIB) $(LIBCKPT_A) -lpthread
+
+# benchmarks run in the same guests, as the "bench" suite (make bench)
+$(GUEST)/tests/bench/%: bench/guest/%.c $(GUEST_LIB) selftests/guest/lib/genl_raw.h kmod/uapi/linux/ckpt.h | need-ksft
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (static)"
+	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< $(GUEST_LIB) -lpthread
 
 $(GUEST)/tests/%.sh: selftests/guest/%.sh
 	@mkdir -p $(dir $@)
@@ -59,7 +69,7 @@ $(BUILD)/initrd/%.cpio: $(BUILD)/kmod/%/ckpt.ko $(GUEST_FILES) selftests/vm/mkin
 		--ko $< --bin $(GUEST)/bin --tests $(GUEST)/tests \
 		--modules "$(GUEST_MODULES)"
 
-.PHONY: host-tests guest-images check check-run demo
+.PHONY: host-tests guest-images check check-run demo bench
 host-tests: $(HOST_TESTS)
 guest-images: $(foreach k,$(GUEST_KVERS),$(BUILD)/initrd/$(k).cpio)
 
@@ -77,3 +87,10 @@ demo:
 	$(Q)$(MAKE) deps
 	$(Q)$(MAKE) all $(BUILD)/initrd/$(KVER_6_1).cpio
 	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) ./scripts/demo.sh $(KVER_6_1)
+
+# Benchmarks: numbers, not pass/fail; never part of make check.
+bench:
+	$(Q)$(MAKE) deps
+	$(Q)$(MAKE) all guest-images
+	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) \
+		KVER_6_12=$(KVER_6_12) ./bench/run.sh

@@ -34,11 +34,12 @@ host_tests() {
 	cat "$d/tap"
 }
 
-# vm_run NAME KVER SUITE NODES
+# vm_run NAME KVER SUITE NODES [MEM]
 vm_run() {
 	echo "# --- $1: suite $3 on $2, $4 guest(s)"
 	"$VM" --kver "$2" --suite "$3" --nodes "$4" --cache "$CKPT_CACHE" \
-		--initrd "$BUILD/initrd/$2.cpio" --out "$OUT/$1" || true
+		--mem "${5:-1G}" --initrd "$BUILD/initrd/$2.cpio" \
+		--out "$OUT/$1" || true
 	[ -s "$OUT/$1/tap" ] ||
 		echo "not ok 1 $2 $3: the runner produced no verdict; see $OUT/$1" > "$OUT/$1/tap"
 }
@@ -50,8 +51,9 @@ mkdir -p "$OUT/runner-6.1"
 selftests/vm/selftest.sh --kver "$KVER_6_1" --cache "$CKPT_CACHE" \
 	--out "$OUT/runner-6.1/run" > "$OUT/runner-6.1/tap" || true
 cat "$OUT/runner-6.1/tap"
-vm_run kmod-6.1 "$KVER_6_1" kmod 1
-vm_run kmod-6.12 "$KVER_6_12" kmod 1
+# 2 GiB: the incremental dump test touches 1 GiB and reads its dump back
+vm_run kmod-6.1 "$KVER_6_1" kmod 1 2G
+vm_run kmod-6.12 "$KVER_6_12" kmod 1 2G
 vm_run net2-6.1 "$KVER_6_1" net 2
 vm_run net2-6.12 "$KVER_6_12" net 2
 vm_run net3-6.1 "$KVER_6_1" net 3

@@ -4,11 +4,13 @@
 #include <grp.h>
 #include <linux/ckpt.h>
 #include <linux/genetlink.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "extack.h"
@@ -131,25 +133,101 @@ int gnl_request(struct gnl *g, struct gnl_msg *m, struct gnl_reply *r)
 	return gnl_request_raw(g, m->buf, m->len, r);
 }
 
-const struct nlattr *gnl_attr(const struct gnl_reply *r, uint16_t type)
+/* Attribute @type in the @len bytes of attributes at @p, or NULL. */
+static const struct nlattr *attr_find(const void *p, size_t len,
+				      uint16_t type)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)r->data;
-	const unsigned char *p, *end;
+	const unsigned char *c = p, *end = c + len;
 
-	if (r->data_len < NLMSG_HDRLEN + GENL_HDRLEN)
-		return NULL;
-	p = r->data + NLMSG_HDRLEN + GENL_HDRLEN;
-	end = r->data + nlh->nlmsg_len;
-	while (end - p >= NLA_HDRLEN) {
-		const struct nlattr *a = (const struct nlattr *)p;
+	while (end - c >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)c;
 
-		if (a->nla_len < NLA_HDRLEN || a->nla_len > end - p)
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > end - c)
 			return NULL;
 		if ((a->nla_type & NLA_TYPE_MASK) == type)
 			return a;
-		p += NLA_ALIGN(a->nla_len);
+		c += NLA_ALIGN(a->nla_len);
 	}
 	return NULL;
+}
+
+/* Attribute @type of the genl message @nlh, or NULL. */
+static const struct nlattr *msg_attr(const struct nlmsghdr *nlh,
+				     uint16_t type)
+{
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return NULL;
+	return attr_find((const char *)nlh + NLMSG_HDRLEN + GENL_HDRLEN,
+			 nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, type);
+}
+
+static const void *attr_data(const struct nlattr *a)
+{
+	return (const char *)a + NLA_HDRLEN;
+}
+
+static size_t attr_len(const struct nlattr *a)
+{
+	return a->nla_len - NLA_HDRLEN;
+}
+
+static uint32_t attr_u32(const struct nlattr *a, uint32_t def)
+{
+	uint32_t v;
+
+	if (!a || attr_len(a) != sizeof(v))
+		return def;
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
+
+const struct nlattr *gnl_attr(const struct gnl_reply *r, uint16_t type)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)r->data;
+
+	if (r->data_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    nlh->nlmsg_len > r->data_len)
+		return NULL;
+	return msg_attr(nlh, type);
+}
+
+uint32_t gnl_u32(const struct gnl_reply *r, uint16_t type, uint32_t def)
+{
+	return attr_u32(gnl_attr(r, type), def);
+}
+
+const char *gnl_str(const struct gnl_reply *r, uint16_t type)
+{
+	const struct nlattr *a = gnl_attr(r, type);
+
+	if (!a || !attr_len(a) ||
+	    ((const char *)attr_data(a))[attr_len(a) - 1] != '\0')
+		return NULL;
+	return attr_data(a);
+}
+
+/* The id of the multicast group @name in CTRL_ATTR_MCAST_GROUPS @groups. */
+static uint32_t mcgrp_id(const struct nlattr *groups, const char *name)
+{
+	const unsigned char *p = attr_data(groups);
+	const unsigned char *end = p + attr_len(groups);
+
+	while (end - p >= NLA_HDRLEN) {
+		const struct nlattr *grp = (const struct nlattr *)p;
+		const struct nlattr *n, *id;
+
+		if (grp->nla_len < NLA_HDRLEN || grp->nla_len > end - p)
+			return 0;
+		n = attr_find(attr_data(grp), attr_len(grp),
+			      CTRL_ATTR_MCAST_GRP_NAME);
+		id = attr_find(attr_data(grp), attr_len(grp),
+			       CTRL_ATTR_MCAST_GRP_ID);
+		if (n && id && attr_len(n) == strlen(name) + 1 &&
+		    !memcmp(attr_data(n), name, attr_len(n)))
+			return attr_u32(id, 0);
+		p += NLA_ALIGN(grp->nla_len);
+	}
+	return 0;
 }
 
 /* Ask the controller for the family id, version and multicast groups. */
@@ -185,6 +263,7 @@ static int resolve_family(struct gnl *g)
 
 		g->mcgrp_events = memmem((const char *)a, a->nla_len, needle,
 					 strlen(needle) + 1) != NULL;
+		g->mcgrp_events_id = mcgrp_id(a, needle);
 	}
 out:
 	free(r);
@@ -232,6 +311,204 @@ int gnl_get_features(struct gnl *g, struct gnl_reply *r)
 	gnl_msg_init(&m, g, CKPT_CMD_GET_FEATURES, 0);
 	gnl_put_u32(&m, CKPT_A_FEATURES_ABI_VERSION, CKPT_ABI_VERSION);
 	return gnl_request(g, &m, r);
+}
+
+/* --- jobs ---------------------------------------------------------------- */
+
+int gnl_job_create(struct gnl *g, uint32_t id, uint32_t kind, uint32_t pid,
+		   const char *cgroup, struct gnl_reply *r)
+{
+	struct gnl_msg m;
+
+	gnl_msg_init(&m, g, CKPT_CMD_JOB_CREATE, 0);
+	gnl_put_u32(&m, CKPT_A_JOB_ID, id);
+	gnl_put_u32(&m, CKPT_A_JOB_KIND, kind);
+	if (pid)
+		gnl_put_u32(&m, CKPT_A_JOB_PID, pid);
+	if (cgroup)
+		gnl_put_str(&m, CKPT_A_JOB_CGROUP, cgroup);
+	return gnl_request(g, &m, r);
+}
+
+int gnl_job_simple(struct gnl *g, uint8_t cmd, uint32_t id,
+		   struct gnl_reply *r)
+{
+	struct gnl_msg m;
+
+	gnl_msg_init(&m, g, cmd, 0);
+	gnl_put_u32(&m, CKPT_A_JOB_ID, id);
+	return gnl_request(g, &m, r);
+}
+
+int gnl_job_freeze(struct gnl *g, uint32_t id, uint32_t timeout_ms,
+		   struct gnl_reply *r)
+{
+	struct gnl_msg m;
+
+	gnl_msg_init(&m, g, CKPT_CMD_JOB_FREEZE, 0);
+	gnl_put_u32(&m, CKPT_A_JOB_ID, id);
+	if (timeout_ms)
+		gnl_put_u32(&m, CKPT_A_JOB_TIMEOUT_MS, timeout_ms);
+	return gnl_request(g, &m, r);
+}
+
+int gnl_job_tasks(const struct gnl_reply *r, struct gnl_task *t, int max)
+{
+	const struct nlattr *tasks = gnl_attr(r, CKPT_A_JOB_TASKS);
+	const unsigned char *p, *end;
+	int n = 0;
+
+	if (!tasks)
+		return -ENOENT;
+	p = attr_data(tasks);
+	end = p + attr_len(tasks);
+	while (end - p >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		const struct nlattr *comm;
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > end - p ||
+		    (a->nla_type & NLA_TYPE_MASK) != CKPT_A_JOB_TASK)
+			return -EPROTO;
+		if (n < max) {
+			const void *d = attr_data(a);
+			size_t len = attr_len(a);
+
+			t[n].pid = attr_u32(attr_find(d, len, CKPT_A_TASK_PID), 0);
+			t[n].ppid = attr_u32(attr_find(d, len, CKPT_A_TASK_PPID), 0);
+			t[n].nr_threads = attr_u32(attr_find(d, len,
+						CKPT_A_TASK_NR_THREADS), 0);
+			comm = attr_find(d, len, CKPT_A_TASK_COMM);
+			t[n].comm[0] = '\0';
+			if (comm)
+				snprintf(t[n].comm, sizeof(t[n].comm), "%.*s",
+					 (int)attr_len(comm),
+					 (const char *)attr_data(comm));
+		}
+		n++;
+		p += NLA_ALIGN(a->nla_len);
+	}
+	return n;
+}
+
+static void job_info(const struct nlmsghdr *h, struct gnl_job_info *j)
+{
+	j->id = attr_u32(msg_attr(h, CKPT_A_JOB_ID), 0);
+	j->kind = attr_u32(msg_attr(h, CKPT_A_JOB_KIND), 0);
+	j->pid = attr_u32(msg_attr(h, CKPT_A_JOB_PID), 0);
+	j->state = attr_u32(msg_attr(h, CKPT_A_JOB_STATE), 0);
+	j->owner_uid = attr_u32(msg_attr(h, CKPT_A_JOB_OWNER_UID), -1);
+	j->nr_tasks = attr_u32(msg_attr(h, CKPT_A_JOB_NR_TASKS), -1);
+	j->nr_threads = attr_u32(msg_attr(h, CKPT_A_JOB_NR_THREADS), -1);
+	j->has_tasks = msg_attr(h, CKPT_A_JOB_TASKS) != NULL;
+}
+
+int gnl_job_dump(struct gnl *g, struct gnl_job_info *jobs, int max)
+{
+	unsigned char *rx = malloc(GNL_BUF * 4);
+	struct gnl_msg m;
+	uint32_t seq;
+	int n = 0, err;
+
+	if (!rx)
+		return -ENOMEM;
+	gnl_msg_init(&m, g, CKPT_CMD_JOB_GET, NLM_F_DUMP);
+	((struct nlmsghdr *)m.buf)->nlmsg_len = m.len;
+	seq = ((struct nlmsghdr *)m.buf)->nlmsg_seq = ++g->seq;
+	err = gnl_send_raw(g, m.buf, m.len);
+	while (!err) {
+		ssize_t len = recv(g->fd, rx, GNL_BUF * 4, 0);
+		struct nlmsghdr *h;
+		size_t left;
+
+		if (len < 0) {
+			err = -errno;
+			break;
+		}
+		left = len;
+		for (h = (struct nlmsghdr *)rx; NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				free(rx);
+				return n;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+				if (!err)
+					err = -EPROTO;	/* an ack ends no dump */
+				break;
+			}
+			if (n < max)
+				job_info(h, &jobs[n]);
+			n++;
+		}
+	}
+	free(rx);
+	return err;
+}
+
+/* --- events --------------------------------------------------------------- */
+
+int gnl_events_join(struct gnl *g)
+{
+	uint32_t grp = g->mcgrp_events_id;
+
+	if (!grp)
+		return -ENOENT;
+	if (setsockopt(g->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp)))
+		return -errno;
+	return 0;
+}
+
+int gnl_event_next(struct gnl *g, struct gnl_event *ev, int timeout_ms)
+{
+	unsigned char rx[GNL_BUF];
+	struct pollfd pfd = { .fd = g->fd, .events = POLLIN };
+	struct timespec now;
+	long long deadline;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	deadline = now.tv_sec * 1000LL + now.tv_nsec / 1000000 + timeout_ms;
+	for (;;) {
+		struct nlmsghdr *h;
+		ssize_t len;
+		size_t left;
+		long long left_ms;
+		int ret;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left_ms = deadline - (now.tv_sec * 1000LL + now.tv_nsec / 1000000);
+		ret = poll(&pfd, 1, left_ms > 0 ? (int)left_ms : 0);
+
+		if (ret < 0)
+			return -errno;
+		if (ret == 0)
+			return -ETIMEDOUT;
+		len = recv(g->fd, rx, sizeof(rx), MSG_DONTWAIT);
+		if (len < 0)
+			return -errno;
+		left = len;
+		for (h = (struct nlmsghdr *)rx; NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left)) {
+			const struct genlmsghdr *gh = NLMSG_DATA(h);
+
+			if (h->nlmsg_type != g->family ||
+			    h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+			    gh->cmd != CKPT_CMD_EVENT)
+				continue;
+			/* One event per datagram: the kernel multicasts each
+			 * in its own message. */
+			ev->event = attr_u32(msg_attr(h, CKPT_A_JOB_EVENT), 0);
+			ev->id = attr_u32(msg_attr(h, CKPT_A_JOB_ID), 0);
+			ev->owner_uid = attr_u32(msg_attr(h, CKPT_A_JOB_OWNER_UID), -1);
+			ev->pid = attr_u32(msg_attr(h, CKPT_A_JOB_PID), 0);
+			ev->err_pid = attr_u32(msg_attr(h, CKPT_A_JOB_ERR_PID), 0);
+			ev->err_state = attr_u32(msg_attr(h, CKPT_A_JOB_ERR_STATE), 0);
+			return 0;
+		}
+	}
 }
 
 int ckpt_test_load_module(void)

@@ -19,6 +19,7 @@ struct gnl {
 	uint32_t seq;
 	uint8_t mcgrp_events;	/* 1 if the family lists the "events" group */
 	uint32_t version;	/* family version from the controller */
+	uint32_t mcgrp_events_id; /* its multicast group id, 0 if none */
 };
 
 /* A request being built. */
@@ -60,8 +61,63 @@ int gnl_drain(struct gnl *g);
 /* Attribute @type of a genl reply in @r, or NULL. */
 const struct nlattr *gnl_attr(const struct gnl_reply *r, uint16_t type);
 
+/* The u32 attribute @type of the reply in @r, or @def if it is absent or
+ * not 4 bytes long. */
+uint32_t gnl_u32(const struct gnl_reply *r, uint16_t type, uint32_t def);
+/* The NUL-terminated string attribute @type of the reply in @r, or NULL. */
+const char *gnl_str(const struct gnl_reply *r, uint16_t type);
+
 /* GET_FEATURES with the current ABI version; 0 or -errno. */
 int gnl_get_features(struct gnl *g, struct gnl_reply *r);
+
+/* --- jobs (see <linux/ckpt.h>); each returns 0 or the kernel's -errno --- */
+
+/* JOB_CREATE; @pid 0 and @cgroup NULL leave the attribute out. */
+int gnl_job_create(struct gnl *g, uint32_t id, uint32_t kind, uint32_t pid,
+		   const char *cgroup, struct gnl_reply *r);
+/* A command naming only a job: JOB_GET, JOB_DESTROY, JOB_THAW (or any). */
+int gnl_job_simple(struct gnl *g, uint8_t cmd, uint32_t id,
+		   struct gnl_reply *r);
+/* JOB_FREEZE; @timeout_ms 0 leaves CKPT_A_JOB_TIMEOUT_MS out (default). */
+int gnl_job_freeze(struct gnl *g, uint32_t id, uint32_t timeout_ms,
+		   struct gnl_reply *r);
+
+/* One [CKPT_A_JOB_TASK] nest of a JOB_GET or JOB_FREEZE reply. */
+struct gnl_task {
+	uint32_t pid, ppid, nr_threads;
+	char comm[16];
+};
+
+/* The task list of the job reply in @r: fills at most @max entries and
+ * returns how many the reply holds, or -ENOENT without CKPT_A_JOB_TASKS,
+ * -EPROTO if it is malformed. */
+int gnl_job_tasks(const struct gnl_reply *r, struct gnl_task *t, int max);
+
+/* One job of a JOB_GET dump. */
+struct gnl_job_info {
+	uint32_t id, kind, pid, state, owner_uid, nr_tasks, nr_threads;
+	int has_tasks;		/* the message carried CKPT_A_JOB_TASKS */
+};
+
+/* JOB_GET with NLM_F_DUMP: fills at most @max jobs and returns how many
+ * the dump held, or -errno. */
+int gnl_job_dump(struct gnl *g, struct gnl_job_info *jobs, int max);
+
+/* --- job events ----------------------------------------------------------- */
+
+struct gnl_event {
+	uint32_t event;		/* enum ckpt_job_event */
+	uint32_t id, owner_uid;
+	uint32_t pid;		/* TASK_EXITED: the thread; else 0 */
+	uint32_t err_pid, err_state;	/* FREEZE_FAILED; else 0 */
+};
+
+/* Join the "events" multicast group on @g (use a socket of its own: the
+ * request functions skip messages that are not their reply). */
+int gnl_events_join(struct gnl *g);
+/* The next CKPT_CMD_EVENT message: 0, -ETIMEDOUT after @timeout_ms, or
+ * -errno (-ENOBUFS: events were lost). */
+int gnl_event_next(struct gnl *g, struct gnl_event *ev, int timeout_ms);
 
 /* insmod $CKPT_KO unless ckpt is loaded; 0 or -1. */
 int ckpt_test_load_module(void);
