@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_dump: runs inside a test guest (make bench).  Measures
+ *   1. freeze and thaw latency of a job of 100 processes x 4 threads;
+ *   2. dump-stream throughput of a 256 MiB process read and discarded,
+ *      against a plain memcpy of 256 MiB in the same guest.
+ * Prints one "# bench: name value unit" line per number and TAP results.
+ * Timings under TCG are not real-hardware timings: compare within a run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ckpt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "genl_raw.h"
+
+#define MIB (1024UL * 1024)
+#define JOB_ID 4242
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* JOB_* command on JOB_ID; prints the kernel's reason on failure. */
+static int job_cmd(struct gnl *g, int cmd, pid_t root)
+{
+	struct gnl_reply r;
+	int err;
+
+	if (cmd == CKPT_CMD_JOB_CREATE)
+		err = gnl_job_create(g, JOB_ID, CKPT_JOB_TREE, root, NULL, &r);
+	else if (cmd == CKPT_CMD_JOB_FREEZE)
+		err = gnl_job_freeze(g, JOB_ID, 60000, &r);
+	else
+		err = gnl_job_simple(g, cmd, JOB_ID, &r);
+	if (err)
+		printf("# command %d failed: %s (%s)\n", cmd, strerror(-err), r.extack);
+	return err;
+}
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		usleep(20000);
+	return NULL;
+}
+
+/* A process group of @nproc processes with @nthreads threads each. */
+static pid_t spawn_threads_job(int nproc, int nthreads)
+{
+	pid_t root = fork();
+
+	if (root == 0) {
+		setpgid(0, 0);
+		for (int i = 0; i < nproc - 1; i++)
+			if (fork() == 0)
+				break;
+		for (int t = 1; t < nthreads; t++) {
+			pthread_t th;
+
+			pthread_create(&th, NULL, sleeper, NULL);
+		}
+		sleeper(NULL);
+	}
+	return root;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int bench_freeze(struct gnl *g)
+{
+	enum { ROUNDS = 5 };
+	double fr[ROUNDS], th[ROUNDS];
+	pid_t root = spawn_threads_job(100, 4);
+	int err = 0;
+
+	sleep(3);	/* let 400 threads start under TCG */
+	if (job_cmd(g, CKPT_CMD_JOB_CREATE, root))
+		err = 1;
+	for (int i = 0; !err && i < ROUNDS; i++) {
+		double t0 = now();
+
+		if (job_cmd(g, CKPT_CMD_JOB_FREEZE, 0)) {
+			err = 1;
+			break;
+		}
+		fr[i] = now() - t0;
+		t0 = now();
+		if (job_cmd(g, CKPT_CMD_JOB_THAW, 0)) {
+			err = 1;
+			break;
+		}
+		th[i] = now() - t0;
+		usleep(200000);
+	}
+	job_cmd(g, CKPT_CMD_JOB_DESTROY, 0);
+	kill(-root, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	if (err)
+		return 1;
+	qsort(fr, ROUNDS, sizeof(double), cmp_double);
+	qsort(th, ROUNDS, sizeof(double), cmp_double);
+	printf("# bench: freeze_100x4_median %.1f ms\n", fr[ROUNDS / 2] * 1e3);
+	printf("# bench: thaw_100x4_median %.1f ms\n", th[ROUNDS / 2] * 1e3);
+	return 0;
+}
+
+static int bench_dump(struct gnl *g, size_t size)
+{
+	struct ckpt_dump_args args = { .job_id = JOB_ID };
+	size_t total = 0, bufsz = 4 * MIB;
+	char *buf = malloc(bufsz), *src, *dst;
+	int dev, fd, err = 0;
+	double t0, dump_s, copy_s;
+	ssize_t n;
+	pid_t child;
+
+	child = fork();
+	if (child == 0) {
+		char *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+		for (size_t i = 0; i < size; i += 4096)
+			memset(p + i, (int)(i >> 12), 4096);
+		for (;;)
+			pause();
+	}
+	sleep(2 + size / (64 * MIB));
+	if (job_cmd(g, CKPT_CMD_JOB_CREATE, child) ||
+	    job_cmd(g, CKPT_CMD_JOB_FREEZE, 0)) {
+		err = 1;
+		goto out;
+	}
+	dev = open("/dev/ckpt", O_RDWR);
+	fd = ioctl(dev, CKPT_IOC_DUMP, &args);
+	if (fd < 0) {
+		printf("# CKPT_IOC_DUMP: %s\n", strerror(errno));
+		err = 1;
+		goto out;
+	}
+	t0 = now();
+	while ((n = read(fd, buf, bufsz)) > 0)
+		total += n;
+	dump_s = now() - t0;
+	if (n < 0) {
+		printf("# read dump: %s\n", strerror(errno));
+		err = 1;
+	}
+	close(fd);
+	close(dev);
+	job_cmd(g, CKPT_CMD_JOB_THAW, 0);
+
+	src = malloc(size);
+	dst = malloc(size);
+	memset(src, 1, size);
+	memset(dst, 2, size);
+	t0 = now();
+	memcpy(dst, src, size);
+	copy_s = now() - t0;
+	printf("# bench: dump_stream_%zuMiB %.1f MB/s (%zu bytes in %.3f s)\n",
+	       size / MIB, total / dump_s / 1e6, total, dump_s);
+	printf("# bench: memcpy_%zuMiB %.1f MB/s\n", size / MIB,
+	       size / copy_s / 1e6);
+	printf("# bench: dump_vs_memcpy %.2f\n", (total / dump_s) / (size / copy_s));
+	free(src);
+	free(dst);
+	if (total < size)
+		err = 1;
+out:
+	job_cmd(g, CKPT_CMD_JOB_DESTROY, 0);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	free(buf);
+	return err;
+}
+
+int main(void)
+{
+	struct gnl g;
+
+	printf("1..2\n");
+	if (ckpt_test_load_module() || gnl_open(&g)) {
+		printf("not ok 1 load ckpt.ko\nnot ok 2 load ckpt.ko\n");
+		return 1;
+	}
+	printf("%s 1 freeze/thaw 100 x 4\n", bench_freeze(&g) ? "not ok" : "ok");
+	printf("%s 2 dump 256 MiB\n", bench_dump(&g, 256 * MIB) ? "not ok" : "ok");
+	gnl_close(&g);
+	return 0;
+}
