@@ -2,7 +2,8 @@
 # vm.sh - boot N QEMU guests on one initramfs, run one suite, judge it.
 #
 #   vm.sh --kver KVER --suite NAME --initrd FILE --out DIR [--nodes N]
-#         [--timeout S] [--mem M] [--vm-timeout S] [--cache DIR] [--append ARGS]
+#         [--timeout S] [--mem M] [--cpu MODEL] [--vm-timeout S] [--cache DIR]
+#         [--append ARGS]
 #
 #   --kver        guest kernel; boots CACHE/kernels/KVER/vmlinux
 #   --suite       directory under /tests in the initramfs to run
@@ -14,6 +15,8 @@
 #                 netdev, 3 or more by a vde_switch
 #   --timeout     per-test limit inside the guest (default 300 s)
 #   --mem         guest memory (default 1G)
+#   --cpu         QEMU CPU model (default max: XSAVE, AVX and AVX2 under TCG,
+#                 so register dumps cover the extended state; qemu64 has none)
 #   --vm-timeout  hard limit per guest (default 3600 s); a guest whose results
 #                 port is silent for timeout+60 s is killed long before
 #   --cache       cache of guest kernels (default: $CKPT_CACHE, else ./.cache)
@@ -28,6 +31,7 @@ set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 KVER= SUITE= INITRD= OUT= NODES=1 TIMEOUT=300 MEM=1G VM_TIMEOUT=3600 APPEND=
+CPU=max
 CACHE=${CKPT_CACHE:-$(pwd)/.cache}
 MARKER='ckpt-guest: init started'
 BOOT_ATTEMPTS=3         # a boot that never reached /init is retried twice
@@ -47,6 +51,7 @@ while [ $# -gt 0 ]; do
 	--nodes) NODES=$2 ;;
 	--timeout) TIMEOUT=$2 ;;
 	--mem) MEM=$2 ;;
+	--cpu) CPU=$2 ;;
 	--vm-timeout) VM_TIMEOUT=$2 ;;
 	--cache) CACHE=$2 ;;
 	--append) APPEND=$2 ;;
@@ -167,7 +172,7 @@ launch() { # node
 	fi
 	rm -f "$d/qemu.pid"
 	# shellcheck disable=SC2046 # net_args is a list of words by design
-	set -- qemu-system-x86_64 -accel $ACCEL -cpu qemu64 -m "$MEM" -smp $SMP \
+	set -- qemu-system-x86_64 -accel $ACCEL -cpu "$CPU" -m "$MEM" -smp $SMP \
 		-name "ckpt-node$i" -kernel "$VMLINUX" -initrd "$INITRD" \
 		-nographic -no-reboot -nodefaults \
 		-serial "file:$d/console.log" -serial "file:$d/results.log" \
