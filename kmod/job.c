@@ -56,9 +56,10 @@ void ckpt_job_put(struct ckpt_job *job)
 		ckpt_job_free(job);
 }
 
-int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid)
+int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid, bool privileged)
 {
 	struct ckpt_job *job, *j;
+	unsigned int mine = 0;
 	int err = 0;
 
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
@@ -85,12 +86,17 @@ int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid)
 
 	mutex_lock(&ckpt_jobs_lock);
 	list_for_each_entry(j, &ckpt_jobs, node) {
-		if (j->id == job->id && j->pidns == job->pidns &&
-		    uid_eq(j->owner, job->owner)) {
+		if (!uid_eq(j->owner, job->owner))
+			continue;
+		mine++;
+		if (j->id == job->id && j->pidns == job->pidns) {
 			err = -EEXIST;
 			break;
 		}
 	}
+	/* an unprivileged user cannot fill kernel memory with jobs */
+	if (!err && !privileged && mine >= CKPT_JOBS_PER_USER_MAX)
+		err = -ENOSPC;
 	if (!err)
 		list_add_tail(&job->node, &ckpt_jobs);
 	mutex_unlock(&ckpt_jobs_lock);

@@ -58,7 +58,7 @@ struct ckpt_job_spec {
 
 void ckpt_patterns_free(char **patterns, unsigned int n);
 
-int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid);
+int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid, bool privileged);
 struct ckpt_job *ckpt_job_find(u32 id);
 void ckpt_job_put(struct ckpt_job *job);
 void ckpt_job_destroy(struct ckpt_job *job);

@@ -183,10 +183,14 @@ int ckpt_nl_job_create(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = ckpt_job_patterns(info, &spec);
 	if (!err) {
-		err = ckpt_job_create(&spec, info->snd_portid);
+		err = ckpt_job_create(&spec, info->snd_portid,
+				      ckpt_privileged(skb));
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG_ATTR(info->extack, a[CKPT_A_JOB_ID],
 					    "a job with this id exists");
+		if (err == -ENOSPC)
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "too many jobs for this user (CKPT_JOBS_PER_USER_MAX)");
 	}
 	ckpt_patterns_free(spec.lower_patterns, spec.nr_lower_patterns);
 	put_pid(spec.pid);

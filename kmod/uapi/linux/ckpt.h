@@ -41,7 +41,8 @@
  * their own jobs only, and only on processes they could ptrace (same uid
  * and gid, dumpable).  Kernel threads and pid 1 are never members.
  *
- * CKPT_CMD_JOB_CREATE (do)
+ * CKPT_CMD_JOB_CREATE (do)  -ENOSPC past CKPT_JOBS_PER_USER_MAX jobs of an
+ *                           unprivileged user
  *     [CKPT_A_JOB_ID]          u32, required, >= 1; -EEXIST if in use
  *     [CKPT_A_JOB_KIND]        u32, required, enum ckpt_job_kind
  *     [CKPT_A_JOB_PID]         u32, the tree root / pgid / sid (not CGROUP)
@@ -211,6 +212,7 @@ enum ckpt_job_event {
 	CKPT_EVENT_DESTROYED,
 };
 
+#define CKPT_JOBS_PER_USER_MAX		1024
 #define CKPT_FREEZE_TIMEOUT_MS_DEFAULT	10000
 #define CKPT_FREEZE_TIMEOUT_MS_MAX	600000
 #define CKPT_CGROUP_PATH_MAX		4095
