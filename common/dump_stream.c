@@ -12,6 +12,15 @@ void ckpt_stream_init(struct ckpt_stream *s, const void *buf, size_t len)
 	s->len = len;
 }
 
+void ckpt_stream_window(struct ckpt_stream *s, const void *buf, size_t len,
+			uint64_t base)
+{
+	s->buf = buf;
+	s->len = len;
+	s->off = 0;
+	s->base = base;
+}
+
 const char *ckpt_rec_name(uint32_t type)
 {
 	static const char *const names[] = {
@@ -29,8 +38,8 @@ const char *ckpt_rec_name(uint32_t type)
 
 static int bad(struct ckpt_stream *s, const char *what)
 {
-	snprintf(s->error, sizeof(s->error), "malformed %s at offset %zu",
-		 what, s->off);
+	snprintf(s->error, sizeof(s->error), "malformed %s at offset %llu",
+		 what, (unsigned long long)(s->base + s->off));
 	return -EBADMSG;
 }
 
@@ -144,7 +153,8 @@ int ckpt_stream_next(struct ckpt_stream *s, const struct ckpt_rec **rec,
 			 ckpt_rec_name(h->type), h->type, h->len, left);
 		return bad(s, what);
 	}
-	if (s->off == 0 && h->type != CKPT_REC_BEGIN) {
+	/* BEGIN sets page_size: nothing before it has */
+	if (!s->page_size && h->type != CKPT_REC_BEGIN) {
 		snprintf(what, sizeof(what),
 			 "stream (starts with %s record type %u, not BEGIN)",
 			 ckpt_rec_name(h->type), h->type);

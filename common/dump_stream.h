@@ -16,11 +16,20 @@ struct ckpt_stream {
 	const uint8_t *buf;
 	size_t len;
 	size_t off;		/* of the next record */
+	uint64_t base;		/* stream offset of buf[0], for messages */
 	uint32_t page_size;	/* from BEGIN, 0 before it */
 	char error[160];	/* why the last call failed */
 };
 
 void ckpt_stream_init(struct ckpt_stream *s, const void *buf, size_t len);
+
+/*
+ * Moves a stream to the next window of a larger input read piece by piece
+ * (the caller keeps whole records together): page_size and the offsets in
+ * messages carry on; base is the stream offset of buf[0].
+ */
+void ckpt_stream_window(struct ckpt_stream *s, const void *buf, size_t len,
+			uint64_t base);
 
 /*
  * The next record in *rec and its body length in *body_len.  Returns 1,

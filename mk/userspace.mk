@@ -1,15 +1,20 @@
-# Userspace: shared code in common/, the CLI in tools/ckptctl/.
+# Userspace: shared code in common/, the image store library in
+# daemon/image/, the CLI in tools/ckptctl/.
 # Objects go to $(BUILD)/obj/<source path>.o, programs to $(BUILD)/bin/.
 
 USER_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-isystem kmod/uapi -Icommon -DCKPT_VERSION='"$(VERSION)"' -MMD -MP
+	-isystem kmod/uapi -Icommon -Idaemon/image -DCKPT_VERSION='"$(VERSION)"' -MMD -MP
 # Evaluated only when a recipe runs, after need-user has checked pkg-config.
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
+URING_CFLAGS = $(shell pkg-config --cflags liburing)
+URING_LIBS = $(shell pkg-config --libs liburing)
 
 COMMON_SRCS  := $(wildcard common/*.c)
+IMAGE_SRCS   := $(wildcard daemon/image/*.c)
 CKPTCTL_SRCS := $(wildcard tools/ckptctl/*.c)
 COMMON_OBJS  := $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o)
+IMAGE_OBJS   := $(IMAGE_SRCS:%.c=$(BUILD)/obj/%.o)
 CKPTCTL_OBJS := $(CKPTCTL_SRCS:%.c=$(BUILD)/obj/%.o)
 USER_PROGS   := $(BUILD)/bin/ckptctl
 
@@ -19,11 +24,11 @@ userspace: $(USER_PROGS)
 $(BUILD)/obj/%.o: %.c | need-user
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(URING_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/bin/ckptctl: $(CKPTCTL_OBJS) $(COMMON_OBJS)
+$(BUILD)/bin/ckptctl: $(CKPTCTL_OBJS) $(IMAGE_OBJS) $(COMMON_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(URING_LIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

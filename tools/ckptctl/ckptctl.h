@@ -14,6 +14,7 @@ enum {
 extern const char *ckptctl_prog;
 
 int check_main(int argc, char *argv[]);
+int image_main(int argc, char *argv[]);
 
 /* Maps a negative errno from an operation to an exit code. */
 int ckptctl_exit_code(int err);

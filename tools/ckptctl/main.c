@@ -14,6 +14,7 @@ static const struct {
 	const char *summary;
 } subcommands[] = {
 	{ "check", check_main, "show what the loaded ckpt.ko and this kernel support" },
+	{ "image", image_main, "show or verify a checkpoint image (no ckpt.ko needed)" },
 };
 
 static void usage(FILE *f)

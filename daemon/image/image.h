@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The image store: writing a dump stream into an image directory and
+ * reading and verifying it (format: image_format.h,
+ * Documentation/image-format.md).  Every function returns 0 or -errno and,
+ * on failure, leaves a message in err->msg naming the file and what to do.
+ */
+#ifndef CKPTD_IMAGE_H
+#define CKPTD_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image_format.h"
+
+struct ckptd_err {
+	char msg[512];
+};
+
+void ckptd_err_set(struct ckptd_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+struct ckptd_image_write_opts {
+	unsigned int queue_depth;	/* writes in flight; 0: default (16) */
+	int no_uring;			/* 1: plain pwrite() */
+	int no_direct;			/* 1: never O_DIRECT for pages.img */
+};
+
+/* What the writer saw, for logs and tests. */
+struct ckptd_image_write_stats {
+	int used_uring;
+	int used_direct;
+	uint64_t bytes;			/* written to the three files */
+};
+
+/*
+ * Reads a dump stream from stream_fd to its END record and writes it as
+ * the image directory dir (which must not exist; its parent must).  On any
+ * failure, nothing is left behind: dir is removed.  opts and stats may be
+ * NULL.
+ */
+int ckptd_image_write(const char *dir, int stream_fd,
+		      const struct ckptd_image_write_opts *opts,
+		      struct ckptd_image_write_stats *stats,
+		      struct ckptd_err *err);
+
+/* "<store>/<job>/<seq>" into buf; -ENAMETOOLONG if it does not fit. */
+int ckptd_image_path(char *buf, size_t size, const char *store,
+		     uint32_t job, uint64_t seq);
+
+/*
+ * Removes every <store>/<job>/<seq> directory without a committed
+ * manifest (crashed or aborted writes).  *removed (may be NULL) counts them.
+ */
+int ckptd_image_cleanup_partial(const char *store, unsigned int *removed,
+				struct ckptd_err *err);
+
+/* An open image: its manifest, records and pagemap in memory. */
+struct ckptd_image {
+	char dir[4096];
+	struct ckpt_img_manifest man;
+	uint64_t *chunk_sums;		/* man.nr_chunks */
+	uint8_t *records;		/* records.img */
+	size_t records_len;
+	struct ckpt_img_pme *pagemap;	/* man.nr_pme */
+	uint32_t *sorted;		/* pagemap indices by (pid, vaddr) */
+	int pages_fd;
+	struct ckptd_image *parent;	/* opened on demand */
+	unsigned int depth;		/* in the parent chain */
+};
+
+/*
+ * Opens an image directory: checks the manifest (magic, version, its own
+ * checksum) and that the files have the sizes it names.  Does not read
+ * the checksums of the files: ckptd_image_verify() does.
+ */
+int ckptd_image_open(const char *dir, struct ckptd_image **img,
+		     struct ckptd_err *err);
+void ckptd_image_close(struct ckptd_image *img);
+
+/*
+ * Checks every checksum, that records.img parses, that every pagemap
+ * entry is in range, and for an incremental image that its parent chain
+ * exists and verifies.
+ */
+int ckptd_image_verify(struct ckptd_image *img, struct ckptd_err *err);
+
+/* The parent image of an incremental image (opened once, kept). */
+int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
+		       struct ckptd_err *err);
+
+/*
+ * Copies the contents of page vaddr of process pid into buf (page_size
+ * bytes), following PAGES_SAME entries through the parents.  -ENOENT if
+ * the image holds no data for it (a hole: zeroes at restore).
+ */
+int ckptd_image_read_page(struct ckptd_image *img, int32_t pid,
+			  uint64_t vaddr, void *buf, struct ckptd_err *err);
+
+/* The pagemap entry of this image holding (pid, vaddr), or NULL. */
+const struct ckpt_img_pme *ckptd_image_find(const struct ckptd_image *img,
+					    int32_t pid, uint64_t vaddr);
+
+#endif /* CKPTD_IMAGE_H */

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ckptctl image show|verify DIR: read an image directory directly, without
+ * ckpt.ko or ckptd (Documentation/image-format.md).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ckptctl.h"
+#include "dump_stream.h"
+#include "image.h"
+#include "json.h"
+
+struct proc {
+	int32_t pid, ppid;
+	char comm[17];
+	uint32_t threads, vmas;
+	uint64_t pages, pages_same;
+};
+
+struct summary {
+	struct proc *procs;
+	size_t n;
+};
+
+static void image_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s image show [--json] DIR\n"
+		"       %s image verify DIR\n"
+		"\n"
+		"Read a checkpoint image directory (<store>/<job>/<seq>) without\n"
+		"ckpt.ko or ckptd.\n"
+		"\n"
+		"  show     job, seq, parent, and per process: pid, ppid, comm,\n"
+		"           threads, VMAs and pages\n"
+		"  verify   check every checksum, the records, the page index and,\n"
+		"           for an incremental image, its parents; exit 0 if valid,\n"
+		"           else say what is wrong (file and offset) and exit 1\n"
+		"  --json   (show) one JSON object instead of a table\n"
+		"  --help   this text\n", ckptctl_prog, ckptctl_prog);
+}
+
+static struct proc *find_proc(struct summary *s, int32_t pid)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->procs[i].pid == pid)
+			return &s->procs[i];
+	return NULL;
+}
+
+static int summarize(const struct ckptd_image *img, struct summary *s)
+{
+	const struct ckpt_rec *rec;
+	struct ckpt_stream st;
+	size_t body;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	ckpt_stream_init(&st, img->records, img->records_len);
+	while ((ret = ckpt_stream_next(&st, &rec, &body)) > 0) {
+		const void *b = rec + 1;
+		struct proc *p;
+
+		if (rec->type == CKPT_REC_TASK) {
+			const struct ckpt_rec_task *t = b;
+			struct proc *np = realloc(s->procs, (s->n + 1) * sizeof(*np));
+
+			if (!np)
+				return -ENOMEM;
+			s->procs = np;
+			p = &np[s->n++];
+			memset(p, 0, sizeof(*p));
+			p->pid = t->pid;
+			p->ppid = t->ppid;
+			memcpy(p->comm, t->comm, sizeof(t->comm));
+		} else if (rec->type == CKPT_REC_THREAD) {
+			p = find_proc(s, ((const struct ckpt_rec_thread *)b)->pid);
+			if (p)
+				p->threads++;
+		} else if (rec->type == CKPT_REC_VMA) {
+			p = find_proc(s, ((const struct ckpt_rec_vma *)b)->pid);
+			if (p)
+				p->vmas++;
+		}
+	}
+	if (ret < 0) {
+		fprintf(stderr, "%s: image: %s/" CKPT_IMG_RECORDS ": %s; run '%s image verify %s'\n",
+			ckptctl_prog, img->dir, st.error, ckptctl_prog, img->dir);
+		return ret;
+	}
+	for (uint64_t i = 0; i < img->man.nr_pme; i++) {
+		const struct ckpt_img_pme *e = &img->pagemap[i];
+		struct proc *p = find_proc(s, e->pid);
+
+		if (!p)
+			continue;
+		if (e->flags & CKPT_IMG_PME_SAME)
+			p->pages_same += e->nr_pages;
+		else
+			p->pages += e->nr_pages;
+	}
+	return 0;
+}
+
+static void print_table(const struct ckptd_image *img, const struct summary *s)
+{
+	const struct ckpt_img_manifest *m = &img->man;
+
+	printf("%-12s %s\n", "image", img->dir);
+	printf("%-12s %u\n", "job", m->job_id);
+	printf("%-12s %llu\n", "seq", (unsigned long long)m->seq);
+	if (m->parent_seq)
+		printf("%-12s %llu (incremental)\n", "parent",
+		       (unsigned long long)m->parent_seq);
+	else
+		printf("%-12s none (full image)\n", "parent");
+	printf("%-12s %u\n", "format", m->version);
+	printf("%-12s %u\n", "page size", m->page_size);
+	printf("%-12s %u processes, %u threads, %u VMAs, %llu pages stored, %llu unchanged (in parent)\n",
+	       "totals", m->nr_tasks, m->nr_threads, m->nr_vmas,
+	       (unsigned long long)m->nr_pages,
+	       (unsigned long long)m->nr_pages_same);
+	printf("\n%7s %7s %-16s %7s %6s %9s %9s\n", "PID", "PPID", "COMM",
+	       "THREADS", "VMAS", "PAGES", "UNCHANGED");
+	for (size_t i = 0; i < s->n; i++) {
+		const struct proc *p = &s->procs[i];
+
+		printf("%7d %7d %-16s %7u %6u %9llu %9llu\n", p->pid, p->ppid,
+		       p->comm, p->threads, p->vmas,
+		       (unsigned long long)p->pages,
+		       (unsigned long long)p->pages_same);
+	}
+}
+
+static void print_json(const struct ckptd_image *img, const struct summary *s)
+{
+	const struct ckpt_img_manifest *m = &img->man;
+	struct json_out j;
+
+	json_init(&j, stdout);
+	json_begin_object(&j, NULL);
+	json_string(&j, "dir", img->dir);
+	json_u64(&j, "format_version", m->version);
+	json_u64(&j, "job", m->job_id);
+	json_u64(&j, "seq", m->seq);
+	json_u64(&j, "parent_seq", m->parent_seq);
+	json_u64(&j, "page_size", m->page_size);
+	json_u64(&j, "time_ns", m->time_ns);
+	json_u64(&j, "nr_tasks", m->nr_tasks);
+	json_u64(&j, "nr_threads", m->nr_threads);
+	json_u64(&j, "nr_vmas", m->nr_vmas);
+	json_u64(&j, "nr_pages", m->nr_pages);
+	json_u64(&j, "nr_pages_same", m->nr_pages_same);
+	json_begin_array(&j, "processes");
+	for (size_t i = 0; i < s->n; i++) {
+		const struct proc *p = &s->procs[i];
+
+		json_begin_object(&j, NULL);
+		json_u64(&j, "pid", (uint32_t)p->pid);
+		json_u64(&j, "ppid", (uint32_t)p->ppid);
+		json_string(&j, "comm", p->comm);
+		json_u64(&j, "threads", p->threads);
+		json_u64(&j, "vmas", p->vmas);
+		json_u64(&j, "pages", p->pages);
+		json_u64(&j, "pages_same", p->pages_same);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	json_finish(&j);
+}
+
+static int open_image(const char *dir, struct ckptd_image **img)
+{
+	struct ckptd_err err = { "" };
+	int ret = ckptd_image_open(dir, img, &err);
+
+	if (ret)
+		fprintf(stderr, "%s: image: %s\n", ckptctl_prog, err.msg);
+	return ret;
+}
+
+static int image_show(const char *dir, bool json)
+{
+	struct ckptd_image *img;
+	struct summary s;
+	int ret;
+
+	if (open_image(dir, &img))
+		return CKPTCTL_EXIT_FAILED;
+	ret = summarize(img, &s);
+	if (!ret) {
+		if (json)
+			print_json(img, &s);
+		else
+			print_table(img, &s);
+	}
+	free(s.procs);
+	ckptd_image_close(img);
+	return ret ? CKPTCTL_EXIT_FAILED : CKPTCTL_EXIT_OK;
+}
+
+static int image_verify(const char *dir)
+{
+	struct ckptd_err err = { "" };
+	struct ckptd_image *img;
+	int ret;
+
+	if (open_image(dir, &img))
+		return CKPTCTL_EXIT_FAILED;
+	ret = ckptd_image_verify(img, &err);
+	if (ret)
+		fprintf(stderr, "%s: image verify: %s\n", ckptctl_prog, err.msg);
+	else
+		printf("%s: valid (job %u, seq %llu, %llu pages%s)\n", dir,
+		       img->man.job_id, (unsigned long long)img->man.seq,
+		       (unsigned long long)img->man.nr_pages,
+		       img->man.parent_seq ? ", parent chain valid" : "");
+	ckptd_image_close(img);
+	return ret ? CKPTCTL_EXIT_FAILED : CKPTCTL_EXIT_OK;
+}
+
+int image_main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	bool json = false;
+	const char *cmd;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			image_usage(stdout);
+			return CKPTCTL_EXIT_OK;
+		}
+		image_usage(stderr);
+		return CKPTCTL_EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		image_usage(stderr);
+		return CKPTCTL_EXIT_USAGE;
+	}
+	cmd = argv[optind];
+	optind++;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			image_usage(stdout);
+			return CKPTCTL_EXIT_OK;
+		}
+		if (c == 'j' && !strcmp(cmd, "show")) {
+			json = true;
+			continue;
+		}
+		image_usage(stderr);
+		return CKPTCTL_EXIT_USAGE;
+	}
+	if (optind + 1 != argc || (strcmp(cmd, "show") && strcmp(cmd, "verify"))) {
+		fprintf(stderr, "%s: image: expected 'show [--json] DIR' or 'verify DIR'; see '%s image --help'\n",
+			ckptctl_prog, ckptctl_prog);
+		return CKPTCTL_EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "show"))
+		return image_show(argv[optind], json);
+	return image_verify(argv[optind]);
+}
