@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The image store: writing a dump stream into an image directory and
- * reading and verifying it (format: image_format.h,
+ * reading and verifying it (format: <linux/ckpt.h>,
  * Documentation/image-format.md).  Every function returns 0 or -errno and,
  * on failure, leaves a message in err->msg naming the file and what to do.
  */
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "image_format.h"
+#include <linux/ckpt.h>
 
 struct ckptd_err {
 	char msg[512];

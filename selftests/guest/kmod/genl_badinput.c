@@ -39,14 +39,6 @@ FIXTURE_TEARDOWN(bad)
 	gnl_close(&self->g);
 }
 
-/* The request in self->m fails with @err and an extack containing @text. */
-#define EXPECT_REJECTED(err, text) do {					\
-	EXPECT_EQ(err, gnl_request(&self->g, &self->m, &self->r));	\
-	EXPECT_NE(NULL, strstr(self->r.extack, text)) {			\
-		TH_LOG("extack was \"%s\"", self->r.extack);		\
-	}								\
-} while (0)
-
 TEST_F(bad, unknown_command)
 {
 	gnl_msg_init(&self->m, &self->g, CKPT_CMD_MAX + 1, 0);

@@ -77,14 +77,6 @@ FIXTURE_TEARDOWN(bad)
 	gnl_close(&self->g);
 }
 
-/* The request in self->m fails with @err and an extack containing @text. */
-#define EXPECT_REJECTED(err, text) do {					\
-	EXPECT_EQ(err, gnl_request(&self->g, &self->m, &self->r));	\
-	EXPECT_NE(NULL, strstr(self->r.extack, text)) {			\
-		TH_LOG("extack was \"%s\"", self->r.extack);		\
-	}								\
-} while (0)
-
 /* Start @cmd; for JOB_CREATE add a valid kind and pid so that only what
  * the case adds is wrong. */
 static void start(FIXTURE_DATA(bad) *self, uint8_t cmd)

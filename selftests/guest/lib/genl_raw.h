@@ -124,4 +124,15 @@ int ckpt_test_load_module(void);
 /* Drop to uid/gid 65534 with no capabilities; 0 or -errno. */
 int ckpt_test_drop_privileges(void);
 
+/*
+ * For kselftest harness tests whose fixture holds g, m and r: the request
+ * in self->m fails with @err and an extack containing @text.
+ */
+#define EXPECT_REJECTED(err, text) do {					\
+	EXPECT_EQ(err, gnl_request(&self->g, &self->m, &self->r));	\
+	EXPECT_NE(NULL, strstr(self->r.extack, text)) {			\
+		TH_LOG("extack was \"%s\"", self->r.extack);		\
+	}								\
+} while (0)
+
 #endif /* CKPT_GENL_RAW_H */
