@@ -25,6 +25,13 @@ struct ckptd_image_write_opts {
 	unsigned int queue_depth;	/* writes in flight; 0: default (16) */
 	int no_uring;			/* 1: plain pwrite() */
 	int no_direct;			/* 1: never O_DIRECT for pages.img */
+	/*
+	 * Records captured in userspace while the job was frozen (types from
+	 * CKPT_REC_USER_BASE, struct ckpt_rec framing), written to
+	 * records.img just before END.  NULL/0: none.
+	 */
+	const void *extra_records;
+	size_t extra_len;
 };
 
 /* What the writer saw, for logs and tests. */

@@ -36,6 +36,8 @@ struct writer {
 	uint64_t chunk_fill;
 	uint64_t *chunks;
 	size_t chunks_cap;
+	const void *extra;	/* opts->extra_records */
+	size_t extra_len;
 };
 
 static const char *const file_names[CKPT_IMG_NR_FILES] = {
@@ -114,6 +116,37 @@ static int add_pme(struct writer *w, int32_t pid, uint32_t flags,
 	return ckptd_iow_append(&w->io, &w->f[CKPT_IMG_F_PAGEMAP], &e, sizeof(e));
 }
 
+/*
+ * The records userspace captured (open files and the like) go into
+ * records.img just before END, each checked like a stream record and
+ * required to be of a userspace type.
+ */
+static int add_extra(struct writer *w, uint64_t off)
+{
+	const struct ckpt_rec *h;
+	struct ckpt_stream s;
+	size_t body;
+	int ret;
+
+	if (!w->extra_len)
+		return 0;
+	ckpt_stream_init(&s, w->extra, w->extra_len);
+	s.page_size = w->man.page_size;
+	while ((ret = ckpt_stream_next(&s, &h, &body)) == 1) {
+		if (h->type < CKPT_REC_USER_BASE)
+			return bad_stream(w, -EINVAL,
+					  "captured record %u before END at offset %llu is a kernel record type",
+					  h->type, (unsigned long long)off);
+		ret = ckptd_iow_append(&w->io, &w->f[CKPT_IMG_F_RECORDS], h,
+				       h->len);
+		if (ret)
+			return ret;
+	}
+	if (ret < 0)
+		return bad_stream(w, ret, "captured records: %s", s.error);
+	return 0;
+}
+
 static int on_record(struct writer *w, const struct ckpt_rec *h, uint64_t off)
 {
 	const void *b = h + 1;
@@ -168,7 +201,11 @@ static int on_record(struct writer *w, const struct ckpt_rec *h, uint64_t off)
 	}
 	case CKPT_REC_END: {
 		const struct ckpt_rec_end *r = b;
+		int ret;
 
+		ret = add_extra(w, off);
+		if (ret)
+			return ret;
 		if (r->nr_pages != w->man.nr_pages ||
 		    r->nr_pages_same != w->man.nr_pages_same)
 			return bad_stream(w, -EBADMSG,
@@ -423,6 +460,8 @@ int ckptd_image_write(const char *dir, int stream_fd,
 	}
 	w->dir = dir;
 	w->err = err;
+	w->extra = opts->extra_records;
+	w->extra_len = opts->extra_len;
 	w->man.magic = CKPT_IMG_MAGIC;
 	w->man.version = CKPT_IMG_VERSION;
 	w->man.hdr_len = sizeof(w->man);

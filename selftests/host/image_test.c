@@ -219,6 +219,58 @@ TEST_F(img, roundtrip_plain_writes)
 	synth_free(&s);
 }
 
+/* Captured userspace records land in records.img just before END. */
+TEST_F(img, captured_records_before_end)
+{
+	struct ckptd_image_write_opts o = {};
+	struct ckptd_image *img;
+	struct synth s, extra = {};
+	const struct ckpt_rec *rec, *last = NULL, *prev = NULL;
+	struct ckpt_stream st;
+	uint64_t v = 0x1122334455667788ULL;
+	size_t body;
+
+	synth_job(&s, 1, 0, 10);
+	synth_rec(&extra, CKPT_REC_USER_BASE + 1, &v, sizeof(v));
+	o.extra_records = extra.buf;
+	o.extra_len = extra.len;
+	ASSERT_EQ(0, write_stream(self->dir1, &s, &o, &self->err))
+		TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(0, ckptd_image_open(self->dir1, &img, &self->err));
+	ASSERT_EQ(0, ckptd_image_verify(img, &self->err)) TH_LOG("%s", self->err.msg);
+	ckpt_stream_init(&st, img->records, img->records_len);
+	while (ckpt_stream_next(&st, &rec, &body) > 0) {
+		prev = last;
+		last = rec;
+	}
+	ASSERT_NE(NULL, prev);
+	EXPECT_EQ(CKPT_REC_END, last->type);
+	EXPECT_EQ(CKPT_REC_USER_BASE + 1, prev->type);
+	EXPECT_EQ(0, memcmp(prev + 1, &v, sizeof(v)));
+	ckptd_image_close(img);
+	synth_free(&s);
+	synth_free(&extra);
+}
+
+/* A kernel record type among the captured ones is refused, nothing left. */
+TEST_F(img, captured_kernel_record_refused)
+{
+	struct ckptd_image_write_opts o = {};
+	struct synth s, extra = {};
+	struct ckpt_rec_region r = { .pid = 100, .start = 0x10000, .end = 0x20000 };
+
+	synth_job(&s, 1, 0, 10);
+	synth_rec(&extra, CKPT_REC_REGION, &r, sizeof(r));
+	o.extra_records = extra.buf;
+	o.extra_len = extra.len;
+	EXPECT_EQ(-EINVAL, write_stream(self->dir1, &s, &o, &self->err));
+	EXPECT_NE(NULL, strstr(self->err.msg, "kernel record type"))
+		TH_LOG("%s", self->err.msg);
+	EXPECT_FALSE(exists(self->dir1));
+	synth_free(&s);
+	synth_free(&extra);
+}
+
 TEST_F(img, incremental_resolves_parent)
 {
 	uint8_t page[SYN_PAGE], want[SYN_PAGE];

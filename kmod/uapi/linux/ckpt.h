@@ -357,6 +357,13 @@ enum ckpt_rec_type {
 	CKPT_REC_PAGES_SAME,
 };
 
+/*
+ * Record types from CKPT_REC_USER_BASE are never produced by the module:
+ * they hold state captured in userspace while the job is frozen (open
+ * files, cwd, ...) and are stored in records.img just before END.
+ */
+#define CKPT_REC_USER_BASE	0x1000
+
 struct ckpt_rec {
 	__u32 type;		/* enum ckpt_rec_type */
 	__u32 len;		/* bytes, header included, multiple of 8 */
