@@ -189,7 +189,13 @@ static int ckpt_emit_thread(struct ckpt_recbuf *b, struct ckpt_job *job,
 		return b->err;
 	r->pid = task_tgid_nr_ns(t, job->pidns);
 	r->tid = task_pid_nr_ns(t, job->pidns);
-	r->blocked = ckpt_sigset(&t->blocked);
+	/*
+	 * A thread parked inside sigsuspend/ppoll/pselect/epoll_pwait runs
+	 * with the call's temporary mask; the mask it will have when the
+	 * call restarts is the one saved for restoring.
+	 */
+	r->blocked = ckpt_sigset(test_tsk_restore_sigmask(t) ?
+				 &t->saved_sigmask : &t->blocked);
 	spin_lock_irq(&t->sighand->siglock);
 	r->pending = ckpt_sigset(&t->pending.signal);
 	spin_unlock_irq(&t->sighand->siglock);

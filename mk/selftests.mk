@@ -34,8 +34,11 @@ GUEST_LIB  := selftests/guest/lib/genl_raw.c selftests/guest/lib/workload.c \
 	selftests/guest/lib/dump_helpers.c \
 	common/extack.c common/dump_stream.c
 KMOD_TEST_SRCS := $(wildcard selftests/guest/kmod/*.c)
+RESTORE_TEST_SRCS := $(wildcard selftests/guest/restore/*.c)
 GUEST_FILES := \
 	$(KMOD_TEST_SRCS:selftests/guest/kmod/%.c=$(GUEST)/tests/kmod/%) \
+	$(RESTORE_TEST_SRCS:selftests/guest/restore/%.c=$(GUEST)/tests/restore/%) \
+	$(GUEST)/bin/ckpt-restore $(GUEST)/bin/ckpt_rt_prog \
 	$(patsubst selftests/guest/%,$(GUEST)/tests/%,$(wildcard selftests/guest/*/*.sh)) \
 	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer \
 	$(patsubst bench/guest/%.c,$(GUEST)/tests/bench/%,$(wildcard bench/guest/*.c))
@@ -45,6 +48,23 @@ $(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wild
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) $(TEST_CFLAGS) -Ilibckpt_user/include -static -o $@ $< \
 		$(GUEST_LIB) $(LIBCKPT_A) -lpthread
+
+# restore round trips: the dumper side links the image writer (io_uring)
+$(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (static)"
+	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< selftests/guest/lib/restore_helpers.c \
+		$(GUEST_LIB) $(IMAGE_SRCS) -luring -lpthread
+
+# the restore workload: dynamic, so that restores map shared libraries
+$(GUEST)/bin/ckpt_rt_prog: selftests/guest/restore-prog/rt_prog.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -mavx -o $@ $< -lpthread
+
+$(GUEST)/bin/ckpt-restore: $(BUILD)/bin/ckpt-restore
+	@mkdir -p $(dir $@)
+	$(Q)install -m 755 $< $@
 
 # benchmarks run in the same guests, as the "bench" suite (make bench)
 $(GUEST)/tests/bench/%: bench/guest/%.c $(GUEST_LIB) selftests/guest/lib/genl_raw.h kmod/uapi/linux/ckpt.h | need-ksft

@@ -54,6 +54,9 @@ cat "$OUT/runner-6.1/tap"
 # 2 GiB: the incremental dump test touches 1 GiB and reads its dump back
 vm_run kmod-6.1 "$KVER_6_1" kmod 1 2G
 vm_run kmod-6.12 "$KVER_6_12" kmod 1 2G
+# restore round trips (the 256 MiB workload and its image live in the guest)
+vm_run restore-6.1 "$KVER_6_1" restore 1 2G
+vm_run restore-6.12 "$KVER_6_12" restore 1 2G
 vm_run net2-6.1 "$KVER_6_1" net 2
 vm_run net2-6.12 "$KVER_6_12" net 2
 vm_run net3-6.1 "$KVER_6_1" net 3

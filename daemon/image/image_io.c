@@ -89,8 +89,10 @@ int ckptd_iofile_open(struct ckptd_iofile *f, const char *path,
 		if (f->fd < 0 && errno != EINVAL)
 			goto fail;
 	}
+	/* some filesystems (tmpfs before 6.6) create the file, then refuse
+	 * O_DIRECT: the file is ours, in the directory we just made */
 	if (f->fd < 0)
-		f->fd = open(path, flags, 0640);
+		f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (f->fd < 0)
 		goto fail;
 	return 0;

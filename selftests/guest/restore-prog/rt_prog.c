@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ckpt_rt_prog MODE DIR [ARG]: a workload for the restore round trips.
+ * It builds the state MODE names, writes DIR/ready, and waits.  After it
+ * was checkpointed, killed and restored, SIGUSR1 makes it check its own
+ * state and write "PASS ..." or "FAIL: why" to DIR/result, then exit.
+ *
+ *   memory [big]  anonymous memory, heap, stack, a written private file
+ *                 mapping, a shared memfd mapping, untouched pages that
+ *                 must stay zero; "big" adds a 256 MiB checksummed region
+ *   threads       8 threads, each holding distinct SSE/AVX register values
+ *                 (in the registers, across the checkpoint) and TLS values
+ *   signals       a handler, flags and mask; a blocked signal pending at the
+ *                 checkpoint is delivered once after the restore
+ *   syscalls      threads in nanosleep (its full duration honoured) and in a
+ *                 futex wait (woken after the restore) at the checkpoint
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *dir;
+static volatile sig_atomic_t check_now;
+static char verdict[512];
+
+static void result(const char *fmt, ...)
+{
+	char tmp[300], path[300];
+	va_list ap;
+	int fd;
+
+	va_start(ap, fmt);
+	vsnprintf(verdict, sizeof(verdict), fmt, ap);
+	va_end(ap);
+	snprintf(tmp, sizeof(tmp), "%s/result.tmp", dir);
+	snprintf(path, sizeof(path), "%s/result", dir);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, verdict, strlen(verdict)) < 0 ||
+	    write(fd, "\n", 1) < 0)
+		exit(2);
+	close(fd);
+	rename(tmp, path);
+	exit(0);
+}
+
+static void ready(void)
+{
+	char path[300];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ready", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		exit(2);
+	close(fd);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	check_now = 1;
+}
+
+/*
+ * Waits for SIGUSR1 in sigsuspend (interrupted by the freeze, restarted),
+ * with the current mask otherwise kept.
+ */
+static void wait_check(void)
+{
+	sigset_t mask;
+
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	sigdelset(&mask, SIGUSR1);
+	while (!check_now)
+		sigsuspend(&mask);
+}
+
+/* Threads are created with SIGUSR1 blocked: it is for the main thread. */
+static int spawn(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t usr1, old;
+	int ret;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, &old);
+	ret = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+static uint64_t pattern(uint64_t seed, uint64_t i)
+{
+	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + i;
+
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	return x ^ (x >> 29);
+}
+
+static void fill(void *p, size_t len, uint64_t seed)
+{
+	uint64_t *q = p;
+
+	for (size_t i = 0; i < len / 8; i++)
+		q[i] = pattern(seed, i);
+}
+
+static long bad_word(const void *p, size_t len, uint64_t seed)
+{
+	const uint64_t *q = p;
+
+	for (size_t i = 0; i < len / 8; i++)
+		if (q[i] != pattern(seed, i))
+			return (long)i;
+	return -1;
+}
+
+/* --- memory ---------------------------------------------------------------- */
+
+static int mode_memory(int big)
+{
+	const size_t anon_len = 4 << 20, heap_len = 1 << 20, file_len = 64 << 10;
+	size_t big_len = (size_t)256 << 20;
+	uint64_t stack[2048];
+	char path[300];
+	uint8_t *anon, *heap, *file, *shm, *bigp = NULL, *holes;
+	int fd, mfd;
+	long w;
+
+	anon = mmap(NULL, anon_len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	holes = mmap(NULL, anon_len, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	heap = malloc(heap_len);
+	snprintf(path, sizeof(path), "%s/mapped", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	mfd = memfd_create("rt-shm", 0);
+	if (anon == MAP_FAILED || holes == MAP_FAILED || !heap || fd < 0 ||
+	    mfd < 0 || ftruncate(mfd, 1 << 20))
+		return 2;
+	/* the file holds pattern 7; the mapping's first half is rewritten */
+	file = malloc(file_len);
+	fill(file, file_len, 7);
+	if (write(fd, file, file_len) != (ssize_t)file_len)
+		return 2;
+	free(file);
+	file = mmap(NULL, file_len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	shm = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	if (file == MAP_FAILED || shm == MAP_FAILED)
+		return 2;
+	close(fd);
+	close(mfd);
+	fill(anon, anon_len, 1);
+	fill(heap, heap_len, 2);
+	fill(stack, sizeof(stack), 3);
+	fill(file, file_len / 2, 4);
+	fill(shm, 1 << 20, 5);
+	holes[0] = 1;			/* one page touched, the rest never */
+	if (big) {
+		bigp = mmap(NULL, big_len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (bigp == MAP_FAILED)
+			return 2;
+		fill(bigp, big_len, 6);
+	}
+	ready();
+	wait_check();
+	if ((w = bad_word(anon, anon_len, 1)) >= 0)
+		result("FAIL: anonymous memory differs at word %ld", w);
+	if ((w = bad_word(heap, heap_len, 2)) >= 0)
+		result("FAIL: heap differs at word %ld", w);
+	if ((w = bad_word(stack, sizeof(stack), 3)) >= 0)
+		result("FAIL: stack differs at word %ld", w);
+	if ((w = bad_word(file, file_len / 2, 4)) >= 0)
+		result("FAIL: written private file pages differ at word %ld", w);
+	/* the unwritten half still reads the file: pattern 7 at its offset */
+	for (size_t i = 0; i < file_len / 2 / 8; i++)
+		if (((uint64_t *)(file + file_len / 2))[i] !=
+		    pattern(7, i + file_len / 2 / 8))
+			result("FAIL: unwritten file pages differ at word %zu", i);
+	if ((w = bad_word(shm, 1 << 20, 5)) >= 0)
+		result("FAIL: shared memfd mapping differs at word %ld", w);
+	if (holes[0] != 1)
+		result("FAIL: the touched page lost its byte");
+	for (size_t i = 4096; i < anon_len; i++)
+		if (holes[i])
+			result("FAIL: never-touched memory is not zero at %zu", i);
+	if (big && (w = bad_word(bigp, big_len, 6)) >= 0)
+		result("FAIL: 256 MiB region differs at word %ld", w);
+	result("PASS memory%s", big ? " with 256 MiB" : "");
+	return 0;
+}
+
+/* --- threads ---------------------------------------------------------------- */
+
+#define NTHREADS 8
+static volatile int go_check;
+static __thread uint64_t tls_value;
+static char thread_fail[NTHREADS][128];
+static volatile int threads_ready;
+
+static void *vector_thread(void *arg)
+{
+	long idx = (long)arg;
+	uint64_t in[16][4], out[16][4];
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	tls_value = 0x1000 + (uint64_t)idx;
+	for (int r = 0; r < 16; r++)
+		for (int k = 0; k < 4; k++)
+			in[r][k] = pattern(100 + (uint64_t)idx, (uint64_t)(r * 4 + k));
+	__atomic_add_fetch(&threads_ready, 1, __ATOMIC_SEQ_CST);
+	/* the values live only in ymm0..15 while this loops in nanosleep */
+	__asm__ volatile(
+		"vmovdqu 0(%[in]), %%ymm0\n vmovdqu 32(%[in]), %%ymm1\n"
+		"vmovdqu 64(%[in]), %%ymm2\n vmovdqu 96(%[in]), %%ymm3\n"
+		"vmovdqu 128(%[in]), %%ymm4\n vmovdqu 160(%[in]), %%ymm5\n"
+		"vmovdqu 192(%[in]), %%ymm6\n vmovdqu 224(%[in]), %%ymm7\n"
+		"vmovdqu 256(%[in]), %%ymm8\n vmovdqu 288(%[in]), %%ymm9\n"
+		"vmovdqu 320(%[in]), %%ymm10\n vmovdqu 352(%[in]), %%ymm11\n"
+		"vmovdqu 384(%[in]), %%ymm12\n vmovdqu 416(%[in]), %%ymm13\n"
+		"vmovdqu 448(%[in]), %%ymm14\n vmovdqu 480(%[in]), %%ymm15\n"
+		"1:\n"
+		"mov $35, %%eax\n"		/* nanosleep(ts, NULL) */
+		"mov %[ts], %%rdi\n"
+		"xor %%esi, %%esi\n"
+		"syscall\n"
+		"cmpl $0, (%[go])\n"
+		"je 1b\n"
+		"vmovdqu %%ymm0, 0(%[out])\n vmovdqu %%ymm1, 32(%[out])\n"
+		"vmovdqu %%ymm2, 64(%[out])\n vmovdqu %%ymm3, 96(%[out])\n"
+		"vmovdqu %%ymm4, 128(%[out])\n vmovdqu %%ymm5, 160(%[out])\n"
+		"vmovdqu %%ymm6, 192(%[out])\n vmovdqu %%ymm7, 224(%[out])\n"
+		"vmovdqu %%ymm8, 256(%[out])\n vmovdqu %%ymm9, 288(%[out])\n"
+		"vmovdqu %%ymm10, 320(%[out])\n vmovdqu %%ymm11, 352(%[out])\n"
+		"vmovdqu %%ymm12, 384(%[out])\n vmovdqu %%ymm13, 416(%[out])\n"
+		"vmovdqu %%ymm14, 448(%[out])\n vmovdqu %%ymm15, 480(%[out])\n"
+		"vzeroupper\n"
+		:
+		: [in] "r"(in), [out] "r"(out), [ts] "r"(&ts), [go] "r"(&go_check)
+		: "rax", "rdi", "rsi", "rcx", "r11", "memory", "xmm0", "xmm1",
+		  "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
+		  "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+	if (memcmp(in, out, sizeof(in))) {
+		for (int r = 0; r < 16; r++)
+			if (memcmp(in[r], out[r], sizeof(in[r]))) {
+				snprintf(thread_fail[idx], sizeof(thread_fail[idx]),
+					 "thread %ld: ymm%d differs", idx, r);
+				break;
+			}
+	} else if (tls_value != 0x1000 + (uint64_t)idx) {
+		snprintf(thread_fail[idx], sizeof(thread_fail[idx]),
+			 "thread %ld: TLS value %llx", idx,
+			 (unsigned long long)tls_value);
+	}
+	return NULL;
+}
+
+static int mode_threads(void)
+{
+	pthread_t t[NTHREADS];
+
+	for (long i = 0; i < NTHREADS; i++)
+		if (spawn(&t[i], vector_thread, (void *)i))
+			return 2;
+	while (threads_ready < NTHREADS)
+		usleep(1000);
+	usleep(100 * 1000);	/* every thread in its loop */
+	ready();
+	wait_check();
+	go_check = 1;
+	for (int i = 0; i < NTHREADS; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < NTHREADS; i++)
+		if (thread_fail[i][0])
+			result("FAIL: %s", thread_fail[i]);
+	result("PASS %d threads kept their AVX registers and TLS", NTHREADS);
+	return 0;
+}
+
+/* --- signals ----------------------------------------------------------------- */
+
+static volatile int usr2_count;
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+	usr2_count++;
+}
+
+static int mode_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr2, .sa_flags = SA_RESTART },
+			 now;
+	sigset_t block, cur;
+
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaction(SIGUSR2, &sa, NULL);
+	signal(SIGINT, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	raise(SIGUSR2);			/* pending while blocked */
+	ready();
+	wait_check();
+	sigpending(&cur);
+	if (!sigismember(&cur, SIGUSR2))
+		result("FAIL: SIGUSR2 is no longer pending");
+	if (usr2_count)
+		result("FAIL: SIGUSR2 was delivered while blocked");
+	sigprocmask(SIG_BLOCK, NULL, &cur);
+	if (!sigismember(&cur, SIGUSR2))
+		result("FAIL: the signal mask lost SIGUSR2");
+	sigaction(SIGUSR2, NULL, &now);
+	if (now.sa_handler != on_usr2 || !(now.sa_flags & SA_RESTART) ||
+	    !sigismember(&now.sa_mask, SIGHUP))
+		result("FAIL: the SIGUSR2 action changed");
+	sigaction(SIGINT, NULL, &now);
+	if (now.sa_handler != SIG_IGN)
+		result("FAIL: SIGINT is no longer ignored");
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	if (usr2_count != 1)
+		result("FAIL: the pending SIGUSR2 ran %d times", usr2_count);
+	result("PASS handler, flags, mask and pending signal");
+	return 0;
+}
+
+/* --- syscalls ---------------------------------------------------------------- */
+
+static uint32_t futex_word;
+static volatile int futex_woken;
+static double slept_s;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *sleeper(void *arg)
+{
+	struct timespec ts = { 4, 0 };
+	double t0 = now_s();
+
+	(void)arg;
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	slept_s = now_s() - t0;
+	return NULL;
+}
+
+static void *waiter(void *arg)
+{
+	(void)arg;
+	while (__atomic_load_n(&futex_word, __ATOMIC_SEQ_CST) == 0)
+		syscall(SYS_futex, &futex_word, FUTEX_WAIT, 0, NULL, NULL, 0);
+	futex_woken = 1;
+	return NULL;
+}
+
+static int mode_syscalls(void)
+{
+	pthread_t s, w;
+
+	if (spawn(&s, sleeper, NULL) || spawn(&w, waiter, NULL))
+		return 2;
+	usleep(200 * 1000);
+	ready();
+	wait_check();
+	if (futex_woken)
+		result("FAIL: the futex waiter returned before it was woken");
+	__atomic_store_n(&futex_word, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &futex_word, FUTEX_WAKE, 1, NULL, NULL, 0);
+	pthread_join(w, NULL);
+	pthread_join(s, NULL);
+	if (slept_s < 4.0)
+		result("FAIL: nanosleep(4 s) returned after %.2f s", slept_s);
+	result("PASS futex wait and nanosleep (%.2f s) across the checkpoint",
+	       slept_s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: ckpt_rt_prog memory|threads|signals|syscalls DIR [ARG]\n");
+		return 1;
+	}
+	dir = argv[2];
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	if (!strcmp(argv[1], "memory"))
+		return mode_memory(argc > 3 && !strcmp(argv[3], "big"));
+	if (!strcmp(argv[1], "threads"))
+		return mode_threads();
+	if (!strcmp(argv[1], "signals"))
+		return mode_signals();
+	if (!strcmp(argv[1], "syscalls"))
+		return mode_syscalls();
+	fprintf(stderr, "ckpt_rt_prog: unknown mode %s\n", argv[1]);
+	return 1;
+}

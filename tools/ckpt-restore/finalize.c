@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The last step, when every blob has reported: attach to each thread with
+ * ptrace while it is parked in its blob, write its registers through the
+ * regset interface (the inverse of how ckpt.ko read them), have the leader
+ * unmap the blob through the blob's own syscall instruction, queue the
+ * pending signals, set the signal masks, and detach everything at once.
+ * Nothing of the job runs its own code before the last detach.
+ */
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "blob/blob.h"
+#include "restore.h"
+
+#ifndef NT_X86_XSTATE
+#define NT_X86_XSTATE 0x202
+#endif
+#ifndef NT_386_TLS
+#define NT_386_TLS 0x200
+#endif
+
+/* The last number of the NSpid line of /proc/<host>[/task/<tid>]/status. */
+static pid_t ns_pid(const char *status_path)
+{
+	FILE *f = fopen(status_path, "re");
+	char line[256];
+	pid_t last = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p, *end;
+
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		for (p = line + 6;; p = end) {
+			long v = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			last = (pid_t)v;
+		}
+	}
+	fclose(f);
+	return last;
+}
+
+/* With --pidns: the host pid of job pid @pid, found in the new namespace. */
+static pid_t host_pid_of(struct rst *r, pid_t pid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = -1;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) && found < 0) {
+		int host = atoi(e->d_name);
+		char path[64];
+		struct stat st;
+
+		if (host <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", host);
+		if (stat(path, &st) || st.st_ino != r->pidns_ino)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/status", host);
+		if (ns_pid(path) == pid)
+			found = host;
+	}
+	closedir(d);
+	return found;
+}
+
+/* The host tid of each thread of @t, in record order. */
+static int find_tids(struct rst *r, struct rst_task *t)
+{
+	pid_t host = r->opts.pidns ? host_pid_of(r, t->task->pid) : t->task->pid;
+	char path[96];
+	size_t found = 0;
+	struct dirent *e;
+	DIR *d;
+
+	t->host_tids = calloc(t->nr_threads, sizeof(pid_t));
+	snprintf(path, sizeof(path), "/proc/%d/task", host);
+	d = host > 0 ? opendir(path) : NULL;
+	if (!t->host_tids || !d) {
+		rst_fail(r, RST_EXIT_FAILED, "pid %d: its threads cannot be found (%s)",
+			 t->task->pid, strerror(errno));
+		if (d)
+			closedir(d);
+		return -ESRCH;
+	}
+	t->host_pid = host;
+	while ((e = readdir(d))) {
+		pid_t tid = atoi(e->d_name), nstid;
+
+		if (tid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", host, tid);
+		nstid = r->opts.pidns ? ns_pid(path) : tid;
+		for (size_t i = 0; i < t->nr_threads; i++)
+			if (t->threads[i]->tid == nstid) {
+				t->host_tids[i] = tid;
+				found++;
+			}
+	}
+	closedir(d);
+	if (found != t->nr_threads) {
+		rst_fail(r, RST_EXIT_FAILED, "pid %d: %zu of %zu threads found",
+			 t->task->pid, found, t->nr_threads);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+static int ptrace_fail(struct rst *r, struct rst_task *t, pid_t tid,
+		       const char *what)
+{
+	int ret = -errno;
+
+	rst_fail(r, RST_EXIT_FAILED, "pid %d thread %d: %s: %s", t->task->pid,
+		 tid, what, strerror(errno));
+	return ret ? ret : -EIO;
+}
+
+static int wait_stop(pid_t tid, int want_sig, int *status)
+{
+	for (;;) {
+		pid_t p = waitpid(tid, status, __WALL);
+
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0)
+			return -errno;
+		if (!WIFSTOPPED(*status))
+			return -ESRCH;	/* it died */
+		if (WSTOPSIG(*status) == want_sig)
+			return 0;
+		/* another stop (a queued signal): resume and keep waiting */
+		if (ptrace(PTRACE_SYSCALL, tid, 0, 0))
+			return -errno;
+	}
+}
+
+static int seize(struct rst *r, struct rst_task *t, pid_t tid)
+{
+	int st;
+
+	if (ptrace(PTRACE_SEIZE, tid, 0,
+		   PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL))
+		return ptrace_fail(r, t, tid, "PTRACE_SEIZE");
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0))
+		return ptrace_fail(r, t, tid, "PTRACE_INTERRUPT");
+	if (waitpid(tid, &st, __WALL) != tid || !WIFSTOPPED(st))
+		return ptrace_fail(r, t, tid, "waiting for the stop");
+	return 0;
+}
+
+static int set_regset(struct rst *r, struct rst_task *t, pid_t tid, int type,
+		      const void *data, size_t len, const char *what)
+{
+	struct iovec iov = { (void *)data, len };
+
+	if (!len)
+		return 0;
+	if (ptrace(PTRACE_SETREGSET, tid, (void *)(long)type, &iov))
+		return ptrace_fail(r, t, tid, what);
+	return 0;
+}
+
+static size_t align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* FP, xstate and TLS of one thread; its general registers come last. */
+static int set_fpu_tls(struct rst *r, struct rst_task *t, size_t i,
+		       struct user_regs_struct *regs)
+{
+	const struct ckpt_rec_thread *th = t->threads[i];
+	const uint8_t *d = th->data;
+	pid_t tid = t->host_tids[i];
+	size_t off = 0;
+	int ret;
+
+	if (th->regs_len != sizeof(*regs)) {
+		rst_fail(r, RST_EXIT_IMAGE,
+			 "pid %d thread %d: general registers of %u bytes, expected %zu",
+			 t->task->pid, th->tid, th->regs_len, sizeof(*regs));
+		return -EBADMSG;
+	}
+	memcpy(regs, d, sizeof(*regs));
+	regs->orig_rax = (unsigned long long)-1;	/* no syscall restart */
+	off += align8(th->regs_len);
+	ret = set_regset(r, t, tid, NT_PRFPREG, d + off, th->fpregs_len,
+			 "FPU/SSE registers");
+	off += align8(th->fpregs_len);
+	if (!ret)
+		ret = set_regset(r, t, tid, NT_X86_XSTATE, d + off,
+				 th->xstate_len,
+				 "extended (AVX) state; the CPU may lack a feature the job used");
+	off += align8(th->xstate_len);
+	if (!ret)
+		ret = set_regset(r, t, tid, NT_386_TLS, d + off, th->tls_len,
+				 "TLS descriptors");
+	return ret;
+}
+
+/* The leader runs munmap(blob) on the blob's own syscall instruction. */
+static int unmap_blob(struct rst *r, struct rst_task *t, pid_t tid,
+		      const struct user_regs_struct *final)
+{
+	struct user_regs_struct regs = *final;
+	struct iovec iov = { &regs, sizeof(regs) };
+	int st;
+
+	regs.rip = t->blob_start + RST_BLOB_SYSCALL_OFF;
+	regs.rax = SYS_munmap;
+	regs.rdi = t->blob_start;
+	regs.rsi = t->blob_len;
+	regs.orig_rax = (unsigned long long)-1;
+	if (ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov))
+		return ptrace_fail(r, t, tid, "registers for the blob's unmap");
+	/* to the syscall's entry, then its exit */
+	for (int stop = 0; stop < 2; stop++) {
+		if (ptrace(PTRACE_SYSCALL, tid, 0, 0))
+			return ptrace_fail(r, t, tid, "PTRACE_SYSCALL");
+		if (wait_stop(tid, SIGTRAP | 0x80, &st))
+			return ptrace_fail(r, t, tid, "waiting for the unmap");
+	}
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov))
+		return ptrace_fail(r, t, tid, "reading the unmap's result");
+	if (regs.rax != 0) {
+		errno = -(int)regs.rax;
+		return ptrace_fail(r, t, tid, "unmapping the restorer blob");
+	}
+	return 0;
+}
+
+static int queue_signals(struct rst *r, struct rst_task *t)
+{
+	for (int sig = 1; sig <= 64; sig++) {
+		uint64_t bit = 1ULL << (sig - 1);
+
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if ((t->task->shared_pending & bit) && kill(t->host_pid, sig))
+			return ptrace_fail(r, t, t->host_pid, "queueing a pending signal");
+		for (size_t i = 0; i < t->nr_threads; i++)
+			if ((t->threads[i]->pending & bit) &&
+			    syscall(SYS_tgkill, t->host_pid, t->host_tids[i], sig))
+				return ptrace_fail(r, t, t->host_tids[i],
+						   "queueing a pending signal");
+	}
+	return 0;
+}
+
+static int finalize_task(struct rst *r, struct rst_task *t)
+{
+	struct user_regs_struct *regs;
+	int ret;
+
+	ret = find_tids(r, t);
+	if (ret)
+		return ret;
+	regs = calloc(t->nr_threads, sizeof(*regs));
+	if (!regs)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->nr_threads && !ret; i++)
+		ret = seize(r, t, t->host_tids[i]);
+	for (size_t i = 0; i < t->nr_threads && !ret; i++)
+		ret = set_fpu_tls(r, t, i, &regs[i]);
+	if (!ret)
+		ret = unmap_blob(r, t, t->host_tids[0], &regs[0]);
+	for (size_t i = 0; i < t->nr_threads && !ret; i++) {
+		struct iovec iov = { &regs[i], sizeof(regs[i]) };
+		uint64_t mask = t->threads[i]->blocked;
+
+		if (ptrace(PTRACE_SETREGSET, t->host_tids[i], (void *)NT_PRSTATUS,
+			   &iov))
+			ret = ptrace_fail(r, t, t->host_tids[i],
+					  "general registers");
+		else if (ptrace(PTRACE_SETSIGMASK, t->host_tids[i],
+				(void *)sizeof(mask), &mask))
+			ret = ptrace_fail(r, t, t->host_tids[i], "signal mask");
+	}
+	if (!ret)
+		ret = queue_signals(r, t);
+	free(regs);
+	return ret;
+}
+
+int rst_finalize(struct rst *r)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < r->nr_tasks && !ret; i++)
+		if (!(r->tasks[i].task->flags & CKPT_TASK_ZOMBIE))
+			ret = finalize_task(r, &r->tasks[i]);
+	if (ret)
+		return ret;	/* PTRACE_O_EXITKILL: the caller kills them */
+	for (size_t i = 0; i < r->nr_tasks; i++) {
+		struct rst_task *t = &r->tasks[i];
+
+		if (t->task->flags & CKPT_TASK_ZOMBIE)
+			continue;
+		for (size_t j = 0; j < t->nr_threads; j++)
+			ptrace(PTRACE_DETACH, t->host_tids[j], 0, 0);
+		if (t->task->flags & CKPT_TASK_STOPPED)
+			kill(t->host_pid, SIGSTOP);
+	}
+	return 0;
+}

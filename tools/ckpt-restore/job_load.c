@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading a job from an image: the image and its parents are opened and
+ * verified (checksums, structure, chain) before anything else happens,
+ * then records.img is indexed per process.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dump_stream.h"
+#include "restore.h"
+
+void rst_fail(struct rst *r, int exit_code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->err.msg, sizeof(r->err.msg), fmt, ap);
+	va_end(ap);
+	r->exit_code = exit_code;
+}
+
+struct rst_task *rst_task_by_pid(struct rst *r, pid_t pid)
+{
+	for (size_t i = 0; i < r->nr_tasks; i++)
+		if (r->tasks[i].task->pid == pid)
+			return &r->tasks[i];
+	return NULL;
+}
+
+static int push(void *arr, size_t *nr, size_t size, const void *item)
+{
+	void **a = arr;
+	void *n = realloc(*a, (*nr + 1) * size);
+
+	if (!n)
+		return -ENOMEM;
+	memcpy((char *)n + *nr * size, item, size);
+	*a = n;
+	(*nr)++;
+	return 0;
+}
+
+static int bad(struct rst *r, const char *what, int32_t pid)
+{
+	rst_fail(r, RST_EXIT_IMAGE,
+		 "%s/" CKPT_IMG_RECORDS ": %s of pid %d; the image is inconsistent, restore from another checkpoint",
+		 r->img->dir, what, pid);
+	return -EBADMSG;
+}
+
+/* The process a record belongs to must have its TASK record before. */
+static struct rst_task *owner(struct rst *r, const struct ckpt_rec *h,
+			      const char *what)
+{
+	int32_t pid = *(const int32_t *)(h + 1);
+	struct rst_task *t = rst_task_by_pid(r, pid);
+
+	if (!t)
+		bad(r, what, pid);
+	return t;
+}
+
+static int index_record(struct rst *r, const struct ckpt_rec *h)
+{
+	const void *b = h + 1;
+	struct rst_task *t;
+
+	switch (h->type) {
+	case CKPT_REC_TASK: {
+		struct rst_task n = { .task = b, .ctl_rd = -1, .ctl_wr = -1,
+				      .rep_rd = -1, .rep_wr = -1 };
+
+		if (rst_task_by_pid(r, n.task->pid))
+			return bad(r, "second TASK record", n.task->pid);
+		if (n.task->pid <= 0)
+			return bad(r, "TASK record with an invalid pid", n.task->pid);
+		return push(&r->tasks, &r->nr_tasks, sizeof(n), &n);
+	}
+	case CKPT_REC_SIGACTIONS:
+		t = owner(r, h, "SIGACTIONS before TASK");
+		if (!t)
+			return -EBADMSG;
+		t->sigactions = b;
+		return 0;
+	case CKPT_REC_MM:
+		t = owner(r, h, "MM before TASK");
+		if (!t)
+			return -EBADMSG;
+		t->mm = b;
+		return 0;
+	case CKPT_REC_VMA:
+		t = owner(r, h, "VMA before TASK");
+		return t ? push(&t->vmas, &t->nr_vmas, sizeof(b), &b) : -EBADMSG;
+	case CKPT_REC_THREAD:
+		t = owner(r, h, "THREAD before TASK");
+		return t ? push(&t->threads, &t->nr_threads, sizeof(b), &b) : -EBADMSG;
+	default:
+		if (h->type < CKPT_REC_USER_BASE)
+			return 0;	/* BEGIN, END, REGION, pages: not needed */
+		t = owner(r, h, "captured record before TASK");
+		return t ? push(&t->urecs, &t->nr_urecs, sizeof(h), &h) : -EBADMSG;
+	}
+}
+
+static int check_tasks(struct rst *r)
+{
+	for (size_t i = 0; i < r->nr_tasks; i++) {
+		struct rst_task *t = &r->tasks[i];
+		bool zombie = t->task->flags & CKPT_TASK_ZOMBIE;
+
+		t->parent = rst_task_by_pid(r, t->task->ppid);
+		if (t->parent && t->parent > t)
+			return bad(r, "parent recorded after its child", t->task->pid);
+		if (zombie)
+			continue;
+		if (!t->mm || !t->sigactions || !t->nr_threads)
+			return bad(r, "missing MM, SIGACTIONS or THREAD record",
+				   t->task->pid);
+		if (t->threads[0]->tid != t->task->pid)
+			return bad(r, "first THREAD record is not the leader",
+				   t->task->pid);
+		if (t->nr_threads != t->task->nr_threads)
+			return bad(r, "THREAD records do not match the thread count",
+				   t->task->pid);
+	}
+	if (!r->nr_tasks) {
+		rst_fail(r, RST_EXIT_IMAGE, "%s: the image holds no process",
+			 r->img->dir);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+static int open_chain(struct rst *r)
+{
+	struct ckptd_image *img = r->img;
+
+	for (;;) {
+		struct ckptd_image **n = realloc(r->levels,
+					(r->nr_levels + 1) * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		r->levels = n;
+		r->levels[r->nr_levels++] = img;
+		if (!img->man.parent_seq)
+			return 0;
+		if (ckptd_image_parent(img, &img, &r->err)) {
+			r->exit_code = RST_EXIT_IMAGE;
+			return -ENOENT;
+		}
+	}
+}
+
+int rst_load(struct rst *r, const char *dir)
+{
+	const struct ckpt_rec *h;
+	struct ckpt_stream s;
+	size_t body;
+	int ret;
+
+	ret = ckptd_image_open(dir, &r->img, &r->err);
+	if (!ret)
+		ret = ckptd_image_verify(r->img, &r->err);
+	if (ret) {
+		r->exit_code = RST_EXIT_IMAGE;
+		return ret;
+	}
+	r->page_size = r->img->man.page_size;
+	if (r->page_size != 4096) {
+		rst_fail(r, RST_EXIT_UNSUPPORTED,
+			 "%s: page size %u; this restorer supports 4096 only",
+			 dir, r->page_size);
+		return -EOPNOTSUPP;
+	}
+	ret = open_chain(r);
+	if (ret)
+		return ret;
+	ckpt_stream_init(&s, r->img->records, r->img->records_len);
+	while ((ret = ckpt_stream_next(&s, &h, &body)) == 1) {
+		ret = index_record(r, h);
+		if (ret == -ENOMEM)
+			rst_fail(r, RST_EXIT_FAILED, "out of memory");
+		if (ret)
+			return ret;
+	}
+	if (ret < 0) {
+		rst_fail(r, RST_EXIT_IMAGE, "%s/" CKPT_IMG_RECORDS ": %s",
+			 dir, s.error);
+		return ret;
+	}
+	return check_tasks(r);
+}
+
+void rst_free(struct rst *r)
+{
+	for (size_t i = 0; i < r->nr_tasks; i++) {
+		free(r->tasks[i].vmas);
+		free(r->tasks[i].threads);
+		free(r->tasks[i].urecs);
+		free(r->tasks[i].host_tids);
+	}
+	free(r->tasks);
+	free(r->levels);
+	free(r->level_fds);
+	if (r->img)
+		ckptd_image_close(r->img);	/* closes the parents too */
+}

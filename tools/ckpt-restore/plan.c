@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The blob's operation list for one process.  Order matters:
+ *   personality (it changes how mmap lays things out)
+ *   unmap everything of the restorer but the blob and the kernel's own
+ *   mappings, move [vdso]/[vvar] to where the target had them (through a
+ *   parking area inside the blob region, so that no move lands on a
+ *   mapping still to be moved), map every VMA of the target (writable
+ *   where pages will be read in), read the pages into place, set the
+ *   final protections, the mm fields, the limits, and close the
+ *   restorer's descriptors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+
+#include "plan.h"
+
+#define USER_TOP	0x7ffffffff000ULL	/* 47-bit user address space */
+#define MAP_BOTTOM	0x10000ULL		/* vm.mmap_min_addr default */
+
+static const char *vma_name(const struct ckpt_rec_vma *v)
+{
+	return v->path_len > 1 ? v->path : "";
+}
+
+int rst_self_read(struct rst *r, struct rst_self *self)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512];
+
+	memset(self, 0, sizeof(*self));
+	if (!f) {
+		rst_fail(r, RST_EXIT_FAILED, "/proc/self/maps: %s",
+			 strerror(errno));
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long s, e;
+		char name[256] = "";
+		struct rst_special *sp;
+
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %255s", &s, &e,
+			   name) < 2 || name[0] != '[' || !strcmp(name, "[heap]") ||
+		    !strncmp(name, "[stack", 6) || !strcmp(name, "[vsyscall]") ||
+		    !strncmp(name, "[anon", 5))
+			continue;
+		if (self->nr_sp == RST_SPECIALS_MAX)
+			break;
+		sp = &self->sp[self->nr_sp++];
+		sp->start = s;
+		sp->end = e;
+		snprintf(sp->name, sizeof(sp->name), "%s", name);
+	}
+	fclose(f);
+	return 0;
+}
+
+static bool overlaps(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
+{
+	return s1 < e2 && s2 < e1;
+}
+
+static bool is_free(const struct rst_task *t, const struct rst_self *self,
+		    uint64_t s, uint64_t e)
+{
+	for (size_t i = 0; i < t->nr_vmas; i++)
+		if (overlaps(s, e, t->vmas[i]->start, t->vmas[i]->end))
+			return false;
+	for (unsigned int i = 0; i < self->nr_sp; i++)
+		if (overlaps(s, e, self->sp[i].start, self->sp[i].end))
+			return false;
+	return true;
+}
+
+static int try_map(struct rst_region *reg, uint64_t addr)
+{
+	void *p = mmap((void *)addr, reg->len, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	if ((uint64_t)p != addr) {	/* a kernel without FIXED_NOREPLACE */
+		munmap(p, reg->len);
+		return -EEXIST;
+	}
+	reg->start = addr;
+	return 0;
+}
+
+int rst_region_map(struct rst *r, const struct rst_task *t,
+		   const struct rst_self *self, size_t max_ops,
+		   struct rst_region *reg)
+{
+	extern const char rst_blob_bin[], rst_blob_bin_end[];
+	const uint64_t ps = r->page_size, guard = 16 * ps;
+	uint64_t prev_end = MAP_BOTTOM, args;
+
+	memset(reg, 0, sizeof(*reg));
+	reg->code_len = (rst_blob_bin_end - rst_blob_bin + ps - 1) & ~(ps - 1);
+	args = sizeof(struct rst_blob_args) +
+	       t->nr_threads * sizeof(struct rst_blob_thread) +
+	       max_ops * sizeof(struct rst_op) + 4096 /* mm map + auxv */;
+	reg->args_off = reg->code_len;
+	reg->args_len = (args + ps - 1) & ~(ps - 1);
+	reg->stacks_off = reg->args_off + reg->args_len;
+	reg->park_off = reg->stacks_off + t->nr_threads * RST_THREAD_STACK;
+	for (unsigned int i = 0; i < self->nr_sp; i++)
+		reg->park_len += self->sp[i].end - self->sp[i].start;
+	reg->len = reg->park_off + reg->park_len;
+
+	/* gaps of the target's layout, highest first, that are free here */
+	for (size_t i = 0; i <= t->nr_vmas; i++) {
+		size_t k = t->nr_vmas - i;	/* the gap below VMA k */
+		uint64_t gap_end = k < t->nr_vmas ? t->vmas[k]->start : USER_TOP;
+		uint64_t gap_start = k ? t->vmas[k - 1]->end : MAP_BOTTOM;
+		uint64_t cand[2];
+
+		(void)prev_end;
+		if (gap_end < gap_start + reg->len + 2 * guard)
+			continue;
+		cand[0] = gap_end - guard - reg->len;
+		cand[1] = gap_start + guard;
+		for (int c = 0; c < 2; c++)
+			if (is_free(t, self, cand[c], cand[c] + reg->len) &&
+			    !try_map(reg, cand[c]))
+				return 0;
+	}
+	rst_fail(r, RST_EXIT_FAILED,
+		 "pid %d: no address gap of %llu bytes free both in the target's layout and in the restorer",
+		 t->task->pid, (unsigned long long)reg->len);
+	return -ENOMEM;
+}
+
+size_t rst_plan_max_ops(const struct rst_task *t, const struct rst_self *self,
+			size_t nr_runs)
+{
+	return 1 + 2 * (self->nr_sp + 2) + 2 * self->nr_sp + 2 * t->nr_vmas +
+	       nr_runs + 1 + CKPT_NR_RLIMITS + 1;
+}
+
+static int emit(struct rst_plan *p, uint32_t kind, uint64_t a0, uint64_t a1,
+		uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	if (p->nr == p->max)
+		return -E2BIG;
+	p->ops[p->nr++] = (struct rst_op){
+		.kind = kind, .a = { a0, a1, a2, a3, a4, a5 },
+	};
+	return 0;
+}
+
+/* Unmaps [s, e) except the kernel's own mappings and the blob region. */
+static int unmap_range(struct rst_plan *p, const struct rst_self *self,
+		       const struct rst_region *reg, uint64_t s, uint64_t e)
+{
+	uint64_t keep_s[RST_SPECIALS_MAX + 1], keep_e[RST_SPECIALS_MAX + 1];
+	unsigned int n = 0;
+	int ret = 0;
+
+	for (unsigned int i = 0; i < self->nr_sp; i++) {
+		keep_s[n] = self->sp[i].start;
+		keep_e[n++] = self->sp[i].end;
+	}
+	keep_s[n] = reg->start;
+	keep_e[n++] = reg->start + reg->len;
+	/* sort the kept ranges */
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int j = i + 1; j < n; j++)
+			if (keep_s[j] < keep_s[i]) {
+				uint64_t ts = keep_s[i], te = keep_e[i];
+
+				keep_s[i] = keep_s[j];
+				keep_e[i] = keep_e[j];
+				keep_s[j] = ts;
+				keep_e[j] = te;
+			}
+	for (unsigned int i = 0; i < n && !ret; i++) {
+		if (keep_s[i] > s)
+			ret = emit(p, RST_OP_MUNMAP, s, keep_s[i] - s, 0, 0, 0, 0);
+		if (keep_e[i] > s)
+			s = keep_e[i];
+	}
+	if (!ret && e > s)
+		ret = emit(p, RST_OP_MUNMAP, s, e - s, 0, 0, 0, 0);
+	return ret;
+}
+
+static const struct rst_special *self_special(const struct rst_self *self,
+					      const char *name)
+{
+	for (unsigned int i = 0; i < self->nr_sp; i++)
+		if (!strcmp(self->sp[i].name, name))
+			return &self->sp[i];
+	return NULL;
+}
+
+/* [vdso], [vvar]...: the kernel's mappings moved to the target's places. */
+static int move_specials(struct rst *r, const struct rst_task *t,
+			 const struct rst_self *self,
+			 const struct rst_region *reg, struct rst_plan *p)
+{
+	uint64_t park = reg->start + reg->park_off;
+	uint64_t parked[RST_SPECIALS_MAX];
+	bool wanted[RST_SPECIALS_MAX] = { false };
+	int ret = 0;
+
+	for (size_t i = 0; i < t->nr_vmas; i++) {
+		const struct ckpt_rec_vma *v = t->vmas[i];
+		const struct rst_special *sp;
+
+		if (v->tag != CKPT_TAG_SPECIAL)
+			continue;
+		sp = self_special(self, vma_name(v));
+		if (!sp || sp->end - sp->start != v->end - v->start) {
+			rst_fail(r, RST_EXIT_UNSUPPORTED,
+				 "pid %d: kernel mapping %s at 0x%llx (%llu bytes) has no match of that size on this kernel; restore on a host running the kernel the job was checkpointed on",
+				 t->task->pid, vma_name(v),
+				 (unsigned long long)v->start,
+				 (unsigned long long)(v->end - v->start));
+			return -EOPNOTSUPP;
+		}
+		wanted[sp - self->sp] = true;
+	}
+	for (unsigned int i = 0; i < self->nr_sp && !ret; i++) {
+		const struct rst_special *sp = &self->sp[i];
+
+		if (!wanted[i]) {
+			ret = emit(p, RST_OP_MUNMAP, sp->start,
+				   sp->end - sp->start, 0, 0, 0, 0);
+			continue;
+		}
+		parked[i] = park;
+		ret = emit(p, RST_OP_MREMAP, sp->start, sp->end - sp->start,
+			   park, 0, 0, 0);
+		park += sp->end - sp->start;
+	}
+	for (size_t i = 0; i < t->nr_vmas && !ret; i++) {
+		const struct ckpt_rec_vma *v = t->vmas[i];
+		const struct rst_special *sp;
+
+		if (v->tag != CKPT_TAG_SPECIAL)
+			continue;
+		sp = self_special(self, vma_name(v));
+		ret = emit(p, RST_OP_MREMAP, parked[sp - self->sp],
+			   v->end - v->start, v->start, 0, 0, 0);
+	}
+	return ret;
+}
+
+static int vma_prot(const struct ckpt_rec_vma *v)
+{
+	return (v->flags & CKPT_VMA_READ ? PROT_READ : 0) |
+	       (v->flags & CKPT_VMA_WRITE ? PROT_WRITE : 0) |
+	       (v->flags & CKPT_VMA_EXEC ? PROT_EXEC : 0);
+}
+
+static bool has_pages(const struct ckpt_rec_vma *v, const struct rst_run *runs,
+		      size_t nr_runs)
+{
+	for (size_t i = 0; i < nr_runs; i++)
+		if (overlaps(v->start, v->end, runs[i].vaddr,
+			     runs[i].vaddr + runs[i].len))
+			return true;
+	return false;
+}
+
+static int map_vma(struct rst *r, const struct rst_task *t,
+		   const struct ckpt_rec_vma *v, int fd, bool fill,
+		   struct rst_plan *p)
+{
+	int prot = vma_prot(v) | (fill ? PROT_READ | PROT_WRITE : 0);
+	int flags = MAP_FIXED_NOREPLACE;
+	uint64_t off = 0;
+
+	if (v->flags & CKPT_VMA_ANON) {
+		flags |= MAP_PRIVATE | MAP_ANONYMOUS;
+		fd = -1;
+		if (v->flags & CKPT_VMA_GROWSDOWN)
+			flags |= MAP_GROWSDOWN;
+	} else {
+		if (fd < 0) {
+			rst_fail(r, RST_EXIT_FAILED,
+				 "pid %d: no file to map at 0x%llx (%s)",
+				 t->task->pid, (unsigned long long)v->start,
+				 vma_name(v));
+			return -EBADF;
+		}
+		flags |= (v->flags & CKPT_VMA_SHARED) ? MAP_SHARED : MAP_PRIVATE;
+		off = v->pgoff * r->page_size;
+	}
+	return emit(p, RST_OP_MMAP, v->start, v->end - v->start, prot, flags,
+		    (uint64_t)(int64_t)fd, off);
+}
+
+static int restore_mm(const struct rst_task *t, const struct rst_region *reg,
+		      uint64_t mm_map_addr, uint64_t mm_map_len,
+		      struct rst_plan *p)
+{
+	int ret;
+
+	ret = emit(p, RST_OP_PRCTL, PR_SET_MM, PR_SET_MM_MAP, mm_map_addr,
+		   mm_map_len, 0, 0);
+	for (int i = 0; i < CKPT_NR_RLIMITS && !ret; i++)
+		ret = emit(p, RST_OP_PRLIMIT, i, t->task->rlimits[i].cur,
+			   t->task->rlimits[i].max, 0, 0, 0);
+	(void)reg;
+	return ret;
+}
+
+int rst_plan_build(struct rst *r, const struct rst_task *t,
+		   const struct rst_self *self, const struct rst_region *reg,
+		   const int *file_fds, const struct rst_run *runs,
+		   size_t nr_runs, uint64_t mm_map_addr, uint64_t mm_map_len,
+		   struct rst_plan *p)
+{
+	bool *fill = calloc(t->nr_vmas + 1, sizeof(*fill));
+	int ret;
+
+	if (!fill)
+		return -ENOMEM;
+	ret = emit(p, RST_OP_PERSONALITY, t->task->personality, 0, 0, 0, 0, 0);
+	if (!ret)
+		ret = unmap_range(p, self, reg, 0, USER_TOP);
+	if (!ret)
+		ret = move_specials(r, t, self, reg, p);
+	for (size_t i = 0; i < t->nr_vmas && !ret; i++) {
+		const struct ckpt_rec_vma *v = t->vmas[i];
+
+		if (v->tag == CKPT_TAG_SPECIAL)
+			continue;
+		fill[i] = has_pages(v, runs, nr_runs);
+		ret = map_vma(r, t, v, file_fds[i], fill[i], p);
+	}
+	for (size_t i = 0; i < nr_runs && !ret; i++)
+		ret = emit(p, RST_OP_PREAD, r->level_fds[runs[i].level],
+			   runs[i].vaddr, runs[i].len, runs[i].offset, 0, 0);
+	for (size_t i = 0; i < t->nr_vmas && !ret; i++) {
+		const struct ckpt_rec_vma *v = t->vmas[i];
+
+		if (fill[i] && vma_prot(v) != (vma_prot(v) | PROT_READ | PROT_WRITE))
+			ret = emit(p, RST_OP_MPROTECT, v->start,
+				   v->end - v->start, vma_prot(v), 0, 0, 0);
+	}
+	if (!ret)
+		ret = restore_mm(t, reg, mm_map_addr, mm_map_len, p);
+	if (!ret)
+		ret = emit(p, RST_OP_CLOSE, r->fd_base + 1, ~0U, 0, 0, 0, 0);
+	free(fill);
+	if (ret == -E2BIG)
+		rst_fail(r, RST_EXIT_FAILED, "pid %d: operation list overflow",
+			 t->task->pid);
+	else if (ret == -ENOMEM)
+		rst_fail(r, RST_EXIT_FAILED, "out of memory");
+	return ret;
+}
