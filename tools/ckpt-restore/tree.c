@@ -164,15 +164,11 @@ static int setup_pidns(struct rst *r)
 	int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	pid_t pid;
 
-	struct stat st;
-
-	if (unshare(CLONE_NEWPID) ||
-	    stat("/proc/self/ns/pid_for_children", &st)) {
+	if (unshare(CLONE_NEWPID)) {
 		rst_fail(r, RST_EXIT_FAILED, "--pidns: unshare(CLONE_NEWPID): %s",
 			 strerror(errno));
 		return -errno;
 	}
-	r->pidns_ino = st.st_ino;
 	if (rst_task_by_pid(r, 1))
 		return 0;	/* the job's own init becomes pid 1 */
 	pid = clone_with_pid(0, SIGCHLD, 0);
@@ -182,7 +178,17 @@ static int setup_pidns(struct rst *r)
 		return -errno;
 	}
 	if (pid == 0) {
+		/* the roots are our children: orphans stay in the namespace */
 		prctl(PR_SET_NAME, "ckpt-ns-init");
+		for (size_t i = 0; i < r->nr_tasks; i++) {
+			struct rst_task *t = &r->tasks[i];
+
+			if (t->parent || !create(r, t))
+				continue;
+			fprintf(stderr, "ckpt-restore: %s\n", r->err.msg);
+			rst_report(t->rep_wr, -ECHILD, RST_REPORT_SETUP);
+			_exit(127);
+		}
 		reaper(pidfd);
 	}
 	if (pidfd >= 0)
@@ -221,9 +227,24 @@ int rst_create_tree(struct rst *r)
 		ret = rst_shm_create(r);
 	if (!ret && r->opts.pidns)
 		ret = setup_pidns(r);
-	for (size_t i = 0; i < r->nr_tasks && !ret; i++)
+	/* in a namespace without the job's own init, the reaper made them */
+	bool made = r->ns_init && !rst_task_by_pid(r, 1);
+
+	for (size_t i = 0; i < r->nr_tasks && !ret && !made; i++)
 		if (!r->tasks[i].parent)
 			ret = create(r, &r->tasks[i]);
+	/* the namespace's link resolves once its first process exists */
+	if (!ret && r->opts.pidns) {
+		struct stat st;
+
+		if (stat("/proc/self/ns/pid_for_children", &st)) {
+			rst_fail(r, RST_EXIT_FAILED, "--pidns: the new namespace: %s",
+				 strerror(errno));
+			ret = -errno;
+		} else {
+			r->pidns_ino = st.st_ino;
+		}
+	}
 	/* the processes hold the other ends: a dead one reads as EOF */
 	for (size_t i = 0; i < r->nr_tasks; i++) {
 		close(r->tasks[i].ctl_rd);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,6 +38,8 @@ int rh_init(struct rh *h, uint32_t job)
 		 h->store, h->dir, h->store, job);
 	if (system(path) || ckpt_test_load_module())
 		return -EIO;
+	/* orphans of the workload and of restores come to us to be reaped */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	ret = gnl_open(&h->g);
 	if (ret)
 		return ret;
@@ -151,15 +154,42 @@ int rh_thaw(struct rh *h)
 	return ret;
 }
 
+/* Reaps whatever died among our children and adopted orphans. */
+static void reap(void)
+{
+	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+		;
+}
+
 int rh_kill(struct rh *h)
 {
-	int st;
+	struct gnl_reply *r = malloc(sizeof(*r));
+	struct gnl_task t[64];
+	int n, ret = 0;
 
-	if (kill(-h->pid, SIGKILL) && kill(h->pid, SIGKILL))
-		return -errno;
-	if (waitpid(h->pid, &st, 0) != h->pid)
-		return -errno;
-	return 0;
+	if (!r)
+		return -ENOMEM;
+	ret = gnl_job_simple(&h->g, CKPT_CMD_JOB_GET, h->job, r);
+	n = ret ? 0 : gnl_job_tasks(r, t, 64);
+	if (n < 0)
+		ret = n;
+	for (int i = 0; i < n && i < 64; i++)
+		kill((pid_t)t[i].pid, SIGKILL);
+	kill(h->pid, SIGKILL);
+	/* every pid free again: zombies reaped (we are their subreaper) */
+	for (int w = 0; w < 1000; w++) {
+		int left = 0;
+
+		reap();
+		for (int i = 0; i < n && i < 64; i++)
+			left += rh_alive((pid_t)t[i].pid);
+		left += rh_alive(h->pid);
+		if (!left)
+			break;
+		sleep_ms(10);
+	}
+	free(r);
+	return ret;
 }
 
 const char *rh_image(struct rh *h, uint64_t seq)
@@ -227,4 +257,37 @@ void rh_print_err(const struct rh *h)
 		p += n + (p[n] == '\n');
 	}
 	fflush(stdout);
+}
+
+int rh_step(struct rh *h, int n)
+{
+	char path[200];
+
+	snprintf(path, sizeof(path), "%s/step-%d", h->dir, n);
+	if (kill(h->pid, SIGUSR2))
+		return -errno;
+	return wait_file(path, 60000);
+}
+
+int rh_alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno != ESRCH;
+}
+
+pid_t rh_json_root_host_pid(const struct rh *h)
+{
+	char path[200], buf[1024];
+	const char *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/restore.out", h->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strstr(buf, "\"root_host_pid\":");
+	return p ? (pid_t)atoi(p + strlen("\"root_host_pid\":")) : -1;
 }

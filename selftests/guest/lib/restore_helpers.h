@@ -44,6 +44,12 @@ int rh_kill(struct rh *h);
 /* Runs ckpt-restore [OPTS] <store>/<job>/<seq>: its exit status, stderr
  * in h->err. */
 int rh_restore(struct rh *h, uint64_t seq, const char *opts);
+/* SIGUSR2 (chain workload): waits for DIR/step-n. */
+int rh_step(struct rh *h, int n);
+/* 1 while a process with this pid exists (zombies included). */
+int rh_alive(pid_t pid);
+/* "root_host_pid" of ckpt-restore --json's output, or -1. */
+pid_t rh_json_root_host_pid(const struct rh *h);
 /* ckpt-restore's stderr, as TAP comments. */
 void rh_print_err(const struct rh *h);
 /* The image directory of dump seq. */

@@ -14,6 +14,13 @@
  *                 checkpoint is delivered once after the restore
  *   syscalls      threads in nanosleep (its full duration honoured) and in a
  *                 futex wait (woken after the restore) at the checkpoint
+ *   chain         64 blocks of 64 KiB; each SIGUSR2 rewrites a quarter of
+ *                 them (step n: DIR/step-n when done), for incremental
+ *                 chains: the check compares every block with its last write
+ *   tree          a child with a grandchild, each in its own process group,
+ *                 and a zombie child (exit status 7) never reaped; the
+ *                 check compares pids, parents, groups, sessions and the
+ *                 zombie's status with what they were
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +35,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -396,6 +404,145 @@ static int mode_syscalls(void)
 	return 0;
 }
 
+/* --- chain --------------------------------------------------------------- */
+
+#define BLOCKS 64
+#define BLOCK (64 << 10)
+static volatile sig_atomic_t step_now;
+
+static void on_usr2_step(int sig)
+{
+	(void)sig;
+	step_now = 1;
+}
+
+static void mark(const char *what, int n)
+{
+	char path[300];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s-%d", dir, what, n);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0)
+		close(fd);
+}
+
+static int mode_chain(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr2_step };
+	uint64_t gen_of[BLOCKS];
+	uint8_t *mem = mmap(NULL, BLOCKS * BLOCK, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	sigset_t mask;
+	int step = 0;
+
+	if (mem == MAP_FAILED)
+		return 2;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, NULL);
+	for (int b = 0; b < BLOCKS; b++) {
+		gen_of[b] = (uint64_t)b;
+		fill(mem + (size_t)b * BLOCK, BLOCK, gen_of[b]);
+	}
+	ready();
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	while (!check_now) {
+		sigsuspend(&mask);
+		if (!step_now)
+			continue;
+		step_now = 0;
+		step++;
+		for (int b = step % 4; b < BLOCKS; b += 4) {
+			gen_of[b] = 1000ULL * (uint64_t)step + (uint64_t)b;
+			fill(mem + (size_t)b * BLOCK, BLOCK, gen_of[b]);
+		}
+		mark("step", step);
+	}
+	for (int b = 0; b < BLOCKS; b++)
+		if (bad_word(mem + (size_t)b * BLOCK, BLOCK, gen_of[b]) >= 0)
+			result("FAIL: block %d does not hold its write of step %llu",
+			       b, (unsigned long long)(gen_of[b] / 1000));
+	result("PASS %d blocks after %d steps", BLOCKS, step);
+	return 0;
+}
+
+/* --- tree ---------------------------------------------------------------- */
+
+static void child_wait(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	for (;;)
+		sigsuspend(&mask);	/* until killed */
+}
+
+static pid_t stat_field_ppid(pid_t pid, pid_t *pgid, pid_t *sid)
+{
+	char path[64], buf[512], *p;
+	int ppid = -1, g = -1, s = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		sscanf(p + 2, "%*c %d %d %d", &ppid, &g, &s);
+	fclose(f);
+	*pgid = g;
+	*sid = s;
+	return ppid;
+}
+
+static int mode_tree(void)
+{
+	pid_t me = getpid(), a, b = 0, z, pg, sd;
+	int pfd[2], st;
+	siginfo_t si;
+
+	if (pipe(pfd))
+		return 2;
+	a = fork();
+	if (a == 0) {
+		setpgid(0, 0);
+		b = fork();
+		if (b == 0) {
+			setpgid(0, 0);
+			child_wait();
+		}
+		if (write(pfd[1], &b, sizeof(b)) != sizeof(b))
+			_exit(2);
+		child_wait();
+	}
+	if (read(pfd[0], &b, sizeof(b)) != sizeof(b))
+		return 2;
+	z = fork();
+	if (z == 0)
+		_exit(7);
+	/* the zombie exists; leave it unreaped */
+	waitid(P_PID, (id_t)z, &si, WEXITED | WNOWAIT);
+	close(pfd[0]);
+	close(pfd[1]);
+	usleep(100 * 1000);
+	ready();
+	wait_check();
+	if (stat_field_ppid(a, &pg, &sd) != me || pg != a || sd != getsid(0))
+		result("FAIL: child %d: parent, group or session changed", a);
+	if (stat_field_ppid(b, &pg, &sd) != a || pg != b || sd != getsid(0))
+		result("FAIL: grandchild %d: parent, group or session changed", b);
+	if (stat_field_ppid(z, &pg, &sd) != me)
+		result("FAIL: zombie %d is not our child", z);
+	if (waitpid(z, &st, WNOHANG) != z || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 7)
+		result("FAIL: zombie %d: status %#x, expected exit 7", z, st);
+	kill(b, SIGKILL);
+	kill(a, SIGKILL);
+	waitpid(a, NULL, 0);
+	result("PASS tree of 3 processes and a zombie (exit 7)");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
@@ -415,6 +562,10 @@ int main(int argc, char **argv)
 		return mode_signals();
 	if (!strcmp(argv[1], "syscalls"))
 		return mode_syscalls();
+	if (!strcmp(argv[1], "chain"))
+		return mode_chain();
+	if (!strcmp(argv[1], "tree"))
+		return mode_tree();
 	fprintf(stderr, "ckpt_rt_prog: unknown mode %s\n", argv[1]);
 	return 1;
 }
