@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -128,7 +129,9 @@ static int check_body(struct ckpt_stream *s, const struct ckpt_rec *h,
 		return 0;
 	}
 	case CKPT_REC_END:
-		return n < sizeof(struct ckpt_rec_end) ? bad(s, "END record") : 0;
+		/* nr_pages_unread came later: older modules end before it */
+		return n < offsetof(struct ckpt_rec_end, nr_pages_unread) ?
+		       bad(s, "END record") : 0;
 	default:
 		return 0;
 	}

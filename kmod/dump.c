@@ -5,7 +5,9 @@
  * a buffer and copied out.  The session holds the job; closing it before
  * the end of the stream was read thaws the job, so a dumper that dies
  * never leaves the job frozen.  A pre-dump reads a running job's memory
- * and leaves its state alone.
+ * and leaves its state alone.  A committed dump becomes the job's base for
+ * incremental dumps, and the base for soft-dirty tracking too once the
+ * dumper says it cleared the bits in the same freeze.
  */
 #include "ckpt.h"
 
@@ -26,6 +28,7 @@
 #include "job.h"
 #include "members.h"
 #include "pagehash.h"
+#include "softdirty.h"
 
 struct ckpt_dump {
 	struct ckpt_job *job;		/* reference */
@@ -37,7 +40,10 @@ struct ckpt_dump {
 	struct mm_struct *mm;		/* its address space (mmget) */
 	unsigned long addr;		/* next address for PAGES */
 	bool begun, ended, complete;
+	bool frozen;			/* the job was frozen at the open */
+	bool committed, sd_cleared;
 	u32 flags;			/* CKPT_DUMP_* */
+	u32 dirty_tracking;		/* enum ckpt_dirty_tracking */
 	u64 seq, parent_seq;		/* this dump's and its parent's numbers */
 	struct ckpt_pages_ctx pages;	/* parent and own page hashes, counts */
 	u32 nr_threads, nr_vmas;
@@ -100,6 +106,7 @@ static void ckpt_emit_begin(struct ckpt_dump *d)
 	r->dump_seq = d->seq;
 	r->parent_seq = d->parent_seq;
 	r->flags = d->flags;
+	r->dirty_tracking = d->dirty_tracking;
 	ckpt_rec_finish(&d->buf, r, sizeof(*r));
 }
 
@@ -115,6 +122,7 @@ static void ckpt_emit_end(struct ckpt_dump *d)
 	r->nr_vmas = d->nr_vmas;
 	r->nr_pages = d->pages.nr_pages;
 	r->nr_pages_same = d->pages.nr_same;
+	r->nr_pages_unread = d->pages.nr_unread;
 	ckpt_rec_finish(&d->buf, r, sizeof(*r));
 }
 
@@ -220,6 +228,7 @@ static void ckpt_dump_free(struct ckpt_dump *d)
 	ckpt_taskvec_release(&d->procs);
 	ckpt_pagehash_put(d->pages.parent);
 	ckpt_pagehash_put(d->pages.hashes);
+	ckpt_sdbase_put(d->pages.sd);
 	kvfree(d->buf.data);
 	ckpt_job_put(d->job);
 	kfree(d);
@@ -241,16 +250,21 @@ static int ckpt_dump_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* The dump was stored: its page hashes become the job's base. */
+/*
+ * The dump was stored: its page hashes become the job's base.  Soft-dirty
+ * bits cleared after the old base say nothing about the new one until the
+ * dumper clears them again.
+ */
 static long ckpt_dump_commit(struct ckpt_dump *d)
 {
 	struct ckpt_job *job = d->job;
 	struct ckpt_pagehash *old = NULL;
+	struct ckpt_sdbase *old_sd = NULL;
 	long err = 0;
 
 	if (mutex_lock_killable(&d->lock))
 		return -EINTR;
-	if (!d->complete || !d->pages.hashes) {
+	if (!d->complete || d->committed) {
 		err = -EINVAL;	/* not read to the end, or committed already */
 		goto out;
 	}
@@ -259,23 +273,96 @@ static long ckpt_dump_commit(struct ckpt_dump *d)
 		err = -ESTALE;	/* a newer dump was committed meanwhile */
 	} else {
 		old = job->base;
+		old_sd = job->sd;
 		job->base = d->pages.hashes;
 		job->base_seq = d->seq;
+		job->sd = NULL;
 		d->pages.hashes = NULL;
+		d->committed = true;
 	}
 	mutex_unlock(&job->lock);
 	ckpt_pagehash_put(old);
+	ckpt_sdbase_put(old_sd);
 out:
 	mutex_unlock(&d->lock);
+	return err;
+}
+
+/*
+ * The dumper cleared the soft-dirty bits of this dump's processes (see
+ * CKPT_IOC_DUMP_SOFTDIRTY_CLEARED in the uapi header).  The bits are
+ * trusted only if nothing can have run between the dump and the clear:
+ * the dump is the job's base and the job has stayed frozen since it was
+ * opened.  Any other clear lost writes the base does not hold, so a
+ * refusal also forgets soft-dirty tracking of the base; only a repeated
+ * call within the same freeze leaves it alone.
+ */
+static long ckpt_dump_sd_cleared(struct ckpt_dump *d, void __user *uarg)
+{
+	struct ckpt_softdirty_cleared_args args;
+	struct ckpt_sdbase *sb = NULL, *old = NULL;
+	struct ckpt_job *job = d->job;
+	bool locked;
+	long err = 0;
+
+	if (!IS_ENABLED(CONFIG_MEM_SOFT_DIRTY))
+		return -EOPNOTSUPP;
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		err = -EFAULT;
+	else if (args.flags || args.reserved)
+		err = -EINVAL;
+	locked = !mutex_lock_killable(&d->lock);
+	if (!locked)
+		err = err ?: -EINTR;
+	else if (!err && (!d->complete || !d->committed))
+		err = -EINVAL;	/* not read to the end, or not committed */
+	if (!err) {
+		sb = ckpt_sdbase_new(&d->procs, job->pidns);
+		if (IS_ERR(sb)) {
+			err = PTR_ERR(sb);
+			sb = NULL;
+		}
+	}
+
+	mutex_lock(&job->lock);
+	if (err)
+		;
+	else if (job->base_seq != d->seq)
+		err = -ESTALE;	/* a newer dump was committed meanwhile */
+	else if (!d->frozen || READ_ONCE(job->state) != CKPT_JOB_FROZEN ||
+		 job->freeze_seq != d->freeze_seq)
+		err = -ESTALE;	/* the job ran since the dump was opened */
+	else if (d->sd_cleared && job->sd)
+		err = -EALREADY;
+	if (!err) {
+		old = job->sd;
+		job->sd = sb;
+		sb = NULL;
+		d->sd_cleared = true;
+	} else if (err != -EALREADY) {
+		old = job->sd;
+		job->sd = NULL;
+	}
+	mutex_unlock(&job->lock);
+	if (locked)
+		mutex_unlock(&d->lock);
+	ckpt_sdbase_put(old);
+	ckpt_sdbase_put(sb);
 	return err;
 }
 
 static long ckpt_dump_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
-	if (cmd == CKPT_IOC_DUMP_COMMIT)
+	switch (cmd) {
+	case CKPT_IOC_DUMP_COMMIT:
 		return ckpt_dump_commit(file->private_data);
-	return -ENOTTY;
+	case CKPT_IOC_DUMP_SOFTDIRTY_CLEARED:
+		return ckpt_dump_sd_cleared(file->private_data,
+					    (void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
 }
 
 static const struct file_operations ckpt_dump_fops = {
@@ -322,10 +409,15 @@ int ckpt_dump_open(const struct ckpt_dump_args *args)
 		err = -ENODATA;	/* nothing committed to be relative to */
 	} else {
 		d->freeze_seq = job->freeze_seq;
+		d->frozen = READ_ONCE(job->state) == CKPT_JOB_FROZEN;
 		d->seq = ++job->dump_seq;
 		if (d->flags & CKPT_DUMP_INCREMENTAL) {
 			d->parent_seq = job->base_seq;
 			d->pages.parent = ckpt_pagehash_get(job->base);
+			if (ckpt_softdirty_enabled())
+				d->pages.sd = ckpt_sdbase_get(job->sd);
+			d->dirty_tracking = d->pages.sd ? CKPT_DIRTY_SOFT_DIRTY :
+							  CKPT_DIRTY_HASH;
 		}
 		err = ckpt_members_collect(job, false, &d->procs);
 	}

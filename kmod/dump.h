@@ -7,6 +7,7 @@
 struct ckpt_dump_args;
 struct ckpt_job;
 struct ckpt_pagehash;
+struct ckpt_sdbase;
 struct mm_struct;
 struct task_struct;
 
@@ -29,8 +30,11 @@ int ckpt_dump_mm(struct ckpt_recbuf *b, struct ckpt_job *job,
 struct ckpt_pages_ctx {
 	struct ckpt_pagehash *parent;	/* incremental: the parent's hashes */
 	struct ckpt_pagehash *hashes;	/* this dump's, for its commit */
+	struct ckpt_sdbase *sd;		/* soft-dirty bits cleared after the
+					 * parent, or NULL: hashes only */
 	bool live;			/* the job runs: pages change meanwhile */
 	u64 nr_pages, nr_same;
+	u64 nr_unread;			/* of nr_same: clean by soft-dirty */
 };
 
 int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,

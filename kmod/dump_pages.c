@@ -12,6 +12,13 @@
  * shmem and memfd mappings (and shared anonymous memory) are read from
  * their page cache without allocating.
  * Device mappings, the vdso/vvar and shared file mappings carry no data.
+ *
+ * An incremental dump whose parent's soft-dirty bits were cleared
+ * (softdirty.c) looks at the page tables of anonymous memory first: a page
+ * whose bit is clear and whose hash the parent holds is unchanged and not
+ * read (get_user_pages still decides whether a page of a private file
+ * mapping is a copy-on-write one); every other page is read, hashed and
+ * compared as without soft-dirty bits.
  */
 #include "ckpt.h"
 
@@ -25,6 +32,7 @@
 #include "job.h"
 #include "pagehash.h"
 #include "regions.h"
+#include "softdirty.h"
 
 #define CKPT_PAGES_STEP_RECORDS	4	/* per step: at most 1 MiB of data */
 #define CKPT_PAGES_STEP_SCAN	16384	/* and at most 64 MiB scanned */
@@ -140,11 +148,71 @@ static void ckpt_emit_run(struct ckpt_recbuf *b, struct ckpt_pages_ctx *pc,
 enum { CKPT_PG_NONE, CKPT_PG_DATA, CKPT_PG_SAME };
 
 /*
+ * Soft-dirty: the state of each page from the page tables, with the
+ * parent's hash of the clean ones in @hash.  A clean page the parent has
+ * no hash of (it held no data then, or was excluded) is read like a dirty
+ * one.  Without soft-dirty bits for @vma every page is DIRTY: read it.
+ */
+static void ckpt_sd_states(struct ckpt_pages_ctx *pc, bool sd,
+			   struct vm_area_struct *vma, pid_t pid,
+			   unsigned long addr, unsigned int n, u8 *state,
+			   u64 *hash)
+{
+	unsigned int i;
+
+	if (!sd || !ckpt_softdirty_vma(vma)) {
+		memset(state, CKPT_SD_DIRTY, n);
+		return;
+	}
+	ckpt_softdirty_scan(vma, addr, n, state);
+	for (i = 0; i < n; i++) {
+		unsigned long a = addr + i * PAGE_SIZE;
+
+		if (state[i] != CKPT_SD_CLEAN && state[i] != CKPT_SD_CLEAN_IF_DATA)
+			continue;
+		if (ckpt_regions_excluded(vma->vm_mm, a))
+			state[i] = CKPT_SD_HOLE;	/* EXCLUDE: no data */
+		else if (!ckpt_pagehash_lookup(pc->parent, pid, a, &hash[i]))
+			state[i] = CKPT_SD_DIRTY;
+	}
+}
+
+static bool ckpt_sd_needs_page(u8 state)
+{
+	return state == CKPT_SD_DIRTY || state == CKPT_SD_CLEAN_IF_DATA;
+}
+
+/* The pages get_user_pages must look at, in runs; NULL for the others. */
+static void ckpt_get_needed_pages(struct mm_struct *mm,
+				  struct vm_area_struct *vma,
+				  enum ckpt_vma_pages how, unsigned long addr,
+				  unsigned int n, const u8 *state,
+				  struct page **pages)
+{
+	unsigned int i, end;
+
+	for (i = 0; i < n; i = end) {
+		bool need = ckpt_sd_needs_page(state[i]);
+
+		for (end = i + 1; end < n && ckpt_sd_needs_page(state[end]) == need;
+		     end++)
+			;
+		if (need)
+			ckpt_get_pages(mm, vma, how, addr + i * PAGE_SIZE,
+				       end - i, pages + i);
+		else
+			memset(pages + i, 0, (end - i) * sizeof(*pages));
+	}
+}
+
+/*
  * Hash every page with data into this dump's hashes; in an incremental
- * dump a page whose hash the parent holds too is SAME, else DATA.
+ * dump a page whose hash the parent holds too is SAME, else DATA.  A page
+ * soft-dirty says is unchanged is SAME unread, with the parent's hash.
  */
 static int ckpt_classify(struct ckpt_pages_ctx *pc, pid_t pid,
 			 unsigned long addr, struct page **pages,
+			 const u8 *state, const u64 *parent_hash,
 			 unsigned int n, u8 *kind)
 {
 	unsigned int i;
@@ -156,7 +224,17 @@ static int ckpt_classify(struct ckpt_pages_ctx *pc, pid_t pid,
 		u64 h;
 
 		kind[i] = CKPT_PG_NONE;
-		if (!pages[i])
+		if (state[i] == CKPT_SD_CLEAN ||
+		    (state[i] == CKPT_SD_CLEAN_IF_DATA && pages[i])) {
+			kind[i] = CKPT_PG_SAME;
+			pc->nr_unread++;
+			err = ckpt_pagehash_add(pc->hashes, pid, a,
+						parent_hash[i]);
+			if (err)
+				return err;
+			continue;
+		}
+		if (state[i] != CKPT_SD_DIRTY || !pages[i])
 			continue;
 		src = kmap_local_page(pages[i]);
 		h = ckpt_page_hash(src);
@@ -204,10 +282,12 @@ int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
 			 struct task_struct *p, struct mm_struct *mm,
 			 unsigned long *addr, struct ckpt_pages_ctx *pc)
 {
-	u8 kind[CKPT_PAGES_MAX_RUN];
+	u8 kind[CKPT_PAGES_MAX_RUN], state[CKPT_PAGES_MAX_RUN];
+	u64 parent_hash[CKPT_PAGES_MAX_RUN];
 	struct page *pages[CKPT_PAGES_MAX_RUN];
 	pid_t pid = task_tgid_nr_ns(p, job->pidns);
 	unsigned int records = 0, scanned = 0;
+	bool sd = ckpt_sdbase_covers(pc->sd, pid, mm);
 	int ret = 1;
 
 	if (mmap_read_lock_killable(mm))
@@ -232,16 +312,19 @@ int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
 		}
 		n = min_t(unsigned long, CKPT_PAGES_MAX_RUN,
 			  (vma->vm_end - *addr) >> PAGE_SHIFT);
-		ckpt_get_pages(mm, vma, how, *addr, n, pages);
+		ckpt_sd_states(pc, sd && how == CKPT_PAGES_GUP, vma, pid, *addr,
+			       n, state, parent_hash);
+		ckpt_get_needed_pages(mm, vma, how, *addr, n, state, pages);
 		for (i = 0; i < n; i++) {
-			if (pages[i] &&
+			if (pages[i] && state[i] == CKPT_SD_DIRTY &&
 			    ckpt_regions_excluded(mm, *addr + i * PAGE_SIZE)) {
 				put_page(pages[i]);	/* EXCLUDE: no data */
 				pages[i] = NULL;
 			}
 		}
 
-		err = ckpt_classify(pc, pid, *addr, pages, n, kind);
+		err = ckpt_classify(pc, pid, *addr, pages, state, parent_hash,
+				    n, kind);
 		if (err)
 			b->err = err;
 		else

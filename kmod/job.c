@@ -21,6 +21,7 @@
 #include "freeze.h"
 #include "job.h"
 #include "pagehash.h"
+#include "softdirty.h"
 
 static LIST_HEAD(ckpt_jobs);
 static DEFINE_MUTEX(ckpt_jobs_lock);
@@ -42,6 +43,7 @@ static void ckpt_job_free(struct ckpt_job *job)
 {
 	ckpt_patterns_free(job->lower_patterns, job->nr_lower_patterns);
 	ckpt_pagehash_put(job->base);
+	ckpt_sdbase_put(job->sd);
 	put_pid(job->pid);
 	if (job->cgrp)
 		cgroup_put(job->cgrp);

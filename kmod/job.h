@@ -10,6 +10,7 @@
 struct cgroup;
 struct ckpt_freeze;
 struct ckpt_pagehash;
+struct ckpt_sdbase;
 struct pid;
 struct pid_namespace;
 struct sk_buff;
@@ -41,6 +42,8 @@ struct ckpt_job {
 	u64 dump_seq;			/* dumps opened so far, under @lock */
 	u64 base_seq;			/* last committed dump, 0 if none */
 	struct ckpt_pagehash *base;	/* its page hashes, under @lock */
+	struct ckpt_sdbase *sd;		/* soft-dirty bits cleared right after
+					 * it, or NULL; under @lock */
 	pid_t err_pid;			/* who made the last freeze fail */
 	u32 err_state;
 	bool dead;			/* destroyed, under @lock */

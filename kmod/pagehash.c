@@ -7,6 +7,10 @@
  * uncommitted dump's hashes are thrown away, so it cannot make a later
  * incremental dump miss a page.
  *
+ * With soft-dirty tracking (softdirty.c), a page known unchanged is not
+ * read: its hash is carried over from the parent, so that every dump can
+ * be the parent of the next one whichever way that one finds changes.
+ *
  * Two levels of XArray: pid -> (page number -> hash).  Hashes are 63 bits
  * of xxh64 (an XArray value holds 63 bits).
  */
@@ -84,11 +88,22 @@ int ckpt_pagehash_add(struct ckpt_pagehash *ph, pid_t pid, unsigned long addr,
 	return xa_err(old);
 }
 
-bool ckpt_pagehash_same(struct ckpt_pagehash *ph, pid_t pid,
-			unsigned long addr, u64 hash)
+bool ckpt_pagehash_lookup(struct ckpt_pagehash *ph, pid_t pid,
+			  unsigned long addr, u64 *hash)
 {
 	struct xarray *pages = ph ? xa_load(&ph->procs, pid) : NULL;
 	void *v = pages ? xa_load(pages, addr >> PAGE_SHIFT) : NULL;
 
-	return v && xa_is_value(v) && xa_to_value(v) == hash;
+	if (!v || !xa_is_value(v))
+		return false;
+	*hash = xa_to_value(v);
+	return true;
+}
+
+bool ckpt_pagehash_same(struct ckpt_pagehash *ph, pid_t pid,
+			unsigned long addr, u64 hash)
+{
+	u64 h;
+
+	return ckpt_pagehash_lookup(ph, pid, addr, &h) && h == hash;
 }

@@ -12,6 +12,10 @@ struct ckpt_pagehash *ckpt_pagehash_get(struct ckpt_pagehash *ph);
 void ckpt_pagehash_put(struct ckpt_pagehash *ph);
 int ckpt_pagehash_add(struct ckpt_pagehash *ph, pid_t pid, unsigned long addr,
 		      u64 hash);
+/* The hash @ph holds for the page at @addr of @pid into *@hash: false if
+ * it holds none. */
+bool ckpt_pagehash_lookup(struct ckpt_pagehash *ph, pid_t pid,
+			  unsigned long addr, u64 *hash);
 /* true if @ph holds @hash for the page at @addr of @pid. */
 bool ckpt_pagehash_same(struct ckpt_pagehash *ph, pid_t pid,
 			unsigned long addr, u64 hash);

@@ -31,6 +31,7 @@ $(BUILD)/host/%.sh: selftests/host/%.sh
 # --- guest programs: static, no shared libraries in the guest ------------
 GUEST      := $(BUILD)/guest
 GUEST_LIB  := selftests/guest/lib/genl_raw.c selftests/guest/lib/workload.c \
+	selftests/guest/lib/page_scan.c \
 	selftests/guest/lib/dump_helpers.c \
 	common/extack.c common/dump_stream.c
 KMOD_TEST_SRCS := $(wildcard selftests/guest/kmod/*.c)

@@ -6,6 +6,7 @@
  * message naming the record and its offset, without reading outside it.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -600,6 +601,29 @@ TEST_F(stream, fixed_records_too_short)
 		off = sb_add(&self->b, types[i], NULL, 8);
 		EXPECT_BAD(&self->b, 1, ckpt_rec_name(types[i]), off);
 	}
+}
+
+/*
+ * END grew nr_pages_unread at its end: an END of an older module, without
+ * it, is still read; one shorter than that is refused.
+ */
+TEST_F(stream, end_of_older_module)
+{
+	struct ckpt_rec_end r = { .nr_tasks = 1, .nr_pages = 2 };
+	size_t old = offsetof(struct ckpt_rec_end, nr_pages_unread);
+	struct ckpt_stream s;
+	size_t off;
+	int n;
+
+	add_begin(&self->b);
+	sb_add(&self->b, CKPT_REC_END, &r, old);
+	EXPECT_EQ(0, parse_all(&self->b, &s, &n)) TH_LOG("%s", s.error);
+	EXPECT_EQ(2, n);
+
+	self->b.len = 0;
+	add_begin(&self->b);
+	off = sb_add(&self->b, CKPT_REC_END, &r, old - 8);
+	EXPECT_BAD(&self->b, 1, "END", off);
 }
 
 TEST_HARNESS_MAIN

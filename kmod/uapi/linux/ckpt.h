@@ -281,6 +281,38 @@ struct ckpt_dump_args {
  * committed one, and no page is missed.
  */
 
+/*
+ * CKPT_IOC_DUMP_SOFTDIRTY_CLEARED, on a dump session fd: "I have just
+ * written 4 to /proc/<pid>/clear_refs of every process of this dump."
+ * The module cannot clear soft-dirty bits itself, so the dumper does it,
+ * in this order, all within one freeze of the job:
+ *
+ *   freeze; CKPT_IOC_DUMP (full or incremental); read to END;
+ *   CKPT_IOC_DUMP_COMMIT; clear_refs of every process; this ioctl; thaw.
+ *
+ * Accepted only if the dump was read to its end and committed (else
+ * -EINVAL), is still the job's last committed dump, and the job has stayed
+ * frozen since the dump was opened (else -ESTALE: e.g. thawed in between,
+ * or a pre-dump of a running job).  -EALREADY if this dump was accepted
+ * before in this same freeze; -EOPNOTSUPP on a kernel without
+ * CONFIG_MEM_SOFT_DIRTY (CKPT_FEATURE_SOFT_DIRTY).  Then, and only then,
+ * the next incremental dump reads only pages whose soft-dirty bit is set
+ * (in the memory that has them: anonymous and copied-on-write pages) and
+ * lists the others as unchanged; otherwise it compares page hashes.
+ *
+ * Any refusal other than -EALREADY also forgets an earlier acceptance: the
+ * caller did clear the bits at a moment that does not match the parent
+ * dump, so the next incremental dump compares hashes.  Clearing the bits
+ * of a job's processes at any other moment (before its dump was read to
+ * the end, or while it runs) without calling this ioctl is not detected
+ * and makes the next incremental dump miss pages: nobody but the dumper
+ * may write clear_refs of a job's processes.
+ */
+struct ckpt_softdirty_cleared_args {
+	__u32 flags;		/* in: must be 0 */
+	__u32 reserved;		/* in: must be 0 */
+};
+
 enum ckpt_vma_tag {
 	CKPT_TAG_UPPER = 1,	/* application: carried by a checkpoint */
 	CKPT_TAG_LOWER,		/* host-bound libraries and devices */
@@ -316,13 +348,17 @@ struct ckpt_tag_region_args {
 #define CKPT_IOC_DUMP		_IOW(CKPT_IOC_MAGIC, 0x02, struct ckpt_dump_args)
 #define CKPT_IOC_TAG_REGION	_IOW(CKPT_IOC_MAGIC, 0x03, struct ckpt_tag_region_args)
 #define CKPT_IOC_DUMP_COMMIT	_IO(CKPT_IOC_MAGIC, 0x04)
+#define CKPT_IOC_DUMP_SOFTDIRTY_CLEARED \
+	_IOW(CKPT_IOC_MAGIC, 0x05, struct ckpt_softdirty_cleared_args)
 
 /*
  * The dump stream: a sequence of records, each a struct ckpt_rec header
  * followed by its body, little-endian, every record 8-byte aligned (len
  * includes the header and is a multiple of 8).  A reader skips record types
  * it does not know; CKPT_STREAM_VERSION changes only when a known record
- * changes meaning.  Order:
+ * changes meaning.  A record may grow at its end: a reader ignores bytes
+ * past the fields it knows and takes fields past a shorter record's end
+ * as 0.  Order:
  *
  *   BEGIN
  *   for each process, in creation order (parents before children):
@@ -382,7 +418,20 @@ struct ckpt_rec_begin {
 	__u64 dump_seq;		/* this dump's number within the job, from 1 */
 	__u64 parent_seq;	/* incremental: the parent dump's number; else 0 */
 	__u32 flags;		/* CKPT_DUMP_* it was made with */
-	__u32 pad2;
+	__u32 dirty_tracking;	/* enum ckpt_dirty_tracking */
+};
+
+/*
+ * How an incremental dump found the pages that changed since its parent.
+ * The module parameter dirty_tracking (auto, softdirty, hash) chooses;
+ * even with SOFT_DIRTY, memory without usable soft-dirty bits (shared
+ * memory, processes not covered by CKPT_IOC_DUMP_SOFTDIRTY_CLEARED) is
+ * compared by hash.
+ */
+enum ckpt_dirty_tracking {
+	CKPT_DIRTY_NONE = 0,		/* a full dump: every page is carried */
+	CKPT_DIRTY_HASH = 1,		/* page contents hashed and compared */
+	CKPT_DIRTY_SOFT_DIRTY = 2,	/* soft-dirty bits, hashes for the rest */
 };
 
 #define CKPT_TASK_ZOMBIE	(1U << 0)
@@ -504,6 +553,12 @@ struct ckpt_rec_end {
 	__u32 pad;
 	__u64 nr_pages;
 	__u64 nr_pages_same;	/* pages in PAGES_SAME records */
+	/*
+	 * Added later (a shorter END comes from an older module; take it as
+	 * 0): of nr_pages_same, pages known unchanged from their clear
+	 * soft-dirty bit and never read.
+	 */
+	__u64 nr_pages_unread;
 };
 
 /*

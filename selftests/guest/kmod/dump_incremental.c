@@ -24,103 +24,14 @@
 
 #include "genl_raw.h"
 #include "kselftest_harness.h"
+#include "page_scan.h"
 
 #define PG 4096UL
 #define JOB 7303
 
-/* Totals of one dump, and the pages of the region it carried. */
-struct dump_stats {
-	uint64_t page_bytes, pages, same;
-	uint64_t region_pages, region_same, region_bad;
-	uint32_t seq, parent;
-	uint64_t threads;
-	unsigned char *first;	/* optional: first byte of each data page */
-	unsigned char *same_map;	/* optional: 1 for each PAGES_SAME page */
-};
-
 static unsigned char expected(uint64_t page, unsigned int gen)
 {
 	return (unsigned char)(page * 7 + gen * 31 + 1);
-}
-
-/*
- * Reads a dump session to its end record by record (it can be far larger
- * than memory allows to buffer).  @gen[i] is the generation page i of the
- * region must show; data pages are checked against it.
- */
-static int read_dump(int fd, uintptr_t region, size_t npages,
-		     const unsigned char *gen, struct dump_stats *st)
-{
-	size_t cap = 64 * PG + 4096;
-	unsigned char *body = malloc(cap);
-	struct ckpt_rec h;
-	int ended = 0;
-
-	unsigned char *first = st->first, *same_map = st->same_map;
-
-	memset(st, 0, sizeof(*st));
-	st->first = first;
-	st->same_map = same_map;
-	while (!ended) {
-		size_t n = 0, want;
-
-		if (read(fd, &h, sizeof(h)) != sizeof(h) || h.len < sizeof(h) ||
-		    h.len - sizeof(h) > cap)
-			return -1;
-		want = h.len - sizeof(h);
-		while (n < want) {
-			ssize_t k = read(fd, body + n, want - n);
-
-			if (k <= 0)
-				return -1;
-			n += k;
-		}
-		if (h.type == CKPT_REC_BEGIN) {
-			const struct ckpt_rec_begin *b = (void *)body;
-
-			st->seq = b->dump_seq;
-			st->parent = b->parent_seq;
-		} else if (h.type == CKPT_REC_PAGES) {
-			const struct ckpt_rec_pages *p = (void *)body;
-
-			st->pages += p->nr_pages;
-			st->page_bytes += (uint64_t)p->nr_pages * PG;
-			for (unsigned int i = 0; i < p->nr_pages; i++) {
-				uintptr_t a = p->start + i * PG;
-				size_t pg = (a - region) / PG;
-
-				if (a < region || pg >= npages)
-					continue;
-				st->region_pages++;
-				if (first)
-					first[pg] = p->data[i * PG];
-				if (!gen)
-					continue;	/* the job runs: no expectation */
-				if (p->data[i * PG] != expected(pg, gen[pg]) ||
-				    p->data[i * PG + PG - 1] != expected(pg, gen[pg]))
-					st->region_bad++;
-			}
-		} else if (h.type == CKPT_REC_PAGES_SAME) {
-			const struct ckpt_rec_pages_same *p = (void *)body;
-
-			st->same += p->nr_pages;
-			for (unsigned int i = 0; i < p->nr_pages; i++) {
-				uintptr_t a = p->start + i * PG;
-
-				if (a >= region && (a - region) / PG < npages) {
-					st->region_same++;
-					if (same_map)
-						same_map[(a - region) / PG] = 1;
-				}
-			}
-		} else if (h.type == CKPT_REC_THREAD) {
-			st->threads++;
-		} else if (h.type == CKPT_REC_END) {
-			ended = 1;
-		}
-	}
-	free(body);
-	return 0;
 }
 
 FIXTURE(incr) {
@@ -133,6 +44,33 @@ FIXTURE(incr) {
 	unsigned char *gen;	/* what generation each page holds */
 	int dev;
 };
+
+/* Carried pages must hold the generation self->gen says. */
+static int right_gen(size_t pg, const uint8_t *data, void *arg)
+{
+	const unsigned char *gen = arg;
+
+	return data[0] == expected(pg, gen[pg]) &&
+	       data[PG - 1] == expected(pg, gen[pg]);
+}
+
+/*
+ * Reads a dump session to its end record by record (page_scan.h).  With
+ * @check, data pages of the region are checked against self->gen; @first
+ * and @kind, if given, get each page's first byte and fate.
+ */
+static int read_dump(struct _test_data_incr *self, int fd, int check,
+		     unsigned char *first, unsigned char *kind,
+		     struct ps_stats *st)
+{
+	struct ps_region r = {
+		.start = self->region, .npages = self->npages,
+		.first = first, .kind = kind,
+		.check = check ? right_gen : NULL, .arg = self->gen,
+	};
+
+	return ps_read_dump(fd, &r, 1, st);
+}
 
 /* The child: fills the region, then rewrites the pages it is told. */
 static void child_main(int cmd, int ack, size_t npages)
@@ -248,7 +186,7 @@ static void finish_rewrite(struct _test_data_incr *self)
 
 /* Freeze, dump with @flags, optionally commit, thaw. */
 static int dump(struct _test_data_incr *self, unsigned int flags, int commit,
-		struct dump_stats *st)
+		struct ps_stats *st)
 {
 	struct ckpt_dump_args args = { .job_id = JOB, .flags = flags };
 	int fd, err = 0;
@@ -259,7 +197,7 @@ static int dump(struct _test_data_incr *self, unsigned int flags, int commit,
 	if (fd < 0) {
 		err = -errno;
 	} else {
-		if (read_dump(fd, self->region, self->npages, self->gen, st))
+		if (read_dump(self, fd, 1, NULL, NULL, st))
 			err = -101;
 		else if (commit && ioctl(fd, CKPT_IOC_DUMP_COMMIT))
 			err = -errno;
@@ -271,7 +209,7 @@ static int dump(struct _test_data_incr *self, unsigned int flags, int commit,
 
 TEST_F_TIMEOUT(incr, two_percent_rewritten, 600)
 {
-	struct dump_stats full, inc;
+	struct ps_stats full, inc;
 	size_t changed = self->npages / 50;
 
 	ASSERT_EQ(0, dump(self, 0, 1, &full));
@@ -279,10 +217,14 @@ TEST_F_TIMEOUT(incr, two_percent_rewritten, 600)
 	EXPECT_EQ(0, full.region_bad);
 	EXPECT_EQ(0, full.same);
 	EXPECT_EQ(0, full.parent);
+	EXPECT_EQ(CKPT_DIRTY_NONE, full.tracking);
 
 	rewrite(self, 3, 50, changed, 1);
 	ASSERT_EQ(0, dump(self, CKPT_DUMP_INCREMENTAL, 1, &inc));
 	EXPECT_EQ(full.seq, inc.parent);
+	/* nobody announced a soft-dirty clear: hashes only */
+	EXPECT_EQ(CKPT_DIRTY_HASH, inc.tracking);
+	EXPECT_EQ(0, inc.end_unread);
 	EXPECT_EQ(changed, inc.region_pages);
 	EXPECT_EQ(0, inc.region_bad);
 	EXPECT_EQ(self->npages - changed, inc.region_same);
@@ -299,7 +241,7 @@ TEST_F_TIMEOUT(incr, two_percent_rewritten, 600)
 
 TEST_F_TIMEOUT(incr, uncommitted_dump_loses_nothing, 600)
 {
-	struct dump_stats st;
+	struct ps_stats st;
 
 	ASSERT_EQ(0, dump(self, 0, 1, &st));
 	rewrite(self, 0, 100, 20, 1);			/* set A */
@@ -325,16 +267,15 @@ TEST_F_TIMEOUT(incr, predump_then_frozen_incremental, 600)
 {
 	struct ckpt_dump_args args = { .job_id = JOB, .flags = CKPT_DUMP_PREDUMP };
 	unsigned char *pre = calloc(self->npages, 1);
-	unsigned char *same = calloc(self->npages, 1);
-	struct dump_stats st = { 0 }, inc = { 0 };
+	unsigned char *kind = calloc(self->npages, 1);
+	struct ps_stats st, inc;
 	size_t i, bad = 0;
 	int fd;
 
 	start_rewrite(self, 1, 4, self->npages / 4, 1);	/* during the copy */
 	fd = ioctl(self->dev, CKPT_IOC_DUMP, &args);
 	ASSERT_LE(0, fd);
-	st.first = pre;
-	ASSERT_EQ(0, read_dump(fd, self->region, self->npages, NULL, &st));
+	ASSERT_EQ(0, read_dump(self, fd, 0, pre, NULL, &st));
 	EXPECT_EQ(0, st.threads);			/* no registers */
 	EXPECT_EQ(self->npages, st.region_pages);
 	EXPECT_EQ(0, ioctl(fd, CKPT_IOC_DUMP_COMMIT));
@@ -345,13 +286,19 @@ TEST_F_TIMEOUT(incr, predump_then_frozen_incremental, 600)
 		  gnl_u32(&self->r, CKPT_A_JOB_STATE, 0));
 	rewrite(self, 2, 8, self->npages / 8, 2);	/* after the copy */
 
-	inc.same_map = same;
-	ASSERT_EQ(0, dump(self, CKPT_DUMP_INCREMENTAL, 1, &inc));
+	ASSERT_EQ(0, gnl_job_freeze(&self->g, JOB, 60000, &self->r));
+	args.flags = CKPT_DUMP_INCREMENTAL;
+	fd = ioctl(self->dev, CKPT_IOC_DUMP, &args);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, read_dump(self, fd, 1, NULL, kind, &inc));
+	EXPECT_EQ(0, ioctl(fd, CKPT_IOC_DUMP_COMMIT));
+	close(fd);
+	gnl_job_simple(&self->g, CKPT_CMD_JOB_THAW, JOB, &self->r);
 	EXPECT_EQ(0, inc.region_bad);
 	EXPECT_EQ(self->npages, inc.region_pages + inc.region_same);
 	EXPECT_LE(self->npages / 8, inc.region_pages);
 	for (i = 0; i < self->npages; i++)
-		if (same[i] && pre[i] != expected(i, self->gen[i]))
+		if (kind[i] == PS_SAME && pre[i] != expected(i, self->gen[i]))
 			bad++;
 	EXPECT_EQ(0, bad) {
 		TH_LOG("%zu SAME pages differ from their pre-dump copy", bad);
@@ -359,13 +306,13 @@ TEST_F_TIMEOUT(incr, predump_then_frozen_incremental, 600)
 	TH_LOG("pre-dump of the running job, then %llu of %zu pages in the frozen incremental dump",
 	       (unsigned long long)inc.region_pages, self->npages);
 	free(pre);
-	free(same);
+	free(kind);
 }
 
 TEST_F(incr, commit_and_flag_misuse)
 {
 	struct ckpt_dump_args args = { .job_id = JOB };
-	struct dump_stats st;
+	struct ps_stats st;
 	char buf[4096];
 	int fd, fd2;
 
@@ -391,7 +338,7 @@ TEST_F(incr, commit_and_flag_misuse)
 	/* two dumps of one freeze: commit the newer, then the older */
 	fd2 = ioctl(self->dev, CKPT_IOC_DUMP, &args);
 	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, read_dump(fd2, self->region, self->npages, self->gen, &st));
+	ASSERT_EQ(0, read_dump(self, fd2, 1, NULL, NULL, &st));
 	EXPECT_EQ(0, ioctl(fd2, CKPT_IOC_DUMP_COMMIT));
 	EXPECT_EQ(-1, ioctl(fd2, CKPT_IOC_DUMP_COMMIT));	/* twice */
 	EXPECT_EQ(EINVAL, errno);
