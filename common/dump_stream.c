@@ -32,9 +32,26 @@ const char *ckpt_rec_name(uint32_t type)
 		[CKPT_REC_REGION] = "REGION", [CKPT_REC_PAGES_SAME] = "PAGES_SAME",
 	};
 
+	static const char *const user_names[] = {
+		[CKPT_REC_FS - CKPT_REC_USER_BASE] = "FS",
+		[CKPT_REC_FD - CKPT_REC_USER_BASE] = "FD",
+		[CKPT_REC_FILE_DATA - CKPT_REC_USER_BASE] = "FILE_DATA",
+		[CKPT_REC_EPOLL_TFD - CKPT_REC_USER_BASE] = "EPOLL_TFD",
+	};
+	uint32_t u = type - CKPT_REC_USER_BASE;
+
 	if (type < sizeof(names) / sizeof(names[0]) && names[type])
 		return names[type];
+	if (type >= CKPT_REC_USER_BASE &&
+	    u < sizeof(user_names) / sizeof(user_names[0]) && user_names[u])
+		return user_names[u];
 	return "unknown";
+}
+
+/* A NUL-terminated string of len bytes (len >= 1) at p. */
+static int is_cstr(const char *p, size_t len)
+{
+	return len && p[len - 1] == '\0';
 }
 
 static int bad(struct ckpt_stream *s, const char *what)
@@ -132,6 +149,35 @@ static int check_body(struct ckpt_stream *s, const struct ckpt_rec *h,
 		/* nr_pages_unread came later: older modules end before it */
 		return n < offsetof(struct ckpt_rec_end, nr_pages_unread) ?
 		       bad(s, "END record") : 0;
+	case CKPT_REC_FS: {
+		const struct ckpt_rec_fs *r = b;
+
+		if (n < sizeof(*r) ||
+		    n - sizeof(*r) < (size_t)r->cwd_len + r->root_len ||
+		    !is_cstr(r->paths, r->cwd_len) ||
+		    !is_cstr(r->paths + r->cwd_len, r->root_len))
+			return bad(s, "FS record (path lengths)");
+		return 0;
+	}
+	case CKPT_REC_FD: {
+		const struct ckpt_rec_fd *r = b;
+
+		if (n < sizeof(*r) || n - sizeof(*r) < r->path_len ||
+		    (r->path_len && !is_cstr(r->path, r->path_len)))
+			return bad(s, "FD record (path length)");
+		return 0;
+	}
+	case CKPT_REC_FILE_DATA: {
+		const struct ckpt_rec_file_data *r = b;
+
+		if (n < sizeof(*r) || r->len > CKPT_FILE_DATA_MAX ||
+		    n - sizeof(*r) < r->len)
+			return bad(s, "FILE_DATA record (data length)");
+		return 0;
+	}
+	case CKPT_REC_EPOLL_TFD:
+		return n < sizeof(struct ckpt_rec_epoll_tfd) ?
+		       bad(s, "EPOLL_TFD record") : 0;
 	default:
 		return 0;
 	}

@@ -4,7 +4,8 @@
 
 KSFT_CFLAGS := -isystem $(CACHE)/kselftest
 TEST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-isystem kmod/uapi -Icommon -Idaemon/image -Iselftests/guest/lib $(KSFT_CFLAGS) \
+	-isystem kmod/uapi -Icommon -Idaemon/image $(FILES_INCLUDES) \
+	-Iselftests/guest/lib $(KSFT_CFLAGS) \
 	-Wno-unused-parameter -Wno-sign-compare
 
 # --- host unit tests: selftests/host/<t>.c -> build/host/<t> -------------
@@ -13,10 +14,10 @@ HOST_TESTS := $(HOST_TEST_SRCS:selftests/host/%.c=$(BUILD)/host/%) \
 	$(patsubst selftests/host/%,$(BUILD)/host/%,$(wildcard selftests/host/*.sh)) \
 	$(BUILD)/testbin/image_mkimage
 
-$(BUILD)/host/%_test: selftests/host/%_test.c $(COMMON_OBJS) $(IMAGE_OBJS) $(wildcard selftests/host/*.h) | need-ksft
+$(BUILD)/host/%_test: selftests/host/%_test.c $(COMMON_OBJS) $(IMAGE_OBJS) $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS) $(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS)
 
 # helpers of the host tests (not run by themselves: check.sh runs build/host/*)
 $(BUILD)/testbin/%: selftests/host/%.c $(COMMON_OBJS) $(IMAGE_OBJS) $(wildcard selftests/host/*.h) | need-ksft

@@ -15,7 +15,7 @@
 #include "kselftest_harness.h"
 
 #define PAGE	4096u
-#define BUF_MAX	(1u << 20)
+#define BUF_MAX	(4u << 20)
 
 /* A stream being built; records start 8-aligned as the module makes them. */
 struct sb {
@@ -583,13 +583,141 @@ TEST_F(stream, sigactions_beyond_body)
 	EXPECT_BAD(&self->b, 1, "SIGACTIONS", off);
 }
 
+
+/* The captured records: names, and a well-formed set parses. */
+TEST_F(stream, captured_records_parse)
+{
+	static const uint32_t want[] = {
+		CKPT_REC_FS, CKPT_REC_FD, CKPT_REC_FILE_DATA,
+		CKPT_REC_EPOLL_TFD,
+	};
+	struct {
+		struct ckpt_rec_fs r;
+		char paths[8];
+	} fs = { .r = { .pid = 100, .cwd_len = 5, .root_len = 2 },
+		 .paths = "/tmp\0/" };
+	struct {
+		struct ckpt_rec_fd r;
+		char path[16];
+	} fd = { .r = { .pid = 100, .fd = 3, .type = CKPT_FD_REG,
+			.ofd_id = 1, .path_len = 10 },
+		 .path = "/etc/motd" };
+	struct {
+		struct ckpt_rec_file_data r;
+		char data[5];
+	} data = { .r = { .pid = 100, .obj_id = 1, .len = 5 },
+		   .data = "hello" };
+	struct ckpt_rec_epoll_tfd tfd = { .pid = 100, .epfd = 4, .tfd = 3 };
+	const struct ckpt_rec *rec;
+	struct ckpt_stream s;
+	size_t body, i = 0;
+
+	/* the layouts of the ABI, with explicit padding */
+	EXPECT_EQ(48, sizeof(struct ckpt_rec_fs));
+	EXPECT_EQ(112, sizeof(struct ckpt_rec_fd));
+	EXPECT_EQ(32, sizeof(struct ckpt_rec_file_data));
+	EXPECT_EQ(24, sizeof(struct ckpt_rec_epoll_tfd));
+
+	add_begin(&self->b);
+	sb_add(&self->b, CKPT_REC_FS, &fs, sizeof(fs));
+	sb_add(&self->b, CKPT_REC_FD, &fd, sizeof(fd));
+	sb_add(&self->b, CKPT_REC_FILE_DATA, &data, sizeof(data));
+	sb_add(&self->b, CKPT_REC_EPOLL_TFD, &tfd, sizeof(tfd));
+	add_end(&self->b);
+
+	ckpt_stream_init(&s, self->b.buf, self->b.len);
+	ASSERT_EQ(1, ckpt_stream_next(&s, &rec, &body));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(1, ckpt_stream_next(&s, &rec, &body)) TH_LOG("%s", s.error);
+		EXPECT_EQ(want[i], rec->type);
+	}
+	EXPECT_STREQ("FS", ckpt_rec_name(CKPT_REC_FS));
+	EXPECT_STREQ("FD", ckpt_rec_name(CKPT_REC_FD));
+	EXPECT_STREQ("FILE_DATA", ckpt_rec_name(CKPT_REC_FILE_DATA));
+	EXPECT_STREQ("EPOLL_TFD", ckpt_rec_name(CKPT_REC_EPOLL_TFD));
+	EXPECT_STREQ("unknown", ckpt_rec_name(CKPT_REC_EPOLL_TFD + 1));
+	EXPECT_STREQ("unknown", ckpt_rec_name(CKPT_REC_USER_BASE - 1));
+}
+
+/* A path that runs past the body or lacks its NUL is refused. */
+TEST_F(stream, captured_paths_checked)
+{
+	struct {
+		struct ckpt_rec_fd r;
+		char path[8];
+	} fd = { .r = { .pid = 100, .fd = 3, .type = CKPT_FD_REG,
+			.ofd_id = 1 },
+		 .path = "/a/b/c/d" };
+	struct {
+		struct ckpt_rec_fs r;
+		char paths[8];
+	} fs = { .r = { .pid = 100 }, .paths = "/tmp\0/" };
+	size_t off;
+
+	fd.r.path_len = 9;		/* past the 8 bytes of body left */
+	add_begin(&self->b);
+	off = sb_add(&self->b, CKPT_REC_FD, &fd, sizeof(fd));
+	EXPECT_BAD(&self->b, 1, "FD record", off);
+
+	fd.r.path_len = 8;		/* no NUL at the end */
+	self->b.len = 0;
+	add_begin(&self->b);
+	off = sb_add(&self->b, CKPT_REC_FD, &fd, sizeof(fd));
+	EXPECT_BAD(&self->b, 1, "FD record", off);
+
+	fs.r.cwd_len = 5;		/* root path missing */
+	fs.r.root_len = 0;
+	self->b.len = 0;
+	add_begin(&self->b);
+	off = sb_add(&self->b, CKPT_REC_FS, &fs, sizeof(fs));
+	EXPECT_BAD(&self->b, 1, "FS record", off);
+
+	fs.r.cwd_len = 0xfffffffb;	/* lengths that wrap */
+	fs.r.root_len = 7;
+	self->b.len = 0;
+	add_begin(&self->b);
+	off = sb_add(&self->b, CKPT_REC_FS, &fs, sizeof(fs));
+	EXPECT_BAD(&self->b, 1, "FS record", off);
+}
+
+/* FILE_DATA: length past the body, or past CKPT_FILE_DATA_MAX. */
+TEST_F(stream, captured_data_length_checked)
+{
+	struct {
+		struct ckpt_rec_file_data r;
+		char data[8];
+	} d = { .r = { .pid = 100, .obj_id = 1, .len = 9 } };
+	struct ckpt_rec_file_data *r;
+	size_t off;
+
+	add_begin(&self->b);
+	off = sb_add(&self->b, CKPT_REC_FILE_DATA, &d, sizeof(d));
+	EXPECT_BAD(&self->b, 1, "FILE_DATA", off);
+	self->b.len = 0;
+	add_begin(&self->b);
+	off = sb_add(&self->b, CKPT_REC_FILE_DATA, NULL,
+		     sizeof(*r) + CKPT_FILE_DATA_MAX + 8);
+	r = sb_body(&self->b, off);
+	r->len = CKPT_FILE_DATA_MAX + 1;
+	EXPECT_BAD(&self->b, 1, "FILE_DATA", off);
+	r->len = CKPT_FILE_DATA_MAX;
+	{
+		struct ckpt_stream s;
+		int n;
+
+		EXPECT_EQ(0, parse_all(&self->b, &s, &n)) TH_LOG("%s", s.error);
+		EXPECT_EQ(2, n);
+	}
+}
+
 /* 8 bytes of body: less than each of these needs (SIGACTIONS has exactly
  * its 8-byte fixed part with nr = 0, which is fine). */
 TEST_F(stream, fixed_records_too_short)
 {
 	static const uint32_t types[] = {
 		CKPT_REC_TASK, CKPT_REC_MM, CKPT_REC_END, CKPT_REC_THREAD,
-		CKPT_REC_VMA,
+		CKPT_REC_VMA, CKPT_REC_FS, CKPT_REC_FD, CKPT_REC_FILE_DATA,
+		CKPT_REC_EPOLL_TFD,
 	};
 	size_t i;
 

@@ -231,7 +231,7 @@ TEST_F(img, captured_records_before_end)
 	size_t body;
 
 	synth_job(&s, 1, 0, 10);
-	synth_rec(&extra, CKPT_REC_USER_BASE + 1, &v, sizeof(v));
+	synth_rec(&extra, CKPT_REC_USER_BASE + 0xfff, &v, sizeof(v));
 	o.extra_records = extra.buf;
 	o.extra_len = extra.len;
 	ASSERT_EQ(0, write_stream(self->dir1, &s, &o, &self->err))
@@ -245,7 +245,7 @@ TEST_F(img, captured_records_before_end)
 	}
 	ASSERT_NE(NULL, prev);
 	EXPECT_EQ(CKPT_REC_END, last->type);
-	EXPECT_EQ(CKPT_REC_USER_BASE + 1, prev->type);
+	EXPECT_EQ(CKPT_REC_USER_BASE + 0xfff, prev->type);
 	EXPECT_EQ(0, memcmp(prev + 1, &v, sizeof(v)));
 	ckptd_image_close(img);
 	synth_free(&s);

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Capturing the open files and filesystem context of the processes of a
+ * frozen job as CKPT_REC_FS / FD / FILE_DATA / EPOLL_TFD records
+ * (<linux/ckpt.h>, Documentation/files.md), for records.img
+ * (ckptd_image_write_opts.extra_records).
+ *
+ *	ckptd_capture_new(&opts, &cap, &err);
+ *	for each process of the job, parents first:
+ *		ckptd_capture_files(cap, pid, img_pid, &records, &err);
+ *	ckptd_capture_finish(cap, &records, &err);
+ *	ckptd_capture_free(cap);
+ *
+ * The caller guarantees that every process stays stopped (frozen) from the
+ * first call to ckptd_capture_finish(): identities are found by comparing
+ * fds of different processes with kcmp().  Nothing here changes the
+ * captured processes' state: no data is consumed, no offset moved.
+ * Needs root, or CAP_SYS_PTRACE over the processes (pidfd_getfd, kcmp).
+ * Every function returns 0 or -errno and, on failure, leaves a message in
+ * err->msg naming the pid, the fd and what to do.
+ */
+#ifndef CKPTD_CAPTURE_H
+#define CKPTD_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "image.h"	/* struct ckptd_err */
+
+/* A growing buffer of records in struct ckpt_rec framing. */
+struct ckptd_recbuf {
+	uint8_t *buf;
+	size_t len, cap;
+};
+
+void ckptd_recbuf_free(struct ckptd_recbuf *rb);
+
+/* What to record for an fd that cannot be captured (or that a rule names). */
+enum ckptd_capture_action {
+	CKPTD_CAPTURE_FAIL,	/* fail, naming pid, fd and type (default) */
+	CKPTD_CAPTURE_CLOSE,	/* CKPT_FD_CLOSED: not open after restore */
+	CKPTD_CAPTURE_DEVNULL,	/* CKPT_FD_DEVNULL: /dev/null after restore */
+};
+
+/* A per-fd rule: applies to that fd whatever it refers to. */
+struct ckptd_capture_rule {
+	pid_t pid;			/* as passed to ckptd_capture_files() */
+	int fd;
+	enum ckptd_capture_action action;	/* CLOSE or DEVNULL */
+};
+
+/* Default of ckptd_capture_opts.max_data: 256 MiB. */
+#define CKPTD_CAPTURE_MAX_DATA	(256ULL << 20)
+
+struct ckptd_capture_opts {
+	/* for every unsupported fd no rule names */
+	enum ckptd_capture_action unsupported;
+	const struct ckptd_capture_rule *rules;	/* copied */
+	size_t nr_rules;
+	/* bytes of contents or unread data per object; 0: the default */
+	uint64_t max_data;
+};
+
+struct ckptd_capture;
+
+/* A capture of one job; opts may be NULL (fail on anything unsupported). */
+int ckptd_capture_new(const struct ckptd_capture_opts *opts,
+		      struct ckptd_capture **cap, struct ckptd_err *err);
+
+/*
+ * Appends the records of process pid (as the caller sees it), recorded
+ * under img_pid (its pid in the job's pid namespace), to out.  On failure
+ * out is left as it was.
+ */
+int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
+			struct ckptd_recbuf *out, struct ckptd_err *err);
+
+/*
+ * After every process of the job: checks what needs the whole job (each
+ * socketpair end's peer is in the job), applies the options to what is
+ * not, and leaves the job's records in out, which must hold everything
+ * ckptd_capture_files() appended for this capture.  On failure out is
+ * left as it was.
+ */
+int ckptd_capture_finish(struct ckptd_capture *cap, struct ckptd_recbuf *out,
+			 struct ckptd_err *err);
+
+void ckptd_capture_free(struct ckptd_capture *cap);
+
+#endif /* CKPTD_CAPTURE_H */
