@@ -88,6 +88,12 @@ int ckptd_iofile_open(struct ckptd_iofile *f, const char *path,
 		f->direct = f->fd >= 0;
 		if (f->fd < 0 && errno != EINVAL)
 			goto fail;
+		/*
+		 * A file system without O_DIRECT (tmpfs before 6.6) may
+		 * create the file and then fail the open: start over.
+		 */
+		if (f->fd < 0 && unlink(path) && errno != ENOENT)
+			goto fail;
 	}
 	if (f->fd < 0)
 		f->fd = open(path, flags, 0640);
