@@ -19,27 +19,13 @@
 
 #include "extack.h"
 #include "kmod_nl.h"
+#include "kmod_nl_priv.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
 
-struct ckpt_nl {
-	struct nl_sock *sk;
-	int family;
-};
-
-/* State of one request/response exchange. */
-struct ckpt_nl_req {
-	struct ckpt_nl_error *e;
-	int (*parse)(struct nlattr **tb, void *arg);
-	void *arg;
-	int maxattr;
-	bool done;
-	int parse_err;
-};
-
-static void set_error(struct ckpt_nl_error *e, int err, const char *msg)
+void ckpt_nl_set_error(struct ckpt_nl_error *e, int err, const char *msg)
 {
 	e->err = err;
 	snprintf(e->msg, sizeof(e->msg), "%s", msg ? msg : "");
@@ -52,18 +38,18 @@ int ckpt_nl_open(struct ckpt_nl **out, struct ckpt_nl_error *e)
 
 	nl = calloc(1, sizeof(*nl));
 	if (!nl) {
-		set_error(e, -ENOMEM, "out of memory");
+		ckpt_nl_set_error(e, -ENOMEM, "out of memory");
 		return -ENOMEM;
 	}
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk) {
-		set_error(e, -ENOMEM, "cannot allocate a netlink socket");
+		ckpt_nl_set_error(e, -ENOMEM, "cannot allocate a netlink socket");
 		free(nl);
 		return -ENOMEM;
 	}
 	ret = genl_connect(nl->sk);
 	if (ret < 0) {
-		set_error(e, -EIO, nl_geterror(ret));
+		ckpt_nl_set_error(e, -EIO, nl_geterror(ret));
 		goto fail;
 	}
 	/* Best effort: without them errors only lack the kernel's text. */
@@ -75,10 +61,10 @@ int ckpt_nl_open(struct ckpt_nl **out, struct ckpt_nl_error *e)
 	nl->family = genl_ctrl_resolve(nl->sk, CKPT_GENL_NAME);
 	if (nl->family < 0) {
 		if (nl->family == -NLE_OBJ_NOTFOUND)
-			set_error(e, -ENOENT, "generic netlink family \""
+			ckpt_nl_set_error(e, -ENOENT, "generic netlink family \""
 				  CKPT_GENL_NAME "\" not found");
 		else
-			set_error(e, -EIO, nl_geterror(nl->family));
+			ckpt_nl_set_error(e, -EIO, nl_geterror(nl->family));
 		goto fail;
 	}
 	*out = nl;
@@ -111,6 +97,15 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
 	return NL_STOP;
 }
 
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct ckpt_nl_req *req = arg;
+
+	(void)msg;
+	req->done = true;
+	return NL_STOP;
+}
+
 static int on_ack(struct nl_msg *msg, void *arg)
 {
 	struct ckpt_nl_req *req = arg;
@@ -131,12 +126,16 @@ static int on_valid(struct nl_msg *msg, void *arg)
 		req->parse_err = -EPROTO;
 		return NL_SKIP;
 	}
-	req->parse_err = req->parse(tb, req->arg);
+	if (req->parse) {
+		ret = req->parse(tb, req->arg);
+		if (ret && !req->parse_err)
+			req->parse_err = ret;
+	}
 	return NL_OK;
 }
 
 /* Send @msg (consumed) and run callbacks until the ack or an error. */
-static int ckpt_nl_exchange(struct ckpt_nl *nl, struct nl_msg *msg,
+int ckpt_nl_exchange(struct ckpt_nl *nl, struct nl_msg *msg,
 			    struct ckpt_nl_req *req)
 {
 	struct nl_cb *cb;
@@ -145,29 +144,30 @@ static int ckpt_nl_exchange(struct ckpt_nl *nl, struct nl_msg *msg,
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);
-		set_error(req->e, -ENOMEM, "out of memory");
+		ckpt_nl_set_error(req->e, -ENOMEM, "out of memory");
 		return -ENOMEM;
 	}
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, req);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, req);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, req);
 
 	ret = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
 	if (ret < 0) {
-		set_error(req->e, -EIO, nl_geterror(ret));
+		ckpt_nl_set_error(req->e, -EIO, nl_geterror(ret));
 		goto out;
 	}
-	set_error(req->e, 0, NULL);
+	ckpt_nl_set_error(req->e, 0, NULL);
 	while (!req->done) {
 		ret = nl_recvmsgs(nl->sk, cb);
 		if (ret < 0 && !req->done) {
-			set_error(req->e, -EIO, nl_geterror(ret));
+			ckpt_nl_set_error(req->e, -EIO, nl_geterror(ret));
 			break;
 		}
 	}
 	if (!req->e->err && req->parse_err)
-		set_error(req->e, req->parse_err,
+		ckpt_nl_set_error(req->e, req->parse_err,
 			  "malformed reply from ckpt.ko (ABI mismatch?)");
 out:
 	nl_cb_put(cb);
@@ -212,7 +212,7 @@ int ckpt_nl_get_features(struct ckpt_nl *nl, const char *client,
 	memset(f, 0, sizeof(*f));
 	msg = nlmsg_alloc();
 	if (!msg) {
-		set_error(e, -ENOMEM, "out of memory");
+		ckpt_nl_set_error(e, -ENOMEM, "out of memory");
 		return -ENOMEM;
 	}
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, 0,
@@ -220,7 +220,7 @@ int ckpt_nl_get_features(struct ckpt_nl *nl, const char *client,
 	    nla_put_u32(msg, CKPT_A_FEATURES_ABI_VERSION, CKPT_ABI_VERSION) ||
 	    (client && nla_put_string(msg, CKPT_A_FEATURES_CLIENT, client))) {
 		nlmsg_free(msg);
-		set_error(e, -EMSGSIZE, "request does not fit a netlink message");
+		ckpt_nl_set_error(e, -EMSGSIZE, "request does not fit a netlink message");
 		return -EMSGSIZE;
 	}
 	return ckpt_nl_exchange(nl, msg, &req);

@@ -1,5 +1,6 @@
-# sudo make install / uninstall: the module for $(KVER), ckptctl, the man
-# page and the ABI header.  DESTDIR= stages into a directory (no depmod).
+# sudo make install / uninstall: the module for $(KVER), ckptctl, ckptd and
+# its systemd unit, the man pages and the ABI header.
+# DESTDIR= stages into a directory (no depmod).
 
 MODDIR := $(DESTDIR)/lib/modules/$(KVER)/updates
 
@@ -9,6 +10,13 @@ install: all
 	$(Q)install -D -m 755 $(BUILD)/bin/ckptctl $(DESTDIR)$(PREFIX)/sbin/ckptctl
 	$(Q)install -D -m 644 Documentation/man/ckptctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/ckptctl.8
+	$(Q)install -D -m 755 $(BUILD)/bin/ckptd $(DESTDIR)$(PREFIX)/sbin/ckptd
+	$(Q)install -D -m 644 Documentation/man/ckptd.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/ckptd.8
+	$(Q)install -D -m 644 Documentation/man/ckptd.conf.5 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/ckptd.conf.5
+	$(Q)sed 's|/usr/local/sbin/ckptd|$(PREFIX)/sbin/ckptd|' daemon/systemd/ckptd.service | \
+		install -D -m 644 /dev/stdin $(DESTDIR)/etc/systemd/system/ckptd.service
 	$(Q)install -D -m 644 kmod/uapi/linux/ckpt.h \
 		$(DESTDIR)$(PREFIX)/include/linux/ckpt.h
 	$(Q)install -D -m 644 libckpt_user/include/ckpt_user.h \
@@ -24,6 +32,9 @@ install: all
 
 uninstall:
 	$(Q)rm -f $(MODDIR)/ckpt.ko $(DESTDIR)$(PREFIX)/sbin/ckptctl \
+		$(DESTDIR)$(PREFIX)/sbin/ckptd $(DESTDIR)$(PREFIX)/share/man/man8/ckptd.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/ckptd.conf.5 \
+		$(DESTDIR)/etc/systemd/system/ckptd.service \
 		$(DESTDIR)$(PREFIX)/share/man/man8/ckptctl.8 \
 		$(DESTDIR)$(PREFIX)/include/linux/ckpt.h \
 		$(DESTDIR)$(PREFIX)/include/ckpt_user.h \

@@ -4,7 +4,7 @@
 
 KSFT_CFLAGS := -isystem $(CACHE)/kselftest
 TEST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-isystem kmod/uapi -Icommon -Idaemon/image $(FILES_INCLUDES) \
+	-isystem kmod/uapi -Icommon -Idaemon/image -Idaemon $(FILES_INCLUDES) \
 	-Iselftests/guest/lib $(KSFT_CFLAGS) \
 	-Wno-unused-parameter -Wno-sign-compare
 
@@ -14,10 +14,10 @@ HOST_TESTS := $(HOST_TEST_SRCS:selftests/host/%.c=$(BUILD)/host/%) \
 	$(patsubst selftests/host/%,$(BUILD)/host/%,$(wildcard selftests/host/*.sh)) \
 	$(BUILD)/testbin/image_mkimage
 
-$(BUILD)/host/%_test: selftests/host/%_test.c $(COMMON_OBJS) $(IMAGE_OBJS) $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS) $(wildcard selftests/host/*.h) | need-ksft
+$(BUILD)/host/%_test: selftests/host/%_test.c $(COMMON_OBJS) $(IMAGE_OBJS) $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS) $(DAEMON_LIB_OBJS) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS) $(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS) $(DAEMON_LIB_OBJS) $(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS)
 
 # helpers of the host tests (not run by themselves: check.sh runs build/host/*)
 $(BUILD)/testbin/%: selftests/host/%.c $(COMMON_OBJS) $(IMAGE_OBJS) $(wildcard selftests/host/*.h) | need-ksft
@@ -37,10 +37,13 @@ GUEST_LIB  := selftests/guest/lib/genl_raw.c selftests/guest/lib/workload.c \
 	common/extack.c common/dump_stream.c
 KMOD_TEST_SRCS := $(wildcard selftests/guest/kmod/*.c)
 RESTORE_TEST_SRCS := $(wildcard selftests/guest/restore/*.c)
+DAEMON_TEST_SRCS := $(wildcard selftests/guest/daemon/*.c)
 GUEST_FILES := \
 	$(KMOD_TEST_SRCS:selftests/guest/kmod/%.c=$(GUEST)/tests/kmod/%) \
 	$(RESTORE_TEST_SRCS:selftests/guest/restore/%.c=$(GUEST)/tests/restore/%) \
+	$(DAEMON_TEST_SRCS:selftests/guest/daemon/%.c=$(GUEST)/tests/daemon/%) \
 	$(GUEST)/bin/ckpt-restore $(GUEST)/bin/ckpt_rt_prog \
+	$(GUEST)/bin/ckptd $(GUEST)/bin/ckpt_memhog \
 	$(patsubst selftests/guest/%,$(GUEST)/tests/%,$(wildcard selftests/guest/*/*.sh)) \
 	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer \
 	$(patsubst bench/guest/%.c,$(GUEST)/tests/bench/%,$(wildcard bench/guest/*.c))
@@ -65,6 +68,21 @@ $(GUEST)/bin/ckpt_rt_prog: selftests/guest/restore-prog/rt_prog.c
 	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -mavx -o $@ $< -lpthread
 
 $(GUEST)/bin/ckpt-restore: $(BUILD)/bin/ckpt-restore
+	@mkdir -p $(dir $@)
+	$(Q)install -m 755 $< $@
+
+# the daemon suite: tests talk to a real ckptd over its control socket
+$(GUEST)/tests/daemon/%: selftests/guest/daemon/%.c common/ctl_proto.c common/ctl_proto.h | need-ksft
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (static)"
+	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< common/ctl_proto.c
+
+$(GUEST)/bin/ckpt_memhog: selftests/guest/daemon/helpers/memhog.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (static)"
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+
+$(GUEST)/bin/ckptd: $(BUILD)/bin/ckptd
 	@mkdir -p $(dir $@)
 	$(Q)install -m 755 $< $@
 

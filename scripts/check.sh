@@ -2,7 +2,7 @@
 # check.sh - the body of `make check` (run by the Makefile after `make deps`
 # and the build): host unit tests, the kmod suite in a guest on each target
 # kernel, and the multi-guest network runs; then one summary whose last line
-# is "N passed, N failed".  Every part runs even when an earlier one failed.
+# is "N passed, N failed".  Suites: kmod, daemon (ckptd + ckptctl), net.  Every part runs even when an earlier one failed.
 #
 # Environment (set by the Makefile): BUILD, CKPT_CACHE, KVER_6_1, KVER_6_12.
 set -u
@@ -57,6 +57,9 @@ vm_run kmod-6.12 "$KVER_6_12" kmod 1 2G
 # restore round trips (the 256 MiB workload and its image live in the guest)
 vm_run restore-6.1 "$KVER_6_1" restore 1 2G
 vm_run restore-6.12 "$KVER_6_12" restore 1 2G
+# 2 GiB: a 256 MiB job, its capture and its image live in RAM together
+vm_run daemon-6.1 "$KVER_6_1" daemon 1 2G
+vm_run daemon-6.12 "$KVER_6_12" daemon 1 2G
 vm_run net2-6.1 "$KVER_6_1" net 2
 vm_run net2-6.12 "$KVER_6_12" net 2
 vm_run net3-6.1 "$KVER_6_1" net 3

@@ -32,6 +32,9 @@ struct ckptd_image_write_opts {
 	 */
 	const void *extra_records;
 	size_t extra_len;
+	/* Called now and then with the stream bytes consumed so far. */
+	void (*progress)(void *arg, uint64_t done);
+	void *progress_arg;
 };
 
 /* What the writer saw, for logs and tests. */

@@ -88,11 +88,15 @@ int ckptd_iofile_open(struct ckptd_iofile *f, const char *path,
 		f->direct = f->fd >= 0;
 		if (f->fd < 0 && errno != EINVAL)
 			goto fail;
+		/*
+		 * A file system without O_DIRECT (tmpfs before 6.6) may
+		 * create the file and then fail the open: start over.
+		 */
+		if (f->fd < 0 && unlink(path) && errno != ENOENT)
+			goto fail;
 	}
-	/* some filesystems (tmpfs before 6.6) create the file, then refuse
-	 * O_DIRECT: the file is ours, in the directory we just made */
 	if (f->fd < 0)
-		f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+		f->fd = open(path, flags, 0640);
 	if (f->fd < 0)
 		goto fail;
 	return 0;

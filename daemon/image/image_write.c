@@ -26,6 +26,7 @@
 struct writer {
 	const char *dir;
 	struct ckptd_err *err;
+	const struct ckptd_image_write_opts *opts;
 	struct ckptd_iow io;
 	struct ckptd_iofile f[CKPT_IMG_NR_FILES];
 	struct ckpt_img_manifest man;
@@ -298,6 +299,8 @@ static int consume(struct writer *w, int fd)
 		memmove(buf, buf + pos, have - pos);
 		have -= pos;
 		base += pos;
+		if (w->opts->progress)
+			w->opts->progress(w->opts->progress_arg, base);
 		if (have >= sizeof(struct ckpt_rec)) {
 			const struct ckpt_rec *h = (const void *)buf;
 
@@ -460,6 +463,7 @@ int ckptd_image_write(const char *dir, int stream_fd,
 	}
 	w->dir = dir;
 	w->err = err;
+	w->opts = opts;
 	w->extra = opts->extra_records;
 	w->extra_len = opts->extra_len;
 	w->man.magic = CKPT_IMG_MAGIC;

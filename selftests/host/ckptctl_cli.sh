@@ -1,6 +1,7 @@
 #!/bin/sh
 # ckptctl on the host, where ckpt.ko cannot be loaded: usage, help, exit
-# codes and the message that tells the administrator to load the module.
+# codes and the messages that tell the administrator to load the module or
+# to start ckptd.
 set -u
 CKPTCTL=${CKPTCTL:-$(dirname "$0")/../bin/ckptctl}
 n=0 failed=0
@@ -9,7 +10,7 @@ t() {
 	n=$((n + 1))
 	if "$@"; then echo "ok $n $desc"; else echo "not ok $n $desc"; failed=1; fi
 }
-echo "1..7"
+echo "1..11"
 out=$("$CKPTCTL" 2>&1); rc=$?
 t "no command: exit 2 with usage" [ "$rc" = 2 -a -n "$(echo "$out" | grep '^Usage:')" ]
 out=$("$CKPTCTL" --help); rc=$?
@@ -28,4 +29,17 @@ else
 	t "module absent: exit 3" [ "$rc" = 3 ]
 	t "module absent: says to modprobe ckpt" [ -n "$(echo "$out" | grep "modprobe ckpt")" ]
 fi
+out=$(CKPTD_SOCKET=/nonexistent/ckptd.sock "$CKPTCTL" list 2>&1); rc=$?
+t "ckptd not running: exit 3" [ "$rc" = 3 ]
+t "ckptd not running: names the socket, says to start ckptd" \
+	[ -n "$(echo "$out" | grep "/nonexistent/ckptd.sock.*start it with 'systemctl start ckptd'")" ]
+out=$("$CKPTCTL" freeze 2>&1); rc=$?
+t "freeze without --job: exit 2, says --job is required" \
+	[ "$rc" = 2 -a -n "$(echo "$out" | grep -- "--job ID is required")" ]
+helps=0
+for c in run attach list status freeze thaw kill checkpoint restore check image; do
+	"$CKPTCTL" $c --help | grep -q '^Usage:' || helps=1
+done
+"$CKPTCTL" image ls --help | grep -q '^Usage:' || helps=1
+t "--help works for every command" [ "$helps" = 0 ]
 exit $failed

@@ -30,19 +30,21 @@ struct summary {
 static void image_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s image show [--json] DIR\n"
+		"Usage: %s image ls [--json] [--store DIR] [JOB]\n"
+		"       %s image show [--json] DIR\n"
 		"       %s image verify DIR\n"
 		"\n"
 		"Read a checkpoint image directory (<store>/<job>/<seq>) without\n"
 		"ckpt.ko or ckptd.\n"
 		"\n"
+		"  ls       the committed checkpoints in the store ('image ls --help')\n"
 		"  show     job, seq, parent, and per process: pid, ppid, comm,\n"
 		"           threads, VMAs and pages\n"
 		"  verify   check every checksum, the records, the page index and,\n"
 		"           for an incremental image, its parents; exit 0 if valid,\n"
 		"           else say what is wrong (file and offset) and exit 1\n"
 		"  --json   (show) one JSON object instead of a table\n"
-		"  --help   this text\n", ckptctl_prog, ckptctl_prog);
+		"  --help   this text\n", ckptctl_prog, ckptctl_prog, ckptctl_prog);
 }
 
 static struct proc *find_proc(struct summary *s, int32_t pid)
@@ -235,6 +237,9 @@ int image_main(int argc, char *argv[])
 	bool json = false;
 	const char *cmd;
 	int c;
+
+	if (argc >= 2 && !strcmp(argv[1], "ls"))
+		return image_ls_main(argc - 1, argv + 1);
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h') {

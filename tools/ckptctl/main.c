@@ -13,8 +13,17 @@ static const struct {
 	int (*main)(int argc, char *argv[]);
 	const char *summary;
 } subcommands[] = {
+	{ "run", run_main, "start a command as a new job (in its own cgroup)" },
+	{ "attach", attach_main, "make running processes a job" },
+	{ "list", list_main, "list the jobs" },
+	{ "status", status_main, "show one job and its members" },
+	{ "freeze", freeze_main, "freeze a job and write a full checkpoint; it stays frozen" },
+	{ "thaw", thaw_main, "let a frozen job run again" },
+	{ "checkpoint", checkpoint_main, "checkpoint a job; it runs on while the image is written" },
+	{ "restore", restore_main, "restore a job on this host from its newest (or a given) image" },
+	{ "kill", kill_main, "kill a job's processes and forget the job" },
 	{ "check", check_main, "show what the loaded ckpt.ko and this kernel support" },
-	{ "image", image_main, "show or verify a checkpoint image (no ckpt.ko needed)" },
+	{ "image", image_main, "list, show or verify checkpoint images (no ckpt.ko needed)" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * freeze and checkpoint: the operation that turns a job into an image,
+ * run in the ops worker (it blocks on the module and the disk).
+ *
+ *   1. freeze the job (unless FREEZE left it frozen already)
+ *   2. open a dump session and read the whole stream into a memfd: this
+ *      is the capture; the module's view of the job is now in memory
+ *   3. capture what the module does not see, per member, while frozen
+ *      (capture_member(): the place where daemon/capture plugs in)
+ *   4. checkpoint: thaw now - the job runs while the image is written;
+ *      freeze: the job stays frozen
+ *   5. write the image from the memfd (daemon/image, io_uring)
+ *   6. commit the dump to the module (CKPT_IOC_DUMP_COMMIT is allowed after
+ *      a thaw: the stream was read to its end), so the next incremental
+ *      dump is relative to this image; then retention
+ *
+ * Image numbers: the module numbers the dumps of a job from 1 each time
+ * the job is created in it, and a restarted ckptd re-creates its jobs.
+ * ckptd adds the job's seq_base (the highest number in the store when the
+ * first dump of this module job was taken) to BEGIN.dump_seq and
+ * parent_seq in the captured stream, so image numbers only ever grow.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/ckpt.h>
+
+#include "checkpoint.h"
+#include "image.h"
+#include "jobs.h"
+#include "log.h"
+#include "proc.h"
+#include "retention.h"
+#include "store_list.h"
+#include "worker.h"
+
+#define CAPTURE_BUF	(1U << 20)
+
+enum op_kind { OP_FREEZE, OP_CHECKPOINT, OP_REFREEZE };
+
+struct ckpt_op {
+	struct ckptd_work work;
+	enum op_kind kind;
+	int incremental;
+	int already_frozen;
+	uint32_t job_id;
+	uint64_t seq_base;
+	char store[PATH_MAX];
+	unsigned int keep;
+	unsigned int timeout_ms;
+	uint64_t client_id;
+	uint32_t seq;
+	struct ckptd_progress progress;
+	/* results */
+	int err;
+	char why[1024];
+	int frozen;		/* the job is frozen when the operation ends */
+	uint64_t img_seq;
+	uint64_t bytes;
+	char dir[PATH_MAX + 64];
+};
+
+/* Growable buffer of records captured in userspace. */
+struct extra_buf {
+	uint8_t *data;
+	size_t len;
+};
+
+/*
+ * Userspace capture of one member process, while the job is frozen.
+ * daemon/capture/ plugs in here: it appends the member's records (open
+ * files, cwd, pipes...; types from CKPT_REC_USER_BASE, struct ckpt_rec
+ * framing) to @x, and they go into records.img before END.  Until then
+ * this only checks that the member is parked, so that userspace never
+ * reads the state of a process that runs.
+ */
+static int capture_member(pid_t pid, struct extra_buf *x, char *why, size_t size)
+{
+	char st = ckptd_proc_state(pid);
+
+	(void)x;
+	if (!st || st == 'I' || st == 'T' || st == 't' || st == 'Z' || st == 'X')
+		return 0;
+	snprintf(why, size, "member %d is not parked (state %c) although the job is frozen",
+		 pid, st);
+	return -EAGAIN;
+}
+
+static int capture_members(const struct ckpt_kjob *kj, struct extra_buf *x,
+			   char *why, size_t size)
+{
+	for (unsigned int i = 0; i < kj->nr_task_pids; i++) {
+		int ret = capture_member(kj->task_pids[i], x, why, size);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct ops_ctx {
+	struct ckpt_nl *nl;
+	int dev_fd;
+};
+
+void *ckptd_ops_init(int *err)
+{
+	struct ops_ctx *c = calloc(1, sizeof(*c));
+	struct ckpt_nl_error e;
+
+	if (!c) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = ckpt_nl_open(&c->nl, &e);
+	if (*err) {
+		pr_err("ops worker: netlink: %s", e.msg);
+		free(c);
+		return NULL;
+	}
+	c->dev_fd = open("/dev/ckpt", O_RDWR | O_CLOEXEC);
+	if (c->dev_fd < 0) {
+		*err = -errno;
+		pr_err("cannot open /dev/ckpt: %s; is ckpt.ko loaded?", strerror(errno));
+		ckpt_nl_close(c->nl);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void ckptd_ops_fini(void *ctx)
+{
+	struct ops_ctx *c = ctx;
+
+	if (!c)
+		return;
+	close(c->dev_fd);
+	ckpt_nl_close(c->nl);
+	free(c);
+}
+
+static int fail(struct ckpt_op *op, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct ckpt_op *op, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(op->why, sizeof(op->why), fmt, ap);
+	va_end(ap);
+	op->err = err;
+	return err;
+}
+
+static int freeze(struct ckpt_op *op, struct ops_ctx *c, struct ckpt_kjob *kj)
+{
+	struct ckpt_nl_error e;
+	int ret;
+
+	if (op->already_frozen) {
+		ret = ckpt_nl_job_get(c->nl, op->job_id, kj, &e);
+		return ret ? fail(op, ret, "job %u: %s: %s", op->job_id,
+				  strerror(-ret), e.msg) : 0;
+	}
+	ret = ckpt_nl_job_freeze(c->nl, op->job_id, op->timeout_ms, kj, &e);
+	if (ret)
+		return fail(op, ret, "freeze of job %u failed: %s%s%s; the job runs on",
+			    op->job_id, strerror(-ret), e.msg[0] ? ": " : "", e.msg);
+	return 0;
+}
+
+/* Step 2: the whole stream into a memfd; BEGIN's numbers renumbered. */
+static int capture_stream(struct ckpt_op *op, int dump_fd, int memfd)
+{
+	struct { struct ckpt_rec h; struct ckpt_rec_begin b; } begin;
+	uint8_t *buf = malloc(CAPTURE_BUF);
+	uint64_t total = 0;
+	ssize_t n;
+
+	if (!buf)
+		return fail(op, -ENOMEM, "job %u: out of memory for the capture", op->job_id);
+	while ((n = read(dump_fd, buf, CAPTURE_BUF)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return fail(op, -errno, "job %u: reading the dump stream at %llu: %s",
+				    op->job_id, (unsigned long long)total, strerror(errno));
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(memfd, buf + off, n - off);
+
+			if (w < 0) {
+				free(buf);
+				return fail(op, -errno, "job %u: capture buffer (memfd): %s; free memory or swap",
+					    op->job_id, strerror(errno));
+			}
+			off += w;
+		}
+		total += n;
+		atomic_store(&op->progress.bytes, total);
+	}
+	free(buf);
+	if (pread(memfd, &begin, sizeof(begin), 0) != sizeof(begin) ||
+	    begin.h.type != CKPT_REC_BEGIN || begin.h.len < sizeof(begin))
+		return fail(op, -EBADMSG, "job %u: the dump stream does not start with BEGIN",
+			    op->job_id);
+	if (op->seq_base == CKPTD_SEQ_BASE_UNKNOWN)
+		op->seq_base = ckptd_store_max_seq(op->store, op->job_id);
+	begin.b.dump_seq += op->seq_base;
+	if (begin.b.parent_seq)
+		begin.b.parent_seq += op->seq_base;
+	if (pwrite(memfd, &begin, sizeof(begin), 0) != sizeof(begin))
+		return fail(op, -errno, "job %u: capture buffer: %s", op->job_id, strerror(errno));
+	op->img_seq = begin.b.dump_seq;
+	atomic_store(&op->progress.total, total);
+	atomic_store(&op->progress.bytes, 0);
+	return 0;
+}
+
+static void on_progress(void *arg, uint64_t done)
+{
+	struct ckpt_op *op = arg;
+
+	atomic_store(&op->progress.bytes, done);
+}
+
+static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
+{
+	struct ckptd_image_write_opts o = {
+		.extra_records = x->data, .extra_len = x->len,
+		.progress = on_progress, .progress_arg = op,
+	};
+	struct ckptd_image_write_stats st;
+	struct ckptd_err ierr = { "" };
+	char jobdir[PATH_MAX + 16];
+	int ret;
+
+	snprintf(jobdir, sizeof(jobdir), "%s/%u", op->store, op->job_id);
+	if (mkdir(jobdir, 0750) && errno != EEXIST)
+		return fail(op, -errno, "cannot create %s: %s", jobdir, strerror(errno));
+	if (ckptd_image_path(op->dir, sizeof(op->dir), op->store, op->job_id, op->img_seq))
+		return fail(op, -ENAMETOOLONG, "image store path %s is too long", op->store);
+	if (lseek(memfd, 0, SEEK_SET))
+		return fail(op, -errno, "capture buffer: %s", strerror(errno));
+	ret = ckptd_image_write(op->dir, memfd, &o, &st, &ierr);
+	if (ret)
+		return fail(op, ret, "writing the image of job %u failed: %s", op->job_id, ierr.msg);
+	op->bytes = st.bytes;
+	return 0;
+}
+
+static void op_run(struct ckptd_work *w, void *ctx)
+{
+	struct ckpt_op *op = (struct ckpt_op *)w;
+	struct ops_ctx *c = ctx;
+	struct ckpt_dump_args args = { .job_id = op->job_id };
+	struct extra_buf x = { 0 };
+	struct ckpt_kjob kj = { 0 };
+	struct ckpt_nl_error e;
+	struct ckptd_err gerr;
+	int dump_fd = -1, memfd = -1, thaw_now;
+	unsigned int removed;
+
+	op->frozen = op->already_frozen;
+	if (freeze(op, c, &kj))
+		goto out;
+	op->frozen = 1;
+	if (op->kind == OP_REFREEZE)
+		goto out;
+	/* a checkpoint of a job FREEZE left frozen leaves it frozen */
+	thaw_now = op->kind == OP_CHECKPOINT && !op->already_frozen;
+
+	if (op->incremental)
+		args.flags |= CKPT_DUMP_INCREMENTAL;
+	dump_fd = ioctl(c->dev_fd, CKPT_IOC_DUMP, &args);
+	if (dump_fd < 0) {
+		fail(op, -errno, errno == ENODATA ?
+		     "job %u has no committed checkpoint in this ckptd run to be incremental to; take a full checkpoint first" :
+		     "job %u: cannot open a dump: %s", op->job_id, strerror(errno));
+		goto thaw;
+	}
+	memfd = memfd_create("ckptd-capture", MFD_CLOEXEC);
+	if (memfd < 0) {
+		fail(op, -errno, "job %u: memfd_create: %s", op->job_id, strerror(errno));
+		goto thaw;
+	}
+	if (capture_stream(op, dump_fd, memfd))
+		goto thaw;
+	if (capture_members(&kj, &x, op->why, sizeof(op->why))) {
+		op->err = -EAGAIN;
+		goto thaw;
+	}
+	if (thaw_now) {
+		if (ckpt_nl_job_thaw(c->nl, op->job_id, &e))
+			pr_warn("job %u: thaw after capture: %s", op->job_id, e.msg);
+		op->frozen = 0;
+	}
+	if (write_image(op, memfd, &x))
+		goto out;	/* nothing committed: the next dump is still correct */
+	if (ioctl(dump_fd, CKPT_IOC_DUMP_COMMIT))
+		pr_warn("job %u: image %llu stored, but ckpt.ko refused the commit (%s): the next incremental checkpoint is relative to an older one",
+			op->job_id, (unsigned long long)op->img_seq, strerror(errno));
+	if (ckptd_retention_gc(op->store, op->job_id, op->keep, &removed, &gerr))
+		pr_warn("job %u: retention: %s", op->job_id, gerr.msg);
+	else if (removed)
+		pr_info("job %u: retention removed %u old checkpoint(s)", op->job_id, removed);
+	goto out;
+thaw:
+	/* the capture failed: the job must not stay frozen because of us */
+	if (op->frozen && !op->already_frozen) {
+		ckpt_nl_job_thaw(c->nl, op->job_id, &e);
+		op->frozen = 0;
+	}
+out:
+	if (memfd >= 0)
+		close(memfd);
+	if (dump_fd >= 0)
+		close(dump_fd);
+	free(x.data);
+	ckpt_kjob_release(&kj);
+}
+
+static void op_done(struct ckptd *d, struct ckptd_work *w)
+{
+	static struct ckptd_reply r;
+	struct ckpt_op *op = (struct ckpt_op *)w;
+	struct ckptd_job *job = ckptd_registry_find(&d->reg, op->job_id);
+	static const char *const names[] = { "freeze", "checkpoint", "refreeze" };
+
+	d->ops_in_flight--;
+	if (job) {
+		job->busy = 0;
+		job->seq_base = op->seq_base;
+		if (op->frozen)
+			job->flags |= CKPTD_JOB_FROZEN;
+		else
+			job->flags &= ~CKPTD_JOB_FROZEN;
+		if (!op->err && op->kind != OP_REFREEZE)
+			job->last_seq = op->img_seq;
+	}
+	if (op->err) {
+		pr_err("%s: %s", names[op->kind], op->why);
+		ckptd_reply_error(d, op->client_id, op->seq, op->err, "%s", op->why);
+		if (job)
+			ckptd_persist(d, 0, 0, NULL);
+	} else {
+		if (op->kind != OP_REFREEZE)
+			pr_info("job %u: %s %llu written to %s (%llu bytes)%s", op->job_id,
+				names[op->kind], (unsigned long long)op->img_seq, op->dir,
+				(unsigned long long)op->bytes, op->frozen ? ", job frozen" : "");
+		ckptd_reply_init(&r, op->seq);
+		ckptd_ctl_put_u32(&r.m, CKPTD_CA_JOB_ID, op->job_id);
+		ckptd_ctl_put_u64(&r.m, CKPTD_CA_SEQ, op->img_seq);
+		ckptd_ctl_put_u64(&r.m, CKPTD_CA_BYTES, op->bytes);
+		ckptd_ctl_put_str(&r.m, CKPTD_CA_IMAGE_DIR, op->dir);
+		ckptd_ctl_put_str(&r.m, CKPTD_CA_STATE, op->frozen ? "frozen" : "running");
+		if (job)
+			ckptd_persist(d, op->client_id, op->seq, &r);
+		else
+			ckptd_reply_send(d, op->client_id, &r);
+	}
+	free(op);
+}
+
+static void submit(struct ckptd *d, struct ckptd_req *rq, struct ckptd_job *job,
+		   enum op_kind kind, int incremental)
+{
+	struct ckpt_op *op = calloc(1, sizeof(*op));
+	struct ckptd_client *c;
+
+	if (!op) {
+		if (rq)
+			ckptd_reply_error(d, rq->client_id, rq->seq, -ENOMEM, "ckptd is out of memory");
+		return;
+	}
+	op->kind = kind;
+	op->incremental = incremental;
+	op->already_frozen = !!(job->flags & CKPTD_JOB_FROZEN) && kind != OP_REFREEZE;
+	op->job_id = job->id;
+	op->seq_base = job->seq_base;
+	snprintf(op->store, sizeof(op->store), "%s", d->cfg.image_store);
+	op->keep = d->cfg.keep;
+	op->timeout_ms = d->cfg.freeze_timeout_ms;
+	op->work.run = op_run;
+	op->work.done = op_done;
+	if (rq) {
+		op->client_id = rq->client_id;
+		op->seq = rq->seq;
+		c = ckptd_client_find(d, rq->client_id);
+		if (c) {
+			c->progress = &op->progress;
+			c->progress_seq = rq->seq;
+		}
+	}
+	job->busy = 1;
+	d->ops_in_flight++;
+	ckptd_worker_submit(d->ops, &op->work);
+}
+
+static struct ckptd_job *usable_job(struct ckptd *d, struct ckptd_req *rq)
+{
+	struct ckptd_job *job = ckptd_req_job(d, rq);
+
+	if (!job)
+		return NULL;
+	if (job->busy) {
+		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
+				  "job %u is busy with another operation; retry when it completes",
+				  job->id);
+		return NULL;
+	}
+	if (!job->in_module) {
+		ckptd_reply_error(d, rq->client_id, rq->seq, -ENOENT,
+				  "job %u is not known to ckpt.ko (lost at a restart); kill it and attach again",
+				  job->id);
+		return NULL;
+	}
+	return job;
+}
+
+void ckptd_cmd_freeze(struct ckptd *d, struct ckptd_req *rq)
+{
+	struct ckptd_job *job = usable_job(d, rq);
+
+	if (!job)
+		return;
+	if (job->flags & CKPTD_JOB_FROZEN) {
+		ckptd_reply_error(d, rq->client_id, rq->seq, -EALREADY,
+				  "job %u is frozen already (image %llu); 'ckptctl thaw --job %u' first",
+				  job->id, (unsigned long long)job->last_seq, job->id);
+		return;
+	}
+	submit(d, rq, job, OP_FREEZE, 0);
+}
+
+void ckptd_cmd_checkpoint(struct ckptd *d, struct ckptd_req *rq)
+{
+	const struct ckptd_ctl_attr *f = rq->tb.a[CKPTD_CA_FLAGS];
+	struct ckptd_job *job = usable_job(d, rq);
+
+	if (job)
+		submit(d, rq, job, OP_CHECKPOINT,
+		       f && (ckptd_ctl_u32(f) & CKPTD_F_INCREMENTAL));
+}
+
+void ckptd_refreeze(struct ckptd *d, struct ckptd_job *job)
+{
+	submit(d, NULL, job, OP_REFREEZE, 0);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The daemon's state, shared by the files of the event loop. */
+#ifndef CKPTD_H
+#define CKPTD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "kmod_nl.h"
+#include "loop.h"
+#include "registry.h"
+
+struct ckptd_worker;
+struct ckptd_client;
+
+struct ckptd {
+	struct ckptd_config cfg;
+	const char *config_path;
+	int config_must_exist;
+	int epfd;
+	int stopping;
+	struct ckpt_nl *nl;		/* requests from the loop: owns the jobs */
+	struct ckpt_nl *events;		/* the module's events group */
+	struct ckptd_registry reg;
+	struct ckptd_worker *ops;	/* freeze, checkpoint, restore */
+	struct ckptd_worker *io;	/* registry writes */
+	struct ckptd_client *clients;
+	uint64_t next_client_id;
+	unsigned int ops_in_flight;
+	struct ckptd_watch sig_w, listen_w, timer_w, events_w;
+	pid_t *children;		/* started by RUN, reaped on SIGCHLD */
+	unsigned int nr_children;
+	char **rmdir_pending;		/* launched cgroups still busy */
+	unsigned int nr_rmdir_pending;
+};
+
+#endif /* CKPTD_H */

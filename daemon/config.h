@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* /etc/ckpt/ckptd.conf, described in ckptd.conf(5). */
+#ifndef CKPTD_CONFIG_H
+#define CKPTD_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/ckpt.h>
+
+#define CKPTD_CONFIG_FILE	"/etc/ckpt/ckptd.conf"
+#define CKPTD_STATE_DIR		"/var/lib/ckpt"
+#define CKPTD_IMAGE_STORE	"/var/lib/ckpt/images"
+#define CKPTD_CGROUP_DIR	"/sys/fs/cgroup/ckpt"
+#define CKPTD_RESTORER		"ckpt-restore"
+
+enum ckptd_compression {
+	CKPTD_COMPRESS_NONE,
+};
+
+struct ckptd_config {
+	char image_store[PATH_MAX];
+	char state_dir[PATH_MAX];
+	char socket[108];
+	char cgroup_dir[PATH_MAX];	/* where RUN creates job-<id>/ */
+	char restorer[PATH_MAX];	/* a path, or a name looked up in $PATH */
+	unsigned int keep;		/* retention: checkpoints per job, 0 = all */
+	unsigned int freeze_timeout_ms;	/* 0: the module's default */
+	enum ckptd_compression compression;
+	int lower_set;			/* lower_patterns given: replace defaults */
+	unsigned int nr_lower;
+	char lower[CKPT_LOWER_PATTERNS_MAX][CKPT_PATTERN_MAX + 1];
+	char *lower_ptrs[CKPT_LOWER_PATTERNS_MAX];	/* into lower[] */
+};
+
+void ckptd_config_defaults(struct ckptd_config *c);
+
+/*
+ * Parses the config text @text (NUL-terminated) named @name in messages
+ * into @c (which holds the defaults).  Returns 0, or -EINVAL with
+ * "<name>:<line>: what is wrong and what to do" in @err.
+ */
+int ckptd_config_parse(struct ckptd_config *c, const char *name,
+		       const char *text, char *err, size_t err_size);
+
+/* Reads and parses @path; a missing file is fine when !@must_exist. */
+int ckptd_config_load(struct ckptd_config *c, const char *path,
+		      int must_exist, char *err, size_t err_size);
+
+#endif /* CKPTD_CONFIG_H */

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ckptd: the control daemon.  Wires the parts together: config, log,
+ * ckpt.ko over netlink, the registry, workers, the control socket,
+ * signals through a signalfd, then the event loop.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/ckpt.h>
+
+#include "checkpoint.h"
+#include "ckptd.h"
+#include "ctl_server.h"
+#include "image.h"
+#include "jobs.h"
+#include "log.h"
+#include "notify.h"
+#include "worker.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: ckptd [options]\n"
+		"\n"
+		"The ckpt control daemon: keeps the jobs, freezes and checkpoints them\n"
+		"for ckptctl(8).  See ckptd(8) and ckptd.conf(5).\n"
+		"\n"
+		"  -c, --config FILE     config file (default " CKPTD_CONFIG_FILE ")\n"
+		"  -s, --socket PATH     control socket (overrides socket=)\n"
+		"  -d, --state-dir DIR   job registry directory (overrides state_dir=)\n"
+		"  -i, --image-store DIR image store (overrides image_store=)\n"
+		"  -f, --foreground      log to stderr instead of syslog\n"
+		"  -v, --verbose         log debug messages too\n"
+		"  -h, --help            this text\n");
+}
+
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(buf, 0755) && errno != EEXIST)
+				return -errno;
+			*p = '/';
+		}
+	return mkdir(buf, 0750) && errno != EEXIST ? -errno : 0;
+}
+
+static void on_events(struct ckptd *d, struct ckptd_watch *w, uint32_t ev);
+
+static void log_event(const struct ckpt_kevent *ev, void *arg)
+{
+	static const char *const names[] = {
+		"?", "frozen", "thawed", "freeze failed", "task exited", "destroyed",
+	};
+
+	(void)arg;
+	if (ev->event == CKPT_EVENT_FREEZE_FAILED)
+		pr_warn("job %u: freeze failed at pid %u (state %c)", ev->job_id,
+			ev->err_pid, ev->err_state ? (char)ev->err_state : '?');
+	else
+		pr_debug("job %u: %s%s", ev->job_id, names[ev->event < 6 ? ev->event : 0],
+			 ev->event == CKPT_EVENT_TASK_EXITED ? "" : "");
+}
+
+static void on_events(struct ckptd *d, struct ckptd_watch *w, uint32_t ev)
+{
+	(void)w;
+	(void)ev;
+	if (ckpt_nl_events_read(d->events, log_event, d))
+		pr_warn("events from ckpt.ko were lost (socket overrun)");
+}
+
+static int reload(struct ckptd *d)
+{
+	struct ckptd_config c;
+	char err[1024];
+
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ckptd_notify("RELOADING=1\nMONOTONIC_USEC=%llu",
+		     (unsigned long long)now.tv_sec * 1000000ULL + now.tv_nsec / 1000);
+	ckptd_config_defaults(&c);
+	if (ckptd_config_load(&c, d->config_path, d->config_must_exist, err, sizeof(err))) {
+		pr_err("reload: %s; keeping the running configuration", err);
+		ckptd_notify("READY=1\nSTATUS=reload failed: %s", err);
+		return -EINVAL;
+	}
+	if (strcmp(c.image_store, d->cfg.image_store) || strcmp(c.state_dir, d->cfg.state_dir) ||
+	    strcmp(c.socket, d->cfg.socket))
+		pr_warn("reload: image_store, state_dir and socket change only at a restart");
+	d->cfg.keep = c.keep;
+	d->cfg.freeze_timeout_ms = c.freeze_timeout_ms;
+	d->cfg.compression = c.compression;
+	snprintf(d->cfg.restorer, sizeof(d->cfg.restorer), "%s", c.restorer);
+	snprintf(d->cfg.cgroup_dir, sizeof(d->cfg.cgroup_dir), "%s", c.cgroup_dir);
+	d->cfg.lower_set = c.lower_set;
+	d->cfg.nr_lower = c.nr_lower;
+	memcpy(d->cfg.lower, c.lower, sizeof(c.lower));
+	pr_info("configuration reloaded from %s", d->config_path);
+	ckptd_notify("READY=1\nSTATUS=running");
+	return 0;
+}
+
+static void on_signal(struct ckptd *d, struct ckptd_watch *w, uint32_t ev)
+{
+	struct signalfd_siginfo si;
+
+	(void)ev;
+	while (read(w->fd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			reload(d);
+			break;
+		case SIGTERM:
+		case SIGINT:
+			if (!d->stopping) {
+				pr_info("stopping (signal %u)%s", si.ssi_signo,
+					d->ops_in_flight ? "; finishing running operations" : "");
+				ckptd_notify("STOPPING=1");
+				d->stopping = 1;
+			}
+			break;
+		case SIGCHLD:
+			ckptd_children_reap(d);
+			break;
+		}
+	}
+}
+
+static void on_timer(struct ckptd *d, struct ckptd_watch *w, uint32_t ev)
+{
+	uint64_t n;
+
+	(void)ev;
+	if (read(w->fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return;
+	ckptd_ctl_progress_tick(d);
+	ckptd_rmdir_retry(d);
+}
+
+static int setup_fds(struct ckptd *d)
+{
+	struct itimerspec its = {
+		.it_interval = { 0, 500000000 }, .it_value = { 0, 500000000 },
+	};
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	/* before any thread starts, so that every thread inherits the mask */
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d->sig_w.fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	d->sig_w.fn = on_signal;
+	d->timer_w.fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	d->timer_w.fn = on_timer;
+	if (d->sig_w.fd < 0 || d->timer_w.fd < 0 ||
+	    timerfd_settime(d->timer_w.fd, 0, &its, NULL)) {
+		pr_err("signalfd/timerfd: %s", strerror(errno));
+		return -errno;
+	}
+	return ckptd_loop_add(d, &d->sig_w, EPOLLIN) ?:
+	       ckptd_loop_add(d, &d->timer_w, EPOLLIN);
+}
+
+static int open_module(struct ckptd *d)
+{
+	struct ckpt_kfeatures f;
+	struct ckpt_nl_error e;
+	int ret;
+
+	ret = ckpt_nl_open(&d->nl, &e);
+	if (ret == -ENOENT) {
+		pr_err("ckpt.ko is not loaded: run 'modprobe ckpt', then start ckptd");
+		return ret;
+	}
+	if (!ret)
+		ret = ckpt_nl_get_features(d->nl, "ckptd", &f, &e);
+	if (ret) {
+		pr_err("ckpt.ko: %s: %s", strerror(-ret), e.msg);
+		return ret;
+	}
+	pr_info("ckpt.ko %s (ABI %u) on %s", f.module_version, f.abi_version,
+		f.kernel_release);
+	ret = ckpt_nl_events_open(&d->events, &e);
+	if (ret) {
+		pr_err("ckpt.ko events: %s", e.msg);
+		return ret;
+	}
+	d->events_w.fd = ckpt_nl_fd(d->events);
+	d->events_w.fn = on_events;
+	return ckptd_loop_add(d, &d->events_w, EPOLLIN);
+}
+
+static int parse_args(struct ckptd *d, int argc, char *argv[], int *fg, int *verbose)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "state-dir", required_argument, NULL, 'd' },
+		{ "image-store", required_argument, NULL, 'i' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *socket = NULL, *state = NULL, *store = NULL;
+	char err[1024];
+	int c;
+
+	d->config_path = CKPTD_CONFIG_FILE;
+	while ((c = getopt_long(argc, argv, "c:s:d:i:fvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': d->config_path = optarg; d->config_must_exist = 1; break;
+		case 's': socket = optarg; break;
+		case 'd': state = optarg; break;
+		case 'i': store = optarg; break;
+		case 'f': *fg = 1; break;
+		case 'v': *verbose = 1; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ckptd: unexpected argument '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	ckptd_config_defaults(&d->cfg);
+	if (ckptd_config_load(&d->cfg, d->config_path, d->config_must_exist,
+			      err, sizeof(err))) {
+		fprintf(stderr, "ckptd: %s\n", err);
+		return -EINVAL;
+	}
+	if (socket)
+		snprintf(d->cfg.socket, sizeof(d->cfg.socket), "%s", socket);
+	if (state)
+		snprintf(d->cfg.state_dir, sizeof(d->cfg.state_dir), "%s", state);
+	if (store)
+		snprintf(d->cfg.image_store, sizeof(d->cfg.image_store), "%s", store);
+	return 0;
+}
+
+int main(int argc, char *argv[])
+{
+	static struct ckptd d;
+	struct ckptd_err ierr;
+	char err[1024];
+	unsigned int removed;
+	int fg = 0, verbose = 0, ret;
+
+	if (parse_args(&d, argc, argv, &fg, &verbose))
+		return 2;
+	ckptd_log_init(fg, verbose ? LOG_DEBUG : LOG_INFO);
+	d.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (d.epfd < 0 || setup_fds(&d))
+		return 1;
+	if (mkdir_p(d.cfg.state_dir) || mkdir_p(d.cfg.image_store)) {
+		pr_err("cannot create %s or %s: %s", d.cfg.state_dir, d.cfg.image_store,
+		       strerror(errno));
+		return 1;
+	}
+	if (ckptd_image_cleanup_partial(d.cfg.image_store, &removed, &ierr))
+		pr_warn("%s", ierr.msg);
+	if (removed)
+		pr_info("removed %u uncommitted checkpoint(s) from %s", removed,
+			d.cfg.image_store);
+	if (ckptd_registry_load(&d.reg, d.cfg.state_dir, err, sizeof(err))) {
+		pr_err("%s; fix or move the file away, then start ckptd", err);
+		return 1;
+	}
+	if (open_module(&d))
+		return 1;
+	ret = ckptd_worker_start(&d, "io", NULL, NULL, &d.io);
+	if (!ret)
+		ret = ckptd_worker_start(&d, "ops", ckptd_ops_init, ckptd_ops_fini, &d.ops);
+	if (ret) {
+		pr_err("cannot start worker threads: %s", strerror(-ret));
+		return 1;
+	}
+	if (ckptd_ctl_listen(&d))
+		return 1;
+	ckptd_jobs_recover(&d);
+	pr_info("ready on %s (image store %s, registry %s)", d.cfg.socket,
+		d.cfg.image_store, d.cfg.state_dir);
+	ckptd_notify("READY=1\nSTATUS=running");
+
+	ret = ckptd_loop_run(&d);
+
+	ckptd_ctl_close(&d);
+	ckptd_worker_stop(&d, d.ops);
+	ckptd_worker_stop(&d, d.io);	/* the last registry write lands */
+	ckpt_nl_close(d.events);
+	ckpt_nl_close(d.nl);		/* ckpt.ko thaws and forgets our jobs */
+	ckptd_registry_free(&d.reg);
+	pr_info("stopped");
+	return ret ? 1 : 0;
+}

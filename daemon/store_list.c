@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Listing jobs and committed images of the image store. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_list.h"
+
+static int parse_num(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9' || (s[0] == '0' && s[1]))
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return *end || errno ? -1 : 0;
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+	const struct ckptd_store_entry *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void read_manifest(int dfd, struct ckptd_store_entry *e)
+{
+	struct ckpt_img_manifest m;
+	int fd = openat(dfd, CKPT_IMG_MANIFEST, O_RDONLY | O_CLOEXEC);
+
+	e->bad = 1;
+	if (fd < 0)
+		return;
+	if (read(fd, &m, sizeof(m)) == sizeof(m) && m.magic == CKPT_IMG_MAGIC &&
+	    m.seq == e->seq) {
+		e->bad = 0;
+		e->parent_seq = m.parent_seq;
+		e->time_ns = m.time_ns;
+		e->nr_pages = m.nr_pages;
+		e->nr_pages_same = m.nr_pages_same;
+		e->nr_tasks = m.nr_tasks;
+		for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
+			e->bytes += m.files[i].size;
+	}
+	close(fd);
+}
+
+int ckptd_store_list(const char *store, uint32_t job,
+		     struct ckptd_store_entry **out, size_t *n,
+		     struct ckptd_err *err)
+{
+	struct ckptd_store_entry *v = NULL;
+	size_t cnt = 0, cap = 0;
+	char path[4200];
+	struct dirent *de;
+	DIR *d;
+	int jfd;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/%u", store, job);
+	d = opendir(path);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		ckptd_err_set(err, "%s: cannot list the job's images: %s",
+			      path, strerror(errno));
+		return -errno;
+	}
+	jfd = dirfd(d);
+	while ((de = readdir(d))) {
+		struct ckptd_store_entry e = { 0 };
+		int dfd;
+
+		if (parse_num(de->d_name, &e.seq) || !e.seq)
+			continue;
+		dfd = openat(jfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			continue;
+		if (faccessat(dfd, CKPT_IMG_MANIFEST, F_OK, 0)) {
+			close(dfd);	/* not committed: not a checkpoint */
+			continue;
+		}
+		read_manifest(dfd, &e);
+		close(dfd);
+		if (cnt == cap) {
+			struct ckptd_store_entry *nv = realloc(v, (cap = cap * 2 + 16) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				closedir(d);
+				ckptd_err_set(err, "%s: out of memory", path);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[cnt++] = e;
+	}
+	closedir(d);
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_seq);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int ckptd_store_jobs(const char *store, uint32_t **out, size_t *n,
+		     struct ckptd_err *err)
+{
+	uint32_t *v = NULL;
+	size_t cnt = 0, cap = 0;
+	struct dirent *de;
+	DIR *d = opendir(store);
+
+	*out = NULL;
+	*n = 0;
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		ckptd_err_set(err, "%s: cannot open the image store: %s",
+			      store, strerror(errno));
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		uint64_t id;
+
+		if (parse_num(de->d_name, &id) || !id || id > UINT32_MAX)
+			continue;
+		if (cnt == cap) {
+			uint32_t *nv = realloc(v, (cap = cap * 2 + 16) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				closedir(d);
+				ckptd_err_set(err, "%s: out of memory", store);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[cnt++] = id;
+	}
+	closedir(d);
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_u32);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+uint64_t ckptd_store_max_seq(const char *store, uint32_t job)
+{
+	char path[4200];
+	struct dirent *de;
+	uint64_t max = 0, seq;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%u", store, job);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (!parse_num(de->d_name, &seq) && seq > max)
+			max = seq;
+	closedir(d);
+	return max;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Listing the committed checkpoints in the image store: the jobs under
+ * <store>/ and the images under <store>/<job>/ that have a manifest.
+ * Only manifest headers are read; ckptd_image_verify() checks the rest.
+ */
+#ifndef CKPTD_STORE_LIST_H
+#define CKPTD_STORE_LIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image.h"
+
+struct ckptd_store_entry {
+	uint64_t seq, parent_seq;
+	uint64_t time_ns;
+	uint64_t bytes;			/* the three files */
+	uint64_t nr_pages, nr_pages_same;
+	uint32_t nr_tasks;
+	int bad;			/* the manifest could not be read */
+};
+
+/*
+ * The committed images of @job, sorted by seq (ascending), in a malloc()ed
+ * array; *n their number (0 and NULL if the job has none).
+ */
+int ckptd_store_list(const char *store, uint32_t job,
+		     struct ckptd_store_entry **out, size_t *n,
+		     struct ckptd_err *err);
+
+/* The job ids that have a directory in the store, sorted; malloc()ed. */
+int ckptd_store_jobs(const char *store, uint32_t **out, size_t *n,
+		     struct ckptd_err *err);
+
+/* The highest seq of any directory of @job, committed or not (0: none). */
+uint64_t ckptd_store_max_seq(const char *store, uint32_t job);
+
+#endif /* CKPTD_STORE_LIST_H */

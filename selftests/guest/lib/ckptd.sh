@@ -1,0 +1,59 @@
+# ckptd.sh - helpers of the daemon suite (busybox sh), after tap.sh.
+KO=${CKPT_KO:-/lib/ckpt/ckpt.ko}
+STATE=/var/lib/ckpt
+STORE=$STATE/images
+CKPTD_LOG=/tmp/ckptd.log
+
+load_module() { [ -e /sys/module/ckpt ] || insmod "$KO"; }
+
+# start_ckptd [ARGS...]: ckptd in the foreground, logging to $CKPTD_LOG;
+# returns once its socket answers (or ckptd exited).
+start_ckptd() {
+	ckptd --foreground "$@" >>"$CKPTD_LOG" 2>&1 &
+	CKPTD_PID=$!
+	while ! ckptctl list >/dev/null 2>&1; do
+		kill -0 "$CKPTD_PID" 2>/dev/null || return 1
+		usleep 20000
+	done
+}
+
+stop_ckptd() {
+	kill -TERM "$CKPTD_PID" 2>/dev/null
+	wait "$CKPTD_PID"
+}
+
+# run CMD...: sets OUT (stdout+stderr) and RC, and logs the output.
+run() { OUT=$("$@" 2>&1); RC=$?; printf '%s\n' "$OUT" | sed 's/^/# /'; }
+has() { printf '%s\n' "$OUT" | grep -Eq -- "$1"; }
+
+# members JOB: the member pids of a job, space-separated
+members() {
+	ckptctl status --job "$1" --json | sed -n 's/.*"members":\[\([0-9,]*\)\].*/\1/p' | tr , ' '
+}
+
+# state PID: the state letter of a process
+pstate() { sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null; }
+
+# pids_in_state LETTERS PID...: every pid is in one of LETTERS
+pids_in_state() {
+	letters=$1; shift
+	[ $# -gt 0 ] || return 1
+	for p in "$@"; do
+		case "$letters" in *"$(pstate "$p")"*) ;; *) echo "pid $p state $(pstate "$p")"; return 1;; esac
+	done
+}
+# all_in_state JOB LETTERS: every member of JOB is in one of LETTERS
+all_in_state() { pids_in_state "$2" $(members "$1"); }
+# not_parked JOB: no member of JOB is parked by a freeze
+not_parked() {
+	for p in $(members "$1"); do [ "$(pstate "$p")" != I ] || return 1; done
+}
+
+# wait_for CMD...: until CMD succeeds (the test's own time limit bounds it)
+wait_for() { while ! "$@" >/dev/null 2>&1; do usleep 20000; done; }
+
+# images JOB: the committed seqs of a job, space-separated
+images() {
+	ckptctl image ls --store "$STORE" --json "$1" |
+		grep -o '"seq":[0-9]*' | cut -d: -f2 | tr '\n' ' ' | sed 's/ $//'
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/* daemon/config.c: ckptd.conf parsing, good files and errors with file:line. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "kselftest_harness.h"
+
+FIXTURE(cfg) {
+	struct ckptd_config c;
+	char err[1024];
+};
+
+FIXTURE_SETUP(cfg)
+{
+	ckptd_config_defaults(&self->c);
+	self->err[0] = 0;
+}
+
+FIXTURE_TEARDOWN(cfg) {}
+
+TEST_F(cfg, defaults)
+{
+	EXPECT_STREQ("/var/lib/ckpt/images", self->c.image_store);
+	EXPECT_STREQ("/var/lib/ckpt", self->c.state_dir);
+	EXPECT_STREQ("/run/ckptd.sock", self->c.socket);
+	EXPECT_STREQ("ckpt-restore", self->c.restorer);
+	EXPECT_EQ(0, self->c.keep);
+	EXPECT_EQ(0, self->c.lower_set);
+}
+
+TEST_F(cfg, good_file)
+{
+	const char *text =
+		"# a comment\n"
+		"\n"
+		"[ckptd]\n"
+		"image_store = /srv/ckpt  \n"
+		"  keep=3\n"
+		"compression = none\n"
+		"lower_patterns = libmpi*.so*   libfoo.so\n"
+		"restorer = /usr/libexec/ckpt-restore\n"
+		"freeze_timeout_ms = 2500\n";
+
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", text, self->err, sizeof(self->err)));
+	EXPECT_STREQ("/srv/ckpt", self->c.image_store);
+	EXPECT_EQ(3, self->c.keep);
+	EXPECT_EQ(2500, self->c.freeze_timeout_ms);
+	EXPECT_EQ(1, self->c.lower_set);
+	ASSERT_EQ(2, self->c.nr_lower);
+	EXPECT_STREQ("libmpi*.so*", self->c.lower_ptrs[0]);
+	EXPECT_STREQ("libfoo.so", self->c.lower_ptrs[1]);
+	EXPECT_STREQ("/usr/libexec/ckpt-restore", self->c.restorer);
+}
+
+TEST_F(cfg, lower_patterns_none)
+{
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", "lower_patterns = none\n",
+					self->err, sizeof(self->err)));
+	EXPECT_EQ(1, self->c.lower_set);
+	EXPECT_EQ(0, self->c.nr_lower);
+}
+
+/* Each bad line: the error names file:line and the problem. */
+static const struct {
+	const char *text, *want;
+} bad[] = {
+	{ "keep = 1\n\nkeep = 2\n", "t.conf:3: keep: given twice" },
+	{ "frobnicate = 1\n", "t.conf:1: unknown key 'frobnicate'" },
+	{ "# x\nkeep = lots\n", "t.conf:2: keep: 'lots' is not a number" },
+	{ "keep = -1\n", "t.conf:1: keep: '-1' is not a number" },
+	{ "image_store = relative/path\n", "t.conf:1: image_store: 'relative/path' is not an absolute path" },
+	{ "keep\n", "t.conf:1: expected 'key = value'" },
+	{ "keep =\n", "t.conf:1: keep: missing value" },
+	{ " = 3\n", "t.conf:1: missing key" },
+	{ "compression = zstd\n", "t.conf:1: compression: zstd is not supported" },
+	{ "compression = lz4\n", "t.conf:1: compression: unknown method 'lz4'" },
+	{ "[ckptd]\nkeep = 1\n[peers]\nn1 = 10.0.0.1\n", "t.conf:3: [peers]: multi-host operation is not supported" },
+	{ "[other]\n", "t.conf:1: unknown section [other]" },
+	{ "freeze_timeout_ms = 0\n", "t.conf:1: freeze_timeout_ms: '0' is not a number from 1" },
+};
+
+TEST_F(cfg, bad_lines_name_file_and_line)
+{
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ckptd_config_defaults(&self->c);
+		EXPECT_EQ(-EINVAL, ckptd_config_parse(&self->c, "t.conf", bad[i].text,
+						      self->err, sizeof(self->err)));
+		EXPECT_EQ(0, strncmp(self->err, bad[i].want, strlen(bad[i].want)))
+			TH_LOG("case %zu: got \"%s\", want \"%s...\"", i, self->err, bad[i].want);
+	}
+}
+
+TEST_F(cfg, long_pattern_refused)
+{
+	char text[600];
+
+	snprintf(text, sizeof(text), "lower_patterns = %0300d\n", 1);
+	EXPECT_EQ(-EINVAL, ckptd_config_parse(&self->c, "t.conf", text, self->err, sizeof(self->err)));
+	EXPECT_NE(NULL, strstr(self->err, "longer than 255"));
+}
+
+TEST_F(cfg, load_missing_file)
+{
+	EXPECT_EQ(0, ckptd_config_load(&self->c, "/nonexistent/ckptd.conf", 0,
+				       self->err, sizeof(self->err)));
+	EXPECT_EQ(-ENOENT, ckptd_config_load(&self->c, "/nonexistent/ckptd.conf", 1,
+					     self->err, sizeof(self->err)));
+	EXPECT_NE(NULL, strstr(self->err, "/nonexistent/ckptd.conf: cannot open"));
+}
+
+TEST_F(cfg, load_binary_file_refused)
+{
+	char path[] = "/tmp/ckptd-conf-XXXXXX";
+	int fd = mkstemp(path);
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(4, write(fd, "a\0b\n", 4));
+	close(fd);
+	EXPECT_EQ(-EINVAL, ckptd_config_load(&self->c, path, 1, self->err, sizeof(self->err)));
+	EXPECT_NE(NULL, strstr(self->err, "NUL byte"));
+	unlink(path);
+}
+
+TEST_HARNESS_MAIN
