@@ -34,6 +34,7 @@
 
 #include <linux/ckpt.h>
 
+#include "capture/capture.h"
 #include "checkpoint.h"
 #include "image.h"
 #include "jobs.h"
@@ -75,35 +76,87 @@ struct extra_buf {
 	size_t len;
 };
 
+/* The pid of host process @pid in its innermost pid namespace (the job's). */
+static int32_t job_ns_pid(pid_t pid)
+{
+	char path[64], line[256];
+	int32_t last = pid;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return pid;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line + 6, *end;
+
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		for (;; p = end) {
+			long v = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			last = (int32_t)v;
+		}
+	}
+	fclose(f);
+	return last;
+}
+
 /*
- * Userspace capture of one member process, while the job is frozen.
- * daemon/capture/ plugs in here: it appends the member's records (open
- * files, cwd, pipes...; types from CKPT_REC_USER_BASE, struct ckpt_rec
- * framing) to @x, and they go into records.img before END.  Until then
- * this only checks that the member is parked, so that userspace never
- * reads the state of a process that runs.
+ * Userspace capture of one member process, while the job is frozen: its
+ * open files, cwd, root and umask (daemon/capture/, Documentation/files.md),
+ * read only from a process that is parked so that it never sees a process
+ * that runs.
  */
-static int capture_member(pid_t pid, struct extra_buf *x, char *why, size_t size)
+static int capture_member(struct ckptd_capture *cap, pid_t pid,
+			  struct ckptd_recbuf *rb, char *why, size_t size)
 {
 	char st = ckptd_proc_state(pid);
+	struct ckptd_err err = { "" };
 
-	(void)x;
-	if (!st || st == 'I' || st == 'T' || st == 't' || st == 'Z' || st == 'X')
-		return 0;
-	snprintf(why, size, "member %d is not parked (state %c) although the job is frozen",
-		 pid, st);
-	return -EAGAIN;
+	if (st == 'Z' || st == 'X' || !st)
+		return 0;	/* zombies and the gone hold no files */
+	if (st != 'I' && st != 'T' && st != 't') {
+		snprintf(why, size, "member %d is not parked (state %c) although the job is frozen",
+			 pid, st);
+		return -EAGAIN;
+	}
+	if (ckptd_capture_files(cap, pid, job_ns_pid(pid), rb, &err)) {
+		snprintf(why, size, "%s", err.msg);
+		return -EIO;
+	}
+	return 0;
 }
 
 static int capture_members(const struct ckpt_kjob *kj, struct extra_buf *x,
 			   char *why, size_t size)
 {
-	for (unsigned int i = 0; i < kj->nr_task_pids; i++) {
-		int ret = capture_member(kj->task_pids[i], x, why, size);
+	struct ckptd_capture_opts opts = { .unsupported = CKPTD_CAPTURE_FAIL };
+	struct ckptd_recbuf rb = { 0 };
+	struct ckptd_capture *cap;
+	struct ckptd_err err = { "" };
+	int ret;
 
-		if (ret)
-			return ret;
+	ret = ckptd_capture_new(&opts, &cap, &err);
+	if (ret) {
+		snprintf(why, size, "%s", err.msg);
+		return ret;
 	}
+	for (unsigned int i = 0; i < kj->nr_task_pids && !ret; i++)
+		ret = capture_member(cap, kj->task_pids[i], &rb, why, size);
+	if (!ret && ckptd_capture_finish(cap, &rb, &err)) {
+		snprintf(why, size, "%s", err.msg);
+		ret = -EIO;
+	}
+	ckptd_capture_free(cap);
+	if (ret) {
+		ckptd_recbuf_free(&rb);
+		return ret;
+	}
+	x->data = rb.buf;	/* ownership moves: freed with x */
+	x->len = rb.len;
 	return 0;
 }
 

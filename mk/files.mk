@@ -12,3 +12,6 @@ FILES_INCLUDES     := -Idaemon/capture -Itools/ckpt-restore
 .PHONY: files-libs
 files-libs: $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS)
 userspace: files-libs
+
+# ckptd captures open files at every checkpoint
+$(BUILD)/bin/ckptd: $(CAPTURE_OBJS)

@@ -24,6 +24,7 @@
 
 #include "blob/blob.h"
 #include "restore.h"
+#include "restore_files.h"
 
 static void usage(FILE *f)
 {
@@ -106,7 +107,22 @@ static int pick_fd_base(struct rst *r)
 			 (unsigned long long)rl.rlim_cur, 2048 + 8 * r->nr_tasks);
 		return -EMFILE;
 	}
+	/* above every descriptor number the job had */
 	r->fd_base = 1024;
+	for (size_t i = 0; i < r->nr_tasks; i++)
+		for (size_t j = 0; j < r->tasks[i].nr_urecs; j++) {
+			const struct ckpt_rec *h = r->tasks[i].urecs[j];
+			const struct ckpt_rec_fd *fd = (const void *)(h + 1);
+
+			if (h->type == CKPT_REC_FD && fd->fd + 16 > r->fd_base)
+				r->fd_base = fd->fd + 16;
+		}
+	if (rl.rlim_cur < (rlim_t)r->fd_base + 1024 + 8 * r->nr_tasks) {
+		rst_fail(r, RST_EXIT_FAILED,
+			 "RLIMIT_NOFILE hard limit %llu is too low for descriptor %d of the job; raise it",
+			 (unsigned long long)rl.rlim_cur, r->fd_base - 16);
+		return -EMFILE;
+	}
 	close(r->fd_base);
 	r->level_fds = calloc(r->nr_levels, sizeof(int));
 	if (!r->level_fds)
@@ -248,7 +264,11 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = pick_fd_base(&r);
 	if (!ret)
+		ret = rst_files_setup(&r);
+	if (!ret)
 		ret = rst_create_tree(&r);
+	rst_files_cleanup(r.files);	/* the processes have their copies */
+	r.files = NULL;
 	if (!ret)
 		ret = collect(&r, false);
 	if (!ret)

@@ -29,6 +29,30 @@ static void __attribute__((noreturn)) child_fail(struct rst *r,
 	_exit(127);
 }
 
+/* The job's own descriptors, keeping those the blob still needs. */
+static int install_files(struct rst *r, struct rst_task *t, const int *fds,
+			 int exe_fd)
+{
+	size_t n = 0, max = t->nr_vmas + r->nr_levels + r->nr_shm + 2;
+	int *keep = calloc(max, sizeof(*keep)), ret;
+
+	if (!keep)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->nr_vmas; i++)
+		if (fds[i] >= 0)
+			keep[n++] = fds[i];
+	for (unsigned int l = 0; l < r->nr_levels; l++)
+		keep[n++] = r->level_fds[l];
+	for (size_t i = 0; i < r->nr_shm; i++)
+		keep[n++] = r->shm[i].fd;
+	keep[n++] = t->rep_wr;
+	if (exe_fd >= 0)
+		keep[n++] = exe_fd;
+	ret = rst_files_install(r, t, keep, n);
+	free(keep);
+	return ret;
+}
+
 /* The kernel's struct sigaction for rt_sigaction(2). */
 struct ksigaction {
 	uint64_t handler, flags, restorer, mask;
@@ -265,6 +289,7 @@ void rst_process_main(struct rst *r, struct rst_task *t)
 
 	if (read(t->ctl_rd, &go, 1) != 1)
 		_exit(127);	/* the restorer is gone: it kills the job */
+	close(t->ctl_rd);
 	fds = calloc(t->nr_vmas + 1, sizeof(*fds));
 	if (!fds)
 		child_fail(r, t, -ENOMEM);
@@ -273,6 +298,7 @@ void rst_process_main(struct rst *r, struct rst_task *t)
 		ret = set_sigactions(r, t);
 	if (!ret)
 		ret = rst_page_runs(r, t->task->pid, &runs, &nr_runs);
+	/* mapped files by their paths before a recorded chroot applies */
 	if (!ret)
 		ret = open_vma_fds(r, t, fds);
 	if (ret)
@@ -280,6 +306,9 @@ void rst_process_main(struct rst *r, struct rst_task *t)
 	exe_fd = open_exe(r, t);
 	if (exe_fd < -1)
 		child_fail(r, t, exe_fd);
+	ret = install_files(r, t, fds, exe_fd);
+	if (ret)
+		child_fail(r, t, ret);
 	/* the notify descriptor is fd_base itself; the blob closes the rest */
 	if (dup2(t->rep_wr, r->fd_base) < 0) {
 		rst_fail(r, RST_EXIT_FAILED, "pid %d: dup2: %s", t->task->pid,

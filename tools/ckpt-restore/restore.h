@@ -71,8 +71,11 @@ struct rst_opts {
 	bool keep_creds;		/* do not set uids/caps (tests) */
 };
 
+struct rst_files;
+
 struct rst {
 	struct rst_opts opts;
+	struct rst_files *files;	/* open files to recreate, or NULL */
 	struct ckptd_image *img;
 	struct ckptd_image **levels;	/* img, its parent, ... */
 	unsigned int nr_levels;
@@ -115,6 +118,11 @@ const struct rst_shm *rst_shm_find(const struct rst *r,
 int rst_fd_high(struct rst *r, int fd);
 /* Writes a report to the restorer (from a restored process). */
 void rst_report(int fd, int error, uint32_t op);
+
+/* files.c: the captured open files (restore_files.h) around the tree. */
+int rst_files_setup(struct rst *r);
+int rst_files_install(struct rst *r, struct rst_task *t, const int *keep,
+		      size_t nr_keep);
 
 /* tree.c: creates every process; each ends in rst_process_main(). */
 int rst_create_tree(struct rst *r);
