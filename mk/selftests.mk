@@ -55,11 +55,11 @@ $(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wild
 		$(GUEST_LIB) $(LIBCKPT_A) -lpthread
 
 # restore round trips: the dumper side links the image writer (io_uring)
-$(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
+$(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< selftests/guest/lib/restore_helpers.c \
-		$(GUEST_LIB) $(IMAGE_SRCS) -luring -lpthread
+		$(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) -luring -lpthread
 
 # the restore workload: dynamic, so that restores map shared libraries
 $(GUEST)/bin/ckpt_rt_prog: selftests/guest/restore-prog/rt_prog.c

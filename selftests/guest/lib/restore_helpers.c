@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dump_helpers.h"
+#include "capture.h"
 #include "image.h"
 #include "restore_helpers.h"
 
@@ -95,8 +96,49 @@ int rh_start(struct rh *h, const char *mode, const char *arg)
 	return wait_file(ready, 60000);
 }
 
+/* Open files of every member, as ckptd captures them (frozen job). */
+static int capture_files(struct rh *h, struct gnl_reply *r,
+			 struct ckptd_recbuf *rb)
+{
+	struct ckptd_capture_opts opts = { .unsupported = CKPTD_CAPTURE_FAIL };
+	struct ckptd_err err = { "" };
+	struct ckptd_capture *cap;
+	struct gnl_task t[64];
+	int n, ret;
+
+	ret = gnl_job_simple(&h->g, CKPT_CMD_JOB_GET, h->job, r);
+	n = ret ? ret : gnl_job_tasks(r, t, 64);
+	if (n < 0)
+		return n;
+	ret = ckptd_capture_new(&opts, &cap, &err);
+	for (int i = 0; i < n && i < 64 && !ret; i++) {
+		char path[64], st = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%u/stat", t[i].pid);
+		f = fopen(path, "r");
+		if (f) {
+			if (fscanf(f, "%*d (%*[^)]) %c", &st) != 1)
+				st = 0;
+			fclose(f);
+		}
+		if (st == 'Z' || !st)
+			continue;
+		ret = ckptd_capture_files(cap, (pid_t)t[i].pid,
+					  (int32_t)t[i].pid, rb, &err);
+	}
+	if (!ret)
+		ret = ckptd_capture_finish(cap, rb, &err);
+	if (ret)
+		fprintf(stderr, "# capture: %s\n", err.msg);
+	ckptd_capture_free(cap);
+	return ret;
+}
+
 int rh_checkpoint(struct rh *h, int incremental, uint64_t *seq)
 {
+	struct ckptd_recbuf rb = { 0 };
+	struct ckptd_image_write_opts o = { 0 };
 	struct gnl_reply *r = malloc(sizeof(*r));
 	struct ckpt_dump_args a = { .job_id = h->job,
 		.flags = incremental ? CKPT_DUMP_INCREMENTAL : 0 };
@@ -114,6 +156,11 @@ int rh_checkpoint(struct rh *h, int incremental, uint64_t *seq)
 	ret = gnl_job_freeze(&h->g, h->job, 0, r);
 	if (ret && ret != -EALREADY)
 		goto out;
+	ret = capture_files(h, r, &rb);
+	if (ret)
+		goto out;
+	o.extra_records = rb.buf;
+	o.extra_len = rb.len;
 	fd = ioctl(h->dev, CKPT_IOC_DUMP, &a);
 	if (fd < 0) {
 		ret = -errno;
@@ -121,7 +168,7 @@ int rh_checkpoint(struct rh *h, int incremental, uint64_t *seq)
 	}
 	/* the seq is in the stream: write to a temporary name, then rename */
 	snprintf(tmp, sizeof(tmp), "%s/%u/writing", h->store, h->job);
-	ret = ckptd_image_write(tmp, fd, NULL, NULL, &err);
+	ret = ckptd_image_write(tmp, fd, &o, NULL, &err);
 	if (ret) {
 		fprintf(stderr, "# image write: %s\n", err.msg);
 		close(fd);
@@ -141,6 +188,7 @@ int rh_checkpoint(struct rh *h, int incremental, uint64_t *seq)
 		ret = -errno;
 	close(fd);
 out:
+	ckptd_recbuf_free(&rb);
 	free(r);
 	return ret;
 }

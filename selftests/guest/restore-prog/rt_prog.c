@@ -18,9 +18,12 @@
  *                 them (step n: DIR/step-n when done), for incremental
  *                 chains: the check compares every block with its last write
  *   tree          a child with a grandchild, each in its own process group,
- *                 and a zombie child (exit status 7) never reaped; the
- *                 check compares pids, parents, groups, sessions and the
- *                 zombie's status with what they were
+ *                 joined by pipes holding unread data, and a zombie child
+ *                 (exit status 7) never reaped; the check compares pids,
+ *                 parents, groups, sessions and the zombie's status, and
+ *                 each child reads its pipe's data back
+ *   files         a file at an offset, one opened O_APPEND, a file deleted
+ *                 while open, a directory fd, a pipe with unread data
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -468,13 +472,45 @@ static int mode_chain(void)
 
 /* --- tree ---------------------------------------------------------------- */
 
-static void child_wait(void)
+/* A child of the tree: on SIGUSR1 it reads its pipe and reports. */
+static void child_wait(const char *name, int rfd, const char *want)
 {
+	char buf[64] = "", path[300];
 	sigset_t mask;
+	ssize_t n;
+	int fd;
 
 	sigemptyset(&mask);
+	while (!check_now)
+		sigsuspend(&mask);
+	n = read(rfd, buf, sizeof(buf) - 1);
+	snprintf(path, sizeof(path), "%s/result-%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0) {
+		dprintf(fd, "%s\n", n == (ssize_t)strlen(want) &&
+			!memcmp(buf, want, (size_t)n) ? "PASS" : "FAIL");
+		close(fd);
+	}
 	for (;;)
 		sigsuspend(&mask);	/* until killed */
+}
+
+/* The verdict of child @name, waiting up to 30 s for it. */
+static int child_verdict(const char *name)
+{
+	char path[300], buf[16] = "";
+	FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "%s/result-%s", dir, name);
+	for (int i = 0; i < 3000 && !(f = fopen(path, "r")); i++)
+		usleep(10000);
+	if (!f)
+		return -1;
+	usleep(10000);
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return strncmp(buf, "PASS", 4) ? -1 : 0;
 }
 
 static pid_t stat_field_ppid(pid_t pid, pid_t *pgid, pid_t *sid)
@@ -498,10 +534,10 @@ static pid_t stat_field_ppid(pid_t pid, pid_t *pgid, pid_t *sid)
 static int mode_tree(void)
 {
 	pid_t me = getpid(), a, b = 0, z, pg, sd;
-	int pfd[2], st;
+	int pfd[2], p1[2], p2[2], st;
 	siginfo_t si;
 
-	if (pipe(pfd))
+	if (pipe(pfd) || pipe(p1) || pipe(p2))
 		return 2;
 	a = fork();
 	if (a == 0) {
@@ -509,13 +545,15 @@ static int mode_tree(void)
 		b = fork();
 		if (b == 0) {
 			setpgid(0, 0);
-			child_wait();
+			child_wait("b", p2[0], "from-a-to-b");
 		}
-		if (write(pfd[1], &b, sizeof(b)) != sizeof(b))
+		if (write(pfd[1], &b, sizeof(b)) != sizeof(b) ||
+		    write(p2[1], "from-a-to-b", 11) != 11)
 			_exit(2);
-		child_wait();
+		child_wait("a", p1[0], "from-main-to-a");
 	}
-	if (read(pfd[0], &b, sizeof(b)) != sizeof(b))
+	if (read(pfd[0], &b, sizeof(b)) != sizeof(b) ||
+	    write(p1[1], "from-main-to-a", 14) != 14)
 		return 2;
 	z = fork();
 	if (z == 0)
@@ -536,10 +574,67 @@ static int mode_tree(void)
 	if (waitpid(z, &st, WNOHANG) != z || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 7)
 		result("FAIL: zombie %d: status %#x, expected exit 7", z, st);
+	kill(a, SIGUSR1);
+	kill(b, SIGUSR1);
+	if (child_verdict("a"))
+		result("FAIL: child %d did not read its pipe's unread data back", a);
+	if (child_verdict("b"))
+		result("FAIL: grandchild %d did not read its pipe's unread data back", b);
 	kill(b, SIGKILL);
 	kill(a, SIGKILL);
 	waitpid(a, NULL, 0);
-	result("PASS tree of 3 processes and a zombie (exit 7)");
+	result("PASS tree of 3 processes joined by pipes with unread data, a zombie (exit 7)");
+	return 0;
+}
+
+/* --- files ----------------------------------------------------------------- */
+
+static int mode_files(void)
+{
+	char path[300], buf[64];
+	int rd, ap, del, dfd, p[2];
+	struct stat st, dst;
+
+	snprintf(path, sizeof(path), "%s/offset", dir);
+	rd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	snprintf(path, sizeof(path), "%s/append", dir);
+	ap = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+	snprintf(path, sizeof(path), "%s/deleted", dir);
+	del = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (rd < 0 || ap < 0 || del < 0 || dfd < 0 || pipe(p) ||
+	    write(rd, "0123456789abcdefghij", 20) != 20 ||
+	    lseek(rd, 7, SEEK_SET) != 7 || write(ap, "one,", 4) != 4 ||
+	    write(del, "deleted-but-open", 16) != 16 || unlink(path) ||
+	    write(p[1], "unread", 6) != 6 || fstat(dfd, &dst))
+		return 2;
+	ready();
+	wait_check();
+	if (lseek(rd, 0, SEEK_CUR) != 7)
+		result("FAIL: file offset %lld, expected 7",
+		       (long long)lseek(rd, 0, SEEK_CUR));
+	if (read(rd, buf, 3) != 3 || memcmp(buf, "789", 3))
+		result("FAIL: reading at the offset");
+	if (!(fcntl(ap, F_GETFL) & O_APPEND))
+		result("FAIL: O_APPEND lost");
+	lseek(ap, 0, SEEK_SET);
+	if (write(ap, "two", 3) != 3)
+		result("FAIL: append write");
+	snprintf(path, sizeof(path), "%s/append", dir);
+	{
+		int f = open(path, O_RDONLY);
+		ssize_t n = f >= 0 ? read(f, buf, sizeof(buf)) : -1;
+
+		if (n != 7 || memcmp(buf, "one,two", 7))
+			result("FAIL: O_APPEND file holds %.*s", (int)(n > 0 ? n : 0), buf);
+	}
+	if (pread(del, buf, 16, 0) != 16 || memcmp(buf, "deleted-but-open", 16))
+		result("FAIL: the deleted-while-open file lost its contents");
+	if (fstat(dfd, &st) || !S_ISDIR(st.st_mode) || st.st_ino != dst.st_ino)
+		result("FAIL: the directory fd is not the directory");
+	if (read(p[0], buf, 6) != 6 || memcmp(buf, "unread", 6))
+		result("FAIL: the pipe lost its unread data");
+	result("PASS offset, O_APPEND, deleted-while-open file, directory, pipe data");
 	return 0;
 }
 
@@ -566,6 +661,8 @@ int main(int argc, char **argv)
 		return mode_chain();
 	if (!strcmp(argv[1], "tree"))
 		return mode_tree();
+	if (!strcmp(argv[1], "files"))
+		return mode_files();
 	fprintf(stderr, "ckpt_rt_prog: unknown mode %s\n", argv[1]);
 	return 1;
 }

@@ -51,11 +51,22 @@ static int restore_and_check(struct __test_metadata *_metadata, struct rh *h,
 	return ret;
 }
 
-TEST_F_TIMEOUT(rc, tree_with_zombie, 180)
+TEST_F_TIMEOUT(rc, tree_pipes_zombie, 180)
 {
 	uint64_t seq;
 
 	ASSERT_EQ(0, rh_start(&self->h, "tree", NULL));
+	ASSERT_EQ(0, rh_checkpoint(&self->h, 0, &seq));
+	ASSERT_EQ(0, rh_kill(&self->h));
+	restore_and_check(_metadata, &self->h, seq, NULL, self->msg,
+			  sizeof(self->msg));
+}
+
+TEST_F_TIMEOUT(rc, files, 180)
+{
+	uint64_t seq;
+
+	ASSERT_EQ(0, rh_start(&self->h, "files", NULL));
 	ASSERT_EQ(0, rh_checkpoint(&self->h, 0, &seq));
 	ASSERT_EQ(0, rh_kill(&self->h));
 	restore_and_check(_metadata, &self->h, seq, NULL, self->msg,
