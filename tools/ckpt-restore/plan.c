@@ -139,7 +139,7 @@ size_t rst_plan_max_ops(const struct rst_task *t, const struct rst_self *self,
 			size_t nr_runs)
 {
 	return 1 + 2 * (self->nr_sp + 2) + 2 * self->nr_sp + 2 * t->nr_vmas +
-	       nr_runs + 1 + CKPT_NR_RLIMITS + 1;
+	       nr_runs + 2 + CKPT_NR_RLIMITS + 1;
 }
 
 static int emit(struct rst_plan *p, uint32_t kind, uint64_t a0, uint64_t a1,
@@ -304,6 +304,9 @@ static int restore_mm(const struct rst_task *t, const struct rst_region *reg,
 
 	ret = emit(p, RST_OP_PRCTL, PR_SET_MM, PR_SET_MM_MAP, mm_map_addr,
 		   mm_map_len, 0, 0);
+	/* set by tree.c while the restore could still fail */
+	if (!ret)
+		ret = emit(p, RST_OP_PRCTL, PR_SET_PDEATHSIG, 0, 0, 0, 0, 0);
 	for (int i = 0; i < CKPT_NR_RLIMITS && !ret; i++)
 		ret = emit(p, RST_OP_PRLIMIT, i, t->task->rlimits[i].cur,
 			   t->task->rlimits[i].max, 0, 0, 0);

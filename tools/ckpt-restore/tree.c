@@ -61,12 +61,21 @@ static void __attribute__((noreturn)) become_zombie(const struct rst_task *t)
 static int create(struct rst *r, struct rst_task *t);
 
 /* Runs in the new process t: session, its children, then its restore. */
-static void __attribute__((noreturn)) start(struct rst *r, struct rst_task *t)
+static void __attribute__((noreturn)) start(struct rst *r, struct rst_task *t,
+					    pid_t creator)
 {
 	sigset_t all;
 
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
+	/*
+	 * Until its blob clears it: if whoever created this process dies
+	 * (a failed restore, a killed restorer), this one dies too, and
+	 * so on down the tree.  No half-restored job is left behind.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) ||
+	    (getppid() != creator && !(r->opts.pidns && getppid() == 0)))
+		_exit(127);	/* (a parent outside our pid namespace reads as 0) */
 	if (t->task->flags & CKPT_TASK_ZOMBIE)
 		become_zombie(t);
 	if (t->task->sid == t->task->pid && getsid(0) != t->task->pid &&
@@ -107,7 +116,7 @@ static void __attribute__((noreturn)) start(struct rst *r, struct rst_task *t)
 static int create(struct rst *r, struct rst_task *t)
 {
 	int exit_signal = t->task->exit_signal;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	if (exit_signal < 0 || exit_signal > 64)
 		exit_signal = SIGCHLD;
@@ -128,7 +137,7 @@ static int create(struct rst *r, struct rst_task *t)
 		return ret;
 	}
 	if (pid == 0)
-		start(r, t);
+		start(r, t, self);
 	t->host_pid = pid;
 	if (r->opts.pidns && t->task->pid == 1)
 		r->ns_init = pid;

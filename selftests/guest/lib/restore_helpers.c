@@ -339,3 +339,25 @@ pid_t rh_json_root_host_pid(const struct rh *h)
 	p = strstr(buf, "\"root_host_pid\":");
 	return p ? (pid_t)atoi(p + strlen("\"root_host_pid\":")) : -1;
 }
+
+int rh_running(pid_t pid)
+{
+	char path[64], st = 0;
+	FILE *f;
+
+	/* what we adopted and what died is reaped first */
+	for (int i = 0; i < 100; i++) {
+		reap();
+		if (!rh_alive(pid))
+			return 0;
+		sleep_ms(10);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%*d (%*[^)]) %c", &st) != 1)
+		st = 0;
+	fclose(f);
+	return st && st != 'Z' && st != 'X';
+}

@@ -48,6 +48,8 @@ int rh_restore(struct rh *h, uint64_t seq, const char *opts);
 int rh_step(struct rh *h, int n);
 /* 1 while a process with this pid exists (zombies included). */
 int rh_alive(pid_t pid);
+/* 1 while @pid exists and is not a zombie (reaping what we can first). */
+int rh_running(pid_t pid);
 /* "root_host_pid" of ckpt-restore --json's output, or -1. */
 pid_t rh_json_root_host_pid(const struct rh *h);
 /* ckpt-restore's stderr, as TAP comments. */
