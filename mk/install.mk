@@ -11,6 +11,9 @@ install: all
 	$(Q)install -D -m 644 Documentation/man/ckptctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/ckptctl.8
 	$(Q)install -D -m 755 $(BUILD)/bin/ckptd $(DESTDIR)$(PREFIX)/sbin/ckptd
+	$(Q)install -D -m 755 $(BUILD)/bin/ckpt-restore $(DESTDIR)$(PREFIX)/sbin/ckpt-restore
+	$(Q)install -D -m 644 Documentation/man/ckpt-restore.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/ckpt-restore.8
 	$(Q)install -D -m 644 Documentation/man/ckptd.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/ckptd.8
 	$(Q)install -D -m 644 Documentation/man/ckptd.conf.5 \
@@ -33,6 +36,7 @@ install: all
 uninstall:
 	$(Q)rm -f $(MODDIR)/ckpt.ko $(DESTDIR)$(PREFIX)/sbin/ckptctl \
 		$(DESTDIR)$(PREFIX)/sbin/ckptd $(DESTDIR)$(PREFIX)/share/man/man8/ckptd.8 \
+		$(DESTDIR)$(PREFIX)/sbin/ckpt-restore $(DESTDIR)$(PREFIX)/share/man/man8/ckpt-restore.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man5/ckptd.conf.5 \
 		$(DESTDIR)/etc/systemd/system/ckptd.service \
 		$(DESTDIR)$(PREFIX)/share/man/man8/ckptctl.8 \
