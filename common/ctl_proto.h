@@ -106,7 +106,11 @@ enum ckptd_ctl_attr_type {
 #define CKPTD_F_PIDNS		(1U << 0)	/* RUN, RESTORE */
 #define CKPTD_F_INCREMENTAL	(1U << 1)	/* CHECKPOINT */
 #define CKPTD_F_LAUNCHED	(1U << 2)	/* JOB nest: started by RUN */
-#define CKPTD_F_ALL		(CKPTD_F_PIDNS | CKPTD_F_INCREMENTAL | CKPTD_F_LAUNCHED)
+/* FREEZE, CHECKPOINT: an fd capture cannot handle is recorded as... */
+#define CKPTD_F_UNSUP_CLOSE	(1U << 3)	/* closed after restore */
+#define CKPTD_F_UNSUP_DEVNULL	(1U << 4)	/* /dev/null after restore */
+#define CKPTD_F_ALL		(CKPTD_F_PIDNS | CKPTD_F_INCREMENTAL | CKPTD_F_LAUNCHED | \
+				 CKPTD_F_UNSUP_CLOSE | CKPTD_F_UNSUP_DEVNULL)
 
 /* Building a message in a caller-provided buffer of CKPTD_CTL_MSG_MAX. */
 struct ckptd_ctl_msg {

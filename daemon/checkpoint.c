@@ -52,6 +52,7 @@ struct ckpt_op {
 	struct ckptd_work work;
 	enum op_kind kind;
 	int incremental;
+	enum ckptd_capture_action unsupported;	/* fds capture cannot handle */
 	int already_frozen;
 	uint32_t job_id;
 	uint64_t seq_base;
@@ -124,16 +125,18 @@ static int capture_member(struct ckptd_capture *cap, pid_t pid,
 		return -EAGAIN;
 	}
 	if (ckptd_capture_files(cap, pid, job_ns_pid(pid), rb, &err)) {
-		snprintf(why, size, "%s", err.msg);
+		snprintf(why, size, "%s%s", err.msg, strstr(err.msg, "not supported") ?
+			 " (ckptctl: --unsupported-fds close|devnull)" : "");
 		return -EIO;
 	}
 	return 0;
 }
 
-static int capture_members(const struct ckpt_kjob *kj, struct extra_buf *x,
-			   char *why, size_t size)
+static int capture_members(const struct ckpt_kjob *kj,
+			   enum ckptd_capture_action unsupported,
+			   struct extra_buf *x, char *why, size_t size)
 {
-	struct ckptd_capture_opts opts = { .unsupported = CKPTD_CAPTURE_FAIL };
+	struct ckptd_capture_opts opts = { .unsupported = unsupported };
 	struct ckptd_recbuf rb = { 0 };
 	struct ckptd_capture *cap;
 	struct ckptd_err err = { "" };
@@ -351,7 +354,7 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	}
 	if (capture_stream(op, dump_fd, memfd))
 		goto thaw;
-	if (capture_members(&kj, &x, op->why, sizeof(op->why))) {
+	if (capture_members(&kj, op->unsupported, &x, op->why, sizeof(op->why))) {
 		op->err = -EAGAIN;
 		goto thaw;
 	}
@@ -428,7 +431,7 @@ static void op_done(struct ckptd *d, struct ckptd_work *w)
 }
 
 static void submit(struct ckptd *d, struct ckptd_req *rq, struct ckptd_job *job,
-		   enum op_kind kind, int incremental)
+		   enum op_kind kind, uint32_t flags)
 {
 	struct ckpt_op *op = calloc(1, sizeof(*op));
 	struct ckptd_client *c;
@@ -439,7 +442,10 @@ static void submit(struct ckptd *d, struct ckptd_req *rq, struct ckptd_job *job,
 		return;
 	}
 	op->kind = kind;
-	op->incremental = incremental;
+	op->incremental = !!(flags & CKPTD_F_INCREMENTAL);
+	op->unsupported = flags & CKPTD_F_UNSUP_CLOSE ? CKPTD_CAPTURE_CLOSE :
+			  flags & CKPTD_F_UNSUP_DEVNULL ? CKPTD_CAPTURE_DEVNULL :
+			  CKPTD_CAPTURE_FAIL;
 	op->already_frozen = !!(job->flags & CKPTD_JOB_FROZEN) && kind != OP_REFREEZE;
 	op->job_id = job->id;
 	op->seq_base = job->seq_base;
@@ -483,6 +489,14 @@ static struct ckptd_job *usable_job(struct ckptd *d, struct ckptd_req *rq)
 	return job;
 }
 
+/* The request's flags that a freeze or a checkpoint takes. */
+static uint32_t op_flags(const struct ckptd_req *rq, uint32_t allowed)
+{
+	const struct ckptd_ctl_attr *f = rq->tb.a[CKPTD_CA_FLAGS];
+
+	return f ? ckptd_ctl_u32(f) & allowed : 0;
+}
+
 void ckptd_cmd_freeze(struct ckptd *d, struct ckptd_req *rq)
 {
 	struct ckptd_job *job = usable_job(d, rq);
@@ -495,17 +509,18 @@ void ckptd_cmd_freeze(struct ckptd *d, struct ckptd_req *rq)
 				  job->id, (unsigned long long)job->last_seq, job->id);
 		return;
 	}
-	submit(d, rq, job, OP_FREEZE, 0);
+	submit(d, rq, job, OP_FREEZE,
+	       op_flags(rq, CKPTD_F_UNSUP_CLOSE | CKPTD_F_UNSUP_DEVNULL));
 }
 
 void ckptd_cmd_checkpoint(struct ckptd *d, struct ckptd_req *rq)
 {
-	const struct ckptd_ctl_attr *f = rq->tb.a[CKPTD_CA_FLAGS];
 	struct ckptd_job *job = usable_job(d, rq);
 
 	if (job)
 		submit(d, rq, job, OP_CHECKPOINT,
-		       f && (ckptd_ctl_u32(f) & CKPTD_F_INCREMENTAL));
+		       op_flags(rq, CKPTD_F_INCREMENTAL | CKPTD_F_UNSUP_CLOSE |
+				    CKPTD_F_UNSUP_DEVNULL));
 }
 
 void ckptd_refreeze(struct ckptd *d, struct ckptd_job *job)

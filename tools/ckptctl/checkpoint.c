@@ -12,7 +12,7 @@ int checkpoint_main(int argc, char *argv[])
 {
 	static const struct job_cmd jc = {
 		.name = "checkpoint", .cmd = CKPTD_CMD_CHECKPOINT, .print = print,
-		.progress = 1, .flag_name = "incremental", .flag_bit = CKPTD_F_INCREMENTAL,
+		.progress = 1, .unsupported_fds = 1, .flag_name = "incremental", .flag_bit = CKPTD_F_INCREMENTAL,
 		.summary = "Checkpoint a job: it is frozen only while its state is captured\n"
 			   "into memory, then runs on while the image is written.  The command\n"
 			   "returns when the image is stored.  --incremental stores only the\n"

@@ -160,6 +160,12 @@ static void job_cmd_usage(const struct job_cmd *jc, FILE *f)
 		jc->summary, jc->flag_name ? "  --" : "",
 		jc->flag_name ? jc->flag_name : "",
 		jc->flag_name ? "    see above\n" : "");
+	if (jc->unsupported_fds)
+		fprintf(f, "  --unsupported-fds fail|close|devnull\n"
+			"                   an open file the capture cannot handle (e.g. a\n"
+			"                   network socket): fail naming pid, fd and type\n"
+			"                   (default), or record it as closed, or as /dev/null,\n"
+			"                   after a restore\n");
 }
 
 int ckptctl_job_cmd(const struct job_cmd *jc, int argc, char *argv[])
@@ -170,6 +176,8 @@ int ckptctl_job_cmd(const struct job_cmd *jc, int argc, char *argv[])
 		{ "socket", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ jc->flag_name ? jc->flag_name : "help", no_argument, NULL, 'F' },
+		{ jc->unsupported_fds ? "unsupported-fds" : "help",
+		  jc->unsupported_fds ? required_argument : no_argument, NULL, 'U' },
 		{ 0 },
 	};
 	static struct ctl_reply rep;
@@ -188,6 +196,17 @@ int ckptctl_job_cmd(const struct job_cmd *jc, int argc, char *argv[])
 		case 'J': json = 1; break;
 		case 'S': ckptctl_socket = optarg; break;
 		case 'F': flags |= jc->flag_bit; break;
+		case 'U':
+			if (!strcmp(optarg, "close")) {
+				flags |= CKPTD_F_UNSUP_CLOSE;
+			} else if (!strcmp(optarg, "devnull")) {
+				flags |= CKPTD_F_UNSUP_DEVNULL;
+			} else if (strcmp(optarg, "fail")) {
+				fprintf(stderr, "%s %s: --unsupported-fds: '%s' is not fail, close or devnull\n",
+					ckptctl_prog, jc->name, optarg);
+				return CKPTCTL_EXIT_USAGE;
+			}
+			break;
 		case 'h': job_cmd_usage(jc, stdout); return CKPTCTL_EXIT_OK;
 		default: job_cmd_usage(jc, stderr); return CKPTCTL_EXIT_USAGE;
 		}

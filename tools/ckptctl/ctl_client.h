@@ -37,6 +37,7 @@ struct job_cmd {
 	const char *flag_name;		/* an optional boolean flag, e.g. "incremental" */
 	uint32_t flag_bit;
 	int progress;			/* show progress on a terminal */
+	int unsupported_fds;		/* takes --unsupported-fds fail|close|devnull */
 	/* prints the successful reply */
 	void (*print)(const struct ctl_reply *rep, int json);
 };

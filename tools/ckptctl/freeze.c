@@ -11,7 +11,7 @@ static void print(const struct ctl_reply *rep, int json)
 int freeze_main(int argc, char *argv[])
 {
 	static const struct job_cmd jc = {
-		.name = "freeze", .cmd = CKPTD_CMD_FREEZE, .print = print, .progress = 1,
+		.name = "freeze", .cmd = CKPTD_CMD_FREEZE, .print = print, .progress = 1, .unsupported_fds = 1,
 		.summary = "Freeze every process of the job at a safe point and write a full\n"
 			   "checkpoint to <image_store>/<job>/<seq>.  The job stays frozen\n"
 			   "until 'thaw', 'kill' or a restore elsewhere.  If writing fails\n"

@@ -22,6 +22,8 @@
  *                 (exit status 7) never reaped; the check compares pids,
  *                 parents, groups, sessions and the zombie's status, and
  *                 each child reads its pipe's data back
+ *   socket        holds a UDP socket (state a checkpoint cannot carry) on
+ *                 fd 9; the check expects it closed by the restore
  *   files         a file at an offset, one opened O_APPEND, a file deleted
  *                 while open, a directory fd, a pipe with unread data
  */
@@ -37,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -587,6 +590,23 @@ static int mode_tree(void)
 	return 0;
 }
 
+/* --- socket --------------------------------------------------------------- */
+
+static int mode_socket(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (s < 0 || dup2(s, 9) != 9)
+		return 2;
+	close(s);
+	ready();
+	wait_check();
+	if (fcntl(9, F_GETFD) != -1 || errno != EBADF)
+		result("FAIL: fd 9 is still open after the restore");
+	result("PASS the socket's fd 9 was restored as closed");
+	return 0;
+}
+
 /* --- files ----------------------------------------------------------------- */
 
 static int mode_files(void)
@@ -663,6 +683,8 @@ int main(int argc, char **argv)
 		return mode_tree();
 	if (!strcmp(argv[1], "files"))
 		return mode_files();
+	if (!strcmp(argv[1], "socket"))
+		return mode_socket();
 	fprintf(stderr, "ckpt_rt_prog: unknown mode %s\n", argv[1]);
 	return 1;
 }
