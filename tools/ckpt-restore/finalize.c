@@ -150,8 +150,9 @@ static int wait_stop(pid_t tid, int want_sig, int *status)
 			return -ESRCH;	/* it died */
 		if (WSTOPSIG(*status) == want_sig)
 			return 0;
-		/* another stop (a queued signal): resume and keep waiting */
-		if (ptrace(PTRACE_SYSCALL, tid, 0, 0))
+		/* another stop (a signal): pass it on and keep waiting */
+		if (ptrace(PTRACE_SYSCALL, tid, 0,
+			   (void *)(long)(WSTOPSIG(*status) & 0x7f)))
 			return -errno;
 	}
 }

@@ -97,7 +97,7 @@ int rst_region_map(struct rst *r, const struct rst_task *t,
 {
 	extern const char rst_blob_bin[], rst_blob_bin_end[];
 	const uint64_t ps = r->page_size, guard = 16 * ps;
-	uint64_t prev_end = MAP_BOTTOM, args;
+	uint64_t args;
 
 	memset(reg, 0, sizeof(*reg));
 	reg->code_len = (rst_blob_bin_end - rst_blob_bin + ps - 1) & ~(ps - 1);
@@ -119,7 +119,6 @@ int rst_region_map(struct rst *r, const struct rst_task *t,
 		uint64_t gap_start = k ? t->vmas[k - 1]->end : MAP_BOTTOM;
 		uint64_t cand[2];
 
-		(void)prev_end;
 		if (gap_end < gap_start + reg->len + 2 * guard)
 			continue;
 		cand[0] = gap_end - guard - reg->len;
@@ -296,8 +295,8 @@ static int map_vma(struct rst *r, const struct rst_task *t,
 		    (uint64_t)(int64_t)fd, off);
 }
 
-static int restore_mm(const struct rst_task *t, const struct rst_region *reg,
-		      uint64_t mm_map_addr, uint64_t mm_map_len,
+static int restore_mm(const struct rst_task *t, uint64_t mm_map_addr,
+		      uint64_t mm_map_len,
 		      struct rst_plan *p)
 {
 	int ret;
@@ -310,7 +309,6 @@ static int restore_mm(const struct rst_task *t, const struct rst_region *reg,
 	for (int i = 0; i < CKPT_NR_RLIMITS && !ret; i++)
 		ret = emit(p, RST_OP_PRLIMIT, i, t->task->rlimits[i].cur,
 			   t->task->rlimits[i].max, 0, 0, 0);
-	(void)reg;
 	return ret;
 }
 
@@ -349,7 +347,7 @@ int rst_plan_build(struct rst *r, const struct rst_task *t,
 				   v->end - v->start, vma_prot(v), 0, 0, 0);
 	}
 	if (!ret)
-		ret = restore_mm(t, reg, mm_map_addr, mm_map_len, p);
+		ret = restore_mm(t, mm_map_addr, mm_map_len, p);
 	if (!ret)
 		ret = emit(p, RST_OP_CLOSE, r->fd_base + 1, ~0U, 0, 0, 0, 0);
 	free(fill);

@@ -12,8 +12,9 @@
  *                 (in the registers, across the checkpoint) and TLS values
  *   signals       a handler, flags and mask; a blocked signal pending at the
  *                 checkpoint is delivered once after the restore
- *   syscalls      threads in nanosleep (its full duration honoured) and in a
- *                 futex wait (woken after the restore) at the checkpoint
+ *   syscalls      threads in nanosleep (its full duration honoured), in a
+ *                 futex wait and in read() on an empty pipe (both woken
+ *                 after the restore) at the checkpoint
  *   chain         64 blocks of 64 KiB; each SIGUSR2 rewrites a quarter of
  *                 them (step n: DIR/step-n when done), for incremental
  *                 chains: the check compares every block with its last write
@@ -389,11 +390,28 @@ static void *waiter(void *arg)
 	return NULL;
 }
 
+static int sync_pipe[2];
+static char pipe_got[16];
+static volatile ssize_t pipe_n = -2;
+
+static void *reader(void *arg)
+{
+	ssize_t n;
+
+	(void)arg;
+	do
+		n = read(sync_pipe[0], pipe_got, sizeof(pipe_got) - 1);
+	while (n < 0 && errno == EINTR);
+	pipe_n = n;
+	return NULL;
+}
+
 static int mode_syscalls(void)
 {
-	pthread_t s, w;
+	pthread_t s, w, rd;
 
-	if (spawn(&s, sleeper, NULL) || spawn(&w, waiter, NULL))
+	if (pipe(sync_pipe) || spawn(&s, sleeper, NULL) ||
+	    spawn(&w, waiter, NULL) || spawn(&rd, reader, NULL))
 		return 2;
 	usleep(200 * 1000);
 	ready();
@@ -403,10 +421,17 @@ static int mode_syscalls(void)
 	__atomic_store_n(&futex_word, 1, __ATOMIC_SEQ_CST);
 	syscall(SYS_futex, &futex_word, FUTEX_WAKE, 1, NULL, NULL, 0);
 	pthread_join(w, NULL);
+	if (pipe_n != -2)
+		result("FAIL: read() on the empty pipe returned %zd early", pipe_n);
+	if (write(sync_pipe[1], "after", 5) != 5)
+		result("FAIL: writing the pipe");
+	pthread_join(rd, NULL);
+	if (pipe_n != 5 || memcmp(pipe_got, "after", 5))
+		result("FAIL: read() on the pipe returned %zd", pipe_n);
 	pthread_join(s, NULL);
 	if (slept_s < 4.0)
 		result("FAIL: nanosleep(4 s) returned after %.2f s", slept_s);
-	result("PASS futex wait and nanosleep (%.2f s) across the checkpoint",
+	result("PASS futex wait, pipe read and nanosleep (%.2f s) across the checkpoint",
 	       slept_s);
 	return 0;
 }

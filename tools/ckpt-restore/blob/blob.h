@@ -37,7 +37,6 @@ enum rst_op_kind {
 	RST_OP_PRCTL,		/* a0..a4: prctl arguments */
 	RST_OP_PERSONALITY,	/* a0 persona */
 	RST_OP_PRLIMIT,		/* a0 resource, a1 cur, a2 max */
-	RST_OP_ZERO,		/* a0 addr, a1 len: memset 0 (page tails) */
 };
 
 struct rst_op {

@@ -133,13 +133,6 @@ static long run_op(const struct rst_op *op)
 
 		return sys4(__NR_prlimit64, 0, op->a[0], lim, 0);
 	}
-	case RST_OP_ZERO: {
-		volatile __u8 *p = (__u8 *)op->a[0];
-
-		for (__u64 i = 0; i < op->a[1]; i++)
-			p[i] = 0;
-		return 0;
-	}
 	}
 	return -22;
 }
