@@ -309,7 +309,7 @@ TEST_F_TIMEOUT(incr, predump_then_frozen_incremental, 600)
 	free(kind);
 }
 
-TEST_F(incr, commit_and_flag_misuse)
+TEST_F_TIMEOUT(incr, commit_and_flag_misuse, 300)
 {
 	struct ckpt_dump_args args = { .job_id = JOB };
 	struct ps_stats st;

@@ -805,7 +805,7 @@ TEST_F_TIMEOUT(sd, reused_pid_is_a_new_process, 300)
 }
 
 /* Announcements that must be refused, and the module parameter. */
-TEST_F(sd, cleared_misuse)
+TEST_F_TIMEOUT(sd, cleared_misuse, 300)
 {
 	struct ckpt_dump_args pre = { .job_id = JOB, .flags = CKPT_DUMP_PREDUMP };
 	struct ps_stats st;
