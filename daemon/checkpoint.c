@@ -40,6 +40,7 @@
 #include "jobs.h"
 #include "log.h"
 #include "proc.h"
+#include "proc_nspid.h"
 #include "retention.h"
 #include "store_list.h"
 #include "worker.h"
@@ -77,34 +78,6 @@ struct extra_buf {
 	size_t len;
 };
 
-/* The pid of host process @pid in its innermost pid namespace (the job's). */
-static int32_t job_ns_pid(pid_t pid)
-{
-	char path[64], line[256];
-	int32_t last = pid;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return pid;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line + 6, *end;
-
-		if (strncmp(line, "NSpid:", 6))
-			continue;
-		for (;; p = end) {
-			long v = strtol(p, &end, 10);
-
-			if (end == p)
-				break;
-			last = (int32_t)v;
-		}
-	}
-	fclose(f);
-	return last;
-}
-
 /*
  * Userspace capture of one member process, while the job is frozen: its
  * open files, cwd, root and umask (daemon/capture/, Documentation/files.md),
@@ -116,6 +89,7 @@ static int capture_member(struct ckptd_capture *cap, pid_t pid,
 {
 	char st = ckptd_proc_state(pid);
 	struct ckptd_err err = { "" };
+	pid_t img_pid;
 
 	if (st == 'Z' || st == 'X' || !st)
 		return 0;	/* zombies and the gone hold no files */
@@ -124,7 +98,8 @@ static int capture_member(struct ckptd_capture *cap, pid_t pid,
 			 pid, st);
 		return -EAGAIN;
 	}
-	if (ckptd_capture_files(cap, pid, job_ns_pid(pid), rb, &err)) {
+	img_pid = ckpt_proc_nspid(pid, 0);	/* as the dump records it */
+	if (ckptd_capture_files(cap, pid, img_pid > 0 ? img_pid : pid, rb, &err)) {
 		snprintf(why, size, "%s%s", err.msg, strstr(err.msg, "not supported") ?
 			 " (ckptctl: --unsupported-fds close|devnull)" : "");
 		return -EIO;

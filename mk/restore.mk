@@ -33,7 +33,8 @@ $(BLOB_DIR)/blob_bin.o: $(BLOB_DIR)/blob.bin
 	$(Q)printf '\t.section .rodata\n\t.balign 4096\n\t.globl rst_blob_bin, rst_blob_bin_end\nrst_blob_bin:\n\t.incbin "%s"\nrst_blob_bin_end:\n\t.section .note.GNU-stack,"",@progbits\n' $< > $(BLOB_DIR)/blob_bin.S
 	$(Q)$(CC) -c $(BLOB_DIR)/blob_bin.S -o $@
 
-$(BUILD)/bin/ckpt-restore: $(RESTORE_OBJS) $(IMAGE_OBJS) $(BUILD)/obj/common/dump_stream.o
+$(BUILD)/bin/ckpt-restore: $(RESTORE_OBJS) $(IMAGE_OBJS) $(BUILD)/obj/common/dump_stream.o \
+		$(BUILD)/obj/common/proc_nspid.o
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(URING_LIBS)

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "blob/blob.h"
+#include "proc_nspid.h"
 #include "restore.h"
 
 #ifndef NT_X86_XSTATE
@@ -31,32 +32,6 @@
 #ifndef NT_386_TLS
 #define NT_386_TLS 0x200
 #endif
-
-/* The last number of the NSpid line of /proc/<host>[/task/<tid>]/status. */
-static pid_t ns_pid(const char *status_path)
-{
-	FILE *f = fopen(status_path, "re");
-	char line[256];
-	pid_t last = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p, *end;
-
-		if (strncmp(line, "NSpid:", 6))
-			continue;
-		for (p = line + 6;; p = end) {
-			long v = strtol(p, &end, 10);
-
-			if (end == p)
-				break;
-			last = (pid_t)v;
-		}
-	}
-	fclose(f);
-	return last;
-}
 
 /* With --pidns: the host pid of job pid @pid, found in the new namespace. */
 static pid_t host_pid_of(struct rst *r, pid_t pid)
@@ -77,8 +52,7 @@ static pid_t host_pid_of(struct rst *r, pid_t pid)
 		snprintf(path, sizeof(path), "/proc/%d/ns/pid", host);
 		if (stat(path, &st) || st.st_ino != r->pidns_ino)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/status", host);
-		if (ns_pid(path) == pid)
+		if (ckpt_proc_nspid(host, 0) == pid)
 			found = host;
 	}
 	closedir(d);
@@ -110,8 +84,7 @@ static int find_tids(struct rst *r, struct rst_task *t)
 
 		if (tid <= 0)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", host, tid);
-		nstid = r->opts.pidns ? ns_pid(path) : tid;
+		nstid = r->opts.pidns ? ckpt_proc_nspid(host, tid) : tid;
 		for (size_t i = 0; i < t->nr_threads; i++)
 			if (t->threads[i]->tid == nstid) {
 				t->host_tids[i] = tid;

@@ -202,7 +202,6 @@ static int collect(struct rst *r, bool final)
 			return rep.error;
 		}
 		if (final) {
-			t->ready = true;
 			t->blob_start = rep.blob_start;
 			t->blob_len = rep.blob_len;
 		}

@@ -45,7 +45,6 @@ struct rst_task {
 	int ctl_rd, ctl_wr;		/* restorer -> task: "go" */
 	int rep_rd, rep_wr;		/* blob -> restorer: struct rst_blob_report */
 	bool created;			/* it reported: it exists */
-	bool ready;			/* its blob reported success */
 	uint64_t blob_start, blob_len;	/* to unmap at the end */
 };
 

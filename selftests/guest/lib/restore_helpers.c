@@ -96,6 +96,22 @@ int rh_start(struct rh *h, const char *mode, const char *arg)
 	return wait_file(ready, 60000);
 }
 
+/* The state letter of /proc/<pid>/stat, 0 if the process is gone. */
+static char proc_state(pid_t pid)
+{
+	char path[64], st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%*d (%*[^)]) %c", &st) != 1)
+		st = 0;
+	fclose(f);
+	return st;
+}
+
 /* Open files of every member, as ckptd captures them (frozen job). */
 static int capture_files(struct rh *h, struct gnl_reply *r,
 			 struct ckptd_recbuf *rb)
@@ -112,16 +128,8 @@ static int capture_files(struct rh *h, struct gnl_reply *r,
 		return n;
 	ret = ckptd_capture_new(&opts, &cap, &err);
 	for (int i = 0; i < n && i < 64 && !ret; i++) {
-		char path[64], st = 0;
-		FILE *f;
+		char st = proc_state((pid_t)t[i].pid);
 
-		snprintf(path, sizeof(path), "/proc/%u/stat", t[i].pid);
-		f = fopen(path, "r");
-		if (f) {
-			if (fscanf(f, "%*d (%*[^)]) %c", &st) != 1)
-				st = 0;
-			fclose(f);
-		}
 		if (st == 'Z' || !st)
 			continue;
 		ret = ckptd_capture_files(cap, (pid_t)t[i].pid,
@@ -342,8 +350,7 @@ pid_t rh_json_root_host_pid(const struct rh *h)
 
 int rh_running(pid_t pid)
 {
-	char path[64], st = 0;
-	FILE *f;
+	char st;
 
 	/* what we adopted and what died is reaped first */
 	for (int i = 0; i < 100; i++) {
@@ -352,12 +359,6 @@ int rh_running(pid_t pid)
 			return 0;
 		sleep_ms(10);
 	}
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%*d (%*[^)]) %c", &st) != 1)
-		st = 0;
-	fclose(f);
+	st = proc_state(pid);
 	return st && st != 'Z' && st != 'X';
 }
