@@ -42,6 +42,9 @@ static const struct {
 	[CKPTD_CA_BYTES]	= { K_U64, false, "BYTES" },
 	[CKPTD_CA_TOTAL]	= { K_U64, false, "TOTAL" },
 	[CKPTD_CA_IMAGE_DIR]	= { K_STR, false, "IMAGE_DIR" },
+	[CKPTD_CA_HOST]		= { K_STR, false, "HOST" },
+	[CKPTD_CA_DOWNTIME_US]	= { K_U64, false, "DOWNTIME_US" },
+	[CKPTD_CA_ITERATIONS]	= { K_U32, false, "ITERATIONS" },
 };
 
 static const char *const cmd_names[__CKPTD_CMD_MAX] = {
@@ -54,6 +57,7 @@ static const char *const cmd_names[__CKPTD_CMD_MAX] = {
 	[CKPTD_CMD_KILL] = "kill",
 	[CKPTD_CMD_CHECKPOINT] = "checkpoint",
 	[CKPTD_CMD_RESTORE] = "restore",
+	[CKPTD_CMD_MIGRATE] = "migrate",
 };
 
 const char *ckptd_ctl_cmd_name(unsigned int cmd)

@@ -27,7 +27,12 @@
  *   THAW        JOB_ID
  *   KILL        JOB_ID
  *   CHECKPOINT  JOB_ID, [FLAGS: INCREMENTAL]        reply: SEQ, BYTES, IMAGE_DIR
- *   RESTORE     JOB_ID, [SEQ], [FLAGS: PIDNS]       reply: SEQ, IMAGE_DIR
+ *   RESTORE     JOB_ID, [SEQ], [FLAGS: PIDNS]       reply: SEQ, IMAGE_DIR, PID
+ *   RESTORE     HOST, [JOB_ID], [FLAGS: THAW_ON_FAILURE]
+ *               every frozen job (or JOB_ID) to HOST; reply: a JOB nest per
+ *               job moved (JOB_ID, HOST, PID there, SEQ)
+ *   MIGRATE     JOB_ID, HOST, [FLAGS: LIVE, THAW_ON_FAILURE]
+ *               reply: JOB_ID, HOST, PID, SEQ, DOWNTIME_US, ITERATIONS, BYTES
  * A JOB nest holds JOB_ID, OWNER_UID, KIND, PID or CGROUP, STATE (string),
  * NR_TASKS, NR_THREADS, LAST_SEQ, FLAGS, and for STATUS the TASK pids.
  * PROGRESS carries BYTES (done) and TOTAL (0 if unknown).
@@ -68,6 +73,7 @@ enum ckptd_ctl_cmd {
 	CKPTD_CMD_KILL,
 	CKPTD_CMD_CHECKPOINT,
 	CKPTD_CMD_RESTORE,
+	CKPTD_CMD_MIGRATE,
 	__CKPTD_CMD_MAX,
 };
 
@@ -99,6 +105,9 @@ enum ckptd_ctl_attr_type {
 	CKPTD_CA_BYTES,		/* u64 */
 	CKPTD_CA_TOTAL,		/* u64 */
 	CKPTD_CA_IMAGE_DIR,	/* string */
+	CKPTD_CA_HOST,		/* string: a peer's name from [peers] */
+	CKPTD_CA_DOWNTIME_US,	/* u64: frozen time as the job saw it */
+	CKPTD_CA_ITERATIONS,	/* u32: pre-copy rounds */
 	__CKPTD_CA_MAX,
 };
 #define CKPTD_CA_MAX (__CKPTD_CA_MAX - 1)
@@ -109,8 +118,11 @@ enum ckptd_ctl_attr_type {
 /* FREEZE, CHECKPOINT: an fd capture cannot handle is recorded as... */
 #define CKPTD_F_UNSUP_CLOSE	(1U << 3)	/* closed after restore */
 #define CKPTD_F_UNSUP_DEVNULL	(1U << 4)	/* /dev/null after restore */
+#define CKPTD_F_THAW_ON_FAILURE	(1U << 5)	/* RESTORE --host, MIGRATE */
+#define CKPTD_F_LIVE		(1U << 6)	/* MIGRATE: pre-copy */
 #define CKPTD_F_ALL		(CKPTD_F_PIDNS | CKPTD_F_INCREMENTAL | CKPTD_F_LAUNCHED | \
-				 CKPTD_F_UNSUP_CLOSE | CKPTD_F_UNSUP_DEVNULL)
+				 CKPTD_F_UNSUP_CLOSE | CKPTD_F_UNSUP_DEVNULL | \
+				 CKPTD_F_THAW_ON_FAILURE | CKPTD_F_LIVE)
 
 /* Building a message in a caller-provided buffer of CKPTD_CTL_MSG_MAX. */
 struct ckptd_ctl_msg {

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "peer/peer_auth.h"
 #include "kmod_nl.h"
 #include "loop.h"
 #include "registry.h"
@@ -33,6 +34,10 @@ struct ckptd {
 	unsigned int nr_children;
 	char **rmdir_pending;		/* launched cgroups still busy */
 	unsigned int nr_rmdir_pending;
+	/* the peer channel (peer_server.c), when [peers] is configured */
+	struct ckptd_watch peer_w;
+	struct ckpt_peer_key peer_key;
+	_Atomic unsigned int peer_sessions;
 };
 
 #endif /* CKPTD_H */

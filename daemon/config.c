@@ -27,6 +27,7 @@ void ckptd_config_defaults(struct ckptd_config *c)
 	snprintf(c->restorer, sizeof(c->restorer), "%s", CKPTD_RESTORER);
 	for (int i = 0; i < CKPT_LOWER_PATTERNS_MAX; i++)
 		c->lower_ptrs[i] = c->lower[i];
+	ckptd_config_peers_defaults(c);
 }
 
 struct parser {
@@ -149,7 +150,7 @@ int ckptd_config_parse(struct ckptd_config *c, const char *name,
 	char *copy = strdup(text), *line, *next;
 	char seen[16][32];
 	unsigned int nseen = 0;
-	int ret = 0;
+	int ret = 0, in_peers = 0;
 
 	if (!copy)
 		return fail(&p, "out of memory");
@@ -164,12 +165,15 @@ int ckptd_config_parse(struct ckptd_config *c, const char *name,
 		if (!*line || *line == '#')
 			continue;
 		if (*line == '[') {
-			if (!strcmp(line, "[ckptd]"))
+			in_peers = !strcmp(line, "[peers]");
+			if (in_peers && c->peers_on) {
+				ret = fail(&p, "[peers] given twice; keep one");
+				break;
+			}
+			c->peers_on |= in_peers;
+			if (in_peers || !strcmp(line, "[ckptd]"))
 				continue;
-			if (!strcmp(line, "[peers]"))
-				ret = fail(&p, "[peers]: multi-host operation is not supported by this ckptd yet; remove the section");
-			else
-				ret = fail(&p, "unknown section %s (only [ckptd] is known)", line);
+			ret = fail(&p, "unknown section %s (known: [ckptd], [peers])", line);
 			break;
 		}
 		eq = strchr(line, '=');
@@ -187,6 +191,14 @@ int ckptd_config_parse(struct ckptd_config *c, const char *name,
 		if (!*val) {
 			ret = fail(&p, "%s: missing value after '='", key);
 			break;
+		}
+		if (in_peers) {
+			char why[600];
+
+			ret = ckptd_config_peers_set(c, key, val, why, sizeof(why));
+			if (ret)
+				ret = fail(&p, "%s", why);
+			continue;
 		}
 		for (unsigned int i = 0; i < nseen; i++)
 			if (!strcmp(seen[i], key))

@@ -14,9 +14,21 @@
 #define CKPTD_IMAGE_STORE	"/var/lib/ckpt/images"
 #define CKPTD_CGROUP_DIR	"/sys/fs/cgroup/ckpt"
 #define CKPTD_RESTORER		"ckpt-restore"
+#define CKPTD_PEER_KEY_FILE	"/etc/ckpt/peer.key"
+#define CKPTD_PEER_PORT		7411
+#define CKPTD_PEER_TIMEOUT_MS	30000
+#define CKPTD_PEERS_MAX		64
+#define CKPTD_PEER_NAME_MAX	63
 
 enum ckptd_compression {
 	CKPTD_COMPRESS_NONE,
+};
+
+/* One "peer NAME = ADDRESS[:PORT]" line of [peers]. */
+struct ckptd_peer_cfg {
+	char name[CKPTD_PEER_NAME_MAX + 1];
+	char host[256];			/* address or host name */
+	unsigned int port;
 };
 
 struct ckptd_config {
@@ -32,7 +44,27 @@ struct ckptd_config {
 	unsigned int nr_lower;
 	char lower[CKPT_LOWER_PATTERNS_MAX][CKPT_PATTERN_MAX + 1];
 	char *lower_ptrs[CKPT_LOWER_PATTERNS_MAX];	/* into lower[] */
+	/* [peers]: the channel between hosts (Documentation/peers.md) */
+	int peers_on;			/* the section is there: listen */
+	char node_name[CKPTD_PEER_NAME_MAX + 1];	/* name = ; default: hostname */
+	char peer_key_file[PATH_MAX];
+	char peer_listen[256];		/* address to bind; "" = any */
+	unsigned int peer_port;
+	unsigned int peer_timeout_ms;
+	unsigned int nr_peers;
+	struct ckptd_peer_cfg peers[CKPTD_PEERS_MAX];
 };
+
+/* config_peers.c: the [peers] section */
+void ckptd_config_peers_defaults(struct ckptd_config *c);
+/* One key of [peers]; -EINVAL with what is wrong (no file:line) in @err. */
+int ckptd_config_peers_set(struct ckptd_config *c, const char *key, const char *val,
+			   char *err, size_t size);
+int ckptd_config_parse_addr(const char *val, char *host, size_t size,
+			    unsigned int *port, char *err, size_t err_size);
+/* The [peers] entry called @name, or NULL. */
+const struct ckptd_peer_cfg *ckptd_config_peer(const struct ckptd_config *c,
+					       const char *name);
 
 void ckptd_config_defaults(struct ckptd_config *c);
 

@@ -154,24 +154,14 @@ void ckptd_rmdir_retry(struct ckptd *d)
 	}
 }
 
-void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
+unsigned int ckptd_job_terminate(struct ckptd *d, struct ckptd_job *job)
 {
-	static struct ckptd_reply r;
-	struct ckptd_job *job = ckptd_req_job(d, rq);
 	struct ckpt_nl_error e;
 	struct ckpt_kjob kj;
 	char mnt[256], abs[4400];
 	unsigned int killed = 0;
-	uint32_t id;
+	uint32_t id = job->id;
 
-	if (!job)
-		return;
-	if (job->busy) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
-				  "job %u is busy with a checkpoint; retry when it completes", job->id);
-		return;
-	}
-	id = job->id;
 	if (job->kind == CKPT_JOB_CGROUP && !ckptd_cgroup_mount(mnt, sizeof(mnt))) {
 		snprintf(abs, sizeof(abs), "%s%s", mnt, job->cgroup);
 		if (ckptd_cgroup_kill(abs))
@@ -192,6 +182,25 @@ void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
 			ckptd_rmdir_later(d, abs);	/* members still exiting */
 	}
 	ckptd_registry_remove(&d->reg, job);
+	return killed;
+}
+
+void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
+{
+	static struct ckptd_reply r;
+	struct ckptd_job *job = ckptd_req_job(d, rq);
+	unsigned int killed;
+	uint32_t id;
+
+	if (!job)
+		return;
+	if (job->busy) {
+		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
+				  "job %u is busy with a checkpoint; retry when it completes", job->id);
+		return;
+	}
+	id = job->id;
+	killed = ckptd_job_terminate(d, job);
 	pr_info("job %u killed by uid %u (%u processes)", id, rq->uid, killed);
 	ckptd_reply_init(&r, rq->seq);
 	ckptd_ctl_put_u32(&r.m, CKPTD_CA_JOB_ID, id);

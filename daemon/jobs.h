@@ -40,6 +40,30 @@ void ckptd_cmd_freeze(struct ckptd *d, struct ckptd_req *rq);
 void ckptd_cmd_checkpoint(struct ckptd *d, struct ckptd_req *rq);
 void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq);
 
+/* A job ckpt-restore brought up, to register (job_adopt.c). */
+struct ckptd_adopt {
+	uint32_t id;
+	uint32_t uid, gid;
+	pid_t root_pid;
+	int pidns;
+	uint64_t last_seq;		/* the image it came from */
+};
+
+/*
+ * On the loop: registers the restored job (replacing a registered job of
+ * that id whose processes are gone) and creates it in ckpt.ko.
+ */
+int ckptd_job_adopt(struct ckptd *d, const struct ckptd_adopt *a,
+		    char *why, size_t size);
+
+/*
+ * Kills every member (frozen ones too), forgets the job in ckpt.ko and the
+ * registry (the caller persists); returns the processes signalled.
+ */
+unsigned int ckptd_job_terminate(struct ckptd *d, struct ckptd_job *job);
+void ckptd_cmd_restore_remote(struct ckptd *d, struct ckptd_req *rq);
+void ckptd_cmd_migrate(struct ckptd *d, struct ckptd_req *rq);
+
 /* Launched cgroups that could not be removed yet (still busy). */
 void ckptd_rmdir_later(struct ckptd *d, const char *path);
 void ckptd_rmdir_retry(struct ckptd *d);

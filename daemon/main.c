@@ -26,6 +26,7 @@
 #include "jobs.h"
 #include "log.h"
 #include "notify.h"
+#include "peer_server.h"
 #include "worker.h"
 
 static void usage(FILE *f)
@@ -109,6 +110,17 @@ static int reload(struct ckptd *d)
 	d->cfg.compression = c.compression;
 	snprintf(d->cfg.restorer, sizeof(d->cfg.restorer), "%s", c.restorer);
 	snprintf(d->cfg.cgroup_dir, sizeof(d->cfg.cgroup_dir), "%s", c.cgroup_dir);
+	if (c.peers_on != d->cfg.peers_on || strcmp(c.peer_listen, d->cfg.peer_listen) ||
+	    c.peer_port != d->cfg.peer_port)
+		pr_warn("reload: [peers] on or off and its listen address change only at a restart");
+	if (d->cfg.peers_on) {
+		snprintf(d->cfg.peer_key_file, sizeof(d->cfg.peer_key_file), "%s", c.peer_key_file);
+		snprintf(d->cfg.node_name, sizeof(d->cfg.node_name), "%s", c.node_name);
+		d->cfg.peer_timeout_ms = c.peer_timeout_ms;
+		d->cfg.nr_peers = c.nr_peers;
+		memcpy(d->cfg.peers, c.peers, sizeof(c.peers));
+		ckptd_peer_reload_key(d);	/* a bad key file keeps the old key */
+	}
 	d->cfg.lower_set = c.lower_set;
 	d->cfg.nr_lower = c.nr_lower;
 	memcpy(d->cfg.lower, c.lower, sizeof(c.lower));
@@ -298,6 +310,8 @@ int main(int argc, char *argv[])
 	}
 	if (ckptd_ctl_listen(&d))
 		return 1;
+	if (ckptd_peer_listen(&d))
+		return 1;
 	ckptd_jobs_recover(&d);
 	pr_info("ready on %s (image store %s, registry %s)", d.cfg.socket,
 		d.cfg.image_store, d.cfg.state_dir);
@@ -306,6 +320,7 @@ int main(int argc, char *argv[])
 	ret = ckptd_loop_run(&d);
 
 	ckptd_ctl_close(&d);
+	ckptd_peer_close(&d);
 	ckptd_worker_stop(&d, d.ops);
 	ckptd_worker_stop(&d, d.io);	/* the last registry write lands */
 	ckpt_nl_close(d.events);

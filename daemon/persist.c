@@ -56,7 +56,11 @@ void ckptd_persist(struct ckptd *d, uint64_t client_id, uint32_t seq,
 		   const struct ckptd_reply *r)
 {
 	struct persist_work *p = calloc(1, sizeof(*p));
+	struct ckptd_client *c = client_id ? ckptd_client_find(d, client_id) : NULL;
 
+	/* the operation whose progress it watched ends now (and is freed) */
+	if (c)
+		c->progress = NULL;
 	if (p)
 		p->text = ckptd_registry_format(&d->reg, &p->len);
 	if (p && r) {

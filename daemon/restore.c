@@ -6,23 +6,17 @@
  * All of it in the ops worker: verification reads the whole image.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "image.h"
 #include "jobs.h"
 #include "log.h"
+#include "restorer_run.h"
 #include "store_list.h"
 #include "worker.h"
-
-extern char **environ;
 
 struct restore_op {
 	struct ckptd_work work;
@@ -38,6 +32,8 @@ struct restore_op {
 	char why[2048];
 	uint64_t img_seq;
 	char dir[PATH_MAX + 64];
+	struct ckptd_restored restored;
+	uint32_t uid, gid;		/* who asked: the owner of the adopted job */
 };
 
 static void set_why(struct restore_op *op, const char *fmt, ...)
@@ -104,68 +100,6 @@ static int verify(struct restore_op *op)
 	return ret;
 }
 
-/* Runs the restorer; its stderr becomes our message when it fails. */
-static int run_restorer(struct restore_op *op)
-{
-	char *argv[4], msg[1536];
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, pipe_set;
-	size_t len = 0;
-	int pfd[2], status, argc = 0, ret;
-	pid_t pid;
-	ssize_t n;
-
-	argv[argc++] = op->restorer;
-	if (op->pidns)
-		argv[argc++] = "--pidns";
-	argv[argc++] = op->dir;
-	argv[argc] = NULL;
-	if (pipe2(pfd, O_CLOEXEC))
-		return -errno;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
-	/* ckptd blocks signals for its signalfd: the restorer must not */
-	sigemptyset(&none);
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &pipe_set);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	ret = -posix_spawnp(&pid, op->restorer, &fa, &attr, argv, environ);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pfd[1]);
-	if (ret) {
-		close(pfd[0]);
-		set_why(op,
-			 "cannot run the restorer '%s': %s; install ckpt-restore or set restorer= in ckptd.conf",
-			 op->restorer, strerror(-ret));
-		return ret;
-	}
-	while ((n = read(pfd[0], msg + len, sizeof(msg) - 1 - len)) > 0 ||
-	       (n < 0 && errno == EINTR))
-		if (n > 0)
-			len += n;
-	close(pfd[0]);
-	msg[len] = 0;
-	while (len && msg[len - 1] == '\n')
-		msg[--len] = 0;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	set_why(op, "restore of %s failed: %s %s %d: %s",
-		 op->dir, op->restorer, WIFEXITED(status) ? "exited with status" : "killed by signal",
-		 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-		 len ? msg : "(no message)");
-	return -ECANCELED;
-}
-
 static void restore_run(struct ckptd_work *w, void *ctx)
 {
 	struct restore_op *op = (struct restore_op *)w;
@@ -175,7 +109,9 @@ static void restore_run(struct ckptd_work *w, void *ctx)
 	if (!op->err)
 		op->err = verify(op);
 	if (!op->err)
-		op->err = run_restorer(op);
+		op->err = ckptd_run_restorer(op->restorer, op->dir,
+					     op->pidns ? CKPTD_RESTORE_PIDNS : 0,
+					     &op->restored, op->why, sizeof(op->why));
 }
 
 static void restore_done(struct ckptd *d, struct ckptd_work *w)
@@ -191,8 +127,19 @@ static void restore_done(struct ckptd *d, struct ckptd_work *w)
 		pr_err("restore of job %u: %s", op->job_id, op->why);
 		ckptd_reply_error(d, op->client_id, op->seq, op->err, "%s", op->why);
 	} else {
-		pr_info("job %u restored from %s", op->job_id, op->dir);
+		struct ckptd_adopt a = {
+			.id = op->job_id, .uid = op->uid, .gid = op->gid,
+			.root_pid = op->restored.root_pid, .pidns = op->pidns,
+			.last_seq = op->img_seq,
+		};
+		char why[512];
+
+		pr_info("job %u restored from %s, root pid %d", op->job_id, op->dir,
+			op->restored.root_pid);
+		if (ckptd_job_adopt(d, &a, why, sizeof(why)))
+			pr_warn("job %u: %s", op->job_id, why);
 		ckptd_reply_init(&r, op->seq);
+		ckptd_ctl_put_u32(&r.m, CKPTD_CA_PID, op->restored.root_pid);
 		ckptd_ctl_put_u32(&r.m, CKPTD_CA_JOB_ID, op->job_id);
 		ckptd_ctl_put_u64(&r.m, CKPTD_CA_SEQ, op->img_seq);
 		ckptd_ctl_put_str(&r.m, CKPTD_CA_IMAGE_DIR, op->dir);
@@ -205,10 +152,15 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 {
 	const struct ckptd_ctl_attr *seq_a = rq->tb.a[CKPTD_CA_SEQ];
 	const struct ckptd_ctl_attr *f_a = rq->tb.a[CKPTD_CA_FLAGS];
-	uint32_t id = ckptd_req_job_id(d, rq);
 	struct ckptd_job *job;
 	struct restore_op *op;
+	uint32_t id;
 
+	if (rq->tb.a[CKPTD_CA_HOST]) {
+		ckptd_cmd_restore_remote(d, rq);
+		return;
+	}
+	id = ckptd_req_job_id(d, rq);
 	if (!id)
 		return;
 	/* images outlive their job; without it only root may restore them */
@@ -239,6 +191,8 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 	snprintf(op->restorer, sizeof(op->restorer), "%s", d->cfg.restorer);
 	op->client_id = rq->client_id;
 	op->seq = rq->seq;
+	op->uid = job ? job->uid : rq->uid;
+	op->gid = job ? job->gid : rq->gid;
 	op->work.run = restore_run;
 	op->work.done = restore_done;
 	if (job)

@@ -6,7 +6,7 @@
 need-user:
 	$(Q)./scripts/need.sh cmd:cc:build-essential cmd:pkg-config:pkg-config \
 		pc:libnl-genl-3.0:libnl-genl-3-dev pc:liburing:liburing-dev \
-		pc:libzstd:libzstd-dev
+		pc:libzstd:libzstd-dev pc:libcrypto:libssl-dev
 
 need-kmod:
 	$(Q)if [ -z "$(KVER)" ]; then \

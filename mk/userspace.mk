@@ -14,7 +14,7 @@ COMMON_SRCS  := $(wildcard common/*.c)
 IMAGE_SRCS   := $(wildcard daemon/image/*.c)
 CKPTCTL_SRCS := $(wildcard tools/ckptctl/*.c)
 # the daemon's library part (unit-tested on the host) and the rest
-DAEMON_LIB_SRCS := daemon/config.c daemon/registry.c daemon/retention.c \
+DAEMON_LIB_SRCS := daemon/config.c daemon/config_peers.c daemon/registry.c daemon/retention.c \
 	daemon/store_list.c
 DAEMON_SRCS  := $(filter-out $(DAEMON_LIB_SRCS),$(wildcard daemon/*.c))
 COMMON_OBJS  := $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -40,6 +40,6 @@ $(BUILD)/bin/ckptctl: $(CKPTCTL_OBJS) $(DAEMON_LIB_OBJS) $(IMAGE_OBJS) $(COMMON_
 $(BUILD)/bin/ckptd: $(DAEMON_OBJS) $(DAEMON_LIB_OBJS) $(IMAGE_OBJS) $(COMMON_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(URING_LIBS) -lpthread
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(URING_LIBS) $(PEER_LIBS) -lpthread
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

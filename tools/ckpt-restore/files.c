@@ -22,7 +22,10 @@ static bool has_captured_files(const struct rst *r)
 
 int rst_files_setup(struct rst *r)
 {
-	struct rst_files_opts opts = { .base_fd = r->fd_base + 1 };
+	struct rst_files_opts opts = {
+		.base_fd = r->fd_base + 1,
+		.flags = r->opts.other_host ? RST_FILES_OTHER_HOST : 0,
+	};
 	struct rst_files_err err = { "" };
 	int ret;
 

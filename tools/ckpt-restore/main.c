@@ -37,6 +37,8 @@ static void usage(FILE *f)
 		"                   may then be in use on this host)\n"
 		"  --verify-only    check the image and the files it needs, restore nothing\n"
 		"  --keep-creds     do not restore uids, gids and capabilities\n"
+		"  --other-host     the image was taken on another host: files match\n"
+		"                   by size and modification time, not inode\n"
 		"  --timeout SEC    give up when a process takes longer (default 60)\n"
 		"  --json           print the result as JSON\n"
 		"  -h, --help       this help\n"
@@ -54,6 +56,7 @@ static int parse(int argc, char **argv, struct rst_opts *o,
 		{ "pidns", no_argument, NULL, 'p' },
 		{ "verify-only", no_argument, NULL, 'v' },
 		{ "keep-creds", no_argument, NULL, 'k' },
+		{ "other-host", no_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -66,6 +69,7 @@ static int parse(int argc, char **argv, struct rst_opts *o,
 		case 'p': o->pidns = true; break;
 		case 'v': o->verify_only = true; break;
 		case 'k': o->keep_creds = true; break;
+		case 'o': o->other_host = true; break;
 		case 'j': o->json = true; break;
 		case 't': {
 			char *end;

@@ -34,7 +34,7 @@ static int compare(struct rst *r, const struct rst_task *t,
 {
 	const char *why = NULL;
 
-	if ((uint64_t)st->st_ino != v->ino)
+	if ((uint64_t)st->st_ino != v->ino && !r->opts.other_host)
 		why = "its inode changed (replaced by another file)";
 	else if ((uint64_t)st->st_size != v->size)
 		why = "its size changed";

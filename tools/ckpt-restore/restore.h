@@ -68,6 +68,8 @@ struct rst_opts {
 	bool verify_only;
 	bool json;
 	bool keep_creds;		/* do not set uids/caps (tests) */
+	bool other_host;		/* checkpointed on another host: files
+					   match by size and mtime, not inode */
 };
 
 struct rst_files;

@@ -43,7 +43,13 @@ struct rst_files_err {
 
 /* Regular files open for writing must match size and mtime too. */
 #define RST_FILES_STRICT	(1U << 0)
-#define RST_FILES_FLAGS		RST_FILES_STRICT
+/*
+ * The checkpoint was taken on another host: inode numbers mean nothing
+ * here, so every regular file must match size and mtime, and directories
+ * and FIFOs their type only.
+ */
+#define RST_FILES_OTHER_HOST	(1U << 1)
+#define RST_FILES_FLAGS		(RST_FILES_STRICT | RST_FILES_OTHER_HOST)
 
 struct rst_files_opts {
 	/*

@@ -41,7 +41,8 @@ static int verify(const struct rst_files *rf, const struct rst_fd *f, int fd,
 {
 	const struct ckpt_rec_fd *r = &f->r;
 	uint32_t acc = r->flags & O_ACCMODE;
-	bool strict = acc == O_RDONLY || (r->flags & O_PATH) ||
+	bool other = rf->flags & RST_FILES_OTHER_HOST;
+	bool strict = acc == O_RDONLY || (r->flags & O_PATH) || other ||
 		      (rf->flags & RST_FILES_STRICT);
 	char how[160];
 	struct stat st;
@@ -56,7 +57,7 @@ static int verify(const struct rst_files *rf, const struct rst_fd *f, int fd,
 			return changed(f, "is another device", err);
 		return 0;
 	case CKPT_FD_REG:
-		if (st.st_ino != r->ino)
+		if (st.st_ino != r->ino && !other)
 			break;
 		if (strict && ((uint64_t)st.st_size != r->size ||
 			       st.st_mtim.tv_sec != r->mtime_sec ||
@@ -71,7 +72,7 @@ static int verify(const struct rst_files *rf, const struct rst_fd *f, int fd,
 		}
 		return 0;
 	default:	/* DIR, FIFO */
-		if (st.st_ino == r->ino)
+		if (st.st_ino == r->ino || other)
 			return 0;
 	}
 	snprintf(how, sizeof(how), "was replaced (inode %llu, recorded %llu)",
@@ -203,8 +204,9 @@ int rst_open_paths(struct rst_files *rf, struct rst_files_err *err)
 	return ret;
 }
 
-static int check_dir(const struct rst_proc *p, const char *what,
-		     const char *path, uint64_t ino, struct rst_files_err *err)
+static int check_dir(const struct rst_files *rf, const struct rst_proc *p,
+		     const char *what, const char *path, uint64_t ino,
+		     struct rst_files_err *err)
 {
 	struct stat st;
 
@@ -212,7 +214,8 @@ static int check_dir(const struct rst_proc *p, const char *what,
 		return rst_err(err, errno == ENOENT ? -ENOENT : -errno,
 			       "pid %d: its %s %s: %s; restore the directory, or restore where it exists",
 			       p->pid, what, path, strerror(errno));
-	if (!S_ISDIR(st.st_mode) || st.st_ino != ino)
+	if (!S_ISDIR(st.st_mode) ||
+	    (st.st_ino != ino && !(rf->flags & RST_FILES_OTHER_HOST)))
 		return rst_err(err, -ESTALE,
 			       "pid %d: its %s %s was replaced since the checkpoint (inode %llu, recorded %llu); restore where it is unchanged",
 			       p->pid, what, path, (unsigned long long)st.st_ino,
@@ -227,10 +230,10 @@ int rst_check_fs(struct rst_files *rf, struct rst_files_err *err)
 	for (size_t i = 0; !ret && i < rf->nr_procs; i++) {
 		const struct rst_proc *p = &rf->procs[i];
 
-		ret = check_dir(p, "working directory", p->cwd, p->fs.cwd_ino, err);
+		ret = check_dir(rf, p, "working directory", p->cwd, p->fs.cwd_ino, err);
 		/* "/" is the restorer's own root, whatever its inode here */
 		if (!ret && strcmp(p->root, "/"))
-			ret = check_dir(p, "root", p->root, p->fs.root_ino, err);
+			ret = check_dir(rf, p, "root", p->root, p->fs.root_ino, err);
 	}
 	return ret;
 }
