@@ -54,6 +54,38 @@ TEST_F(cfg, good_file)
 	EXPECT_STREQ("/usr/libexec/ckpt-restore", self->c.restorer);
 }
 
+TEST_F(cfg, peers_section)
+{
+	static const char text[] =
+		"[peers]\n"
+		"name = alpha\n"
+		"key_file = /etc/ckpt/k\n"
+		"listen = 127.0.0.1:7000\n"
+		"timeout_ms = 2000\n"
+		"peer beta = 10.0.0.2\n"
+		"peer gamma = [fe80::1]:7001\n";
+	const struct ckptd_peer_cfg *p;
+
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", text, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	EXPECT_EQ(1, self->c.peers_on);
+	EXPECT_STREQ("alpha", self->c.node_name);
+	EXPECT_STREQ("/etc/ckpt/k", self->c.peer_key_file);
+	EXPECT_STREQ("127.0.0.1", self->c.peer_listen);
+	EXPECT_EQ(7000, self->c.peer_port);
+	EXPECT_EQ(2000, self->c.peer_timeout_ms);
+	ASSERT_EQ(2, self->c.nr_peers);
+	p = ckptd_config_peer(&self->c, "beta");
+	ASSERT_NE(NULL, p);
+	EXPECT_STREQ("10.0.0.2", p->host);
+	EXPECT_EQ(CKPTD_PEER_PORT, p->port);
+	p = ckptd_config_peer(&self->c, "gamma");
+	ASSERT_NE(NULL, p);
+	EXPECT_STREQ("fe80::1", p->host);
+	EXPECT_EQ(7001, p->port);
+	EXPECT_EQ(NULL, ckptd_config_peer(&self->c, "delta"));
+}
+
 TEST_F(cfg, lower_patterns_none)
 {
 	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", "lower_patterns = none\n",
@@ -76,7 +108,12 @@ static const struct {
 	{ " = 3\n", "t.conf:1: missing key" },
 	{ "compression = zstd\n", "t.conf:1: compression: zstd is not supported" },
 	{ "compression = lz4\n", "t.conf:1: compression: unknown method 'lz4'" },
-	{ "[ckptd]\nkeep = 1\n[peers]\nn1 = 10.0.0.1\n", "t.conf:3: [peers]: multi-host operation is not supported" },
+	{ "[ckptd]\nkeep = 1\n[peers]\nn1 = 10.0.0.1\n", "t.conf:4: unknown key 'n1' in [peers]" },
+	{ "[peers]\npeer b = 10.0.0.2\npeer b = 10.0.0.3\n", "t.conf:3: peer b: given twice" },
+	{ "[peers]\npeer b = 10.0.0.2:99999\n", "t.conf:2: peer b: '99999': the port must be a number from 1 to 65535" },
+	{ "[peers]\npeer b/c = 10.0.0.2\n", "t.conf:2: peer 'b/c': not a host name" },
+	{ "[peers]\nkey_file = peer.key\n", "t.conf:2: key_file: give an absolute path" },
+	{ "[peers]\ntimeout_ms = 5\n", "t.conf:2: timeout_ms: '5' is not a number from 100" },
 	{ "[other]\n", "t.conf:1: unknown section [other]" },
 	{ "freeze_timeout_ms = 0\n", "t.conf:1: freeze_timeout_ms: '0' is not a number from 1" },
 };
