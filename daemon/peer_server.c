@@ -36,6 +36,7 @@ struct session {
 	char node[CKPT_PEER_NAME];
 	struct ckpt_peer_key key;
 	char store[PATH_MAX];
+	char state_dir[PATH_MAX];
 	char restorer[PATH_MAX];
 	struct ckpt_peer_recv_state rs;
 };
@@ -171,6 +172,7 @@ static void *session_main(void *arg)
 	}
 	pr_info("peer %s connected from %s", s->client, s->c->peer);
 	s->rs.store = s->store;
+	s->rs.state_dir = s->state_dir;
 	while (!(ret = serve_one(s)))
 		;
 	if (ret != -ECONNRESET)
@@ -220,6 +222,7 @@ static void on_accept(struct ckptd *d, struct ckptd_watch *w, uint32_t ev)
 	snprintf(s->node, sizeof(s->node), "%s", d->cfg.node_name);
 	s->key = d->peer_key;
 	snprintf(s->store, sizeof(s->store), "%s", d->cfg.image_store);
+	snprintf(s->state_dir, sizeof(s->state_dir), "%s", d->cfg.state_dir);
 	snprintf(s->restorer, sizeof(s->restorer), "%s", d->cfg.restorer);
 	d->peer_sessions++;
 	pthread_attr_init(&attr);

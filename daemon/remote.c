@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "peer/peer_connect.h"
 #include "peer/peer_xfer.h"
@@ -34,6 +35,7 @@ int ckptd_remote_init(struct ckptd_remote *r, const struct ckptd_config *cfg,
 	snprintf(r->node, sizeof(r->node), "%s", cfg->node_name);
 	r->key = *key;
 	snprintf(r->store, sizeof(r->store), "%s", cfg->image_store);
+	snprintf(r->state_dir, sizeof(r->state_dir), "%s", cfg->state_dir);
 	r->timeout_ms = cfg->peer_timeout_ms;
 	r->corrupt_chunk = hook ? strtoull(hook, NULL, 10) : 0;
 	return 0;
@@ -98,6 +100,20 @@ int ckptd_remote_ship(struct ckptd_remote *r, uint32_t job, uint64_t seq,
 		snprintf(why, size, "%s", r->c->why);
 	if (bytes)
 		*bytes += st.bytes;
+	return ret;
+}
+
+int ckptd_remote_ship_log(struct ckptd_remote *r, uint32_t job, char *why, size_t size)
+{
+	char path[PATH_MAX + 32];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/job-%u.log", r->state_dir, job);
+	if (access(path, F_OK))
+		return 0;
+	ret = ckpt_peer_send_job_log(r->c, job, path);
+	if (ret)
+		snprintf(why, size, "%s", r->c->why);
 	return ret;
 }
 

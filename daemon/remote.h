@@ -24,6 +24,7 @@ struct ckptd_remote {
 	char node[CKPTD_PEER_NAME_MAX + 1];	/* this host */
 	struct ckpt_peer_key key;
 	char store[PATH_MAX];
+	char state_dir[PATH_MAX];
 	int timeout_ms;
 	uint64_t corrupt_chunk;		/* test hook, CKPTD_TEST_CORRUPT_CHUNK */
 	struct ckpt_peer_conn *c;	/* open once connected */
@@ -46,6 +47,11 @@ int ckptd_remote_check_job(struct ckptd_remote *r, uint32_t job, char *why, size
 int ckptd_remote_ship(struct ckptd_remote *r, uint32_t job, uint64_t seq,
 		      struct ckptd_progress *progress, uint64_t *bytes,
 		      char *why, size_t size);
+/*
+ * Part of "ship": the job's output log (<state_dir>/job-<job>.log), if
+ * there is one: the restored job goes on appending to it there.
+ */
+int ckptd_remote_ship_log(struct ckptd_remote *r, uint32_t job, char *why, size_t size);
 /* Step "restore": ckpt-restore there; the root pid there in @pid. */
 int ckptd_remote_restore(struct ckptd_remote *r, uint32_t job, uint64_t seq,
 			 uint32_t uid, uint32_t gid, int pidns, pid_t *pid,

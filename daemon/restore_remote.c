@@ -79,7 +79,8 @@ static void remote_run(struct ckptd_work *w, void *ctx)
 			continue;
 		}
 		j->err = ckptd_remote_ship(&op->r, j->id, j->seq, &op->progress, NULL,
-					   why, sizeof(why));
+					   why, sizeof(why)) ?:
+			 ckptd_remote_ship_log(&op->r, j->id, why, sizeof(why));
 		if (j->err) {
 			char step[64];
 

@@ -19,6 +19,8 @@
  *   JOB_CHECK    { job }                    OK: the job id is free here
  *   IMAGE_HAVE   { job, seq, manifest_sum } HAVE { have }
  *   FILE_PUT     { job, seq, size, name }   then DATA... then FILE_END; OK
+ *                (seq 0, name "job.log": the job's output log of ckptd run,
+ *                 written to <state_dir>/job-<job>.log with its mtime)
  *   IMAGE_COMMIT { job, seq }               OK once verified and renamed in
  *   RESTORE      { job, seq, uid, gid, flags } RESTORED { root_pid, ... }
  * Cluster checkpoints (cluster.c) add PREPARE, DUMP, COMMIT and ABORT.
@@ -111,7 +113,12 @@ struct ckpt_peer_file_put {
 	uint64_t seq;
 	uint64_t size;
 	char name[CKPT_PEER_FILE_NAME];
+	int64_t mtime_sec;	/* kept for the job log (restore checks it) */
+	uint32_t mtime_nsec;
+	uint32_t reserved2;
 };
+
+#define CKPT_PEER_JOB_LOG	"job.log"
 
 struct ckpt_peer_file_end {
 	uint64_t sum;		/* XXH64 of the whole file */

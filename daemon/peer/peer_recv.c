@@ -129,7 +129,7 @@ int ckpt_peer_recv_file(struct ckpt_peer_conn *c, struct ckpt_peer_recv_state *s
 	struct ckpt_peer_file_put put;
 	struct ckpt_peer_file_end end;
 	struct ckptd_xxh64 whole;
-	char name[CKPT_PEER_FILE_NAME], path[4300];
+	char name[CKPT_PEER_FILE_NAME], path[4400], final[4300];
 	uint64_t got = 0, chunks = 0;
 	int fd, ret;
 
@@ -139,18 +139,25 @@ int ckpt_peer_recv_file(struct ckpt_peer_conn *c, struct ckpt_peer_recv_state *s
 	if (ckpt_peer_name_get(name, sizeof(name), put.name, sizeof(put.name)) ||
 	    !valid_file_name(name))
 		return refuse(c, -EINVAL, "FILE_PUT: a bad file name");
-	if (!put.job || !put.seq)
+	if (!put.job || (!put.seq && strcmp(name, CKPT_PEER_JOB_LOG)))
 		return refuse(c, -EINVAL, "FILE_PUT names job %u checkpoint %llu",
 			      put.job, (unsigned long long)put.seq);
-	ret = start_staging(c, s, put.job, put.seq);
-	if (ret)
-		return ret;
-	if (++s->nr_files > FILES_MAX) {
-		ckpt_peer_recv_abort(s);
-		return refuse(c, -E2BIG, "more than %d files in one image", FILES_MAX);
+	if (!put.seq) {
+		/* the job's log: beside the registry, replaced only when complete */
+		snprintf(final, sizeof(final), "%s/job-%u.log", s->state_dir, put.job);
+		snprintf(path, sizeof(path), "%s.incoming", final);
+		unlink(path);
+	} else {
+		ret = start_staging(c, s, put.job, put.seq);
+		if (ret)
+			return ret;
+		if (++s->nr_files > FILES_MAX) {
+			ckpt_peer_recv_abort(s);
+			return refuse(c, -E2BIG, "more than %d files in one image", FILES_MAX);
+		}
+		snprintf(path, sizeof(path), "%s/%s", s->staging, name);
 	}
-	snprintf(path, sizeof(path), "%s/%s", s->staging, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, put.seq ? 0600 : 0640);
 	if (fd < 0) {
 		ret = -errno;
 		ckpt_peer_recv_abort(s);
@@ -195,7 +202,18 @@ int ckpt_peer_recv_file(struct ckpt_peer_conn *c, struct ckpt_peer_recv_state *s
 	}
 	if (!ret && fsync(fd))
 		ret = ckpt_peer_why(c, -errno, "fsync of %s: %s", path, strerror(errno));
+	if (!ret && !put.seq) {
+		struct timespec ts[2] = {
+			{ .tv_nsec = UTIME_OMIT },
+			{ .tv_sec = put.mtime_sec, .tv_nsec = put.mtime_nsec },
+		};
+
+		if (futimens(fd, ts) || rename(path, final))
+			ret = ckpt_peer_why(c, -errno, "installing %s: %s", final, strerror(errno));
+	}
 	close(fd);
+	if (ret && !put.seq)
+		unlink(path);
 	if (ret) {
 		ckpt_peer_recv_abort(s);
 		ckpt_peer_send_error(c, ret, c->why);

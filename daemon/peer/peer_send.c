@@ -43,19 +43,35 @@ static int file_sum(const char *path, uint64_t *sum, uint8_t *buf)
 	return 0;
 }
 
+static int send_file_as(struct sender *s, const char *path, const char *name);
+
 static int send_file(struct sender *s, const char *dir, const char *name)
+{
+	char path[4608];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return send_file_as(s, path, name);
+}
+
+int ckpt_peer_send_job_log(struct ckpt_peer_conn *c, uint32_t job, const char *path)
+{
+	static const struct ckpt_peer_send_opts none;
+	struct sender s = { .c = c, .o = &none, .job = job, .seq = 0 };
+
+	return send_file_as(&s, path, CKPT_PEER_JOB_LOG);
+}
+
+static int send_file_as(struct sender *s, const char *path, const char *name)
 {
 	struct ckpt_peer_conn *c = s->c;
 	struct ckpt_peer_file_put put = { .job = s->job, .seq = s->seq };
 	struct ckpt_peer_file_end end = { 0 };
 	struct ckptd_xxh64 whole;
-	char path[4400];
 	uint8_t *buf;
 	struct stat st;
 	int fd, ret = 0;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
 		ret = ckpt_peer_why(c, -errno, "cannot read %s: %s", path, strerror(errno));
@@ -69,6 +85,8 @@ static int send_file(struct sender *s, const char *dir, const char *name)
 		return ckpt_peer_why(c, -ENOMEM, "out of memory");
 	}
 	put.size = st.st_size;
+	put.mtime_sec = st.st_mtim.tv_sec;
+	put.mtime_nsec = st.st_mtim.tv_nsec;
 	snprintf(put.name, sizeof(put.name), "%s", name);
 	ret = ckpt_peer_send(c, CKPT_PEER_FILE_PUT, &put, sizeof(put));
 	ckptd_xxh64_init(&whole, 0);

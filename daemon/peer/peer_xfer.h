@@ -38,9 +38,16 @@ int ckpt_peer_send_chain(struct ckpt_peer_conn *c, const char *store,
 			 const struct ckpt_peer_send_opts *o,
 			 struct ckpt_peer_send_stats *st);
 
+/*
+ * Ships the output log of a job started by `ckptd run` (its stdout and
+ * stderr, which the restored job keeps writing), with its mtime.
+ */
+int ckpt_peer_send_job_log(struct ckpt_peer_conn *c, uint32_t job, const char *path);
+
 /* Receiver: one transfer in progress on a connection. */
 struct ckpt_peer_recv_state {
 	const char *store;
+	const char *state_dir;		/* where job logs go */
 	uint32_t job;
 	uint64_t seq;
 	char staging[4200];		/* "" when none */
