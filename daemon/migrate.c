@@ -61,6 +61,7 @@ struct migrate_op {
 	uint64_t final_seq;		/* the final image, once stored here */
 	uint64_t bytes;			/* shipped */
 	uint64_t downtime_us;
+	uint64_t t_dump, t_ship, t_restore;	/* ends of the downtime's steps */
 	pid_t pid;			/* the root there */
 };
 
@@ -170,12 +171,14 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 		goto out;
 	}
 	op->final_seq = m.seq;
+	op->t_dump = now_us() - t0;
 	if (ship(op, m.seq) ||
 	    ckptd_remote_ship_log(&op->r, op->job_id, op->why, sizeof(op->why))) {
 		step_failed(op, -EIO, op->r.peer.name, "ship checkpoint %llu",
 			    (unsigned long long)m.seq);
 		goto out;
 	}
+	op->t_ship = now_us() - t0;
 	ret = ckptd_remote_restore(&op->r, op->job_id, m.seq, op->uid, op->gid,
 				   op->pidns, &op->pid, op->why, sizeof(op->why));
 	if (ret) {
@@ -244,10 +247,12 @@ static void migrate_done(struct ckptd *d, struct ckptd_work *w)
 	}
 	if (job)
 		ckptd_job_terminate(d, job);
-	pr_info("job %u migrated to %s (%s, %u pre-dump(s), %llu bytes shipped): downtime %llu.%03llu ms, root pid %d there; original released",
+	pr_info("job %u migrated to %s (%s, %u pre-dump(s), %llu bytes shipped): downtime %llu ms (freeze and dump %llu, ship %llu, restore %llu), root pid %d there; original released",
 		op->job_id, op->r.peer.name, op->live ? "live" : "stop-and-copy", op->iterations,
 		(unsigned long long)op->bytes, (unsigned long long)op->downtime_us / 1000,
-		(unsigned long long)op->downtime_us % 1000, op->pid);
+		(unsigned long long)op->t_dump / 1000,
+		(unsigned long long)(op->t_ship - op->t_dump) / 1000,
+		(unsigned long long)(op->downtime_us - op->t_ship) / 1000, op->pid);
 	ckptd_reply_init(&r, op->seq);
 	ckptd_ctl_put_u32(&r.m, CKPTD_CA_JOB_ID, op->job_id);
 	ckptd_ctl_put_str(&r.m, CKPTD_CA_HOST, op->r.peer.name);
@@ -298,6 +303,7 @@ void ckptd_cmd_migrate(struct ckptd *d, struct ckptd_req *rq)
 	struct migrate_op *op;
 	struct ckptd_client *c;
 	char why[512];
+	int ret;
 
 	if (!host || !*host) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -EINVAL,
@@ -317,8 +323,9 @@ void ckptd_cmd_migrate(struct ckptd *d, struct ckptd_req *rq)
 		ckptd_reply_error(d, rq->client_id, rq->seq, -ENOMEM, "ckptd is out of memory");
 		return;
 	}
-	if (ckptd_remote_init(&op->r, &d->cfg, &d->peer_key, host, why, sizeof(why))) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, -ENOENT, "migrate --to %s: %s", host, why);
+	ret = ckptd_remote_init(&op->r, &d->cfg, &d->peer_key, host, why, sizeof(why));
+	if (ret) {
+		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "migrate --to %s: %s", host, why);
 		free(op);
 		return;
 	}
