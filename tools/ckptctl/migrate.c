@@ -49,9 +49,9 @@ static void usage(FILE *f)
 		"  --socket PATH         ckptd's control socket\n"
 		"  --help                this text\n"
 		"\n"
-		"Exit status: 0 moved; 1 a step failed (the message names it); 2 bad\n"
-		"usage; 3 ckptd, ckpt.ko or the peer NAME is not there; 4 not your job;\n"
-		"see ckptctl(8).\n", ckptctl_prog);
+		"Exit status: 0 moved; 1 a step failed (the message names it and the\n"
+		"host); 2 bad usage; 3 ckptd is not running; 4 not your job; 5 no such\n"
+		"job, or no peer NAME in ckptd.conf; see ckptctl(8).\n", ckptctl_prog);
 }
 
 static void print(const struct ctl_reply *rep, int json, int live)
