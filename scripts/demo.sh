@@ -28,7 +28,9 @@ follow() {
 	n=$(wc -l < "$f")
 	[ "$n" -gt "$seen" ] || return 0
 	LC_ALL=C tr -d '\r' < "$f" | sed -n "$((seen + 1)),${n}p" |
-		sed -n -e 's/^# VERDICT .*//' -e 's/^# \{0,1\}//p' | sed "s/^/  [$2] /"
+		sed -n -e '/^###/d' -e '/^# VERDICT /d' -e 's/^# \{0,1\}//p' \
+			-e 's/^ok [0-9]* /  checked: /p' -e 's/^not ok [0-9]* /  FAILED: /p' |
+		sed "s/^/  [$2] /"
 	eval "shown$1=$n"
 }
 while kill -0 "$vm" 2>/dev/null; do
