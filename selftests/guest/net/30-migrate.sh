@@ -32,7 +32,7 @@ verify_here() {
 gone() { n=250; while kill -0 "$1" 2>/dev/null && [ $n -gt 0 ]; do usleep 20000; n=$((n-1)); done; ! kill -0 "$1" 2>/dev/null; }
 
 if [ "$ME" = alpha ]; then
-	plan 22
+	plan 23
 	mkdir -p /tmp/dm45-alpha-only
 	for j in 43 44; do
 		ckptctl run --job $j -- ckpt_migrate_prog $MIB /tmp/dm$j 512 >/dev/null
@@ -83,6 +83,9 @@ if [ "$ME" = alpha ]; then
 	check "the original of job 46 runs on alpha, not frozen" \
 		sh -c "[ '$(job_pid 46)' = '$P46' ] && ckptctl status --job 46 | grep -q running"
 	check "job 46 on alpha: its memory is intact" verify_here 46 /tmp/dm46
+	run ckptctl restore --job 46
+	check "alpha never restores job 46's pre-dump: exit 5, says why" \
+		sh -c "[ $RC = 5 ] && printf '%s' \"\$1\" | grep -q 'only pre-dumps of an unfinished migration'" _ "$OUT"
 	barrier_signal_long 1 7615 600
 	run ckptctl migrate --job 46 --to alpha
 	check "migrate to this host itself: exit 1 and says why" sh -c "[ $RC = 1 ] && printf '%s' \"\$1\" | grep -q 'is this host'" _ "$OUT"
