@@ -5,8 +5,8 @@
 #   job 43  64 MiB, stop-and-copy
 #   job 44  64 MiB, live pre-copy
 #   job 45  its working directory exists on alpha only: the restore step on
-#           beta refuses it, the original is thawed (--thaw-on-failure) and
-#           runs on alpha, intact
+#           beta refuses it, the original stays frozen on alpha (then thawed
+#           by --thaw-on-failure) and runs on, intact
 #   job 46  live, and beta's ckptd is killed during the first pre-dump's
 #           transfer: the job runs on on alpha, intact; beta's restarted
 #           ckptd leaves no pre-dump or staging of job 46 behind
@@ -29,10 +29,11 @@ verify_here() {
 	rm -f "$2/result"
 	kill -USR1 "$(job_pid "$1")" && wait_file "$2/result" 60 && grep -q '^PASS' "$2/result"
 }
+frozen_here() { ckptctl status --job "$1" | grep -q frozen && all_in_state "$1" I; }
 gone() { n=250; while kill -0 "$1" 2>/dev/null && [ $n -gt 0 ]; do usleep 20000; n=$((n-1)); done; ! kill -0 "$1" 2>/dev/null; }
 
 if [ "$ME" = alpha ]; then
-	plan 23
+	plan 26
 	mkdir -p /tmp/dm45-alpha-only
 	for j in 43 44; do
 		ckptctl run --job $j -- ckpt_migrate_prog $MIB /tmp/dm$j 512 >/dev/null
@@ -66,6 +67,12 @@ if [ "$ME" = alpha ]; then
 	barrier_wait_long 7613 600
 
 	P45=$(job_pid 45)
+	run ckptctl migrate --job 45 --to beta
+	check "migrate job 45 (its cwd is not on beta): exit 1, the original stays frozen" \
+		sh -c "[ $RC = 1 ] && printf '%s' \"\$1\" | grep -q 'stays frozen here, intact'" _ "$OUT"
+	check "job 45 is frozen on alpha" frozen_here 45
+	run ckptctl thaw --job 45
+	check "ckptctl thaw resumes it" sh -c "[ $RC = 0 ] && ckptctl status --job 45 | grep -q running"
 	run ckptctl migrate --job 45 --to beta --thaw-on-failure
 	check "migrate job 45 (its cwd is not on beta): exit 1" test "$RC" = 1
 	check "the error names the step and the host" has "step 'restore' on beta failed"
