@@ -22,6 +22,7 @@
  * (thawed with --thaw-on-failure).  The error names the step and the host.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,9 @@
 #include "migrate_dump.h"
 #include "remote.h"
 #include "worker.h"
+
+/* how long the peer may take to verify or restore a large job */
+#define WORK_TIMEOUT_MS		(10 * 60 * 1000)
 
 struct migrate_op {
 	struct ckptd_work work;
@@ -93,6 +97,71 @@ static int step_failed(struct migrate_op *op, int err, const char *host,
 	return op->err;
 }
 
+/*
+ * While this host dumps (seconds to minutes for a large job), the peer
+ * would drop the idle connection after its timeout: a thread repeats the
+ * "check" step every 5 s (or third of the timeout), which also confirms
+ * the id stays free there.
+ */
+struct keepalive {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop, err, started;
+	char why[1200];
+	struct migrate_op *op;
+};
+
+static void *keepalive_main(void *arg)
+{
+	struct keepalive *k = arg;
+	struct migrate_op *op = k->op;
+	int period = op->r.timeout_ms / 3 < 5000 ? op->r.timeout_ms / 3 : 5000;
+	struct timespec ts;
+
+	pthread_mutex_lock(&k->lock);
+	while (!k->stop && !k->err) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += period / 1000;
+		ts.tv_nsec += (period % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(&k->wake, &k->lock, &ts) != ETIMEDOUT || k->stop)
+			continue;
+		k->err = ckptd_remote_check_job(&op->r, op->job_id, k->why, sizeof(k->why));
+	}
+	pthread_mutex_unlock(&k->lock);
+	return NULL;
+}
+
+static void keepalive_start(struct keepalive *k, struct migrate_op *op)
+{
+	memset(k, 0, sizeof(*k));
+	k->op = op;
+	pthread_mutex_init(&k->lock, NULL);
+	pthread_cond_init(&k->wake, NULL);
+	k->started = !pthread_create(&k->thread, NULL, keepalive_main, k);
+}
+
+/* 0, or the keepalive's error with its reason in op->why. */
+static int keepalive_stop(struct keepalive *k)
+{
+	if (k->started) {
+		pthread_mutex_lock(&k->lock);
+		k->stop = 1;
+		pthread_cond_signal(&k->wake);
+		pthread_mutex_unlock(&k->lock);
+		pthread_join(k->thread, NULL);
+	}
+	pthread_mutex_destroy(&k->lock);
+	pthread_cond_destroy(&k->wake);
+	if (k->err)
+		snprintf(k->op->why, sizeof(k->op->why), "while this host was dumping: %s", k->why);
+	return k->err;
+}
+
 static int dump(struct migrate_op *op, void *ctx, uint32_t flags,
 		const struct ckpt_kjob *frozen, struct ckptd_mig_dump *m)
 {
@@ -118,10 +187,17 @@ static int precopy(struct migrate_op *op, void *ctx)
 
 	for (unsigned int i = 1; i <= op->max_iter; i++) {
 		uint32_t flags = CKPT_DUMP_PREDUMP | (i > 1 ? CKPT_DUMP_INCREMENTAL : 0);
-		int ret = dump(op, ctx, flags, NULL, &m);
+		struct keepalive k;
+		int ret;
 
-		if (ret)
+		keepalive_start(&k, op);
+		ret = dump(op, ctx, flags, NULL, &m);
+		if (ret) {
+			keepalive_stop(&k);
 			return step_failed(op, ret, op->r.node, "pre-dump %u", i);
+		}
+		if (keepalive_stop(&k))
+			return step_failed(op, -EIO, op->r.peer.name, "check");
 		if (ship(op, m.seq))
 			return step_failed(op, -EIO, op->r.peer.name, "ship pre-dump %u", i);
 		op->iterations = i;
@@ -142,6 +218,7 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	struct ckpt_kjob kj = { 0 };
 	struct ckpt_nl_error e;
 	struct ckptd_mig_dump m;
+	struct keepalive k;
 	uint64_t t0;
 	int ret;
 
@@ -149,6 +226,9 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 		step_failed(op, op->err, op->r.peer.name, "connect");
 		return;
 	}
+	/* the peer may verify and restore for longer than it may be silent */
+	op->r.c->timeout_ms = op->r.timeout_ms * 10 > WORK_TIMEOUT_MS ?
+			      op->r.timeout_ms * 10 : WORK_TIMEOUT_MS;
 	if (ckptd_remote_check_job(&op->r, op->job_id, op->why, sizeof(op->why))) {
 		step_failed(op, -EEXIST, op->r.peer.name, "check");
 		goto out;
@@ -156,9 +236,11 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	if (op->live && precopy(op, ctx))
 		goto out;
 
+	keepalive_start(&k, op);
 	t0 = now_us();
 	ret = ckpt_nl_job_freeze(ckptd_ops_nl(ctx), op->job_id, op->freeze_timeout_ms, &kj, &e);
 	if (ret) {
+		keepalive_stop(&k);
 		snprintf(op->why, sizeof(op->why), "%s%s%s", strerror(-ret),
 			 e.msg[0] ? ": " : "", e.msg);
 		step_failed(op, ret, op->r.node, "freeze");
@@ -167,7 +249,12 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	op->frozen = 1;
 	ret = dump(op, ctx, op->live && op->iterations ? CKPT_DUMP_INCREMENTAL : 0, &kj, &m);
 	if (ret) {
+		keepalive_stop(&k);
 		step_failed(op, ret, op->r.node, "dump");
+		goto out;
+	}
+	if (keepalive_stop(&k)) {
+		step_failed(op, -EIO, op->r.peer.name, "check");
 		goto out;
 	}
 	op->final_seq = m.seq;
