@@ -22,7 +22,6 @@
  * (thawed with --thaw-on-failure).  The error names the step and the host.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +37,7 @@
 #include "log.h"
 #include "migrate_dump.h"
 #include "remote.h"
+#include "remote_keepalive.h"
 #include "worker.h"
 
 /* how long the peer may take to verify or restore a large job */
@@ -97,71 +97,6 @@ static int step_failed(struct migrate_op *op, int err, const char *host,
 	return op->err;
 }
 
-/*
- * While this host dumps (seconds to minutes for a large job), the peer
- * would drop the idle connection after its timeout: a thread repeats the
- * "check" step every 5 s (or third of the timeout), which also confirms
- * the id stays free there.
- */
-struct keepalive {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	int stop, err, started;
-	char why[1200];
-	struct migrate_op *op;
-};
-
-static void *keepalive_main(void *arg)
-{
-	struct keepalive *k = arg;
-	struct migrate_op *op = k->op;
-	int period = op->r.timeout_ms / 3 < 5000 ? op->r.timeout_ms / 3 : 5000;
-	struct timespec ts;
-
-	pthread_mutex_lock(&k->lock);
-	while (!k->stop && !k->err) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += period / 1000;
-		ts.tv_nsec += (period % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		if (pthread_cond_timedwait(&k->wake, &k->lock, &ts) != ETIMEDOUT || k->stop)
-			continue;
-		k->err = ckptd_remote_check_job(&op->r, op->job_id, k->why, sizeof(k->why));
-	}
-	pthread_mutex_unlock(&k->lock);
-	return NULL;
-}
-
-static void keepalive_start(struct keepalive *k, struct migrate_op *op)
-{
-	memset(k, 0, sizeof(*k));
-	k->op = op;
-	pthread_mutex_init(&k->lock, NULL);
-	pthread_cond_init(&k->wake, NULL);
-	k->started = !pthread_create(&k->thread, NULL, keepalive_main, k);
-}
-
-/* 0, or the keepalive's error with its reason in op->why. */
-static int keepalive_stop(struct keepalive *k)
-{
-	if (k->started) {
-		pthread_mutex_lock(&k->lock);
-		k->stop = 1;
-		pthread_cond_signal(&k->wake);
-		pthread_mutex_unlock(&k->lock);
-		pthread_join(k->thread, NULL);
-	}
-	pthread_mutex_destroy(&k->lock);
-	pthread_cond_destroy(&k->wake);
-	if (k->err)
-		snprintf(k->op->why, sizeof(k->op->why), "while this host was dumping: %s", k->why);
-	return k->err;
-}
-
 static int dump(struct migrate_op *op, void *ctx, uint32_t flags,
 		const struct ckpt_kjob *frozen, struct ckptd_mig_dump *m)
 {
@@ -187,16 +122,16 @@ static int precopy(struct migrate_op *op, void *ctx)
 
 	for (unsigned int i = 1; i <= op->max_iter; i++) {
 		uint32_t flags = CKPT_DUMP_PREDUMP | (i > 1 ? CKPT_DUMP_INCREMENTAL : 0);
-		struct keepalive k;
+		struct ckptd_keepalive k;
 		int ret;
 
-		keepalive_start(&k, op);
+		ckptd_keepalive_start(&k, &op->r, op->job_id);
 		ret = dump(op, ctx, flags, NULL, &m);
 		if (ret) {
-			keepalive_stop(&k);
+			ckptd_keepalive_stop(&k, NULL, 0);
 			return step_failed(op, ret, op->r.node, "pre-dump %u", i);
 		}
-		if (keepalive_stop(&k))
+		if (ckptd_keepalive_stop(&k, op->why, sizeof(op->why)))
 			return step_failed(op, -EIO, op->r.peer.name, "check");
 		if (ship(op, m.seq))
 			return step_failed(op, -EIO, op->r.peer.name, "ship pre-dump %u", i);
@@ -218,7 +153,7 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	struct ckpt_kjob kj = { 0 };
 	struct ckpt_nl_error e;
 	struct ckptd_mig_dump m;
-	struct keepalive k;
+	struct ckptd_keepalive k;
 	uint64_t t0;
 	int ret;
 
@@ -236,11 +171,11 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	if (op->live && precopy(op, ctx))
 		goto out;
 
-	keepalive_start(&k, op);
+	ckptd_keepalive_start(&k, &op->r, op->job_id);
 	t0 = now_us();
 	ret = ckpt_nl_job_freeze(ckptd_ops_nl(ctx), op->job_id, op->freeze_timeout_ms, &kj, &e);
 	if (ret) {
-		keepalive_stop(&k);
+		ckptd_keepalive_stop(&k, NULL, 0);
 		snprintf(op->why, sizeof(op->why), "%s%s%s", strerror(-ret),
 			 e.msg[0] ? ": " : "", e.msg);
 		step_failed(op, ret, op->r.node, "freeze");
@@ -249,11 +184,11 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	op->frozen = 1;
 	ret = dump(op, ctx, op->live && op->iterations ? CKPT_DUMP_INCREMENTAL : 0, &kj, &m);
 	if (ret) {
-		keepalive_stop(&k);
+		ckptd_keepalive_stop(&k, NULL, 0);
 		step_failed(op, ret, op->r.node, "dump");
 		goto out;
 	}
-	if (keepalive_stop(&k)) {
+	if (ckptd_keepalive_stop(&k, op->why, sizeof(op->why))) {
 		step_failed(op, -EIO, op->r.peer.name, "check");
 		goto out;
 	}
