@@ -87,7 +87,7 @@ if [ "$ME" = alpha ]; then
 	P46=$(job_pid 46)
 	run ckptctl migrate --job 46 --to beta --live --dirty-threshold 0
 	check "migrate job 46 --live, beta's ckptd killed meanwhile: exit 1" test "$RC" = 1
-	check "the error names a pre-copy step and beta" has "step '(ship )?pre-dump [0-9]+' on beta failed"
+	check "the error names a pre-copy step and beta" has "step '((ship )?pre-dump [0-9]+|check)' on beta failed"
 	check "it says the job runs on here" has "runs on here"
 	check "the original of job 46 runs on alpha, not frozen" \
 		sh -c "[ '$(job_pid 46)' = '$P46' ] && ckptctl status --job 46 | grep -q running"
