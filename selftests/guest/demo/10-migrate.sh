@@ -39,7 +39,8 @@ cd /tmp
 if [ "$ME" = alpha ]; then
 	plan 5
 	say "alpha: starting job 42, a program that counts once a second while it rewrites 32 MiB"
-	show ckptctl run --job 42 -- ckpt_migrate_prog 32 /tmp/demo42 256
+	say "alpha: (in a pid namespace of its own, so that it keeps its pids on any host)"
+	show ckptctl run --pidns --job 42 -- ckpt_migrate_prog 32 /tmp/demo42 256
 	tap_result $? "ckptctl run --job 42 on alpha"
 	wait_file /tmp/demo42/ready 60
 	watch 5

@@ -3,7 +3,7 @@
 # rewriting their memory, 512 KiB/s (ckpt_migrate_prog, which checks its
 # own memory on SIGUSR1), and moves them to beta (node 1):
 #   job 43  64 MiB, stop-and-copy
-#   job 44  64 MiB, live pre-copy
+#   job 44  64 MiB, in its own pid namespace, live pre-copy
 #   job 45  its working directory exists on alpha only: the restore step on
 #           beta refuses it, the original stays frozen on alpha (then thawed
 #           by --thaw-on-failure) and runs on, intact
@@ -37,9 +37,8 @@ gone() { n=250; while kill -0 "$1" 2>/dev/null && [ $n -gt 0 ]; do usleep 20000;
 if [ "$ME" = alpha ]; then
 	plan 25
 	mkdir -p /tmp/dm45-alpha-only
-	for j in 43 44; do
-		ckptctl run --job $j -- ckpt_migrate_prog $MIB /tmp/dm$j 512 >/dev/null
-	done
+	ckptctl run --job 43 -- ckpt_migrate_prog $MIB /tmp/dm43 512 >/dev/null
+	ckptctl run --pidns --job 44 -- ckpt_migrate_prog $MIB /tmp/dm44 512 >/dev/null
 	# the failing ones are smaller: the suite's time is limited
 	ckptctl run --job 46 -- ckpt_migrate_prog 32 /tmp/dm46 512 >/dev/null
 	(cd /tmp/dm45-alpha-only && ckptctl run --job 45 -- ckpt_migrate_prog 16 . 512 >/dev/null)
