@@ -5,7 +5,7 @@
  * hold i and the page's generation), then keeps rewriting pages, about
  * KIB_PER_S KiB a second (default 1024), each rewrite bumping the page's
  * generation, kept in a table of its own.  Once a second it prints its
- * progress counter ("tick N").  It creates DIR/ready once filled.
+ * progress counter and the host it runs on ("tick N on HOST").  It creates DIR/ready once filled.
  *
  * On SIGUSR1 it checks every page against the table and writes
  * "PASS ..." or "FAIL ..." to DIR/result (replacing it): whatever host it
@@ -100,6 +100,7 @@ int main(int argc, char *argv[])
 	uint32_t *gen;
 	uint8_t *mem;
 	double t_tick, d;
+	char host[65] = "";
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: ckpt_migrate_prog MIB DIR [KIB_PER_S]\n");
@@ -140,7 +141,8 @@ int main(int argc, char *argv[])
 		if (d >= 1.0 || d < 0) {
 			t_tick = d >= 1.0 && d < 2.0 ? t_tick + 1.0 : now();
 			tick++;
-			printf("tick %lu\n", tick);
+			gethostname(host, sizeof(host) - 1);
+			printf("tick %lu on %s\n", tick, host);
 			fflush(stdout);
 		}
 	}
