@@ -36,6 +36,7 @@
 
 #include "capture/capture.h"
 #include "checkpoint.h"
+#include "cluster.h"
 #include "image.h"
 #include "jobs.h"
 #include "log.h"
@@ -484,6 +485,8 @@ void ckptd_cmd_freeze(struct ckptd *d, struct ckptd_req *rq)
 				  job->id, (unsigned long long)job->last_seq, job->id);
 		return;
 	}
+	if (ckptd_cluster_route(d, rq, job->id, 1))
+		return;
 	submit(d, rq, job, OP_FREEZE,
 	       op_flags(rq, CKPTD_F_UNSUP_CLOSE | CKPTD_F_UNSUP_DEVNULL));
 }
@@ -492,7 +495,7 @@ void ckptd_cmd_checkpoint(struct ckptd *d, struct ckptd_req *rq)
 {
 	struct ckptd_job *job = usable_job(d, rq);
 
-	if (job)
+	if (job && !ckptd_cluster_route(d, rq, job->id, 0))
 		submit(d, rq, job, OP_CHECKPOINT,
 		       op_flags(rq, CKPTD_F_INCREMENTAL | CKPTD_F_UNSUP_CLOSE |
 				    CKPTD_F_UNSUP_DEVNULL));
@@ -501,4 +504,40 @@ void ckptd_cmd_checkpoint(struct ckptd *d, struct ckptd_req *rq)
 void ckptd_refreeze(struct ckptd *d, struct ckptd_job *job)
 {
 	submit(d, NULL, job, OP_REFREEZE, 0);
+}
+
+/* Cluster checkpoints (checkpoint.h): one step, in the caller's thread. */
+int ckptd_ckpt_step(void *ctx, struct ckptd_ckpt_step *s)
+{
+	struct ckpt_op *op = calloc(1, sizeof(*op));
+	struct ckpt_nl_error e;
+	int ret;
+
+	if (!op) {
+		snprintf(s->why, sizeof(s->why), "job %u: ckptd is out of memory", s->job_id);
+		return -ENOMEM;
+	}
+	if (s->thaw) {
+		ret = ckpt_nl_job_thaw(((struct ops_ctx *)ctx)->nl, s->job_id, &e);
+		if (ret)
+			snprintf(s->why, sizeof(s->why), "thaw of job %u: %s", s->job_id, e.msg);
+		free(op);
+		return ret;
+	}
+	op->kind = s->dump ? OP_CHECKPOINT : OP_REFREEZE;
+	op->already_frozen = s->dump;	/* the dump step leaves it frozen */
+	op->unsupported = s->unsupported;
+	op->job_id = s->job_id;
+	op->seq_base = s->seq_base;
+	snprintf(op->store, sizeof(op->store), "%s", s->store);
+	op->timeout_ms = s->timeout_ms;
+	op_run(&op->work, ctx);
+	ret = op->err;
+	s->seq_base = op->seq_base;
+	s->img_seq = op->img_seq;
+	s->bytes = op->bytes;
+	snprintf(s->dir, sizeof(s->dir), "%s", op->dir);
+	snprintf(s->why, sizeof(s->why), "%s", op->why);
+	free(op);
+	return ret;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cluster_store.h"
+#include <linux/ckpt.h>
 
 int ckptd_gmanifest_path(char *buf, size_t size, const char *store,
 			 uint32_t job, uint64_t id)
@@ -192,6 +193,32 @@ int ckptd_gmanifest_load(const char *store, uint32_t job, uint64_t id,
 		ret = load_one(store, job, ids[n], g, text, len, tmp, sizeof(tmp));
 	}
 	free(ids);
+	return ret;
+}
+
+int ckptd_cluster_discard_image(const char *dir)
+{
+	char path[PATH_MAX + 300];
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, CKPT_IMG_MANIFEST);
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (unlink(path))
+			ret = -errno;
+	}
+	closedir(d);
+	if (rmdir(dir))
+		ret = -errno;
 	return ret;
 }
 

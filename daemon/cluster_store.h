@@ -32,6 +32,12 @@ int ckptd_gmanifest_load(const char *store, uint32_t job, uint64_t id,
 /* The global manifest ids of @job, ascending (*ids malloc'd; may be NULL). */
 int ckptd_gmanifest_ids(const char *store, uint32_t job, uint64_t **ids, size_t *n);
 
+/*
+ * Removes an image directory of an aborted round: its manifest first, so
+ * that a crash midway leaves nothing that looks committed.
+ */
+int ckptd_cluster_discard_image(const char *dir);
+
 /* The hosts @job spans here; -ENOENT if it spans none (a local job). */
 int ckptd_cluster_member_get(const char *state_dir, uint32_t job,
 			     struct ckptd_cluster_hosts *h, char *why, size_t size);
