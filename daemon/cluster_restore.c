@@ -116,7 +116,8 @@ static void crestore_done(struct ckptd *d, struct ckptd_work *w)
 	if (!op->err) {
 		struct ckptd_adopt a = {
 			.id = op->job_id, .uid = op->uid, .gid = op->gid,
-			.root_pid = op->restored.root_pid, .pidns = op->pidns,
+			.root_pid = op->restored.root_pid,
+			.pidns = op->pidns || op->restored.pidns,
 			.last_seq = op->local_seq,
 		};
 
@@ -275,6 +276,7 @@ int ckptd_cluster_serve_restore(struct ckptd_cluster_session *s)
 	}
 	ac.check = 0;
 	ac.a.root_pid = res.root_pid;
+	ac.a.pidns = res.pidns;
 	ac.a.last_seq = h.seq;
 	ckptd_loop_call(s->d, adopt_on_loop, &ac);
 	if (ac.ret)
