@@ -113,6 +113,7 @@ else
 	check "beta's job 51 was never left frozen" pids_thawed $P51
 	restart_ckptd
 	check "no global checkpoint 2 on beta" test "$(nglobal 51)" = 1
+	run ckptctl cluster set --job 52 --hosts alpha,beta	# but no job 52 here
 	barrier_signal 0 7615
 	barrier_wait 7616
 	restart_ckptd CKPTD_TEST_CLUSTER_PREPARE=stall:8000
