@@ -55,6 +55,7 @@ struct ckpt_op {
 	enum op_kind kind;
 	int incremental;
 	enum ckptd_capture_action unsupported;	/* fds capture cannot handle */
+	int tcp;		/* capture TCP connections (cluster) */
 	int already_frozen;
 	uint32_t job_id;
 	uint64_t seq_base;
@@ -110,10 +111,10 @@ static int capture_member(struct ckptd_capture *cap, pid_t pid, int own_ns,
 }
 
 static int capture_members(const struct ckpt_kjob *kj,
-			   enum ckptd_capture_action unsupported,
+			   enum ckptd_capture_action unsupported, int tcp,
 			   struct extra_buf *x, char *why, size_t size)
 {
-	struct ckptd_capture_opts opts = { .unsupported = unsupported };
+	struct ckptd_capture_opts opts = { .unsupported = unsupported, .tcp = tcp };
 	struct ckptd_recbuf rb = { 0 };
 	struct ckptd_capture *cap;
 	struct ckptd_err err = { "" };
@@ -332,7 +333,7 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	}
 	if (capture_stream(op, dump_fd, memfd))
 		goto thaw;
-	if (capture_members(&kj, op->unsupported, &x, op->why, sizeof(op->why))) {
+	if (capture_members(&kj, op->unsupported, op->tcp, &x, op->why, sizeof(op->why))) {
 		op->err = -EAGAIN;
 		goto thaw;
 	}
@@ -529,6 +530,7 @@ int ckptd_ckpt_step(void *ctx, struct ckptd_ckpt_step *s)
 	op->kind = s->dump ? OP_CHECKPOINT : OP_REFREEZE;
 	op->already_frozen = s->dump;	/* the dump step leaves it frozen */
 	op->unsupported = s->unsupported;
+	op->tcp = 1;
 	op->job_id = s->job_id;
 	op->seq_base = s->seq_base;
 	snprintf(op->store, sizeof(op->store), "%s", s->store);

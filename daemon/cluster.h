@@ -18,11 +18,15 @@
 #ifndef CKPTD_CLUSTER_H
 #define CKPTD_CLUSTER_H
 
+#include <limits.h>
+#include <sys/types.h>
+
 #include "capture/capture.h"
 #include "ckptd.h"
 #include "cluster_msg.h"
 #include "ctl_server.h"
 #include "peer/peer_wire.h"
+#include "restorer_run.h"
 
 /*
  * FREEZE / CHECKPOINT / RESTORE of a job that spans hosts: 1 if it does
@@ -33,6 +37,12 @@ int ckptd_cluster_route(struct ckptd *d, struct ckptd_req *rq, uint32_t job, int
 
 /* CKPTD_CMD_CLUSTER: set, unset or list (cluster_ctl.c). */
 void ckptd_cmd_cluster(struct ckptd *d, struct ckptd_req *rq);
+
+/*
+ * Before a job spanning hosts is killed: its established TCP connections
+ * go into repair mode, so they close without a FIN or RST (cluster_kill.c).
+ */
+void ckptd_cluster_quiet_kill(struct ckptd *d, uint32_t job);
 
 /* The peer side, in a peer session thread (cluster_part.c). */
 struct ckptd_cluster_session {
@@ -56,5 +66,25 @@ void ckptd_cluster_checkpoint_start(struct ckptd *d, struct ckptd_req *rq,
 
 /* The coordinator of a restore (cluster_restore.c), from the route. */
 void ckptd_cluster_restore_start(struct ckptd *d, struct ckptd_req *rq, uint32_t job);
+
+/* ckpt-restore --hold (cluster_restorer.c) */
+struct ckptd_held_restore {
+	pid_t pid;
+	int in_fd, out_fd;
+	int held;
+	char dir[PATH_MAX + 64];
+	char msg[2048];			/* what it printed */
+	size_t len;
+};
+
+/*
+ * Runs `RESTORER --json --hold DIR` until it prints "held" (every process
+ * ready, TCP connections in repair mode): 0, or -errno with its message.
+ */
+int ckptd_restorer_hold_start(const char *restorer, const char *dir, unsigned int timeout_ms,
+			      struct ckptd_held_restore *h, char *why, size_t size);
+/* Says go (@go) or calls it off, and waits for the restorer's result. */
+int ckptd_restorer_hold_finish(struct ckptd_held_restore *h, int go,
+			       struct ckptd_restored *out, char *why, size_t size);
 
 #endif /* CKPTD_CLUSTER_H */

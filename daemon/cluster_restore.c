@@ -2,11 +2,13 @@
 /*
  * Restoring a cluster checkpoint (cluster.h): the newest global manifest
  * of the job here names one image per host.  The coordinator (this host)
- * sends CLUSTER_RESTORE with the manifest to every other host, restores
- * its own image meanwhile, then collects every RESTORED.  A participant
- * checks the manifest names its image, that the job id is free there,
- * runs ckpt-restore and adopts the job.  The error names each host that
- * failed; the hosts that restored keep their job.
+ * sends CLUSTER_RESTORE with the manifest to every other host; each
+ * checks the manifest names its image and that the job id is free there,
+ * and runs ckpt-restore --hold, which brings everything up to "go" (TCP
+ * connections still in repair mode) and answers OK.  The coordinator
+ * does the same here; when every host is held it sends CLUSTER_GO to all
+ * and says go here; else every host calls its restore off (nothing of
+ * the job runs anywhere).  The error names each host that failed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -44,6 +46,7 @@ struct crestore_op {
 	size_t text_len;
 	uint64_t client_id;
 	uint32_t seq;
+	unsigned int timeout_ms;
 	unsigned int nr;
 	struct rpart parts[CKPTD_CLUSTER_HOSTS_MAX];
 	/* this host */
@@ -68,9 +71,18 @@ static int send_restore(struct ckpt_peer_conn *c, const struct crestore_op *op, 
 static void crestore_run(struct ckptd_work *w, void *ctx)
 {
 	struct crestore_op *op = (struct crestore_op *)w;
+	struct ckpt_peer_cluster_job go = { .job = op->job_id };
+	struct ckptd_held_restore *h = calloc(1, sizeof(*h));
 	char dir[PATH_MAX + 64];
+	int all = 1;
 
 	(void)ctx;
+	if (!h) {
+		op->err = -ENOMEM;
+		snprintf(op->why, sizeof(op->why), "out of memory");
+		return;
+	}
+	/* 1. every host brings its part up to "go" */
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct rpart *p = &op->parts[i];
 
@@ -79,12 +91,39 @@ static void crestore_run(struct ckptd_work *w, void *ctx)
 			snprintf(p->why, sizeof(p->why), "%s", p->r.c->why);
 	}
 	ckptd_image_path(dir, sizeof(dir), op->store, op->job_id, op->local_seq);
-	op->err = ckptd_run_restorer(op->restorer, dir, op->pidns ? CKPTD_RESTORE_PIDNS : 0,
-				     &op->restored, op->why, sizeof(op->why));
+	op->err = ckptd_restorer_hold_start(op->restorer, dir, op->timeout_ms, h, op->why,
+					    sizeof(op->why));
+	all = !op->err;
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct rpart *p = &op->parts[i];
 
-		if (!p->err) {
+		if (!p->err && (p->err = ckpt_peer_expect(p->r.c, CKPT_PEER_OK, 0)))
+			snprintf(p->why, sizeof(p->why), "%s", p->r.c->why);
+		all = all && !p->err;
+	}
+	/* 2. all of them, or none: a host without its part would reset connections */
+	for (unsigned int i = 0; i < op->nr; i++) {
+		struct rpart *p = &op->parts[i];
+
+		if (!all) {
+			if (!p->err) {
+				p->err = -ECANCELED;
+				snprintf(p->why, sizeof(p->why), "called off (another host failed)");
+			}
+		} else if ((p->err = ckpt_peer_send(p->r.c, CKPT_PEER_CLUSTER_GO, &go, sizeof(go)))) {
+			snprintf(p->why, sizeof(p->why), "%s", p->r.c->why);
+		}
+	}
+	if (h->held) {
+		int ret = ckptd_restorer_hold_finish(h, all, &op->restored, op->why, sizeof(op->why));
+
+		if (!op->err)
+			op->err = ret;
+	}
+	for (unsigned int i = 0; i < op->nr; i++) {
+		struct rpart *p = &op->parts[i];
+
+		if (all && !p->err) {
 			p->err = ckpt_peer_expect(p->r.c, CKPT_PEER_RESTORED,
 						  sizeof(struct ckpt_peer_restored));
 			if (p->err)
@@ -92,8 +131,9 @@ static void crestore_run(struct ckptd_work *w, void *ctx)
 			else
 				p->pid = ((struct ckpt_peer_restored *)p->r.c->buf)->root_pid;
 		}
-		ckptd_remote_close(&p->r);
+		ckptd_remote_close(&p->r);	/* without GO: called off there */
 	}
+	free(h);
 }
 
 static void crestore_done(struct ckptd *d, struct ckptd_work *w)
@@ -173,6 +213,7 @@ void ckptd_cluster_restore_start(struct ckptd *d, struct ckptd_req *rq, uint32_t
 	snprintf(op->store, sizeof(op->store), "%s", d->cfg.image_store);
 	snprintf(op->restorer, sizeof(op->restorer), "%s", d->cfg.restorer);
 	snprintf(op->node, sizeof(op->node), "%s", d->cfg.node_name);
+	op->timeout_ms = d->cfg.peer_timeout_ms;
 	ret = ckptd_gmanifest_load(op->store, id, 0, &op->g, op->text, &op->text_len,
 				   why, sizeof(why));
 	if (!ret && !(op->local_seq = ckptd_gmanifest_seq_of(&op->g, op->node))) {
@@ -249,8 +290,10 @@ int ckptd_cluster_serve_restore(struct ckptd_cluster_session *s)
 	struct ckpt_peer_restored out = { 0 };
 	struct ckptd_gmanifest g;
 	struct ckptd_restored res;
+	struct ckptd_held_restore *held;
 	struct adopt_call ac = { .check = 1 };
 	char why[2048], dir[PATH_MAX + 64], path[PATH_MAX];
+	uint32_t job;
 	int ret;
 
 	ret = ckptd_cluster_check_commit(s->c->buf, s->c->hdr.len, s->node, &h, &g, why,
@@ -269,7 +312,30 @@ int ckptd_cluster_serve_restore(struct ckptd_cluster_session *s)
 	ckptd_image_path(dir, sizeof(dir), s->store, h.job, h.seq);
 	pr_info("peer %s: restoring job %u from %s (global checkpoint %llu)", s->client, h.job,
 		dir, (unsigned long long)h.id);
-	ret = ckptd_run_restorer(s->restorer, dir, 0, &res, why, sizeof(why));
+	held = calloc(1, sizeof(*held));
+	if (!held)
+		return ckpt_peer_send_error(s->c, -ENOMEM, "out of memory") ?: -ENOMEM;
+	ret = ckptd_restorer_hold_start(s->restorer, dir, s->c->timeout_ms, held, why, sizeof(why));
+	if (ret) {
+		pr_err("peer %s: cluster restore of job %u: %s", s->client, h.job, why);
+		free(held);
+		return ckpt_peer_send_error(s->c, ret, why);
+	}
+	ret = ckpt_peer_send(s->c, CKPT_PEER_OK, NULL, 0) ?: ckpt_peer_recv(s->c);
+	if (!ret && (s->c->hdr.type != CKPT_PEER_CLUSTER_GO ||
+		     ckptd_cluster_check_job(s->c->buf, s->c->hdr.len, &job, why, sizeof(why)) ||
+		     job != h.job))
+		ret = ckpt_peer_why(s->c, -EPROTO, "%s sent %s instead of CLUSTER_GO", s->c->peer,
+				    ckpt_peer_type_name(s->c->hdr.type));
+	if (ret) {
+		pr_warn("peer %s: cluster restore of job %u called off: %s", s->client, h.job,
+			s->c->why);
+		ckptd_restorer_hold_finish(held, 0, &res, why, sizeof(why));
+		free(held);
+		return ret;
+	}
+	ret = ckptd_restorer_hold_finish(held, 1, &res, why, sizeof(why));
+	free(held);
 	if (ret) {
 		pr_err("peer %s: cluster restore of job %u: %s", s->client, h.job, why);
 		return ckpt_peer_send_error(s->c, ret, why);
@@ -281,6 +347,8 @@ int ckptd_cluster_serve_restore(struct ckptd_cluster_session *s)
 	ckptd_loop_call(s->d, adopt_on_loop, &ac);
 	if (ac.ret)
 		pr_warn("peer %s: job %u restored, but %s", s->client, h.job, ac.why);
+	pr_info("peer %s: job %u restored here (global checkpoint %llu), root pid %d", s->client,
+		h.job, (unsigned long long)h.id, res.root_pid);
 	out.root_pid = res.root_pid;
 	out.nr_procs = res.nr_procs;
 	return ckpt_peer_send(s->c, CKPT_PEER_RESTORED, &out, sizeof(out));

@@ -45,7 +45,7 @@ GUEST_FILES := \
 	$(GUEST)/bin/ckpt-restore $(GUEST)/bin/ckpt_rt_prog \
 	$(GUEST)/bin/ckptd $(GUEST)/bin/ckpt_memhog \
 	$(patsubst selftests/guest/%,$(GUEST)/tests/%,$(wildcard selftests/guest/*/*.sh)) \
-	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer \
+	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer $(GUEST)/bin/tcp_stream \
 	$(patsubst bench/guest/%.c,$(GUEST)/tests/bench/%,$(wildcard bench/guest/*.c))
 
 $(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
@@ -104,6 +104,11 @@ $(GUEST)/tests/%.sh: selftests/guest/%.sh
 	$(Q)install -m 755 $< $@
 
 $(GUEST)/bin/net_xfer: selftests/guest/net/net_xfer.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (static)"
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+
+$(GUEST)/bin/tcp_stream: selftests/guest/net/tcp_stream.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<

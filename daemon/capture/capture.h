@@ -60,6 +60,11 @@ struct ckptd_capture_opts {
 	size_t nr_rules;
 	/* bytes of contents or unread data per object; 0: the default */
 	uint64_t max_data;
+	/*
+	 * established TCP connections become CKPT_FD_TCP with their state
+	 * (TCP_REPAIR; needs CAP_NET_ADMIN): cluster checkpoints only
+	 */
+	int tcp;
 };
 
 struct ckptd_capture;

@@ -29,7 +29,9 @@
  *   CLUSTER_DUMP    { job }                 CLUSTER_DUMPED { seq, max_id }
  *   CLUSTER_COMMIT  { job, id, seq } + the global manifest text     OK
  *   or CLUSTER_ABORT { job } at any point   OK (thawed, image discarded)
- *   CLUSTER_RESTORE { job, id, seq } + the global manifest text  RESTORED
+ *   CLUSTER_RESTORE { job, id, seq } + the global manifest text  OK once
+ *                   ckpt-restore --hold is ready there, then
+ *   CLUSTER_GO      { job }                 RESTORED (anything else: called off)
  * A participant whose connection drops or times out before COMMIT aborts.
  */
 #ifndef CKPT_PEER_PROTO_H
@@ -78,6 +80,7 @@ enum ckpt_peer_type {
 	CKPT_PEER_CLUSTER_COMMIT,
 	CKPT_PEER_CLUSTER_ABORT,
 	CKPT_PEER_CLUSTER_RESTORE,
+	CKPT_PEER_CLUSTER_GO,
 	__CKPT_PEER_TYPE_MAX,
 };
 

@@ -66,6 +66,7 @@ const char *ckpt_peer_type_name(unsigned int type)
 		[CKPT_PEER_CLUSTER_COMMIT] = "CLUSTER_COMMIT",
 		[CKPT_PEER_CLUSTER_ABORT] = "CLUSTER_ABORT",
 		[CKPT_PEER_CLUSTER_RESTORE] = "CLUSTER_RESTORE",
+		[CKPT_PEER_CLUSTER_GO] = "CLUSTER_GO",
 	};
 
 	return type < __CKPT_PEER_TYPE_MAX && names[type] ? names[type] : "unknown";
