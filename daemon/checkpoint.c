@@ -56,6 +56,7 @@ struct ckpt_op {
 	int incremental;
 	enum ckptd_capture_action unsupported;	/* fds capture cannot handle */
 	int tcp;		/* capture TCP connections (cluster) */
+	struct ckptd_tcp_sndqs *sndqs;	/* cluster: out of freeze, into dump */
 	int already_frozen;
 	uint32_t job_id;
 	uint64_t seq_base;
@@ -112,9 +113,12 @@ static int capture_member(struct ckptd_capture *cap, pid_t pid, int own_ns,
 
 static int capture_members(const struct ckpt_kjob *kj,
 			   enum ckptd_capture_action unsupported, int tcp,
+			   const struct ckptd_tcp_sndqs *sndqs,
 			   struct extra_buf *x, char *why, size_t size)
 {
-	struct ckptd_capture_opts opts = { .unsupported = unsupported, .tcp = tcp };
+	struct ckptd_capture_opts opts = {
+		.unsupported = unsupported, .tcp = tcp, .sndqs = sndqs,
+	};
 	struct ckptd_recbuf rb = { 0 };
 	struct ckptd_capture *cap;
 	struct ckptd_err err = { "" };
@@ -312,6 +316,16 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	if (freeze(op, c, &kj))
 		goto out;
 	op->frozen = 1;
+	if (op->kind == OP_REFREEZE && op->sndqs) {
+		struct ckptd_err cerr = { "" };
+
+		/* cluster prepare: the send queues, while every host is frozen */
+		if (ckptd_capture_tcp_sndqs((const pid_t *)kj.task_pids, kj.nr_task_pids,
+					    op->sndqs, &cerr)) {
+			fail(op, -EIO, "job %u: %s", op->job_id, cerr.msg);
+			goto thaw;
+		}
+	}
 	if (op->kind == OP_REFREEZE)
 		goto out;
 	/* a checkpoint of a job FREEZE left frozen leaves it frozen */
@@ -333,7 +347,7 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	}
 	if (capture_stream(op, dump_fd, memfd))
 		goto thaw;
-	if (capture_members(&kj, op->unsupported, op->tcp, &x, op->why, sizeof(op->why))) {
+	if (capture_members(&kj, op->unsupported, op->tcp, op->sndqs, &x, op->why, sizeof(op->why))) {
 		op->err = -EAGAIN;
 		goto thaw;
 	}
@@ -528,9 +542,10 @@ int ckptd_ckpt_step(void *ctx, struct ckptd_ckpt_step *s)
 		return ret;
 	}
 	op->kind = s->dump ? OP_CHECKPOINT : OP_REFREEZE;
-	op->already_frozen = s->dump;	/* the dump step leaves it frozen */
+	op->already_frozen = s->dump || s->already_frozen;	/* dump: stays frozen */
 	op->unsupported = s->unsupported;
 	op->tcp = 1;
+	op->sndqs = s->sndqs;
 	op->job_id = s->job_id;
 	op->seq_base = s->seq_base;
 	snprintf(op->store, sizeof(op->store), "%s", s->store);

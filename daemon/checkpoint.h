@@ -20,10 +20,13 @@ void ckptd_ops_fini(void *ctx);
 struct ckptd_ckpt_step {
 	uint32_t job_id;
 	int dump, thaw;
+	int already_frozen;		/* freeze: it is; only read its TCP send queues */
 	enum ckptd_capture_action unsupported;
 	uint64_t seq_base;		/* in and out, as in struct ckptd_job */
 	char store[PATH_MAX];
 	unsigned int timeout_ms;
+	/* freeze: filled with the TCP send queues; dump: used (may be NULL) */
+	struct ckptd_tcp_sndqs *sndqs;
 	/* results of dump */
 	uint64_t img_seq, bytes;
 	char dir[PATH_MAX + 64];

@@ -61,6 +61,7 @@ struct cluster_op {
 	char gpath[PATH_MAX];
 	uint64_t local_seq, barrier_us, commit_us;
 	char warn[1024];
+	struct ckptd_tcp_sndqs sndqs;	/* read at prepare, written at dump */
 };
 
 static void fail(struct cluster_op *op, int err, const char *host, const char *phase,
@@ -148,12 +149,12 @@ static int prepare(struct cluster_op *op, void *ctx, uint64_t t0)
 			return ret;
 		}
 	}
-	if (!op->already_frozen) {
-		ret = ckptd_ckpt_step(ctx, &s);
-		if (ret) {
-			fail(op, ret, op->node, "prepare", "%s", s.why);
-			return ret;
-		}
+	s.already_frozen = op->already_frozen;
+	s.sndqs = &op->sndqs;
+	ret = ckptd_ckpt_step(ctx, &s);
+	if (ret) {
+		fail(op, ret, op->node, "prepare", "%s", s.why);
+		return ret;
 	}
 	op->frozen = 1;
 	for (unsigned int i = 0; i < op->nr; i++) {
@@ -190,6 +191,7 @@ static int dump(struct cluster_op *op, void *ctx)
 	}
 	s->job_id = op->job_id;
 	s->dump = 1;
+	s->sndqs = &op->sndqs;
 	s->unsupported = op->unsupported;
 	s->seq_base = op->seq_base;
 	snprintf(s->store, sizeof(s->store), "%s", op->store);
@@ -329,6 +331,7 @@ static void cluster_run(struct ckptd_work *w, void *ctx)
 			op->frozen = 0;
 	}
 out:
+	ckptd_tcp_sndqs_free(&op->sndqs);
 	for (unsigned int i = 0; i < op->nr; i++)
 		ckptd_remote_close(&op->parts[i].r);
 }

@@ -140,6 +140,7 @@ struct round {
 	struct claim cl;
 	struct ckptd_ckpt_step st;
 	uint64_t img_seq;
+	struct ckptd_tcp_sndqs sndqs;	/* read at prepare, written at dump */
 };
 
 static void thaw(struct round *r)
@@ -176,6 +177,7 @@ static int on_dump(struct round *r)
 	memset(&r->st, 0, sizeof(r->st));
 	r->st.job_id = r->p.job;
 	r->st.dump = 1;
+	r->st.sndqs = &r->sndqs;
 	r->st.seq_base = r->cl.seq_base;
 	snprintf(r->st.store, sizeof(r->st.store), "%s", r->s->store);
 	ret = ckptd_ckpt_step(r->ctx, &r->st);
@@ -293,7 +295,9 @@ int ckptd_cluster_serve_prepare(struct ckptd_cluster_session *s)
 	}
 	r->st.job_id = r->p.job;
 	r->st.timeout_ms = s->freeze_timeout_ms;
-	if (!r->cl.already_frozen && ckptd_ckpt_step(r->ctx, &r->st)) {
+	r->st.already_frozen = r->cl.already_frozen;
+	r->st.sndqs = &r->sndqs;
+	if (ckptd_ckpt_step(r->ctx, &r->st)) {
 		ret = refuse(s, -EAGAIN, "%s: %s", s->node, r->st.why);
 	} else {
 		r->cl.frozen = 1;
@@ -311,6 +315,7 @@ int ckptd_cluster_serve_prepare(struct ckptd_cluster_session *s)
 	}
 	ckptd_ops_fini(r->ctx);
 release:
+	ckptd_tcp_sndqs_free(&r->sndqs);
 	r->cl.release = 1;
 	ckptd_loop_call(s->d, claim_job, &r->cl);
 out:

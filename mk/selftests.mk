@@ -153,3 +153,4 @@ bench:
 	$(Q)$(MAKE) all guest-images
 	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) \
 		KVER_6_12=$(KVER_6_12) ./bench/run.sh
+	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) ./bench/cluster.sh

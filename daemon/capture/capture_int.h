@@ -103,6 +103,7 @@ struct ckptd_capture {
 	size_t nr_ok, cap_ok, nr_pending, cap_pending;
 	bool failed;		/* a capture failed: the state is unusable */
 	bool tcp;		/* established TCP connections are captured */
+	const struct ckptd_tcp_sndqs *sndqs;	/* their send queues */
 };
 
 /* The ofd_id of (pid, fd); *is_new when no fd seen before shares it. */
@@ -163,7 +164,8 @@ int cap_sock_data(struct ckptd_capture *cap, struct cap_fd *f,
 /* *yes: fd is a TCP socket in state ESTABLISHED. */
 int cap_tcp_is_established(int fd, bool *yes);
 /* The CKPT_REC_TCP record of f's description. */
-int cap_tcp_record(struct cap_fd *f, struct ckptd_recbuf *out, struct ckptd_err *err);
+int cap_tcp_record(struct ckptd_capture *cap, struct cap_fd *f, struct ckptd_recbuf *out,
+		   struct ckptd_err *err);
 
 /* --- epoll.c ------------------------------------------------------------ */
 

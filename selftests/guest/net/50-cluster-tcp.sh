@@ -52,6 +52,7 @@ if [ "$ME" = alpha ]; then
 else
 	barrier_signal 0 7632
 	barrier_wait 7633		# alpha checkpointed and killed its end
+	diag "before the kill: $(cat $D/result 2>/dev/null) progress $(cat $D/progress 2>/dev/null)"
 	check "beta holds global checkpoint 1" sh -c "ckptctl cluster ls --job 61 | grep -q '^  global checkpoint 1 '"
 	run ckptctl kill --job 61
 	check "the kill closed the connection silently" grep -q 'TCP connection(s) put in repair mode' "$CKPTD_LOG"
@@ -64,5 +65,9 @@ fi
 wait_file $D/result 240
 check "the stream completed after the restore: $(cat $D/result 2>/dev/null)" grep -q '^PASS' $D/result
 check "received exactly $BYTES bytes, checksum $want" grep -q "received $BYTES sum $want\$" $D/result
+if [ "$TAP_FAILED" != 0 ]; then
+	diag "result: $(cat $D/result 2>/dev/null), progress: $(cat $D/progress 2>/dev/null)"
+	tail -25 "$CKPTD_LOG" | sed 's/^/# /'
+fi
 stop_ckptd
 finish
