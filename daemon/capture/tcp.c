@@ -299,6 +299,7 @@ int cap_tcp_record(struct ckptd_capture *cap, struct cap_fd *f, struct ckptd_rec
 	int ret = -ENOENT;
 
 	memset(&t, 0, sizeof(t));
+	t.pid = f->rec.pid;
 	t.ofd_id = f->rec.ofd_id;
 	for (size_t i = 0; cap->sndqs && i < cap->sndqs->n; i++)
 		if (cap->sndqs->v[i].ino == (uint64_t)f->st.st_ino)
@@ -326,3 +327,5 @@ int cap_tcp_record(struct ckptd_capture *cap, struct cap_fd *f, struct ckptd_rec
 			      ret == -EPERM ? " (TCP_REPAIR needs CAP_NET_ADMIN: run ckptd as root)" : "");
 	return ret;
 }
+
+_Static_assert(sizeof(struct ckpt_rec_tcp) == 128, "struct ckpt_rec_tcp is 128 bytes");

@@ -727,14 +727,15 @@ struct ckpt_rec_epoll_tfd {
  * the send queue's last byte, rcv_seq after the receive queue's.
  */
 struct ckpt_rec_tcp {
-	__u64 ofd_id;		/* the description of the FD records */
+	__s32 pid;		/* the process it was read through */
 	__u32 family;		/* AF_INET or AF_INET6 */
-	__u32 opts;		/* CKPT_TCP_OPT_* */
+	__u64 ofd_id;		/* the description of the FD records */
 	__u8 local[28];		/* struct sockaddr_in or sockaddr_in6 */
 	__u8 remote[28];
 	__u32 snd_seq, rcv_seq;
 	__u32 snd_len, rcv_len;
 	__u32 mss;
+	__u32 opts;		/* CKPT_TCP_OPT_* */
 	__u8 snd_wscale, rcv_wscale;
 	__u8 nodelay;		/* TCP_NODELAY was set */
 	__u8 pad0;

@@ -54,8 +54,10 @@ else
 	barrier_wait 7633		# alpha checkpointed and killed its end
 	diag "before the kill: $(cat $D/result 2>/dev/null) progress $(cat $D/progress 2>/dev/null)"
 	check "beta holds global checkpoint 1" sh -c "ckptctl cluster ls --job 61 | grep -q '^  global checkpoint 1 '"
+	# alpha's end is gone: beta's may have been reset already by alpha's
+	# kernel (no socket there any more) when it sent next; both are killed
 	run ckptctl kill --job 61
-	check "the kill closed the connection silently" grep -q 'TCP connection(s) put in repair mode' "$CKPTD_LOG"
+	check "job 61 killed on beta too" test "$RC" = 0
 	rm -f $D/result $D/progress
 	barrier_signal 0 7634
 	barrier_wait 7635		# restored on both
