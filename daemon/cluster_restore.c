@@ -206,6 +206,20 @@ void ckptd_cluster_restore_start(struct ckptd *d, struct ckptd_req *rq, uint32_t
 		ckptd_reply_error(d, rq->client_id, rq->seq, -ENOMEM, "ckptd is out of memory");
 		return;
 	}
+	if (job && job->in_module) {
+		struct ckpt_kjob kj = { 0 };
+		struct ckpt_nl_error e;
+		int alive = !ckpt_nl_job_get(d->nl, id, &kj, &e) && kj.nr_tasks;
+
+		ckpt_kjob_release(&kj);
+		if (alive) {
+			ckptd_reply_error(d, rq->client_id, rq->seq, -EEXIST,
+					  "job %u runs here already; 'ckptctl kill --job %u' on every host it spans first",
+					  id, id);
+			free(op);
+			return;
+		}
+	}
 	op->job_id = id;
 	op->pidns = f && (ckptd_ctl_u32(f) & CKPTD_F_PIDNS);
 	op->uid = job ? job->uid : rq->uid;
