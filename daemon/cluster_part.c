@@ -14,7 +14,8 @@
  * The connection dropping, or no message within the peer timeout, before
  * COMMIT is an abort.  Test hooks (selftests/guest/net/): the environment
  * variable CKPTD_TEST_CLUSTER_PREPARE=exit makes ckptd die (SIGKILL) on
- * receiving PREPARE, =stall:MS makes it answer PREPARE MS ms late.
+ * receiving PREPARE, =stall:MS makes it answer PREPARE MS ms late;
+ * CKPTD_TEST_CLUSTER_DUMP the same on receiving DUMP (the job frozen).
  */
 #include <errno.h>
 #include <signal.h>
@@ -119,14 +120,14 @@ static int check_prepare(struct ckptd_cluster_session *s, const struct ckptd_clu
 	return 0;
 }
 
-static void test_hook(void)
+static void test_hook(const char *var)
 {
-	const char *h = getenv("CKPTD_TEST_CLUSTER_PREPARE");
+	const char *h = getenv(var);
 
 	if (!h)
 		return;
 	if (!strcmp(h, "exit")) {
-		pr_warn("test hook CKPTD_TEST_CLUSTER_PREPARE=exit: dying");
+		pr_warn("test hook %s=exit: dying", var);
 		kill(getpid(), SIGKILL);
 	}
 	if (!strncmp(h, "stall:", 6))
@@ -174,6 +175,7 @@ static int on_dump(struct round *r)
 	size_t n;
 	int ret;
 
+	test_hook("CKPTD_TEST_CLUSTER_DUMP");
 	memset(&r->st, 0, sizeof(r->st));
 	r->st.job_id = r->p.job;
 	r->st.dump = 1;
@@ -286,7 +288,7 @@ int ckptd_cluster_serve_prepare(struct ckptd_cluster_session *s)
 		ret = refuse(s, r->cl.ret, "%s", r->cl.why);
 		goto out;
 	}
-	test_hook();
+	test_hook("CKPTD_TEST_CLUSTER_PREPARE");
 	r->ctx = ckptd_ops_init(&err);
 	if (!r->ctx) {
 		ret = refuse(s, err, "%s cannot open ckpt.ko for the round: %s", s->node,

@@ -3,8 +3,8 @@
 # Documentation/cluster.md): job 81 (ckpt_rt_prog threads) runs on both,
 # `ckptctl cluster set` says it spans both, and alpha coordinates:
 #   1. a cluster checkpoint commits global checkpoint 1 on both hosts
-#   2. beta's ckptd dies on PREPARE (test hook) -> abort: alpha thawed,
-#      no global checkpoint 2 anywhere
+#   2. beta's ckptd dies on PREPARE, then on DUMP (test hooks) -> abort:
+#      alpha thawed, its image of the round dropped, no global checkpoint 2
 #   3. beta lacks job 82 -> refused in prepare, named; alpha thawed
 #   4. beta answers PREPARE late (hook) -> timeout named; both thawed
 #   5. kill on both, `restore --job 81` on alpha brings checkpoint 1 back
@@ -34,6 +34,8 @@ restart_ckptd() {
 }
 # nglobal JOB: how many global checkpoints of JOB are listed here
 nglobal() { ckptctl cluster ls --job "$1" | grep -c '^  global'; }
+# nimages JOB: how many images of JOB the store holds here
+nimages() { ls "$STORE/$1" 2>/dev/null | grep -c '^[0-9][0-9]*$'; }
 
 run ckptctl run --job 81 -- ckpt_rt_prog threads /tmp/d81
 wait_file /tmp/d81/ready 60
@@ -46,7 +48,7 @@ pids_thawed() {
 }
 
 if [ "$ME" = alpha ]; then
-	plan 16
+	plan 20
 	run ckptctl cluster set --job 81 --hosts alpha,nosuch
 	check "cluster set with a host not in [peers]: refused, names it" \
 		sh -c "[ $RC != 0 ] && printf '%s' \"\$1\" | grep -q 'host nosuch is not a peer'" _ "$OUT"
@@ -67,6 +69,16 @@ if [ "$ME" = alpha ]; then
 	check "alpha's job 81 was thawed" not_parked 81
 	check "no global checkpoint 2 on alpha" test "$(nglobal 81)" = 1
 	barrier_signal 1 7614
+	barrier_wait 7640		# beta's ckptd dies on DUMP now
+	nimg=$(nimages 81)
+	run ckptctl checkpoint --job 81
+	check "beta's ckptd dies in dump: the checkpoint fails, naming beta and dump" \
+		sh -c "[ $RC != 0 ] && printf '%s' \"\$1\" | grep -q \"host beta failed in phase 'dump'\"" _ "$OUT"
+	check "alpha's job 81 was thawed" not_parked 81
+	check "alpha dropped its image of the aborted round ($nimg image(s) before and after)" \
+		test "$(nimages 81)" = "$nimg"
+	check "still no global checkpoint 2 on alpha" test "$(nglobal 81)" = 1
+	barrier_signal 1 7641
 	barrier_wait 7615		# beta's ckptd is back, without job 82
 	run ckptctl run --job 82 -- ckpt_rt_prog threads /tmp/d82
 	wait_file /tmp/d82/ready 60
@@ -101,7 +113,7 @@ if [ "$ME" = alpha ]; then
 	check "still exactly one global checkpoint listed" test "$(nglobal 81)" = 1
 	barrier_signal 1 7622
 else
-	plan 10
+	plan 13
 	barrier_signal 0 7611
 	barrier_wait 7612		# checkpoint 1 done
 	check "beta holds its copy of global checkpoint 1" test "$(nglobal 81)" = 1
@@ -114,6 +126,13 @@ else
 	restart_ckptd
 	check "no global checkpoint 2 on beta" test "$(nglobal 81)" = 1
 	run ckptctl cluster set --job 82 --hosts alpha,beta	# but no job 82 here
+	restart_ckptd CKPTD_TEST_CLUSTER_DUMP=exit
+	barrier_signal 0 7640
+	barrier_wait 7641
+	check "beta's ckptd died on DUMP (the hook)" sh -c "! kill -0 $CKPTD_PID"
+	restart_ckptd
+	check "beta's job 81 runs again (ckpt.ko let it go with ckptd)" pids_thawed $P81
+	check "still no global checkpoint 2 on beta" test "$(nglobal 81)" = 1
 	barrier_signal 0 7615
 	barrier_wait 7616
 	restart_ckptd CKPTD_TEST_CLUSTER_PREPARE=stall:8000
