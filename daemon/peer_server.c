@@ -17,6 +17,7 @@
 #include <linux/ckpt.h>
 
 #include "ckptd.h"
+#include "cluster.h"
 #include "image.h"
 #include "jobs.h"
 #include "log.h"
@@ -38,6 +39,7 @@ struct session {
 	char store[PATH_MAX];
 	char state_dir[PATH_MAX];
 	char restorer[PATH_MAX];
+	unsigned int freeze_timeout_ms;
 	struct ckpt_peer_recv_state rs;
 };
 
@@ -135,6 +137,24 @@ static int on_restore(struct session *s)
 	return ckpt_peer_send(s->c, CKPT_PEER_RESTORED, &out, sizeof(out));
 }
 
+static int on_cluster(struct session *s)
+{
+	struct ckptd_cluster_session cs = {
+		.d = s->d, .c = s->c, .client = s->client, .node = s->node,
+		.store = s->store, .state_dir = s->state_dir, .restorer = s->restorer,
+		.freeze_timeout_ms = s->freeze_timeout_ms,
+	};
+
+	switch (s->c->hdr.type) {
+	case CKPT_PEER_CLUSTER_PREPARE:
+		return ckptd_cluster_serve_prepare(&cs);
+	case CKPT_PEER_CLUSTER_RESTORE:
+		return ckptd_cluster_serve_restore(&cs);
+	}
+	/* ABORT of a round this host refused: nothing to undo */
+	return ckpt_peer_send(s->c, CKPT_PEER_OK, NULL, 0);
+}
+
 static int serve_one(struct session *s)
 {
 	struct ckpt_peer_conn *c = s->c;
@@ -143,6 +163,10 @@ static int serve_one(struct session *s)
 	if (ret)
 		return ret;
 	switch (c->hdr.type) {
+	case CKPT_PEER_CLUSTER_PREPARE:
+	case CKPT_PEER_CLUSTER_RESTORE:
+	case CKPT_PEER_CLUSTER_ABORT:
+		return on_cluster(s);
 	case CKPT_PEER_JOB_CHECK:
 		return on_job_check(s);
 	case CKPT_PEER_IMAGE_HAVE:
@@ -225,6 +249,7 @@ static void on_accept(struct ckptd *d, struct ckptd_watch *w, uint32_t ev)
 	snprintf(s->store, sizeof(s->store), "%s", d->cfg.image_store);
 	snprintf(s->state_dir, sizeof(s->state_dir), "%s", d->cfg.state_dir);
 	snprintf(s->restorer, sizeof(s->restorer), "%s", d->cfg.restorer);
+	s->freeze_timeout_ms = d->cfg.freeze_timeout_ms;
 	d->peer_sessions++;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

@@ -23,6 +23,7 @@ static const struct {
 	{ "restore", restore_main, "restore a job on this host from its newest (or a given) image" },
 	{ "kill", kill_main, "kill a job's processes and forget the job" },
 	{ "check", check_main, "show what the loaded ckpt.ko and this kernel support" },
+	{ "cluster", cluster_main, "say which hosts a job spans; list its global checkpoints" },
 	{ "image", image_main, "list, show or verify checkpoint images (no ckpt.ko needed)" },
 };
 
