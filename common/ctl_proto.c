@@ -45,6 +45,9 @@ static const struct {
 	[CKPTD_CA_HOST]		= { K_STR, false, "HOST" },
 	[CKPTD_CA_DOWNTIME_US]	= { K_U64, false, "DOWNTIME_US" },
 	[CKPTD_CA_ITERATIONS]	= { K_U32, false, "ITERATIONS" },
+	[CKPTD_CA_CLUSTER]	= { K_STR, false, "CLUSTER" },
+	[CKPTD_CA_BARRIER_US]	= { K_U64, false, "BARRIER_US" },
+	[CKPTD_CA_COMMIT_US]	= { K_U64, false, "COMMIT_US" },
 };
 
 static const char *const cmd_names[__CKPTD_CMD_MAX] = {
@@ -58,6 +61,7 @@ static const char *const cmd_names[__CKPTD_CMD_MAX] = {
 	[CKPTD_CMD_CHECKPOINT] = "checkpoint",
 	[CKPTD_CMD_RESTORE] = "restore",
 	[CKPTD_CMD_MIGRATE] = "migrate",
+	[CKPTD_CMD_CLUSTER] = "cluster",
 };
 
 const char *ckptd_ctl_cmd_name(unsigned int cmd)

@@ -76,6 +76,7 @@ enum ckptd_ctl_cmd {
 	CKPTD_CMD_CHECKPOINT,
 	CKPTD_CMD_RESTORE,
 	CKPTD_CMD_MIGRATE,
+	CKPTD_CMD_CLUSTER,	/* JOB_ID [CLUSTER]: set (""=unset) or list */
 	__CKPTD_CMD_MAX,
 };
 
@@ -110,6 +111,9 @@ enum ckptd_ctl_attr_type {
 	CKPTD_CA_HOST,		/* string: a peer's name from [peers] */
 	CKPTD_CA_DOWNTIME_US,	/* u64: frozen time as the job saw it */
 	CKPTD_CA_ITERATIONS,	/* u32: pre-copy rounds */
+	CKPTD_CA_CLUSTER,	/* string: hosts "alpha,beta" or "alpha:5,beta:4" */
+	CKPTD_CA_BARRIER_US,	/* u64: prepare sent -> every host frozen */
+	CKPTD_CA_COMMIT_US,	/* u64: prepare sent -> global manifest committed */
 	__CKPTD_CA_MAX,
 };
 #define CKPTD_CA_MAX (__CKPTD_CA_MAX - 1)

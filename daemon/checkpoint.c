@@ -36,6 +36,7 @@
 
 #include "capture/capture.h"
 #include "checkpoint.h"
+#include "cluster.h"
 #include "image.h"
 #include "jobs.h"
 #include "log.h"
@@ -54,6 +55,8 @@ struct ckpt_op {
 	enum op_kind kind;
 	int incremental;
 	enum ckptd_capture_action unsupported;	/* fds capture cannot handle */
+	int tcp;		/* capture TCP connections (cluster) */
+	struct ckptd_tcp_sndqs *sndqs;	/* cluster: out of freeze, into dump */
 	int already_frozen;
 	uint32_t job_id;
 	uint64_t seq_base;
@@ -109,10 +112,13 @@ static int capture_member(struct ckptd_capture *cap, pid_t pid, int own_ns,
 }
 
 static int capture_members(const struct ckpt_kjob *kj,
-			   enum ckptd_capture_action unsupported,
+			   enum ckptd_capture_action unsupported, int tcp,
+			   const struct ckptd_tcp_sndqs *sndqs,
 			   struct extra_buf *x, char *why, size_t size)
 {
-	struct ckptd_capture_opts opts = { .unsupported = unsupported };
+	struct ckptd_capture_opts opts = {
+		.unsupported = unsupported, .tcp = tcp, .sndqs = sndqs,
+	};
 	struct ckptd_recbuf rb = { 0 };
 	struct ckptd_capture *cap;
 	struct ckptd_err err = { "" };
@@ -310,6 +316,16 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	if (freeze(op, c, &kj))
 		goto out;
 	op->frozen = 1;
+	if (op->kind == OP_REFREEZE && op->sndqs) {
+		struct ckptd_err cerr = { "" };
+
+		/* cluster prepare: the send queues, while every host is frozen */
+		if (ckptd_capture_tcp_sndqs((const pid_t *)kj.task_pids, kj.nr_task_pids,
+					    op->sndqs, &cerr)) {
+			fail(op, -EIO, "job %u: %s", op->job_id, cerr.msg);
+			goto thaw;
+		}
+	}
 	if (op->kind == OP_REFREEZE)
 		goto out;
 	/* a checkpoint of a job FREEZE left frozen leaves it frozen */
@@ -331,7 +347,7 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	}
 	if (capture_stream(op, dump_fd, memfd))
 		goto thaw;
-	if (capture_members(&kj, op->unsupported, &x, op->why, sizeof(op->why))) {
+	if (capture_members(&kj, op->unsupported, op->tcp, op->sndqs, &x, op->why, sizeof(op->why))) {
 		op->err = -EAGAIN;
 		goto thaw;
 	}
@@ -486,6 +502,8 @@ void ckptd_cmd_freeze(struct ckptd *d, struct ckptd_req *rq)
 				  job->id, (unsigned long long)job->last_seq, job->id);
 		return;
 	}
+	if (ckptd_cluster_route(d, rq, job->id, 1))
+		return;
 	submit(d, rq, job, OP_FREEZE,
 	       op_flags(rq, CKPTD_F_UNSUP_CLOSE | CKPTD_F_UNSUP_DEVNULL));
 }
@@ -494,7 +512,7 @@ void ckptd_cmd_checkpoint(struct ckptd *d, struct ckptd_req *rq)
 {
 	struct ckptd_job *job = usable_job(d, rq);
 
-	if (job)
+	if (job && !ckptd_cluster_route(d, rq, job->id, 0))
 		submit(d, rq, job, OP_CHECKPOINT,
 		       op_flags(rq, CKPTD_F_INCREMENTAL | CKPTD_F_UNSUP_CLOSE |
 				    CKPTD_F_UNSUP_DEVNULL));
@@ -525,5 +543,40 @@ int ckptd_capture_job(const struct ckpt_kjob *kj, enum ckptd_capture_action unsu
 
 	*data = x.data;
 	*len = x.len;
+/* Cluster checkpoints (checkpoint.h): one step, in the caller's thread. */
+int ckptd_ckpt_step(void *ctx, struct ckptd_ckpt_step *s)
+{
+	struct ckpt_op *op = calloc(1, sizeof(*op));
+	struct ckpt_nl_error e;
+	int ret;
+
+	if (!op) {
+		snprintf(s->why, sizeof(s->why), "job %u: ckptd is out of memory", s->job_id);
+		return -ENOMEM;
+	}
+	if (s->thaw) {
+		ret = ckpt_nl_job_thaw(((struct ops_ctx *)ctx)->nl, s->job_id, &e);
+		if (ret)
+			snprintf(s->why, sizeof(s->why), "thaw of job %u: %s", s->job_id, e.msg);
+		free(op);
+		return ret;
+	}
+	op->kind = s->dump ? OP_CHECKPOINT : OP_REFREEZE;
+	op->already_frozen = s->dump || s->already_frozen;	/* dump: stays frozen */
+	op->unsupported = s->unsupported;
+	op->tcp = 1;
+	op->sndqs = s->sndqs;
+	op->job_id = s->job_id;
+	op->seq_base = s->seq_base;
+	snprintf(op->store, sizeof(op->store), "%s", s->store);
+	op->timeout_ms = s->timeout_ms;
+	op_run(&op->work, ctx);
+	ret = op->err;
+	s->seq_base = op->seq_base;
+	s->img_seq = op->img_seq;
+	s->bytes = op->bytes;
+	snprintf(s->dir, sizeof(s->dir), "%s", op->dir);
+	snprintf(s->why, sizeof(s->why), "%s", op->why);
+	free(op);
 	return ret;
 }

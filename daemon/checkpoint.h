@@ -3,6 +3,7 @@
 #ifndef CKPTD_CHECKPOINT_H
 #define CKPTD_CHECKPOINT_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,5 +24,29 @@ int ckptd_ops_dev(void *ctx);
  */
 int ckptd_capture_job(const struct ckpt_kjob *kj, enum ckptd_capture_action unsupported,
 		      uint8_t **data, size_t *len, char *why, size_t size);
+
+/*
+ * One step of a cluster checkpoint (daemon/cluster*.c) on this host, in
+ * the calling thread with an ops context: freeze (neither flag), dump the
+ * frozen job into a full image and leave it frozen (dump; no retention:
+ * global manifests name these images), or thaw.  0 or -errno with @why.
+ */
+struct ckptd_ckpt_step {
+	uint32_t job_id;
+	int dump, thaw;
+	int already_frozen;		/* freeze: it is; only read its TCP send queues */
+	enum ckptd_capture_action unsupported;
+	uint64_t seq_base;		/* in and out, as in struct ckptd_job */
+	char store[PATH_MAX];
+	unsigned int timeout_ms;
+	/* freeze: filled with the TCP send queues; dump: used (may be NULL) */
+	struct ckptd_tcp_sndqs *sndqs;
+	/* results of dump */
+	uint64_t img_seq, bytes;
+	char dir[PATH_MAX + 64];
+	char why[1024];
+};
+
+int ckptd_ckpt_step(void *ctx, struct ckptd_ckpt_step *s);
 
 #endif /* CKPTD_CHECKPOINT_H */

@@ -10,6 +10,7 @@
 #include <linux/ckpt.h>
 
 #include "auth.h"
+#include "cluster.h"
 #include "jobs.h"
 #include "log.h"
 #include "proc.h"
@@ -162,6 +163,8 @@ unsigned int ckptd_job_terminate(struct ckptd *d, struct ckptd_job *job)
 	unsigned int killed = 0;
 	uint32_t id = job->id;
 
+	if (job->in_module)
+		ckptd_cluster_quiet_kill(d, id);	/* no FIN/RST (cluster.h) */
 	if (job->kind == CKPT_JOB_CGROUP && !ckptd_cgroup_mount(mnt, sizeof(mnt))) {
 		snprintf(abs, sizeof(abs), "%s%s", mnt, job->cgroup);
 		if (ckptd_cgroup_kill(abs))

@@ -17,6 +17,7 @@
 #include <linux/ckpt.h>
 
 #include "ckptd.h"
+#include "cluster.h"
 #include "image.h"
 #include "jobs.h"
 #include "log.h"
@@ -39,6 +40,7 @@ struct session {
 	char store[PATH_MAX];
 	char state_dir[PATH_MAX];
 	char restorer[PATH_MAX];
+	unsigned int freeze_timeout_ms;
 	struct ckpt_peer_recv_state rs;
 };
 
@@ -157,6 +159,22 @@ static void drop_stale_predumps(struct session *s)
 	else if (removed)
 		pr_info("peer %s: removed %u pre-dump(s) of job %u that no checkpoint needs (an unfinished migration)",
 			s->client, removed, s->rs.job);
+static int on_cluster(struct session *s)
+{
+	struct ckptd_cluster_session cs = {
+		.d = s->d, .c = s->c, .client = s->client, .node = s->node,
+		.store = s->store, .state_dir = s->state_dir, .restorer = s->restorer,
+		.freeze_timeout_ms = s->freeze_timeout_ms,
+	};
+
+	switch (s->c->hdr.type) {
+	case CKPT_PEER_CLUSTER_PREPARE:
+		return ckptd_cluster_serve_prepare(&cs);
+	case CKPT_PEER_CLUSTER_RESTORE:
+		return ckptd_cluster_serve_restore(&cs);
+	}
+	/* ABORT of a round this host refused: nothing to undo */
+	return ckpt_peer_send(s->c, CKPT_PEER_OK, NULL, 0);
 }
 
 static int serve_one(struct session *s)
@@ -167,6 +185,10 @@ static int serve_one(struct session *s)
 	if (ret)
 		return ret;
 	switch (c->hdr.type) {
+	case CKPT_PEER_CLUSTER_PREPARE:
+	case CKPT_PEER_CLUSTER_RESTORE:
+	case CKPT_PEER_CLUSTER_ABORT:
+		return on_cluster(s);
 	case CKPT_PEER_JOB_CHECK:
 		return on_job_check(s);
 	case CKPT_PEER_IMAGE_HAVE:
@@ -250,6 +272,7 @@ static void on_accept(struct ckptd *d, struct ckptd_watch *w, uint32_t ev)
 	snprintf(s->store, sizeof(s->store), "%s", d->cfg.image_store);
 	snprintf(s->state_dir, sizeof(s->state_dir), "%s", d->cfg.state_dir);
 	snprintf(s->restorer, sizeof(s->restorer), "%s", d->cfg.restorer);
+	s->freeze_timeout_ms = d->cfg.freeze_timeout_ms;
 	d->peer_sessions++;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

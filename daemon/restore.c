@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "image.h"
 #include "jobs.h"
 #include "log.h"
@@ -189,6 +190,8 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 				  "job %u is not registered; only root may restore its images", id);
 		return;
 	}
+	if (!seq_a && ckptd_cluster_route(d, rq, id, -1))
+		return;		/* a job spanning hosts: all of them */
 	op = calloc(1, sizeof(*op));
 	if (!op) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -ENOMEM, "ckptd is out of memory");

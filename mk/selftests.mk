@@ -45,7 +45,8 @@ GUEST_FILES := \
 	$(GUEST)/bin/ckpt-restore $(GUEST)/bin/ckpt_rt_prog \
 	$(GUEST)/bin/ckptd $(GUEST)/bin/ckpt_memhog \
 	$(patsubst selftests/guest/%,$(GUEST)/tests/%,$(wildcard selftests/guest/*/*.sh)) \
-	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer $(GUEST)/bin/ckpt_migrate_prog \
+	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer $(GUEST)/bin/tcp_stream \
+	$(GUEST)/bin/ckpt_migrate_prog \
 	$(patsubst bench/guest/%.c,$(GUEST)/tests/bench/%,$(wildcard bench/guest/*.c))
 
 $(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
@@ -109,6 +110,7 @@ $(GUEST)/bin/net_xfer: selftests/guest/net/net_xfer.c
 	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
 
 $(GUEST)/bin/ckpt_migrate_prog: selftests/guest/net/migrate_prog.c
+$(GUEST)/bin/tcp_stream: selftests/guest/net/tcp_stream.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
@@ -154,3 +156,4 @@ bench:
 	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) \
 		KVER_6_12=$(KVER_6_12) ./bench/run.sh
 	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) ./bench/migrate.sh
+	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) ./bench/cluster.sh

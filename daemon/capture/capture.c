@@ -61,6 +61,8 @@ int ckptd_capture_new(const struct ckptd_capture_opts *opts,
 			}
 		}
 		cap->unsupported = opts->unsupported;
+		cap->tcp = !!opts->tcp;
+		cap->sndqs = opts->sndqs;
 		if (opts->max_data)
 			cap->max_data = opts->max_data;
 		if (opts->nr_rules) {
@@ -336,6 +338,8 @@ static int capture_fd(struct ckptd_capture *cap, struct proc_state *ps, int fd,
 	}
 	if (data_obj)
 		ret = add_data(cap, f, out, err);
+	if (!ret && f->rec.type == CKPT_FD_TCP && is_new)
+		ret = cap_tcp_record(cap, f, out, err);
 	if (!ret)
 		ret = remember(ps, cap, err);
 out:

@@ -53,6 +53,28 @@ struct ckptd_capture_rule {
 /* Default of ckptd_capture_opts.max_data: 256 MiB. */
 #define CKPTD_CAPTURE_MAX_DATA	(256ULL << 20)
 
+/*
+ * The send queues of a frozen job's established TCP connections, read
+ * when the job was frozen (cluster prepare), before any other host reads
+ * its receive queues: the consistent cut (Documentation/cluster.md).
+ */
+struct ckptd_tcp_sndq {
+	uint64_t ino;			/* the socket's inode */
+	uint32_t seq;			/* after the queue's last byte */
+	uint32_t len;
+	uint8_t *data;
+};
+
+struct ckptd_tcp_sndqs {
+	struct ckptd_tcp_sndq *v;
+	size_t n;
+};
+
+/* Reads them for every established TCP socket of the processes @pids. */
+int ckptd_capture_tcp_sndqs(const pid_t *pids, size_t nr, struct ckptd_tcp_sndqs *out,
+			    struct ckptd_err *err);
+void ckptd_tcp_sndqs_free(struct ckptd_tcp_sndqs *q);
+
 struct ckptd_capture_opts {
 	/* for every unsupported fd no rule names */
 	enum ckptd_capture_action unsupported;
@@ -60,6 +82,13 @@ struct ckptd_capture_opts {
 	size_t nr_rules;
 	/* bytes of contents or unread data per object; 0: the default */
 	uint64_t max_data;
+	/*
+	 * established TCP connections become CKPT_FD_TCP with their state
+	 * (TCP_REPAIR; needs CAP_NET_ADMIN): cluster checkpoints only; their
+	 * send queues as read at prepare (must hold every one)
+	 */
+	int tcp;
+	const struct ckptd_tcp_sndqs *sndqs;
 };
 
 struct ckptd_capture;

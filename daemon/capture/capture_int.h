@@ -102,6 +102,8 @@ struct ckptd_capture {
 	struct cap_tfdref *tfd_ok, *tfd_pending;
 	size_t nr_ok, cap_ok, nr_pending, cap_pending;
 	bool failed;		/* a capture failed: the state is unusable */
+	bool tcp;		/* established TCP connections are captured */
+	const struct ckptd_tcp_sndqs *sndqs;	/* their send queues */
 };
 
 /* The ofd_id of (pid, fd); *is_new when no fd seen before shares it. */
@@ -156,6 +158,14 @@ int cap_pipe_data(struct ckptd_capture *cap, struct cap_fd *f,
 		  struct ckptd_recbuf *out, struct ckptd_err *err);
 int cap_sock_data(struct ckptd_capture *cap, struct cap_fd *f,
 		  struct ckptd_recbuf *out, struct ckptd_err *err);
+
+/* --- tcp.c: established TCP connections (cluster checkpoints) --------- */
+
+/* *yes: fd is a TCP socket in state ESTABLISHED. */
+int cap_tcp_is_established(int fd, bool *yes);
+/* The CKPT_REC_TCP record of f's description. */
+int cap_tcp_record(struct ckptd_capture *cap, struct cap_fd *f, struct ckptd_recbuf *out,
+		   struct ckptd_err *err);
 
 /* --- epoll.c ------------------------------------------------------------ */
 

@@ -94,9 +94,25 @@ static int classify_socket(struct ckptd_capture *cap, struct cap_fd *f,
 			      (int)f->pid, f->fd, strerror(errno));
 		return ret;
 	}
+	if ((family == AF_INET || family == AF_INET6) && cap->tcp) {
+		bool est;
+
+		ret = cap_tcp_is_established(f->dup, &est);
+		if (ret) {
+			ckptd_err_set(err, "pid %d fd %d: %s socket: %s", (int)f->pid,
+				      f->fd, family_name(family), strerror(-ret));
+			return ret;
+		}
+		if (!est)
+			return unsupported(f, "%s socket (%s): only established TCP connections are supported",
+					   family_name(family), f->link);
+		f->rec.type = CKPT_FD_TCP;
+		return 0;
+	}
 	if (family != AF_UNIX)
-		return unsupported(f, "%s socket (%s)", family_name(family),
-				   f->link);
+		return unsupported(f, "%s socket (%s)%s", family_name(family),
+				   f->link, family == AF_INET || family == AF_INET6 ?
+				   ": a TCP connection is captured only when the job spans hosts ('ckptctl cluster set')" : "");
 	ret = cap_unix_diag(cap, f->st.st_ino, &u, err);
 	if (ret)
 		return ret;

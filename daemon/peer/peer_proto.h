@@ -23,7 +23,16 @@
  *                 written to <state_dir>/job-<job>.log with its mtime)
  *   IMAGE_COMMIT { job, seq }               OK once verified and renamed in
  *   RESTORE      { job, seq, uid, gid, flags } RESTORED { root_pid, ... }
- * Cluster checkpoints (cluster.c) add PREPARE, DUMP, COMMIT and ABORT.
+ * Cluster checkpoints (daemon/cluster*.c, Documentation/cluster.md), on
+ * one connection per participant, in this order:
+ *   CLUSTER_PREPARE { job, flags, coordinator, hosts }   OK (frozen there)
+ *   CLUSTER_DUMP    { job }                 CLUSTER_DUMPED { seq, max_id }
+ *   CLUSTER_COMMIT  { job, id, seq } + the global manifest text     OK
+ *   or CLUSTER_ABORT { job } at any point   OK (thawed, image discarded)
+ *   CLUSTER_RESTORE { job, id, seq } + the global manifest text  OK once
+ *                   ckpt-restore --hold is ready there, then
+ *   CLUSTER_GO      { job }                 RESTORED (anything else: called off)
+ * A participant whose connection drops or times out before COMMIT aborts.
  */
 #ifndef CKPT_PEER_PROTO_H
 #define CKPT_PEER_PROTO_H
@@ -65,6 +74,13 @@ enum ckpt_peer_type {
 	CKPT_PEER_IMAGE_COMMIT,
 	CKPT_PEER_RESTORE,
 	CKPT_PEER_RESTORED,
+	CKPT_PEER_CLUSTER_PREPARE,
+	CKPT_PEER_CLUSTER_DUMP,
+	CKPT_PEER_CLUSTER_DUMPED,
+	CKPT_PEER_CLUSTER_COMMIT,
+	CKPT_PEER_CLUSTER_ABORT,
+	CKPT_PEER_CLUSTER_RESTORE,
+	CKPT_PEER_CLUSTER_GO,
 	__CKPT_PEER_TYPE_MAX,
 };
 
@@ -138,6 +154,37 @@ struct ckpt_peer_restore {
 struct ckpt_peer_restored {
 	int32_t root_pid;	/* the restored root, as this host sees it */
 	uint32_t nr_procs;
+};
+
+/* Cluster checkpoints (peer_cluster.h checks every field). */
+#define CKPT_PEER_CLUSTER_FREEZE	(1U << 0)	/* the job stays frozen */
+#define CKPT_PEER_CLUSTER_FLAGS		CKPT_PEER_CLUSTER_FREEZE
+#define CKPT_PEER_CLUSTER_HOSTS		512	/* "alpha,beta,...", NUL-padded */
+
+struct ckpt_peer_cluster_prepare {
+	uint32_t job;
+	uint32_t flags;			/* CKPT_PEER_CLUSTER_* */
+	char coordinator[CKPT_PEER_NAME];
+	char hosts[CKPT_PEER_CLUSTER_HOSTS];	/* every participant, sorted */
+};
+
+/* DUMP and ABORT */
+struct ckpt_peer_cluster_job {
+	uint32_t job;
+	uint32_t reserved;
+};
+
+struct ckpt_peer_cluster_dumped {
+	uint64_t seq;			/* the local image of this round */
+	uint64_t max_id;		/* highest global manifest id held there */
+};
+
+/* COMMIT and RESTORE: followed by the global manifest's text */
+struct ckpt_peer_cluster_commit {
+	uint32_t job;
+	uint32_t text_len;		/* bytes of manifest text after this */
+	uint64_t id;			/* the global checkpoint */
+	uint64_t seq;			/* the receiver's image in it */
 };
 
 #endif /* CKPT_PEER_PROTO_H */

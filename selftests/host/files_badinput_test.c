@@ -7,6 +7,7 @@
  * well-formed records never crashes.
  */
 #include <dirent.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -356,6 +357,46 @@ TEST_F(bad, fd_of_a_process_without_fs)
 {
 	fd_at(&self->s, self->s.out)->pid = 7;
 	EXPECT_REFUSED(-EINVAL, "pid 7 fd 4", "without an FS record");
+}
+
+/* A TCP connection's FD record needs its TCP record, whole and sane. */
+TEST_F(bad, tcp_record)
+{
+	struct ckpt_rec_fd r = { .pid = 1, .fd = 11, .type = CKPT_FD_TCP,
+				 .flags = O_RDWR, .ofd_id = 9, .mode = S_IFSOCK | 0777 };
+	struct ckpt_rec_tcp t = { .pid = 1, .family = AF_INET, .ofd_id = 9, .mss = 1460,
+				  .snd_len = 4, .rcv_len = 2 };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(7631) };
+	size_t len;
+
+	add_fd(&self->s, &r, NULL);
+	len = self->s.rb.len;
+	EXPECT_REFUSED(-EINVAL, "pid 1 fd 11", "TCP record", "missing");
+	memcpy(t.local, &a, sizeof(a));
+	memcpy(t.remote, &a, sizeof(a));
+	t.family = AF_UNIX;		/* not IPv4 or IPv6 */
+	fr_add(&self->s.rb, CKPT_REC_TCP, &t, sizeof(t), "abcdxy", 6);
+	EXPECT_REFUSED(-EINVAL, "pid 1 fd 11", "TCP record", "malformed");
+	self->s.rb.len = len;
+	t.family = AF_INET;
+	t.snd_len = 100;		/* longer than the data that follows */
+	fr_add(&self->s.rb, CKPT_REC_TCP, &t, sizeof(t), "abcdxy", 6);
+	EXPECT_REFUSED(-EINVAL, "TCP record", "malformed");
+	self->s.rb.len = len;
+	t.snd_len = 4;
+	t.opts = 0x80;			/* unknown option */
+	fr_add(&self->s.rb, CKPT_REC_TCP, &t, sizeof(t), "abcdxy", 6);
+	EXPECT_REFUSED(-EINVAL, "TCP record", "malformed");
+	self->s.rb.len = len;
+	t.opts = 0;
+	t.snd_wscale = 15;		/* beyond TCP's 14 */
+	fr_add(&self->s.rb, CKPT_REC_TCP, &t, sizeof(t), "abcdxy", 6);
+	EXPECT_REFUSED(-EINVAL, "TCP record", "malformed");
+	self->s.rb.len = len;
+	t.snd_wscale = 0;
+	t.ofd_id = 8;			/* another description's */
+	fr_add(&self->s.rb, CKPT_REC_TCP, &t, sizeof(t), "abcdxy", 6);
+	EXPECT_REFUSED(-EINVAL, "TCP record", "missing");
 }
 
 TEST_F(bad, options)

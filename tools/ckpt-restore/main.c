@@ -40,6 +40,9 @@ static void usage(FILE *f)
 		"  --keep-creds     do not restore uids, gids and capabilities\n"
 		"  --other-host     the image was taken on another host: files match\n"
 		"                   by size and modification time, not inode\n"
+		"  --hold           when every process is ready, print 'held' and wait for\n"
+		"                   a line 'go' on stdin (anything else: give up); TCP\n"
+		"                   connections leave repair mode only then (cluster restore)\n"
 		"  --timeout SEC    give up when a process takes longer (default 60)\n"
 		"  --json           print the result as JSON\n"
 		"  -h, --help       this help\n"
@@ -58,6 +61,7 @@ static int parse(int argc, char **argv, struct rst_opts *o,
 		{ "verify-only", no_argument, NULL, 'v' },
 		{ "keep-creds", no_argument, NULL, 'k' },
 		{ "other-host", no_argument, NULL, 'o' },
+		{ "hold", no_argument, NULL, 'H' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -71,6 +75,7 @@ static int parse(int argc, char **argv, struct rst_opts *o,
 		case 'v': o->verify_only = true; break;
 		case 'k': o->keep_creds = true; break;
 		case 'o': o->other_host = true; break;
+		case 'H': o->hold = true; break;
 		case 'j': o->json = true; break;
 		case 't': {
 			char *end;
@@ -214,6 +219,30 @@ static int collect(struct rst *r, bool final)
 	return 0;
 }
 
+/* --hold: every process is ready; the caller says when they go on. */
+static int hold(struct rst *r)
+{
+	char line[16] = "";
+
+	printf("held\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin) || strcmp(line, "go\n")) {
+		rst_fail(r, RST_EXIT_FAILED, "the restore was called off while held (no 'go' on stdin)");
+		return -ECANCELED;
+	}
+	return 0;
+}
+
+static int release_tcp(struct rst *r)
+{
+	char why[256];
+	int ret = rst_tcp_release(why, sizeof(why));
+
+	if (ret)
+		rst_fail(r, RST_EXIT_FAILED, "%s", why);
+	return ret;
+}
+
 static int go(struct rst *r)
 {
 	for (size_t i = 0; i < r->nr_tasks; i++) {
@@ -278,6 +307,10 @@ int main(int argc, char **argv)
 	r.files = NULL;
 	if (!ret)
 		ret = collect(&r, false);
+	if (!ret && r.opts.hold)
+		ret = hold(&r);
+	if (!ret)
+		ret = release_tcp(&r);
 	if (!ret)
 		ret = go(&r);
 	if (!ret)
@@ -285,6 +318,7 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = rst_finalize(&r);
 	if (ret) {
+		rst_tcp_drop();		/* still in repair mode: closed silently */
 		rst_kill_all(&r);
 		fprintf(stderr, "ckpt-restore: %s\n", r.err.msg[0] ? r.err.msg :
 			strerror(-ret));

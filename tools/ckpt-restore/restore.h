@@ -70,6 +70,7 @@ struct rst_opts {
 	bool keep_creds;		/* do not set uids/caps (tests) */
 	bool other_host;		/* checkpointed on another host: files
 					   match by size and mtime, not inode */
+	bool hold;			/* wait for "go" on stdin before going on */
 };
 
 struct rst_files;

@@ -161,6 +161,8 @@ int rst_files_prepare(const void *records, size_t len,
 	rf->base = opts->base_fd;
 	rf->flags = opts->flags;
 	rf->tmp_dir = opts->tmp_dir ? opts->tmp_dir : "/tmp";
+	rf->records = records;
+	rf->records_len = len;
 	ret = rst_parse(rf, records, len, err);
 	if (!ret)
 		ret = rst_check_fs(rf, err);
@@ -168,6 +170,8 @@ int rst_files_prepare(const void *records, size_t len,
 		ret = rst_open_paths(rf, err);
 	if (!ret)
 		ret = rst_make_objects(rf, err);
+	rf->records = NULL;
+	rf->records_len = 0;
 	/* the data lives in the caller's buffer: not needed any more */
 	for (size_t i = 0; i < rf->nr_objs; i++) {
 		free(rf->objs[i].data);

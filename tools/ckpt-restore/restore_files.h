@@ -86,6 +86,14 @@ int rst_files_apply(struct rst_files *rf, int32_t pid, const int *keep_fds,
  */
 int rst_files_pool_fd(const struct rst_files *rf, int32_t pid, int fd);
 
+/*
+ * TCP connections (CKPT_FD_TCP) are made in repair mode; the controller
+ * ends it for all of them just before the restored processes go on
+ * (restore_files_tcp.c), or drops its copies when the restore fails.
+ */
+int rst_tcp_release(char *why, size_t size);
+void rst_tcp_drop(void);
+
 /* Closes the pool and frees rf (NULL is fine). */
 void rst_files_cleanup(struct rst_files *rf);
 

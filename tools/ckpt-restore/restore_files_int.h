@@ -63,6 +63,8 @@ struct rst_files {
 	size_t nr_procs;
 	struct ckpt_rec_epoll_tfd *tfds;	/* sorted by (pid, epfd, tfd) */
 	size_t nr_tfds;
+	const void *records;	/* during rst_files_prepare() only */
+	size_t records_len;
 };
 
 /* --- restore_files.c ----------------------------------------------------- */
@@ -92,6 +94,11 @@ int rst_open_paths(struct rst_files *rf, struct rst_files_err *err);
 /* --- restore_files_objects.c: the rest ---------------------------------- */
 
 int rst_make_objects(struct rst_files *rf, struct rst_files_err *err);
+
+/* --- restore_files_tcp.c: established TCP connections ------------------------ */
+
+/* The connection of f's description, in repair mode: the fd or -errno. */
+int rst_tcp_make(struct rst_files *rf, const struct rst_fd *f, struct rst_files_err *err);
 
 /* The kernel's O_LARGEFILE, in every f_flags on 64-bit (glibc's is 0). */
 #define RST_O_LARGEFILE	0100000

@@ -264,6 +264,11 @@ static int make_ofd(struct rst_files *rf, struct rst_ofd *o,
 	case CKPT_FD_EPOLL:
 		fd = epoll_create1(EPOLL_CLOEXEC);
 		break;
+	case CKPT_FD_TCP:
+		fd = rst_tcp_make(rf, f, err);
+		if (fd < 0)
+			return fd;
+		break;
 	default:
 		return 0;	/* opened by path, or nothing to open */
 	}

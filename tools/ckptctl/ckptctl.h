@@ -27,6 +27,7 @@ int kill_main(int argc, char *argv[]);
 int checkpoint_main(int argc, char *argv[]);
 int restore_main(int argc, char *argv[]);
 int migrate_main(int argc, char *argv[]);
+int cluster_main(int argc, char *argv[]);
 
 /* Maps a negative errno from an operation to an exit code. */
 int ckptctl_exit_code(int err);

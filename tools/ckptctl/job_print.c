@@ -145,6 +145,12 @@ void ckptctl_print_image_result(const struct ctl_reply *rep, int json,
 		json_string(&j, "image", str_of(tb, CKPTD_CA_IMAGE_DIR));
 		if (tb->a[CKPTD_CA_STATE])
 			json_string(&j, "state", str_of(tb, CKPTD_CA_STATE));
+		if (tb->a[CKPTD_CA_CLUSTER])
+			json_string(&j, "cluster", str_of(tb, CKPTD_CA_CLUSTER));
+		if (tb->a[CKPTD_CA_BARRIER_US])
+			json_u64(&j, "barrier_us", ckptd_ctl_u64(tb->a[CKPTD_CA_BARRIER_US]));
+		if (tb->a[CKPTD_CA_COMMIT_US])
+			json_u64(&j, "commit_us", ckptd_ctl_u64(tb->a[CKPTD_CA_COMMIT_US]));
 		json_end_object(&j);
 		json_finish(&j);
 		return;
@@ -157,4 +163,8 @@ void ckptctl_print_image_result(const struct ctl_reply *rep, int json,
 	if (tb->a[CKPTD_CA_STATE])
 		printf("; job %s", str_of(tb, CKPTD_CA_STATE));
 	printf("\n");
+	if (tb->a[CKPTD_CA_CLUSTER] && tb->a[CKPTD_CA_BARRIER_US] && tb->a[CKPTD_CA_COMMIT_US])
+		printf("global checkpoint of hosts:images %s: every host frozen %.1f ms after prepare, committed at %.1f ms\n",
+		       str_of(tb, CKPTD_CA_CLUSTER), ckptd_ctl_u64(tb->a[CKPTD_CA_BARRIER_US]) / 1000.0,
+		       ckptd_ctl_u64(tb->a[CKPTD_CA_COMMIT_US]) / 1000.0);
 }

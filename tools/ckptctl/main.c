@@ -24,6 +24,7 @@ static const struct {
 	{ "migrate", migrate_main, "move a running job to another host (stop-and-copy or live)" },
 	{ "kill", kill_main, "kill a job's processes and forget the job" },
 	{ "check", check_main, "show what the loaded ckpt.ko and this kernel support" },
+	{ "cluster", cluster_main, "say which hosts a job spans; list its global checkpoints" },
 	{ "image", image_main, "list, show or verify checkpoint images (no ckpt.ko needed)" },
 };
 

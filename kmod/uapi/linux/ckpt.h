@@ -591,6 +591,7 @@ enum ckpt_user_rec_type {
 	CKPT_REC_FD,				/* struct ckpt_rec_fd */
 	CKPT_REC_FILE_DATA,			/* struct ckpt_rec_file_data */
 	CKPT_REC_EPOLL_TFD,			/* struct ckpt_rec_epoll_tfd */
+	CKPT_REC_TCP,				/* struct ckpt_rec_tcp */
 };
 
 /* A process's filesystem context: one per process. */
@@ -619,6 +620,7 @@ enum ckpt_fd_type {
 	CKPT_FD_MEMFD,		/* memfd: name in path, contents in FILE_DATA, seals */
 	CKPT_FD_DEVNULL,	/* unsupported, reopened as /dev/null by policy */
 	CKPT_FD_CLOSED,		/* unsupported, left closed by policy */
+	CKPT_FD_TCP,		/* an established TCP connection: a TCP record */
 
 	__CKPT_FD_TYPE_MAX,
 	CKPT_FD_TYPE_MAX = __CKPT_FD_TYPE_MAX - 1
@@ -707,6 +709,40 @@ struct ckpt_rec_epoll_tfd {
 	__s32 tfd;		/* the fd it watches, in the same process */
 	__u32 events;		/* EPOLL* as registered, EPOLLET etc. included */
 	__u64 data;		/* epoll_event.data */
+};
+
+#define CKPT_TCP_OPT_SACK	(1U << 0)	/* SACK permitted */
+#define CKPT_TCP_OPT_TSTAMP	(1U << 1)	/* timestamps */
+#define CKPT_TCP_OPT_WSCALE	(1U << 2)	/* window scaling: the shifts below */
+#define CKPT_TCP_OPTS		(CKPT_TCP_OPT_SACK | CKPT_TCP_OPT_TSTAMP | CKPT_TCP_OPT_WSCALE)
+#define CKPT_TCP_QUEUE_MAX	(64U << 20)	/* bytes per queue at most */
+
+/*
+ * An established TCP connection (CKPT_FD_TCP; taken only by cluster
+ * checkpoints, Documentation/cluster.md), read in TCP_REPAIR mode while
+ * the job was frozen: one per open file description, after its first FD
+ * record.  data[] holds the send queue (snd_len bytes: sent but not
+ * acknowledged, then not yet sent), then the receive queue (rcv_len
+ * bytes not yet read by the job).  snd_seq is the sequence number after
+ * the send queue's last byte, rcv_seq after the receive queue's.
+ */
+struct ckpt_rec_tcp {
+	__s32 pid;		/* the process it was read through */
+	__u32 family;		/* AF_INET or AF_INET6 */
+	__u64 ofd_id;		/* the description of the FD records */
+	__u8 local[28];		/* struct sockaddr_in or sockaddr_in6 */
+	__u8 remote[28];
+	__u32 snd_seq, rcv_seq;
+	__u32 snd_len, rcv_len;
+	__u32 mss;
+	__u32 opts;		/* CKPT_TCP_OPT_* */
+	__u8 snd_wscale, rcv_wscale;
+	__u8 nodelay;		/* TCP_NODELAY was set */
+	__u8 pad0;
+	__u32 timestamp;	/* TCP_TIMESTAMP, when CKPT_TCP_OPT_TSTAMP */
+	__u32 snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;	/* TCP_REPAIR_WINDOW */
+	__u32 pad1;
+	__u8 data[];
 };
 
 /*

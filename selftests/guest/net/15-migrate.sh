@@ -45,7 +45,7 @@ if [ "$ME" = alpha ]; then
 	wait_file /tmp/dm43/ready 120 && wait_file /tmp/dm44/ready 120 &&
 		wait_file /tmp/dm46/ready 120 && wait_file /tmp/dm45-alpha-only/ready 120
 	P43=$(job_pid 43) P44=$(job_pid 44)
-	barrier_wait_long 7631 600	# beta's ckptd listens
+	barrier_wait_long 7661 600	# beta's ckptd listens
 
 	run ckptctl migrate --job 43 --to beta --json
 	check "migrate job 43 (stop-and-copy): exit 0" test "$RC" = 0
@@ -64,8 +64,8 @@ if [ "$ME" = alpha ]; then
 	check "alpha's ckptd no longer lists jobs 43 and 44" sh -c "! printf '%s' \"\$1\" | grep -q '\"job\":4[34]'" _ "$OUT"
 	check "alpha lists no pre-dump of job 44 as a checkpoint" \
 		sh -c "[ \"\$(ckptctl image ls --store $STORE --json 44 | grep -o '\"seq\"' | wc -l)\" = 1 ]"
-	barrier_signal_long 1 7632 600	# beta: check jobs 43 and 44
-	barrier_wait_long 7633 600
+	barrier_signal_long 1 7662 600	# beta: check jobs 43 and 44
+	barrier_wait_long 7663 600
 
 	P45=$(job_pid 45)
 	run ckptctl migrate --job 45 --to beta
@@ -82,7 +82,7 @@ if [ "$ME" = alpha ]; then
 	check "the original of job 45 runs on alpha" sh -c "[ '$(job_pid 45)' = '$P45' ] && kill -0 $P45 && ckptctl status --job 45 | grep -q running"
 	check "job 45 on alpha: its memory is intact" verify_here 45 /tmp/dm45-alpha-only
 
-	barrier_signal_long 1 7634 600	# beta: kill your ckptd once job 46 arrives
+	barrier_signal_long 1 7664 600	# beta: kill your ckptd once job 46 arrives
 	P46=$(job_pid 46)
 	run ckptctl migrate --job 46 --to beta --live --dirty-threshold 0
 	check "migrate job 46 --live, beta's ckptd killed meanwhile: exit 1" test "$RC" = 1
@@ -94,7 +94,7 @@ if [ "$ME" = alpha ]; then
 	run ckptctl restore --job 46
 	check "alpha never restores job 46's pre-dump: exit 5, says why" \
 		sh -c "[ $RC = 5 ] && printf '%s' \"\$1\" | grep -q 'only pre-dumps of an unfinished migration'" _ "$OUT"
-	barrier_signal_long 1 7635 600
+	barrier_signal_long 1 7665 600
 	run ckptctl migrate --job 46 --to alpha
 	check "migrate to this host itself: exit 1 and says why" sh -c "[ $RC = 1 ] && printf '%s' \"\$1\" | grep -q 'is this host'" _ "$OUT"
 	run ckptctl migrate --job 46 --to nosuch
@@ -103,8 +103,8 @@ if [ "$ME" = alpha ]; then
 	ckptctl kill --job 46 >/dev/null 2>&1
 else
 	plan 10
-	barrier_signal_long 0 7631 600
-	barrier_wait_long 7632 600	# alpha moved jobs 43 and 44 here
+	barrier_signal_long 0 7661 600
+	barrier_wait_long 7662 600	# alpha moved jobs 43 and 44 here
 	for j in 43 44; do
 		pid=$(job_pid $j)
 		check "job $j is registered on beta, root pid $pid running" sh -c "[ -n '$pid' ] && kill -0 '$pid'"
@@ -115,15 +115,15 @@ else
 	ckptctl kill --job 43 >/dev/null 2>&1
 	ckptctl kill --job 44 >/dev/null 2>&1
 	rm -rf "$STORE/43" "$STORE/44"
-	barrier_signal_long 0 7633 600
+	barrier_signal_long 0 7663 600
 
-	barrier_wait_long 7634 600
+	barrier_wait_long 7664 600
 	n=3000
 	while [ ! -e "$STORE/46" ] && [ $n -gt 0 ]; do usleep 20000; n=$((n - 1)); done
 	kill -KILL "$CKPTD_PID"
 	wait "$CKPTD_PID" 2>/dev/null
 	check "job 46's first pre-dump reached beta, and beta's ckptd was killed" test $n -gt 0
-	barrier_wait_long 7635 600	# alpha saw the failure
+	barrier_wait_long 7665 600	# alpha saw the failure
 	check "a stale transfer of job 46 was left behind by the kill" sh -c "ls -A $STORE/46 | grep -q ."
 	start_ckptd
 	check "the restarted ckptd removed the pre-dumps and staging of job 46" \
