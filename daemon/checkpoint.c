@@ -539,10 +539,14 @@ int ckptd_capture_job(const struct ckpt_kjob *kj, enum ckptd_capture_action unsu
 		      uint8_t **data, size_t *len, char *why, size_t size)
 {
 	struct extra_buf x = { 0 };
-	int ret = capture_members(kj, unsupported, &x, why, size);
+	/* no TCP connections: they do not move between hosts */
+	int ret = capture_members(kj, unsupported, 0, NULL, &x, why, size);
 
 	*data = x.data;
 	*len = x.len;
+	return ret;
+}
+
 /* Cluster checkpoints (checkpoint.h): one step, in the caller's thread. */
 int ckptd_ckpt_step(void *ctx, struct ckptd_ckpt_step *s)
 {

@@ -159,6 +159,8 @@ static void drop_stale_predumps(struct session *s)
 	else if (removed)
 		pr_info("peer %s: removed %u pre-dump(s) of job %u that no checkpoint needs (an unfinished migration)",
 			s->client, removed, s->rs.job);
+}
+
 static int on_cluster(struct session *s)
 {
 	struct ckptd_cluster_session cs = {
