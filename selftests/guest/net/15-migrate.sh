@@ -102,7 +102,7 @@ if [ "$ME" = alpha ]; then
 	ckptctl kill --job 45 >/dev/null 2>&1
 	ckptctl kill --job 46 >/dev/null 2>&1
 else
-	plan 10
+	plan 11
 	barrier_signal_long 0 7661 600
 	barrier_wait_long 7662 600	# alpha moved jobs 43 and 44 here
 	for j in 43 44; do
@@ -112,6 +112,9 @@ else
 	done
 	check "beta lists job 44's final checkpoint, not its pre-dumps" \
 		sh -c "[ \"\$(ckptctl image ls --store $STORE --json 44 | grep -o '\"seq\"' | wc -l)\" = 1 ]"
+	run ckptctl restore --job 44 --seq 1
+	check "beta never restores job 44's pre-dump 1: exit 5, says why" \
+		sh -c "[ $RC = 5 ] && printf '%s' \"\$1\" | grep -q 'no committed checkpoint 1'" _ "$OUT"
 	ckptctl kill --job 43 >/dev/null 2>&1
 	ckptctl kill --job 44 >/dev/null 2>&1
 	rm -rf "$STORE/43" "$STORE/44"
