@@ -33,6 +33,7 @@
 
 #include "auth.h"
 #include "checkpoint.h"
+#include "cluster_store.h"
 #include "jobs.h"
 #include "log.h"
 #include "migrate_dump.h"
@@ -289,10 +290,11 @@ static void migrate_done(struct ckptd *d, struct ckptd_work *w)
 	free(op);
 }
 
-/* The job may move: not busy, in the module, running. */
+/* The job may move: not busy, in the module, of this host only, running. */
 static int movable(struct ckptd *d, struct ckptd_req *rq, const struct ckptd_job *job,
 		   const char *host)
 {
+	struct ckptd_cluster_hosts hosts;
 	const char *why = NULL;
 	char buf[512];
 
@@ -302,6 +304,12 @@ static int movable(struct ckptd *d, struct ckptd_req *rq, const struct ckptd_job
 		why = "is not known to ckpt.ko (lost at a restart); kill it and attach again";
 	if (why) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY, "job %u %s", job->id, why);
+		return 0;
+	}
+	if (ckptd_cluster_member_get(d->cfg.state_dir, job->id, &hosts, buf, sizeof(buf)) != -ENOENT) {
+		ckptd_reply_error(d, rq->client_id, rq->seq, -EINVAL,
+				  "job %u spans hosts ('ckptctl cluster ls --job %u'): migrate moves a job of one host; 'ckptctl cluster unset --job %u' first",
+				  job->id, job->id, job->id);
 		return 0;
 	}
 	if (job->flags & CKPTD_JOB_FROZEN) {

@@ -35,7 +35,7 @@ frozen_here() { ckptctl status --job "$1" | grep -q frozen && all_in_state "$1" 
 gone() { n=250; while kill -0 "$1" 2>/dev/null && [ $n -gt 0 ]; do usleep 20000; n=$((n-1)); done; ! kill -0 "$1" 2>/dev/null; }
 
 if [ "$ME" = alpha ]; then
-	plan 25
+	plan 26
 	mkdir -p /tmp/dm45-alpha-only
 	ckptctl run --job 43 -- ckpt_migrate_prog $MIB /tmp/dm43 512 >/dev/null
 	ckptctl run --pidns --job 44 -- ckpt_migrate_prog $MIB /tmp/dm44 512 >/dev/null
@@ -99,6 +99,11 @@ if [ "$ME" = alpha ]; then
 	check "migrate to this host itself: exit 1 and says why" sh -c "[ $RC = 1 ] && printf '%s' \"\$1\" | grep -q 'is this host'" _ "$OUT"
 	run ckptctl migrate --job 46 --to nosuch
 	check "migrate to an unknown peer: exit 5, names [peers]" sh -c "[ $RC = 5 ] && printf '%s' \"\$1\" | grep -q \"no peer 'nosuch'\"" _ "$OUT"
+	ckptctl cluster set --job 46 --hosts alpha,beta >/dev/null 2>&1
+	run ckptctl migrate --job 46 --to beta
+	check "migrate of a job spanning hosts: exit 1, says to unset it first" \
+		sh -c "[ $RC = 1 ] && printf '%s' \"\$1\" | grep -q 'cluster unset --job 46'" _ "$OUT"
+	ckptctl cluster unset --job 46 >/dev/null 2>&1
 	ckptctl kill --job 45 >/dev/null 2>&1
 	ckptctl kill --job 46 >/dev/null 2>&1
 else
