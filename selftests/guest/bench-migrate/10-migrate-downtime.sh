@@ -25,6 +25,8 @@ verify_here() {
 # move JOB [--live]: migrate, sets D (downtime us) and I (pre-dumps)
 move() {
 	j=$1; shift
+	# its pids stay: far above what beta uses (pid_max is 32768 here)
+	echo $((20000 + j * 10)) > /proc/sys/kernel/ns_last_pid
 	ckptctl run --job "$j" -- ckpt_migrate_prog "$MIB" "/tmp/bm$j" "$RATE" >/dev/null
 	wait_file "/tmp/bm$j/ready" 300
 	sleep 5		# let it write a while
