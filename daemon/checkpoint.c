@@ -60,6 +60,7 @@ struct ckpt_op {
 	char store[PATH_MAX];
 	unsigned int keep;
 	unsigned int timeout_ms;
+	int compression, level;	/* ckptd.conf, for write_image() */
 	uint64_t client_id;
 	uint32_t seq;
 	struct ckptd_progress progress;
@@ -272,6 +273,7 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	struct ckptd_image_write_opts o = {
 		.extra_records = x->data, .extra_len = x->len,
 		.progress = on_progress, .progress_arg = op,
+		.compression = op->compression, .level = op->level,
 	};
 	struct ckptd_image_write_stats st;
 	struct ckptd_err ierr = { "" };
@@ -426,6 +428,8 @@ static void submit(struct ckptd *d, struct ckptd_req *rq, struct ckptd_job *job,
 	op->seq_base = job->seq_base;
 	snprintf(op->store, sizeof(op->store), "%s", d->cfg.image_store);
 	op->keep = d->cfg.keep;
+	op->compression = d->cfg.compression;
+	op->level = d->cfg.compression_level;
 	op->timeout_ms = d->cfg.freeze_timeout_ms;
 	op->work.run = op_run;
 	op->work.done = op_done;
