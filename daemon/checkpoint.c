@@ -30,6 +30,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/ckpt.h>
@@ -69,7 +70,8 @@ struct ckpt_op {
 	char why[1024];
 	int frozen;		/* the job is frozen when the operation ends */
 	uint64_t img_seq;
-	uint64_t bytes;
+	uint64_t bytes, raw_bytes;	/* image as stored, its contents */
+	unsigned int frozen_ms, write_ms;	/* for the log */
 	char dir[PATH_MAX + 64];
 };
 
@@ -291,7 +293,16 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	if (ret)
 		return fail(op, ret, "writing the image of job %u failed: %s", op->job_id, ierr.msg);
 	op->bytes = st.bytes;
+	op->raw_bytes = st.raw_bytes;
 	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void op_run(struct ckptd_work *w, void *ctx)
@@ -305,6 +316,7 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	struct ckptd_err gerr;
 	int dump_fd = -1, memfd = -1, thaw_now;
 	unsigned int removed;
+	uint64_t t0 = now_ms(), t1;
 
 	op->frozen = op->already_frozen;
 	if (freeze(op, c, &kj))
@@ -340,8 +352,11 @@ static void op_run(struct ckptd_work *w, void *ctx)
 			pr_warn("job %u: thaw after capture: %s", op->job_id, e.msg);
 		op->frozen = 0;
 	}
+	t1 = now_ms();
+	op->frozen_ms = t1 - t0;
 	if (write_image(op, memfd, &x))
 		goto out;	/* nothing committed: the next dump is still correct */
+	op->write_ms = now_ms() - t1;
 	if (ioctl(dump_fd, CKPT_IOC_DUMP_COMMIT))
 		pr_warn("job %u: image %llu stored, but ckpt.ko refused the commit (%s): the next incremental checkpoint is relative to an older one",
 			op->job_id, (unsigned long long)op->img_seq, strerror(errno));
@@ -390,9 +405,12 @@ static void op_done(struct ckptd *d, struct ckptd_work *w)
 			ckptd_persist(d, 0, 0, NULL);
 	} else {
 		if (op->kind != OP_REFREEZE)
-			pr_info("job %u: %s %llu written to %s (%llu bytes)%s", op->job_id,
-				names[op->kind], (unsigned long long)op->img_seq, op->dir,
-				(unsigned long long)op->bytes, op->frozen ? ", job frozen" : "");
+			pr_info("job %u: %s %llu written to %s (%llu bytes, %llu before compression; %s %u ms, image written in %u ms)%s",
+				op->job_id, names[op->kind], (unsigned long long)op->img_seq,
+				op->dir, (unsigned long long)op->bytes,
+				(unsigned long long)op->raw_bytes,
+				op->frozen ? "capture" : "frozen", op->frozen_ms,
+				op->write_ms, op->frozen ? ", job frozen" : "");
 		ckptd_reply_init(&r, op->seq);
 		ckptd_ctl_put_u32(&r.m, CKPTD_CA_JOB_ID, op->job_id);
 		ckptd_ctl_put_u64(&r.m, CKPTD_CA_SEQ, op->img_seq);

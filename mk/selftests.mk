@@ -80,7 +80,7 @@ $(GUEST)/tests/daemon/%: selftests/guest/daemon/%.c common/ctl_proto.c common/ct
 $(GUEST)/bin/ckpt_memhog: selftests/guest/daemon/helpers/memhog.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
-	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $< -lm
 
 $(GUEST)/bin/ckptd: $(BUILD)/bin/ckptd
 	@mkdir -p $(dir $@)
@@ -106,7 +106,7 @@ $(GUEST)/tests/%.sh: selftests/guest/%.sh
 $(GUEST)/bin/net_xfer: selftests/guest/net/net_xfer.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
-	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $< -lm
 
 $(GUEST)/bin/ckptctl: $(BUILD)/bin/ckptctl
 	@mkdir -p $(dir $@)
