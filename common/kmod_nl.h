@@ -36,6 +36,7 @@ struct ckpt_kjob {
 	uint32_t id, kind, pid, state, owner_uid;
 	uint32_t nr_tasks, nr_threads;
 	uint32_t err_pid, err_state;	/* after a failed freeze, else 0 */
+	uint32_t flags;			/* CKPT_JOB_F_* */
 	char cgroup[256];
 	uint32_t *task_pids;		/* JOB_GET do / FREEZE only; free() */
 	unsigned int nr_task_pids;
@@ -45,9 +46,10 @@ struct ckpt_kjob {
  * Creates job @id of @kind for @pid (tree, pgid, sid) or @cgroup (path
  * below the cgroup2 root).  @patterns: lower-half globs, NULL for the
  * module's defaults (@nr_patterns 0 with non-NULL @patterns: none).
+ * @flags: CKPT_JOB_F_* (0 for none).
  */
 int ckpt_nl_job_create(struct ckpt_nl *nl, uint32_t id, uint32_t kind,
-		       uint32_t pid, const char *cgroup,
+		       uint32_t pid, const char *cgroup, uint32_t flags,
 		       char *const *patterns, unsigned int nr_patterns,
 		       struct ckpt_nl_error *e);
 int ckpt_nl_job_destroy(struct ckpt_nl *nl, uint32_t id,

@@ -39,7 +39,7 @@ static int too_big(struct nl_msg *msg, struct ckpt_nl_error *e)
 }
 
 int ckpt_nl_job_create(struct ckpt_nl *nl, uint32_t id, uint32_t kind,
-		       uint32_t pid, const char *cgroup,
+		       uint32_t pid, const char *cgroup, uint32_t flags,
 		       char *const *patterns, unsigned int nr_patterns,
 		       struct ckpt_nl_error *e)
 {
@@ -50,7 +50,8 @@ int ckpt_nl_job_create(struct ckpt_nl *nl, uint32_t id, uint32_t kind,
 		return e->err;
 	if (nla_put_u32(msg, CKPT_A_JOB_KIND, kind) ||
 	    (cgroup ? nla_put_string(msg, CKPT_A_JOB_CGROUP, cgroup)
-		    : nla_put_u32(msg, CKPT_A_JOB_PID, pid)))
+		    : nla_put_u32(msg, CKPT_A_JOB_PID, pid)) ||
+	    (flags && nla_put_u32(msg, CKPT_A_JOB_FLAGS, flags)))
 		return too_big(msg, e);
 	if (patterns) {
 		struct nlattr *nest = nla_nest_start(msg, CKPT_A_JOB_LOWER_PATTERNS);
@@ -128,6 +129,7 @@ static int fill_job(struct nlattr **tb, struct ckpt_kjob *j)
 	j->nr_threads = get_u32(tb[CKPT_A_JOB_NR_THREADS]);
 	j->err_pid = get_u32(tb[CKPT_A_JOB_ERR_PID]);
 	j->err_state = get_u32(tb[CKPT_A_JOB_ERR_STATE]);
+	j->flags = get_u32(tb[CKPT_A_JOB_FLAGS]);
 	if (tb[CKPT_A_JOB_CGROUP])
 		snprintf(j->cgroup, sizeof(j->cgroup), "%.*s",
 			 nla_len(tb[CKPT_A_JOB_CGROUP]),

@@ -87,7 +87,7 @@ struct extra_buf {
  * read only from a process that is parked so that it never sees a process
  * that runs.
  */
-static int capture_member(struct ckptd_capture *cap, pid_t pid,
+static int capture_member(struct ckptd_capture *cap, pid_t pid, int own_ns,
 			  struct ckptd_recbuf *rb, char *why, size_t size)
 {
 	char st = ckptd_proc_state(pid);
@@ -101,7 +101,8 @@ static int capture_member(struct ckptd_capture *cap, pid_t pid,
 			 pid, st);
 		return -EAGAIN;
 	}
-	img_pid = ckpt_proc_nspid(pid, 0);	/* as the dump records it */
+	/* as the dump records it: seen from here, or in the job's own pidns */
+	img_pid = own_ns ? ckpt_proc_nspid(pid, 0) : pid;
 	if (ckptd_capture_files(cap, pid, img_pid > 0 ? img_pid : pid, rb, &err)) {
 		snprintf(why, size, "%s%s", err.msg, strstr(err.msg, "not supported") ?
 			 " (ckptctl: --unsupported-fds close|devnull)" : "");
@@ -126,7 +127,8 @@ static int capture_members(const struct ckpt_kjob *kj,
 		return ret;
 	}
 	for (unsigned int i = 0; i < kj->nr_task_pids && !ret; i++)
-		ret = capture_member(cap, kj->task_pids[i], &rb, why, size);
+		ret = capture_member(cap, kj->task_pids[i],
+				     !!(kj->flags & CKPT_JOB_F_OWN_PIDNS), &rb, why, size);
 	if (!ret && ckptd_capture_finish(cap, &rb, &err)) {
 		snprintf(why, size, "%s", err.msg);
 		ret = -EIO;

@@ -58,6 +58,7 @@ int ckptd_job_to_module(struct ckptd *d, struct ckptd_job *job,
 
 	ret = ckpt_nl_job_create(d->nl, job->id, job->kind, job->pid,
 				 job->kind == CKPT_JOB_CGROUP ? job->cgroup : NULL,
+				 job->flags & CKPTD_JOB_PIDNS ? CKPT_JOB_F_OWN_PIDNS : 0,
 				 d->cfg.lower_set ? d->cfg.lower_ptrs : NULL,
 				 d->cfg.nr_lower, &e);
 	if (ret) {

@@ -123,7 +123,8 @@ static int on_restore(struct session *s)
 	}
 	q.adopt = (struct ckptd_adopt){
 		.id = rq.job, .uid = rq.uid, .gid = rq.gid, .root_pid = res.root_pid,
-		.pidns = !!(rq.flags & CKPT_PEER_RESTORE_PIDNS), .last_seq = rq.seq,
+		.pidns = !!(rq.flags & CKPT_PEER_RESTORE_PIDNS) || res.pidns,
+		.last_seq = rq.seq,
 	};
 	ckptd_loop_call(s->d, adopt_job, &q);
 	if (q.ret)

@@ -129,7 +129,8 @@ static void restore_done(struct ckptd *d, struct ckptd_work *w)
 	} else {
 		struct ckptd_adopt a = {
 			.id = op->job_id, .uid = op->uid, .gid = op->gid,
-			.root_pid = op->restored.root_pid, .pidns = op->pidns,
+			.root_pid = op->restored.root_pid,
+			.pidns = op->pidns || op->restored.pidns,
 			.last_seq = op->img_seq,
 		};
 		char why[512];

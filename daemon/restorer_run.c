@@ -95,6 +95,7 @@ int ckptd_run_restorer(const char *restorer, const char *dir, unsigned int flags
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		out->root_pid = json_number(msg, "\"root_host_pid\":");
 		out->nr_procs = json_number(msg, "\"processes\":");
+		out->pidns = !!strstr(msg, "\"pidns\":true");
 		if (out->root_pid <= 0) {
 			snprintf(why, size, "the restorer '%s' succeeded but did not name the restored root: %s",
 				 restorer, msg);

@@ -12,6 +12,8 @@
 struct ckptd_restored {
 	pid_t root_pid;			/* the restored root, in our pid namespace */
 	unsigned int nr_procs;
+	int pidns;			/* restored in a new pid namespace
+					   (asked, or the job had its own) */
 };
 
 /*

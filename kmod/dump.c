@@ -14,6 +14,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -29,6 +30,37 @@
 #include "members.h"
 #include "pagehash.h"
 #include "softdirty.h"
+
+/*
+ * The pid namespace the dump records pids in (job->rec_ns): the creator's,
+ * or for CKPT_JOB_F_OWN_PIDNS the job's own, found at the first dump as
+ * the outermost namespace of the members, which must be a child of the
+ * creator's.  Every member must have a pid there.  Under job->lock.
+ */
+static int ckpt_dump_rec_ns(struct ckpt_job *job, struct ckpt_taskvec *procs)
+{
+	struct pid_namespace *ns = job->rec_ns, *pns;
+	unsigned int i;
+	int err = 0;
+
+	if (!(job->flags & CKPT_JOB_F_OWN_PIDNS))
+		return 0;	/* the creator's, set at create */
+	rcu_read_lock();
+	for (i = 0; !job->rec_ns && i < procs->n; i++) {
+		pns = task_active_pid_ns(procs->tasks[i]);
+		if (pns && (!ns || pns->level < ns->level))
+			ns = pns;
+	}
+	if (!ns || ns->level <= job->pidns->level)
+		err = -EXDEV;	/* no member, or not in a namespace of its own */
+	for (i = 0; !err && i < procs->n; i++)
+		if (!task_tgid_nr_ns(procs->tasks[i], ns))
+			err = -EXDEV;
+	if (!err && !job->rec_ns)
+		job->rec_ns = get_pid_ns(ns);
+	rcu_read_unlock();
+	return err;
+}
 
 struct ckpt_dump {
 	struct ckpt_job *job;		/* reference */
@@ -317,7 +349,7 @@ static long ckpt_dump_sd_cleared(struct ckpt_dump *d, void __user *uarg)
 	else if (!err && (!d->complete || !d->committed))
 		err = -EINVAL;	/* not read to the end, or not committed */
 	if (!err) {
-		sb = ckpt_sdbase_new(&d->procs, job->pidns);
+		sb = ckpt_sdbase_new(&d->procs, job->rec_ns);
 		if (IS_ERR(sb)) {
 			err = PTR_ERR(sb);
 			sb = NULL;
@@ -419,7 +451,8 @@ int ckpt_dump_open(const struct ckpt_dump_args *args)
 			d->dirty_tracking = d->pages.sd ? CKPT_DIRTY_SOFT_DIRTY :
 							  CKPT_DIRTY_HASH;
 		}
-		err = ckpt_members_collect(job, false, &d->procs);
+		err = ckpt_members_collect(job, false, &d->procs) ?:
+		      ckpt_dump_rec_ns(job, &d->procs);
 	}
 	mutex_unlock(&job->lock);
 	if (err)

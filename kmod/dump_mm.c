@@ -42,7 +42,7 @@ static void ckpt_emit_mm(struct ckpt_recbuf *b, struct ckpt_job *job,
 	r = ckpt_rec_start(b, CKPT_REC_MM, sizeof(*r));
 	if (!r)
 		return;
-	r->pid = task_tgid_nr_ns(p, job->pidns);
+	r->pid = task_tgid_nr_ns(p, job->rec_ns);
 	r->nr_vmas = mm->map_count;
 	r->start_code = mm->start_code;
 	r->end_code = mm->end_code;
@@ -116,7 +116,7 @@ static void ckpt_emit_vma(struct ckpt_recbuf *b, struct ckpt_job *job,
 	r = ckpt_rec_start(b, CKPT_REC_VMA, sizeof(*r) + len);
 	if (!r)
 		return;
-	r->pid = task_tgid_nr_ns(p, job->pidns);
+	r->pid = task_tgid_nr_ns(p, job->rec_ns);
 	r->start = vma->vm_start;
 	r->end = vma->vm_end;
 	r->pgoff = vma->vm_pgoff;
@@ -161,7 +161,7 @@ int ckpt_dump_mm(struct ckpt_recbuf *b, struct ckpt_job *job,
 			(*nr_vmas)++;
 		}
 	}
-	ckpt_regions_emit(b, mm, task_tgid_nr_ns(p, job->pidns));
+	ckpt_regions_emit(b, mm, task_tgid_nr_ns(p, job->rec_ns));
 	mmap_read_unlock(mm);
 	err = b->err;
 free:

@@ -285,7 +285,7 @@ int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
 	u8 kind[CKPT_PAGES_MAX_RUN], state[CKPT_PAGES_MAX_RUN];
 	u64 parent_hash[CKPT_PAGES_MAX_RUN];
 	struct page *pages[CKPT_PAGES_MAX_RUN];
-	pid_t pid = task_tgid_nr_ns(p, job->pidns);
+	pid_t pid = task_tgid_nr_ns(p, job->rec_ns);
 	unsigned int records = 0, scanned = 0;
 	bool sd = ckpt_sdbase_covers(pc->sd, pid, mm);
 	int ret = 1;

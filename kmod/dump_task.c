@@ -54,7 +54,7 @@ static void ckpt_fill_creds(struct ckpt_rec_task *r, struct task_struct *p)
 static void ckpt_emit_task(struct ckpt_recbuf *b, struct ckpt_job *job,
 			   struct task_struct *p)
 {
-	struct pid_namespace *ns = job->pidns;
+	struct pid_namespace *ns = job->rec_ns;
 	struct ckpt_rec_task *r;
 	struct task_struct *parent;
 	int i;
@@ -103,7 +103,7 @@ static void ckpt_emit_sigactions(struct ckpt_recbuf *b, struct ckpt_job *job,
 	r = ckpt_rec_start(b, CKPT_REC_SIGACTIONS, body);
 	if (!r)
 		return;
-	r->pid = task_tgid_nr_ns(p, job->pidns);
+	r->pid = task_tgid_nr_ns(p, job->rec_ns);
 	r->nr = _NSIG;
 	spin_lock_irq(&p->sighand->siglock);
 	for (i = 0; i < _NSIG; i++) {
@@ -187,8 +187,8 @@ static int ckpt_emit_thread(struct ckpt_recbuf *b, struct ckpt_job *job,
 	r = ckpt_rec_start(b, CKPT_REC_THREAD, sizeof(*r) + CKPT_REGS_MAX);
 	if (!r)
 		return b->err;
-	r->pid = task_tgid_nr_ns(t, job->pidns);
-	r->tid = task_pid_nr_ns(t, job->pidns);
+	r->pid = task_tgid_nr_ns(t, job->rec_ns);
+	r->tid = task_pid_nr_ns(t, job->rec_ns);
 	/*
 	 * A thread parked inside sigsuspend/ppoll/pselect/epoll_pwait runs
 	 * with the call's temporary mask; the mask it will have when the

@@ -49,6 +49,8 @@ static void ckpt_job_free(struct ckpt_job *job)
 		cgroup_put(job->cgrp);
 	kfree(job->cgroup_path);
 	put_pid_ns(job->pidns);
+	if (job->rec_ns)
+		put_pid_ns(job->rec_ns);
 	kfree(job);
 }
 
@@ -73,6 +75,9 @@ int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid, bool privileged)
 	job->kind = spec->kind;
 	job->owner = current_euid();
 	job->pidns = get_pid_ns(task_active_pid_ns(current));
+	job->flags = spec->flags;
+	if (!(job->flags & CKPT_JOB_F_OWN_PIDNS))
+		job->rec_ns = get_pid_ns(job->pidns);
 	job->portid = portid;
 	job->state = CKPT_JOB_RUNNING;
 	job->pid = spec->pid;

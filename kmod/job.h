@@ -24,7 +24,11 @@ struct ckpt_job {
 	refcount_t ref;
 	u32 id;
 	kuid_t owner;
-	struct pid_namespace *pidns;
+	struct pid_namespace *pidns;	/* the creator's: finds the job */
+	struct pid_namespace *rec_ns;	/* pids in dumps are as seen here;
+					 * set before the first dump opens
+					 * (under @lock), then fixed */
+	u32 flags;			/* CKPT_JOB_F_* */
 	u32 portid;
 
 	u32 kind;			/* enum ckpt_job_kind */
@@ -57,6 +61,7 @@ struct ckpt_job_spec {
 	char *cgroup_path;		/* ownership passed to the job */
 	char **lower_patterns;		/* ownership passed to the job */
 	unsigned int nr_lower_patterns;
+	u32 flags;			/* CKPT_JOB_F_* */
 };
 
 void ckpt_patterns_free(char **patterns, unsigned int n);

@@ -180,6 +180,8 @@ int ckpt_nl_job_create(struct sk_buff *skb, struct genl_info *info)
 		err = ckpt_job_check_anchor(info, spec.pid, spec.kind, skb);
 	}
 
+	if (a[CKPT_A_JOB_FLAGS])
+		spec.flags = nla_get_u32(a[CKPT_A_JOB_FLAGS]);
 	if (!err)
 		err = ckpt_job_patterns(info, &spec);
 	if (!err) {
@@ -304,6 +306,7 @@ static int ckpt_fill_job(struct sk_buff *skb, struct ckpt_job *job,
 	    (job->err_pid &&
 	     (nla_put_u32(skb, CKPT_A_JOB_ERR_PID, job->err_pid) ||
 	      nla_put_u32(skb, CKPT_A_JOB_ERR_STATE, job->err_state))) ||
+	    (job->flags && nla_put_u32(skb, CKPT_A_JOB_FLAGS, job->flags)) ||
 	    ckpt_fill_patterns(skb, job))
 		return -EMSGSIZE;
 	return ckpt_fill_members(skb, job, tasks, privileged);

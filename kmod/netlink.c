@@ -99,6 +99,7 @@ static const struct nla_policy ckpt_job_create_policy[CKPT_A_JOB_MAX + 1] = {
 	[CKPT_A_JOB_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[CKPT_A_JOB_CGROUP] = { .type = NLA_NUL_STRING,
 				.len = CKPT_CGROUP_PATH_MAX },
+	[CKPT_A_JOB_FLAGS] = NLA_POLICY_MASK(NLA_U32, CKPT_JOB_F_ALL),
 };
 
 /* Commands that name a job and nothing else. */

@@ -8,7 +8,8 @@
 #          "### end NAME status=N time=Ss", and finally "### suite done"
 #   ttyS2  the full dmesg, written once after the last test
 # Kernel command line: ckptvm.node=I ckptvm.nodes=N ckptvm.suite=NAME
-# ckptvm.timeout=SECONDS (per test).  The prefix is not "ckpt." on purpose:
+# ckptvm.timeout=SECONDS (per test) [ckptvm.only=GLOB: only the tests whose
+# file name matches, for a developer's quick run].  The prefix is not "ckpt." on purpose:
 # modprobe applies "<module>.<param>=" words from /proc/cmdline as module
 # parameters, and our module is called ckpt.
 #
@@ -32,13 +33,14 @@ mount -t tmpfs -o mode=755 tmpfs /run
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 
-NODE=0 NODES=1 SUITE= TIMEOUT=300
+NODE=0 NODES=1 SUITE= TIMEOUT=300 ONLY='*'
 for w in $(cat /proc/cmdline); do
 	case $w in
 	ckptvm.node=*) NODE=${w#*=} ;;
 	ckptvm.nodes=*) NODES=${w#*=} ;;
 	ckptvm.suite=*) SUITE=${w#*=} ;;
 	ckptvm.timeout=*) TIMEOUT=${w#*=} ;;
+	ckptvm.only=*) ONLY=${w#*=} ;;
 	esac
 done
 
@@ -127,6 +129,8 @@ echo "127.0.0.1 localhost" >> /etc/hosts
 TESTS=
 if [ -n "$SUITE" ] && [ -d "/tests/$SUITE" ]; then
 	for t in "/tests/$SUITE"/*; do
+		# shellcheck disable=SC2254
+		case ${t##*/} in $ONLY) ;; *) continue ;; esac
 		[ -f "$t" ] && [ -x "$t" ] && TESTS="$TESTS $t"
 	done
 fi

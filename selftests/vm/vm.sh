@@ -3,7 +3,7 @@
 #
 #   vm.sh --kver KVER --suite NAME --initrd FILE --out DIR [--nodes N]
 #         [--timeout S] [--mem M] [--cpu MODEL] [--vm-timeout S] [--cache DIR]
-#         [--append ARGS]
+#         [--append ARGS] [--only GLOB]
 #
 #   --kver        guest kernel; boots CACHE/kernels/KVER/vmlinux
 #   --suite       directory under /tests in the initramfs to run
@@ -22,6 +22,8 @@
 #   --cache       cache of guest kernels (default: $CKPT_CACHE, else ./.cache)
 #   --append      extra kernel command line words, for debugging (e.g.
 #                 "loglevel=7"); the self-test uses it to break a boot
+#   --only        run only the suite's tests whose file name matches GLOB
+#                 (e.g. '40-*'), for a quick run while developing
 #
 # Prints the flat TAP stream (also in DIR/tap) on stdout, progress on stderr.
 # Exit status 0 only if every line is "ok".
@@ -55,6 +57,7 @@ while [ $# -gt 0 ]; do
 	--vm-timeout) VM_TIMEOUT=$2 ;;
 	--cache) CACHE=$2 ;;
 	--append) APPEND=$2 ;;
+	--only) APPEND="${APPEND:+$APPEND }ckptvm.only=$2" ;;
 	*) usage ;;
 	esac
 	shift 2

@@ -34,7 +34,8 @@ static void usage(FILE *f)
 		"an incremental image brings its parents from the same job directory).\n"
 		"\n"
 		"  --pidns          restore in a new pid namespace (the original pids\n"
-		"                   may then be in use on this host)\n"
+		"                   may then be in use on this host); implied when the\n"
+		"                   job ran in a namespace of its own (its root is pid 1)\n"
 		"  --verify-only    check the image and the files it needs, restore nothing\n"
 		"  --keep-creds     do not restore uids, gids and capabilities\n"
 		"  --other-host     the image was taken on another host: files match\n"
@@ -263,6 +264,9 @@ int main(int argc, char **argv)
 		return RST_EXIT_USAGE;
 	signal(SIGPIPE, SIG_IGN);
 	ret = rst_load(&r, dir);
+	/* pid 1 is never a job member outside the job's own namespace */
+	if (!ret && rst_task_by_pid(&r, 1))
+		r.opts.pidns = true;
 	if (!ret)
 		ret = rst_check_files(&r);
 	if (!ret && r.opts.verify_only) {

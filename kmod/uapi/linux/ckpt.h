@@ -56,6 +56,17 @@
  *                              they replace the built-in defaults
  *                              (Documentation/dump-stream.md); an empty
  *                              nest means "no library is lower half".
+ *     [CKPT_A_JOB_FLAGS]       u32, optional, CKPT_JOB_F_* (unknown bits:
+ *                              -EINVAL).  CKPT_JOB_F_OWN_PIDNS: the job
+ *                              runs in a pid namespace of its own (a child
+ *                              of the creator's, whose init is the job's
+ *                              root); its dumps record every pid as seen
+ *                              in that namespace, so that a restore into a
+ *                              new namespace gives the job the pids it saw.
+ *                              A dump of such a job fails with -EXDEV if a
+ *                              member is not inside that namespace, or if
+ *                              the members are not in a child namespace.
+ *                              JOB_GET reports the flags.
  *
  * CKPT_CMD_JOB_DESTROY (do)    [CKPT_A_JOB_ID]; a frozen job is thawed
  * CKPT_CMD_JOB_THAW (do)       [CKPT_A_JOB_ID]; -EALREADY if not frozen
@@ -143,6 +154,10 @@ enum ckpt_a_features {
 	CKPT_A_FEATURES_MAX = __CKPT_A_FEATURES_MAX - 1
 };
 
+/* CKPT_A_JOB_FLAGS */
+#define CKPT_JOB_F_OWN_PIDNS	(1U << 0)
+#define CKPT_JOB_F_ALL		CKPT_JOB_F_OWN_PIDNS
+
 enum ckpt_a_job {
 	CKPT_A_JOB_UNSPEC,
 	CKPT_A_JOB_PAD,
@@ -161,6 +176,7 @@ enum ckpt_a_job {
 	CKPT_A_JOB_ERR_PID,		/* u32 */
 	CKPT_A_JOB_ERR_STATE,		/* u32, a /proc state letter */
 	CKPT_A_JOB_LOWER_PATTERNS,	/* nest of CKPT_A_PATTERN_GLOB */
+	CKPT_A_JOB_FLAGS,		/* u32, CKPT_JOB_F_* */
 
 	__CKPT_A_JOB_MAX,
 	CKPT_A_JOB_MAX = __CKPT_A_JOB_MAX - 1

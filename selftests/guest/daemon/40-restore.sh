@@ -2,13 +2,15 @@
 # End to end on one host: a job started with ckptctl run, frozen with
 # `ckptctl freeze`, killed, and brought back with `ckptctl restore`, which
 # runs the real ckpt-restore; the restored workload then checks its own
-# memory and files and says PASS.
+# memory and files and says PASS.  The same for a job started in a pid
+# namespace of its own (run --pidns, a process tree): it is restored in a
+# new namespace with the pids it saw, its root pid 1 there.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/ckptd.sh"
-plan 5
+plan 10
 load_module
-rm -rf "$STATE" /etc/ckpt /tmp/d44
-mkdir -p /etc/ckpt /tmp/d44
+rm -rf "$STATE" /etc/ckpt /tmp/d44 /tmp/d45
+mkdir -p /etc/ckpt /tmp/d44 /tmp/d45
 start_ckptd
 
 cd /tmp
@@ -27,4 +29,24 @@ kill -USR1 "$PID"
 wait_for test -e /tmp/d44/result
 check "the restored workload finds its memory and files intact: $(cat /tmp/d44/result)" \
 	grep -q '^PASS' /tmp/d44/result
+
+# ns_pid HOSTPID: its pid in its innermost namespace
+ns_pid() { sed -n 's/^NSpid:.*[[:space:]]\([0-9]*\)$/\1/p' "/proc/$1/status"; }
+run ckptctl run --pidns --job 45 -- ckpt_rt_prog tree /tmp/d45
+wait_for test -e /tmp/d45/ready
+ROOT=$(job_pid 45)
+check "run --pidns: the job's root is pid 1 in its namespace" test "$(ns_pid "$ROOT")" = 1
+run ckptctl freeze --job 45
+check "freeze --job 45 (own pid namespace): exit 0" test "$RC" = 0
+run ckptctl kill --job 45
+wait_for sh -c "! kill -0 $ROOT"
+run ckptctl restore --job 45
+check "restore --job 45: exit 0" test "$RC" = 0
+ROOT=$(job_pid 45)
+check "the restored root ($ROOT here) is pid 1 in a new namespace" \
+	sh -c "[ -n '$ROOT' ] && [ \"\$(sed -n 's/^NSpid:.*[[:space:]]\([0-9]*\)\$/\1/p' /proc/$ROOT/status)\" = 1 ]"
+kill -USR1 "$ROOT"
+wait_for test -e /tmp/d45/result
+check "the restored tree finds its pids, groups, pipes and zombie intact: $(cat /tmp/d45/result)" \
+	grep -q '^PASS' /tmp/d45/result
 stop_ckptd

@@ -31,6 +31,9 @@ members() {
 	ckptctl status --job "$1" --json | sed -n 's/.*"members":\[\([0-9,]*\)\].*/\1/p' | tr , ' '
 }
 
+# job_pid JOB: the anchor (root) pid of a job, from ckptctl status
+job_pid() { ckptctl status --job "$1" --json 2>/dev/null | sed -n 's/.*"pid":\([0-9]*\).*/\1/p'; }
+
 # state PID: the state letter of a process
 pstate() { sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null; }
 

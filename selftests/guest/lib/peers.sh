@@ -4,7 +4,7 @@
 NODE=${CKPT_NODE:?not run by the ckpt guest /init}
 PEER_KEY=/etc/ckpt/peer.key
 
-node_name() { set -- alpha beta gamma delta; eval "echo \${$(($1 + 1))}"; }
+node_name() { i=$1; set -- alpha beta gamma delta; shift "$i"; echo "$1"; }
 node_addr() { k=$1; set -- $CKPT_PEERS; shift "$k"; echo "$1"; }
 ME=$(node_name "$NODE")
 
@@ -33,8 +33,6 @@ XFER=$(command -v net_xfer) || XFER=$(cd "$(dirname "$0")" && pwd)/bin/net_xfer
 barrier_signal() { "$XFER" send "$(node_addr "$1")" "$2" 16 "$2" >/dev/null 2>&1; }
 barrier_wait() { "$XFER" recv "$1" 16 "$1" >/dev/null 2>&1; }
 
-# job_pid JOB: the anchor (root) pid of a job, from ckptctl status
-job_pid() { ckptctl status --job "$1" --json 2>/dev/null | sed -n 's/.*"pid":\([0-9]*\).*/\1/p'; }
 
 # wait_file PATH SECS: until PATH exists, at most SECS seconds
 wait_file() {

@@ -500,8 +500,13 @@ static int mode_chain(void)
 
 /* --- tree ---------------------------------------------------------------- */
 
-/* A child of the tree: on SIGUSR1 it reads its pipe and reports. */
-static void child_wait(const char *name, int rfd, const char *want)
+/*
+ * A child of the tree: on SIGUSR1 it checks its own parent, group and
+ * session (through syscalls, which answer in its pid namespace: /proc may
+ * belong to another one), reads its pipe and reports.
+ */
+static void child_wait(const char *name, int rfd, const char *want,
+		       pid_t ppid, pid_t sid)
 {
 	char buf[64] = "", path[300];
 	sigset_t mask;
@@ -515,54 +520,44 @@ static void child_wait(const char *name, int rfd, const char *want)
 	snprintf(path, sizeof(path), "%s/result-%s", dir, name);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd >= 0) {
-		dprintf(fd, "%s\n", n == (ssize_t)strlen(want) &&
-			!memcmp(buf, want, (size_t)n) ? "PASS" : "FAIL");
+		if (getppid() != ppid || getpgrp() != getpid() || getsid(0) != sid)
+			dprintf(fd, "FAIL: parent %d, group %d, session %d; expected %d, %d, %d\n",
+				getppid(), getpgrp(), getsid(0), ppid, getpid(), sid);
+		else
+			dprintf(fd, "%s\n", n == (ssize_t)strlen(want) &&
+				!memcmp(buf, want, (size_t)n) ? "PASS" :
+				"FAIL: its pipe's unread data differ");
 		close(fd);
 	}
 	for (;;)
 		sigsuspend(&mask);	/* until killed */
 }
 
-/* The verdict of child @name, waiting up to 30 s for it. */
-static int child_verdict(const char *name)
+/* The verdict of child @name (in @buf), waiting up to 30 s for it. */
+static int child_verdict(const char *name, char *buf, size_t size)
 {
-	char path[300], buf[16] = "";
+	char path[300];
 	FILE *f = NULL;
 
 	snprintf(path, sizeof(path), "%s/result-%s", dir, name);
 	for (int i = 0; i < 3000 && !(f = fopen(path, "r")); i++)
 		usleep(10000);
+	snprintf(buf, size, "no verdict");
 	if (!f)
 		return -1;
 	usleep(10000);
-	if (!fgets(buf, sizeof(buf), f))
+	if (!fgets(buf, (int)size, f))
 		buf[0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
 	fclose(f);
 	return strncmp(buf, "PASS", 4) ? -1 : 0;
 }
 
-static pid_t stat_field_ppid(pid_t pid, pid_t *pgid, pid_t *sid)
-{
-	char path[64], buf[512], *p;
-	int ppid = -1, g = -1, s = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
-		sscanf(p + 2, "%*c %d %d %d", &ppid, &g, &s);
-	fclose(f);
-	*pgid = g;
-	*sid = s;
-	return ppid;
-}
-
 static int mode_tree(void)
 {
-	pid_t me = getpid(), a, b = 0, z, pg, sd;
+	pid_t me = getpid(), sid = getsid(0), a, b = 0, z;
 	int pfd[2], p1[2], p2[2], st;
+	char v[160];
 	siginfo_t si;
 
 	if (pipe(pfd) || pipe(p1) || pipe(p2))
@@ -573,12 +568,12 @@ static int mode_tree(void)
 		b = fork();
 		if (b == 0) {
 			setpgid(0, 0);
-			child_wait("b", p2[0], "from-a-to-b");
+			child_wait("b", p2[0], "from-a-to-b", getppid(), sid);
 		}
 		if (write(pfd[1], &b, sizeof(b)) != sizeof(b) ||
 		    write(p2[1], "from-a-to-b", 11) != 11)
 			_exit(2);
-		child_wait("a", p1[0], "from-main-to-a");
+		child_wait("a", p1[0], "from-main-to-a", me, sid);
 	}
 	if (read(pfd[0], &b, sizeof(b)) != sizeof(b) ||
 	    write(p1[1], "from-main-to-a", 14) != 14)
@@ -593,21 +588,23 @@ static int mode_tree(void)
 	usleep(100 * 1000);
 	ready();
 	wait_check();
-	if (stat_field_ppid(a, &pg, &sd) != me || pg != a || sd != getsid(0))
-		result("FAIL: child %d: parent, group or session changed", a);
-	if (stat_field_ppid(b, &pg, &sd) != a || pg != b || sd != getsid(0))
-		result("FAIL: grandchild %d: parent, group or session changed", b);
-	if (stat_field_ppid(z, &pg, &sd) != me)
-		result("FAIL: zombie %d is not our child", z);
+	if (getsid(0) != sid)
+		result("FAIL: session changed from %d to %d", sid, getsid(0));
+	if (getpgid(a) != a || getsid(a) != sid)
+		result("FAIL: child %d: group or session changed", a);
+	if (getpgid(b) != b || getsid(b) != sid)
+		result("FAIL: grandchild %d: group or session changed", b);
+	/* only a child of ours can be waited for */
+	st = 0;
 	if (waitpid(z, &st, WNOHANG) != z || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 7)
-		result("FAIL: zombie %d: status %#x, expected exit 7", z, st);
+		result("FAIL: zombie %d: not our child, or status %#x, not exit 7", z, st);
 	kill(a, SIGUSR1);
 	kill(b, SIGUSR1);
-	if (child_verdict("a"))
-		result("FAIL: child %d did not read its pipe's unread data back", a);
-	if (child_verdict("b"))
-		result("FAIL: grandchild %d did not read its pipe's unread data back", b);
+	if (child_verdict("a", v, sizeof(v)))
+		result("FAIL: child %d: %s", a, v);
+	if (child_verdict("b", v, sizeof(v)))
+		result("FAIL: grandchild %d: %s", b, v);
 	kill(b, SIGKILL);
 	kill(a, SIGKILL);
 	waitpid(a, NULL, 0);
