@@ -5,7 +5,8 @@
  * uncompressed images keep the version 1 format, an incremental chain may
  * mix compressed and uncompressed images, and a flipped byte, a truncated
  * file, a chunk or frame claiming too much, and an unknown method are all
- * refused with a message naming the file and the chunk.
+ * refused with a message naming the file and the chunk.  The store listing
+ * and retention see compressed images like any other.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,8 @@
 
 #include "dump_stream.h"
 #include "image.h"
+#include "retention.h"
+#include "store_list.h"
 #include "xxh64.h"
 #include "synth_stream.h"
 #include "kselftest_harness.h"
@@ -514,6 +517,36 @@ TEST_F(zimg, unknown_writer_method_refused)
 	EXPECT_EQ(-EINVAL, write_job(self->dir[1], 1, 0, 10, &o, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "unknown compression 9")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(0, access(self->dir[1], F_OK));
+}
+
+/* image ls reads the compression; keep 1 keeps the chain the newest needs. */
+TEST_F(zimg, store_list_and_retention)
+{
+	char dir4[256];
+	struct ckptd_store_entry *v;
+	unsigned int removed = 0;
+	size_t n;
+
+	ckptd_image_path(dir4, sizeof(dir4), self->store, SYN_JOB, 4);
+	ASSERT_EQ(0, write_job(self->dir[1], 1, 0, 100, &zopts, &self->err));
+	ASSERT_EQ(0, write_job(self->dir[2], 2, 0, 100, NULL, &self->err));
+	ASSERT_EQ(0, write_job(self->dir[3], 3, 2, 100, &zopts, &self->err));
+	ASSERT_EQ(0, write_job(dir4, 4, 3, 100, NULL, &self->err));
+	ASSERT_EQ(0, ckptd_store_list(self->store, SYN_JOB, &v, &n, &self->err));
+	ASSERT_EQ(4, n);
+	EXPECT_EQ(CKPT_IMG_COMP_ZSTD, v[0].compression);
+	EXPECT_LT(v[0].bytes, v[0].raw_bytes);
+	EXPECT_EQ(CKPT_IMG_COMP_NONE, v[1].compression);
+	EXPECT_EQ(v[1].bytes, v[1].raw_bytes);
+	EXPECT_EQ(CKPT_IMG_COMP_ZSTD, v[2].compression);
+	EXPECT_EQ(2, v[2].parent_seq);
+	EXPECT_EQ(0, v[0].bad + v[1].bad + v[2].bad + v[3].bad);
+	free(v);
+	ASSERT_EQ(0, ckptd_retention_gc(self->store, SYN_JOB, 1, &removed, &self->err))
+		TH_LOG("%s", self->err.msg);
+	EXPECT_EQ(1, removed);
+	EXPECT_NE(0, access(self->dir[1], F_OK));
+	EXPECT_EQ(0, open_verify(dir4, &self->err)) TH_LOG("%s", self->err.msg);
 }
 
 TEST_HARNESS_MAIN
