@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,7 +54,8 @@ FIXTURE_TEARDOWN(zimg)
 {
 	char cmd[512];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->store);
+	snprintf(cmd, sizeof(cmd), "umount %s/mnt 2>/dev/null; rm -rf %s",
+		 self->store, self->store);
 	if (system(cmd))
 		fprintf(stderr, "# cleanup of %s failed\n", self->store);
 }
@@ -547,6 +549,27 @@ TEST_F(zimg, store_list_and_retention)
 	EXPECT_EQ(1, removed);
 	EXPECT_NE(0, access(self->dir[1], F_OK));
 	EXPECT_EQ(0, open_verify(dir4, &self->err)) TH_LOG("%s", self->err.msg);
+}
+
+/* A full disk while writing chunks: an error naming the file, nothing left. */
+TEST_F(zimg, disk_full_leaves_nothing)
+{
+	char mnt[256], job[300], dir[400];
+
+	snprintf(mnt, sizeof(mnt), "%s/mnt", self->store);
+	ASSERT_EQ(0, mkdir(mnt, 0755));
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=1m"))
+		SKIP(return, "cannot mount a 1 MiB tmpfs (%s): needs root",
+		     strerror(errno));
+	snprintf(job, sizeof(job), "%s/7", mnt);
+	snprintf(dir, sizeof(dir), "%s/1", job);
+	ASSERT_EQ(0, mkdir(job, 0755));
+	/* random pages: 3.6 MiB that zstd cannot shrink */
+	EXPECT_EQ(-ENOSPC, write_job(dir, 1, 0, 600, &zopts, &self->err));
+	EXPECT_NE(NULL, strstr(self->err.msg, "pages.img")) TH_LOG("%s", self->err.msg);
+	EXPECT_NE(NULL, strstr(self->err.msg, "free space")) TH_LOG("%s", self->err.msg);
+	EXPECT_NE(0, access(dir, F_OK));
+	umount(mnt);
 }
 
 TEST_HARNESS_MAIN
