@@ -70,6 +70,9 @@ static int check_zinfo(const char *path, const uint8_t *m,
 		       const struct ckpt_img_manifest *man,
 		       struct ckpt_img_zinfo *zi, struct ckptd_err *err)
 {
+	static const char *const names[CKPT_IMG_NR_FILES] = {
+		CKPT_IMG_RECORDS, CKPT_IMG_PAGEMAP, CKPT_IMG_PAGES,
+	};
 	const uint32_t known = 1U << CKPT_IMG_F_RECORDS | 1U << CKPT_IMG_F_PAGES;
 
 	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
@@ -95,8 +98,8 @@ static int check_zinfo(const char *path, const uint8_t *m,
 	}
 	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
 		if (!(zi->zfiles & (1U << i)) && zi->raw_size[i] != man->files[i].size) {
-			ckptd_err_set(err, "%s: uncompressed file %d has two sizes: the manifest is corrupt",
-				      path, i);
+			ckptd_err_set(err, "%s: %s is not compressed but has two sizes: the manifest is corrupt",
+				      path, names[i]);
 			return -EBADMSG;
 		}
 	return 0;

@@ -37,6 +37,7 @@ bool ckptd_image_zfile(const struct ckptd_image *img, int file)
 struct rec_sink {
 	uint8_t *buf;
 	size_t len, cap;
+	const char *path;
 };
 
 static int rec_chunk(void *arg, uint64_t index, const void *raw, size_t len,
@@ -50,8 +51,8 @@ static int rec_chunk(void *arg, uint64_t index, const void *raw, size_t len,
 		uint8_t *n = realloc(s->buf, cap);
 
 		if (!n) {
-			ckptd_err_set(err, CKPT_IMG_RECORDS ": out of memory for %zu bytes",
-				      cap);
+			ckptd_err_set(err, "%s: out of memory for %zu bytes of records",
+				      s->path, cap);
 			return -ENOMEM;
 		}
 		s->buf = n;
@@ -66,8 +67,8 @@ int ckptd_image_load_zrecords(struct ckptd_image *img, struct ckptd_err *err)
 {
 	const struct ckpt_img_file_sum *f = &img->man.files[CKPT_IMG_F_RECORDS];
 	uint64_t raw = img->zi.raw_size[CKPT_IMG_F_RECORDS], sum;
-	struct rec_sink s = { 0 };
 	char path[4200];
+	struct rec_sink s = { .path = path };
 	int fd, ret;
 
 	snprintf(path, sizeof(path), "%s/" CKPT_IMG_RECORDS, img->dir);
@@ -94,7 +95,11 @@ int ckptd_image_load_zrecords(struct ckptd_image *img, struct ckptd_err *err)
 	}
 	img->records = s.buf ? s.buf : malloc(1);
 	img->records_len = s.len;
-	return img->records ? 0 : -ENOMEM;
+	if (!img->records) {
+		ckptd_err_set(err, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 struct page_sink {
