@@ -465,19 +465,29 @@ static int mode_chain(void)
 	uint64_t gen_of[BLOCKS];
 	uint8_t *mem = mmap(NULL, BLOCKS * BLOCK, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	sigset_t mask;
+	sigset_t mask, usr;
 	int step = 0;
 
 	if (mem == MAP_FAILED)
 		return 2;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR2, &sa, NULL);
+	/*
+	 * SIGUSR1/2 stay blocked but inside sigsuspend(): one that comes
+	 * while the loop runs (after a freeze interrupted the wait) stays
+	 * pending instead of being lost before the next wait.
+	 */
+	sigemptyset(&usr);
+	sigaddset(&usr, SIGUSR1);
+	sigaddset(&usr, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &usr, &mask);
+	sigdelset(&mask, SIGUSR1);
+	sigdelset(&mask, SIGUSR2);
 	for (int b = 0; b < BLOCKS; b++) {
 		gen_of[b] = (uint64_t)b;
 		fill(mem + (size_t)b * BLOCK, BLOCK, gen_of[b]);
 	}
 	ready();
-	sigprocmask(SIG_BLOCK, NULL, &mask);
 	while (!check_now) {
 		sigsuspend(&mask);
 		if (!step_now)
