@@ -123,7 +123,7 @@ $(BUILD)/initrd/%.cpio: $(BUILD)/kmod/%/ckpt.ko $(GUEST_FILES) selftests/vm/mkin
 		--ko $< --bin $(GUEST)/bin --tests $(GUEST)/tests \
 		--modules "$(GUEST_MODULES)"
 
-.PHONY: host-tests guest-images check check-run demo bench
+.PHONY: host-tests guest-images check check-run demo
 host-tests: $(HOST_TESTS)
 guest-images: $(foreach k,$(GUEST_KVERS),$(BUILD)/initrd/$(k).cpio)
 
@@ -142,9 +142,4 @@ demo:
 	$(Q)$(MAKE) all $(BUILD)/initrd/$(KVER_6_1).cpio
 	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) ./scripts/demo.sh $(KVER_6_1)
 
-# Benchmarks: numbers, not pass/fail; never part of make check.
-bench:
-	$(Q)$(MAKE) deps
-	$(Q)$(MAKE) all guest-images
-	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) \
-		KVER_6_12=$(KVER_6_12) ./bench/run.sh
+# Benchmarks (make bench): mk/bench.mk
