@@ -4,7 +4,7 @@
 NODE=${CKPT_NODE:?not run by the ckpt guest /init}
 PEER_KEY=/etc/ckpt/peer.key
 
-node_name() { set -- alpha beta gamma delta; eval "echo \${$(($1 + 1))}"; }
+node_name() { i=$1; set -- alpha beta gamma delta; shift "$i"; echo "$1"; }
 node_addr() { k=$1; set -- $CKPT_PEERS; shift "$k"; echo "$1"; }
 ME=$(node_name "$NODE")
 
