@@ -54,6 +54,7 @@ STATS=$(LC_ALL=C tr -d '\r' < /dev/null; for f in "$@"; do LC_ALL=C tr -d '\r' <
 	}' | LC_ALL=C sort)
 NOTES=$(for f in "$@"; do LC_ALL=C tr -d '\r' < "$f"; done |
 	LC_ALL=C awk '$1 == "#" && $2 == "result:" && $6 !~ /^[0-9.]+$/ { print $3, $4, $5, $6 }' | LC_ALL=C sort -u)
+DIAG=$(for f in "$@"; do LC_ALL=C tr -d '\r' < "$f"; done | sed -n 's/^# bench: //p')
 FAILS=$(for f in "$@"; do LC_ALL=C tr -d '\r' < "$f"; done | grep '^not ok' || true)
 
 # stat SCENARIO TOOL METRIC FIELD: FIELD 1 = n, 2 = median, 3 = min, 4 = max
@@ -185,6 +186,15 @@ echo
 echo "| scenario | tool | metric | n | median | min | max |"
 echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "$STATS" | awk 'NF == 7 { printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }'
+if [ -n "$DIAG" ]; then
+	echo
+	echo "## Diagnostics of ckpt alone (bench_dump, bench_restore)"
+	echo
+	echo "Kernel dump stream read and discarded (no daemon, no image) against"
+	echo "memcpy; checkpoint and restore through the test helpers without ckptd."
+	echo
+	printf '%s\n' "$DIAG" | sed 's/^/- /'
+fi
 if [ -n "$FAILS" ]; then
 	echo
 	echo "## Failed steps in this run"

@@ -23,7 +23,7 @@ plan 5
 load_module
 rm -rf "$STATE" "$BENCH_STORE" "$CRIU_DIR"
 bench_ckptd_conf
-start_ckptd
+start_ckptd || { echo "# ckptd did not start:"; sed 's/^/# /' "$CKPTD_LOG"; exit 1; }
 cd /tmp
 DK=/tmp/wl-ckpt DC=/tmp/wl-criu
 echo "# result: meta criu version criu-$(criu --version 2>&1 | sed -n "s/^Version: *//p")"
