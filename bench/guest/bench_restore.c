@@ -14,7 +14,7 @@
 
 #include "restore_helpers.h"
 
-#define REPS 5
+#define REPS 3
 
 static double now_ms(void)
 {
