@@ -12,7 +12,9 @@
  *
  * Commands: write one line to DIR/cmd, then send SIGUSR1; the answer is
  * written to DIR/reply (via a rename, so it appears whole):
- *   rewrite PCT   rewrite PCT % of the pages (spread evenly), answers the count
+ *   rewrite PCT   rewrite PCT % of the pages, spread evenly over the area
+ *                 (one in every 100/PCT pages); answers the count
+ *   rewrite PCT block   the same number of pages as one block at the start
  *   gap           the longest tick gap in ms since the last "gap", then resets
  *   verify        checks every page against its generation: "PASS N" or
  *                 "FAIL page P"
@@ -115,9 +117,10 @@ static void run_cmd(double *max_gap)
 	if (!strncmp(line, "rewrite ", 8)) {
 		double pct = atof(line + 8);
 		size_t n = (size_t)(npages * pct / 100.0 + 0.5), done = 0;
+		int block = strstr(line + 8, "block") != NULL;
 
-		for (size_t k = 0; k < n; k++) {
-			rewrite_page((size_t)((double)k * npages / n));
+		for (size_t k = 0; k < n && k < npages; k++) {
+			rewrite_page(block ? k : (size_t)((double)k * npages / n));
 			done++;
 		}
 		snprintf(reply, sizeof(reply), "%zu\n", done);

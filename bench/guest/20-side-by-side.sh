@@ -6,10 +6,12 @@
 #   full_<N>m    a full checkpoint of N MiB of written memory while the job
 #                keeps running: `ckptctl checkpoint` against `criu dump
 #                --leave-running`; against write()-ing N MiB to a tmpfs file
-#   incr_<P>     P % of 256 MiB rewritten after a full checkpoint (ckpt) or a
-#                `criu pre-dump --track-mem`: `ckptctl checkpoint
-#                --incremental` against `criu dump --track-mem
-#                --prev-images-dir`; time, frozen time, image bytes
+#   incr_<P>     P % of 256 MiB rewritten, one page in every 100/P, after a
+#                full checkpoint (ckpt) or a `criu pre-dump --track-mem`:
+#                `ckptctl checkpoint --incremental` against `criu dump
+#                --track-mem --prev-images-dir`; time, frozen time, image
+#                bytes.  incr_2blk: the same 2 % as one block (with THP,
+#                spread writes dirty every 2 MiB huge page for soft-dirty)
 #   stop_256m    a checkpoint that stops the job: `ckptctl freeze` against
 #                `criu dump` (which kills it)
 #   restore_256m `ckptctl restore` (verifies the image, runs ckpt-restore)
@@ -60,14 +62,17 @@ full() { # MIB JOB
 	wl_stop $DC
 }
 
-incr() { # JOB PCT...
+incr() { # JOB PCT[:block]...
 	job=$1; shift
 	wl_start_ckpt "$job" $DK 256 && wl_start_plain $DC 256 || return 1
-	for pct in "$@"; do
-		s=incr_$pct r=0
+	for arg in "$@"; do
+		pct=${arg%:block} how=
+		s=incr_$pct
+		[ "$pct" = "$arg" ] || { how=" block"; s=incr_${pct}blk; }
+		r=0
 		while [ $r -lt "$REPS" ]; do
 			ckptctl checkpoint --job "$job" >/dev/null || return 1
-			wl_cmd $DK "rewrite $pct" >/dev/null || return 1
+			wl_cmd $DK "rewrite $pct$how" >/dev/null || return 1
 			gap $DK >/dev/null
 			timed ms ckptctl checkpoint --job "$job" --incremental --json || return 1
 			result "$s" ckpt total_ms "$ms"
@@ -80,7 +85,7 @@ incr() { # JOB PCT...
 			mkdir -p "$CRIU_DIR/pre"
 			criu pre-dump -t "$pid" -D "$CRIU_DIR/pre" --track-mem \
 				-o "$CRIU_LOGS/pre.log" || { criu_log pre; return 1; }
-			wl_cmd $DC "rewrite $pct" >/dev/null || return 1
+			wl_cmd $DC "rewrite $pct$how" >/dev/null || return 1
 			gap $DC >/dev/null
 			mkdir -p "$CRIU_DIR/dump"
 			timed ms criu dump -t "$pid" -D "$CRIU_DIR/dump" --track-mem \
@@ -135,7 +140,7 @@ restore() { # JOB
 for mib in 64 256 512; do
 	scenario "full checkpoint of $mib MiB: ckpt, criu and write(), $REPS times each" full "$mib" "7$mib"
 done
-scenario "incremental at 2 % and 20 %: ckpt and criu, $REPS times each" incr 80 2 20
+scenario "incremental at 2 % and 20 % (spread) and 2 % (one block): ckpt and criu, $REPS times each" incr 80 2 20 2:block
 scenario "stop and restore 256 MiB: ckpt and criu, $REPS times each" restore 90
 stop_ckptd
 finish
