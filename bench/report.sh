@@ -192,10 +192,10 @@ echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "$STATS" | awk 'NF == 7 { printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }'
 if [ -n "$DIAG" ]; then
 	echo
-	echo "## Diagnostics of ckpt alone (bench_dump, bench_restore)"
+	echo "## Diagnostics of ckpt alone (bench_dump)"
 	echo
-	echo "Kernel dump stream read and discarded (no daemon, no image) against"
-	echo "memcpy; checkpoint and restore through the test helpers without ckptd."
+	echo "The kernel dump stream of a 256 MiB process read and discarded (no"
+	echo "daemon, no image) against memcpy of 256 MiB in the same guest."
 	echo
 	printf '%s\n' "$DIAG" | sed 's/^/- /'
 fi

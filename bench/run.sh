@@ -5,10 +5,10 @@
 # run; prints the summary, one key=value line per ratio.  Not part of make
 # check: the numbers are measurements, not pass/fail.
 #
-#   1. suite "bench", one guest (3 GiB): bench_dump (freeze + thaw against
-#      the cgroup freezer; kernel dump stream), bench_restore (restore
-#      without the daemon), 20-side-by-side.sh (full, incremental, stop,
-#      restore: ckpt against criu, and the write() baseline);
+#   1. suite "bench", one guest (3 GiB): 20-side-by-side.sh (full,
+#      incremental, stop, restore: ckpt against criu, and the write()
+#      baseline), bench_dump (freeze + thaw against the cgroup freezer; the
+#      kernel dump stream alone);
 #   2. suite "bench-mig", two guests (2 GiB each): migration downtime.
 #
 # Environment (set by the Makefile): BUILD, CKPT_CACHE, BENCH_KVERS;

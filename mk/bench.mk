@@ -9,7 +9,8 @@ BENCH_BIN     := $(GUEST)/bench-bin
 CRIU_BIN      ?= /usr/sbin/criu
 BENCH_MODULES := crc32c_generic nf_tables unix_diag inet_diag tcp_diag \
 	udp_diag netlink_diag af_packet_diag tun veth
-BENCH_FILES := $(GUEST_FILES) $(BENCH_BIN)/ckpt_bench_wl $(BENCH_BIN)/ckpt_bench_util \
+BENCH_PROGS := $(patsubst bench/guest/%.c,$(GUEST)/tests/bench/%,$(wildcard bench/guest/*.c))
+BENCH_FILES := $(GUEST_FILES) $(BENCH_PROGS) $(BENCH_BIN)/ckpt_bench_wl $(BENCH_BIN)/ckpt_bench_util \
 	$(wildcard bench/guest/*.sh bench/guest/lib/*.sh bench/guest-mig/*.sh)
 
 # the workload: dynamic, like the restore workload, so that both tools map
@@ -32,7 +33,7 @@ $(BUILD)/initrd/bench-%.cpio: $(BUILD)/kmod/%/ckpt.ko $(BENCH_FILES) selftests/v
 		$(BENCH_STAGE)/$*/tests/bench-lib
 	$(Q)cp -p $(GUEST)/bin/* $(BENCH_BIN)/* $(CRIU_BIN) $(BENCH_STAGE)/$*/bin/
 	$(Q)cp -R $(GUEST)/tests/lib $(BENCH_STAGE)/$*/tests/
-	$(Q)cp -p $(GUEST)/tests/bench/* $(BENCH_STAGE)/$*/tests/bench/
+	$(Q)cp -p $(BENCH_PROGS) $(BENCH_STAGE)/$*/tests/bench/
 	$(Q)install -m 755 bench/guest/*.sh $(BENCH_STAGE)/$*/tests/bench/
 	$(Q)install -m 644 bench/guest/lib/*.sh $(BENCH_STAGE)/$*/tests/bench-lib/
 	$(Q)install -m 755 bench/guest-mig/*.sh $(BENCH_STAGE)/$*/tests/bench-mig/

@@ -86,13 +86,6 @@ $(GUEST)/bin/ckptd: $(BUILD)/bin/ckptd
 	@mkdir -p $(dir $@)
 	$(Q)install -m 755 $< $@
 
-# the restore benchmark drives real round trips (restore_helpers)
-$(GUEST)/tests/bench/bench_restore: bench/guest/bench_restore.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) | need-ksft
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@ (static)"
-	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< selftests/guest/lib/restore_helpers.c \
-		$(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) -luring -lpthread
-
 # benchmarks run in the same guests, as the "bench" suite (make bench)
 $(GUEST)/tests/bench/%: bench/guest/%.c $(GUEST_LIB) selftests/guest/lib/genl_raw.h kmod/uapi/linux/ckpt.h | need-ksft
 	@mkdir -p $(dir $@)
