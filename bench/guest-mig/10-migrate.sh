@@ -4,8 +4,9 @@
 # job is stopped until beta says it runs again:
 #   ckpt stop-and-copy  `ckptctl freeze` + `ckptctl restore --host beta`
 #                       (which returns once beta confirms the job runs)
-#   ckpt live           `ckptctl migrate --job ID --to beta --live`, when
-#                       this ckptctl has it (the "migrate" branch)
+#   ckpt live           `ckptctl migrate --job ID --to beta --live --json`,
+#                       when this ckptctl has it (the "migrate" branch); the
+#                       downtime is the one ckptctl reports (downtime_us)
 #   criu page-server    `criu dump --page-server` straight into beta's
 #                       `criu page-server`, the other images sent over TCP,
 #                       `criu restore -d` on beta, then beta signals alpha
@@ -59,9 +60,14 @@ alpha_live() { # JOB ROUND
 	wl_start_ckpt "$1" $D 256 1024 || return 1
 	sleep 2
 	timed t ckptctl migrate --job "$1" --to beta --live --json || return 1
-	dt=$(printf '%s' "$TOUT" | sed -n 's/.*"downtime_ms":\([0-9.]*\).*/\1/p')
+	# ckptctl measures the downtime: frozen here until running on beta
+	dt=$(printf '%s' "$TOUT" | sed -n 's/.*"downtime_us":\([0-9]*\).*/\1/p')
 	result migrate_256m ckpt-live total_ms "$t"
-	[ -z "$dt" ] || result migrate_256m ckpt-live downtime_ms "$dt"
+	if [ -n "$dt" ]; then
+		result migrate_256m ckpt-live downtime_ms "$(awk "BEGIN { printf \"%.1f\", $dt / 1000 }")"
+	else
+		echo "# ckptctl migrate --json gave no downtime_us: $TOUT"
+	fi
 }
 
 alpha_criu() { # ROUND
