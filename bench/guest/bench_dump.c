@@ -4,7 +4,7 @@
  *   1. freeze and thaw latency of a job of 100 processes x 4 threads with
  *      ckpt.ko (JOB_FREEZE / JOB_THAW), against the cgroup v2 freezer
  *      (cgroup.freeze, waiting for cgroup.events to say "frozen 1" / "0")
- *      on the same processes, alternating, 5 rounds each;
+ *      on the same processes, alternating, 11 rounds each;
  *   2. dump-stream throughput of a 256 MiB process read and discarded,
  *      against a plain memcpy of 256 MiB in the same guest (a diagnostic of
  *      the kernel side alone: no daemon, no image).
@@ -147,7 +147,7 @@ static void print_rounds(const char *tool, const double *fr, const double *th, i
 
 static int bench_freeze(struct gnl *g)
 {
-	enum { ROUNDS = 5 };
+	enum { ROUNDS = 11 };
 	double fr[ROUNDS], th[ROUNDS], cfr[ROUNDS], cth[ROUNDS];
 	pid_t root = spawn_threads_job(100, 4);
 	int err = 0;
