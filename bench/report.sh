@@ -181,6 +181,20 @@ r=$(ratio "$(med migrate_256m criu-page-server downtime_ms)" "$(med migrate_256m
 key migrate_live_downtime_speedup_vs_criu_256m "$r"
 echo "| migration of 256 MiB writing 1 MiB/s, downtime: ckpt live (\`ckptctl migrate --live\`) against criu page-server | $live | $(cell migrate_256m criu-page-server downtime_ms) | $r | — | — |"
 echo
+echo "## Where ckpt's checkpoint time goes (256 MiB, medians)"
+echo
+t=$(med full_256m ckpt total_ms) f=$(med full_256m ckpt frozen_ms) c=$(med full_256m criu total_ms)
+ks=$(printf '%s\n' "$DIAG" | sed -n 's/^dump_stream_256MiB .* in \([0-9.]*\) s).*/\1/p' | head -n 1)
+if [ -n "$t" ] && [ -n "$f" ]; then
+	LC_ALL=C awk -v t="$t" -v f="$f" -v c="${c:-0}" -v ks="${ks:-}" 'BEGIN {
+		printf "- `ckptctl checkpoint`: %.0f ms in all; the job is frozen for %.0f ms (freeze, the kernel dump stream read into ckptd'"'"'s memfd, the capture of files), and %.0f ms follow the thaw (the image written from the memfd with xxh64 checksums per 1 MiB, committed).\n", t, f, t - f
+		if (ks != "")
+			printf "- The kernel dump stream alone (bench_dump: read and discarded, no daemon) takes %.0f ms, %.0f%% of the frozen time; criu'"'"'s whole dump takes %.0f ms.\n", ks * 1000, ks * 1000 * 100 / f, c
+	}'
+else
+	echo "- not measured"
+fi
+echo
 echo "## What each number covers"
 echo
 cat "$(dirname "$0")/results-legend.md"

@@ -52,7 +52,7 @@ alpha_ckpt() { # JOB ROUND
 	timed m ckptctl restore --host beta --job "$1" || return 1
 	result migrate_256m ckpt-stop-copy downtime_ms "$(awk "BEGIN { print $f + $m }")"
 	result migrate_256m ckpt-stop-copy freeze_ms "$f"
-	echo "$(wl_pid $D)" > /tmp/mig-pid
+	rm -rf "${BENCH_STORE:?}/$1"	# the stopped original's image (tmpfs)
 }
 
 alpha_live() { # JOB ROUND
@@ -68,6 +68,7 @@ alpha_live() { # JOB ROUND
 	else
 		echo "# ckptctl migrate --json gave no downtime_us: $TOUT"
 	fi
+	rm -rf "${BENCH_STORE:?}/$1"
 }
 
 alpha_criu() { # ROUND
@@ -81,8 +82,15 @@ alpha_criu() { # ROUND
 	timed ms sh -c "criu dump -t $pid -D $CRIU_DIR --page-server --address $BETA --port $((p + 1)) -o $CRIU_LOGS/mig-dump.log &&
 		tar -C $CRIU_DIR -cf /tmp/criu-rest.tar . &&
 		ckpt_bench_util send $BETA $((p + 2)) /tmp/criu-rest.tar &&
-		$XFER recv $((p + 3)) 16 $((p + 3)) >/dev/null" || { criu_log mig-dump; return 1; }
+		$XFER recv $((p + 3)) 16 $((p + 3)) >/dev/null" || {
+		criu_log mig-dump
+		# beta waits for the images: an empty file ends its round
+		[ -e /tmp/criu-rest.tar ] || ckpt_bench_util send "$BETA" $((p + 2)) /dev/null
+		rm -rf "${CRIU_DIR:?}" /tmp/criu-rest.tar
+		return 1
+	}
 	result migrate_256m criu-page-server downtime_ms "$ms"
+	rm -rf "${CRIU_DIR:?}" /tmp/criu-rest.tar
 }
 
 beta_criu() { # ROUND
@@ -93,6 +101,7 @@ beta_criu() { # ROUND
 	rpid=$!
 	barrier_signal 0 $p
 	wait $rpid || return 1
+	[ -s /tmp/criu-rest.tar ] || { echo "# alpha's criu dump failed (see its log)"; return 1; }
 	tar -C "$CRIU_DIR" -xf /tmp/criu-rest.tar || return 1
 	criu restore -D "$CRIU_DIR" -d --pidfile /tmp/criu-mig.pid -o "$CRIU_LOGS/mig-restore.log" ||
 		{ criu_log mig-restore; barrier_signal 0 $((p + 3)); return 1; }
@@ -101,6 +110,7 @@ beta_criu() { # ROUND
 	verify $D
 	rc=$?
 	wl_stop $D
+	rm -rf "${CRIU_DIR:?}" /tmp/criu-rest.tar
 	return $rc
 }
 
@@ -113,6 +123,7 @@ beta_ckpt() {
 	rc=$?
 	ckptctl kill --job "$1" >/dev/null
 	wl_stop $D
+	rm -rf "${BENCH_STORE:?}/$1"	# the shipped image (tmpfs)
 	return $rc
 }
 
