@@ -21,6 +21,7 @@ RESULTS=${BENCH_RESULTS:-bench/results}
 case $REPS in ''|*[!0-9]*|0) echo "bench: BENCH_REPS=$REPS is not a positive number" >&2; exit 2 ;; esac
 status=0
 first=1
+begin=$(date +%s)
 for k in $BENCH_KVERS; do
 	out=$BUILD/bench/$k
 	rm -rf "$out"
@@ -53,5 +54,6 @@ for k in $BENCH_KVERS; do
 	echo "bench: report in $dest/latest.md, plot in $dest/checkpoint-vs-size.png"
 	first=0
 done
+echo "bench: guests ran $(($(date +%s) - begin)) s in all"
 [ $status = 0 ] || echo "bench: a run failed; logs in $BUILD/bench" >&2
 exit $status
