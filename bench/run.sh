@@ -41,7 +41,8 @@ for k in $BENCH_KVERS; do
 	dest=$out/report
 	[ $first = 1 ] && dest=$RESULTS
 	logs=
-	for f in "$out/one/node0/results.log" "$out/mig/node0/results.log"; do
+	for f in "$out/one/node0/results.log" "$out/mig/node0/results.log" \
+		"$out/mig/node1/results.log"; do
 		[ -f "$f" ] && logs="$logs $f"
 	done
 	if [ -z "$logs" ]; then

@@ -38,6 +38,10 @@ BETA=$(node_addr 1)
 HAS_MIGRATE=0
 ckptctl migrate --help >/dev/null 2>&1 && HAS_MIGRATE=1
 
+# barrier_fail NODE PORT: the barrier's message with the wrong seed, so that
+# the waiting net_xfer fails and the other side records no number
+barrier_fail() { "$XFER" send "$(node_addr "$1")" "$2" 16 1 >/dev/null 2>&1; }
+
 skip_one() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N # SKIP $1"; }
 
 # new_pid_base N: the next process gets pid N + 1 (alpha only)
@@ -103,8 +107,9 @@ beta_criu() { # ROUND
 	wait $rpid || return 1
 	[ -s /tmp/criu-rest.tar ] || { echo "# alpha's criu dump failed (see its log)"; return 1; }
 	tar -C "$CRIU_DIR" -xf /tmp/criu-rest.tar || return 1
+	rm -f /tmp/criu-mig.pid		# criu restore will not overwrite it
 	criu restore -D "$CRIU_DIR" -d --pidfile /tmp/criu-mig.pid -o "$CRIU_LOGS/mig-restore.log" ||
-		{ criu_log mig-restore; barrier_signal 0 $((p + 3)); return 1; }
+		{ criu_log mig-restore; barrier_fail 0 $((p + 3)); return 1; }
 	barrier_signal 0 $((p + 3))
 	cat /tmp/criu-mig.pid > $D/ready
 	verify $D
