@@ -214,7 +214,11 @@ echo "## Every measurement"
 echo
 echo "| scenario | tool | metric | n | median | min | max |"
 echo "|---|---|---|---|---|---|---|"
-printf '%s\n' "$STATS" | awk 'NF == 7 { printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }'
+printf '%s\n' "$STATS" | awk 'NF == 7 {
+	if ($3 == "image_bytes")
+		printf "| %s | %s | %s | %s | %d | %d | %d |\n", $1, $2, $3, $4, $5, $6, $7
+	else
+		printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }'
 if [ -n "$DIAG" ]; then
 	echo
 	echo "## Diagnostics of ckpt alone (bench_dump)"
@@ -254,7 +258,8 @@ DAT=$OUT/checkpoint-vs-size.dat
 		echo "$line"
 	done
 } > "$DAT"
-gnuplot <<EOF || die "gnuplot failed on $DAT"
+plot_ok=1
+gnuplot 2>"$OUT/gnuplot.err" <<EOF || plot_ok=0
 set terminal png size 900,600 font ",11"
 set output "$OUT/checkpoint-vs-size.png"
 set title "Full checkpoint to tmpfs, $KVER under QEMU/TCG (median, bars: min-max)"
@@ -272,3 +277,9 @@ EOF
 
 printf '%s' "$SUMMARY"
 echo "targets_met=$MET/$TARGETS"
+if [ $plot_ok = 0 ]; then
+	echo "bench report: no plot: gnuplot failed on $DAT (no full checkpoint measured?):" >&2
+	tail -n 3 "$OUT/gnuplot.err" >&2
+	exit 1
+fi
+rm -f "$OUT/gnuplot.err"
