@@ -86,13 +86,6 @@ $(GUEST)/bin/ckptd: $(BUILD)/bin/ckptd
 	@mkdir -p $(dir $@)
 	$(Q)install -m 755 $< $@
 
-# the restore benchmark drives real round trips (restore_helpers)
-$(GUEST)/tests/bench/bench_restore: bench/guest/bench_restore.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) | need-ksft
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@ (static)"
-	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< selftests/guest/lib/restore_helpers.c \
-		$(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) -luring -lzstd -lpthread
-
 # benchmarks run in the same guests, as the "bench" suite (make bench)
 $(GUEST)/tests/bench/%: bench/guest/%.c $(GUEST_LIB) selftests/guest/lib/genl_raw.h kmod/uapi/linux/ckpt.h | need-ksft
 	@mkdir -p $(dir $@)
@@ -128,7 +121,7 @@ $(BUILD)/initrd/%.cpio: $(BUILD)/kmod/%/ckpt.ko $(GUEST_FILES) selftests/vm/mkin
 		--ko $< --bin $(GUEST)/bin --tests $(GUEST)/tests \
 		--modules "$(GUEST_MODULES)"
 
-.PHONY: host-tests guest-images check check-run demo bench
+.PHONY: host-tests guest-images check check-run demo
 host-tests: $(HOST_TESTS)
 guest-images: $(foreach k,$(GUEST_KVERS),$(BUILD)/initrd/$(k).cpio)
 
@@ -147,10 +140,4 @@ demo:
 	$(Q)$(MAKE) all $(BUILD)/initrd/$(KVER_6_1).cpio
 	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) ./scripts/demo.sh $(KVER_6_1)
 
-# Benchmarks: numbers, not pass/fail; never part of make check.
-bench:
-	$(Q)$(MAKE) deps
-	$(Q)$(MAKE) all guest-images
-	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) \
-		KVER_6_12=$(KVER_6_12) ./bench/run.sh
-	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) ./bench/cluster.sh
+# Benchmarks (make bench): mk/bench.mk
