@@ -91,16 +91,22 @@ static void on_usr1(int sig)
 
 /*
  * Waits for SIGUSR1 in sigsuspend (interrupted by the freeze, restarted),
- * with the current mask otherwise kept.
+ * with the current mask otherwise kept.  SIGUSR1 is blocked outside the
+ * wait, as a correct program does: one that comes between the check and
+ * the (re-executed) call stays pending instead of being handled before it.
  */
 static void wait_check(void)
 {
-	sigset_t mask;
+	sigset_t usr1, old, mask;
 
-	sigprocmask(SIG_BLOCK, NULL, &mask);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	mask = old;
 	sigdelset(&mask, SIGUSR1);
 	while (!check_now)
 		sigsuspend(&mask);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Threads are created with SIGUSR1 blocked: it is for the main thread. */
@@ -523,9 +529,7 @@ static void child_wait(const char *name, int rfd, const char *want,
 	ssize_t n;
 	int fd;
 
-	sigemptyset(&mask);
-	while (!check_now)
-		sigsuspend(&mask);
+	wait_check();
 	n = read(rfd, buf, sizeof(buf) - 1);
 	snprintf(path, sizeof(path), "%s/result-%s", dir, name);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -539,6 +543,7 @@ static void child_wait(const char *name, int rfd, const char *want,
 				"FAIL: its pipe's unread data differ");
 		close(fd);
 	}
+	sigemptyset(&mask);
 	for (;;)
 		sigsuspend(&mask);	/* until killed */
 }
