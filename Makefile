@@ -43,6 +43,7 @@ include mk/restore.mk
 include mk/libckpt_user.mk
 include mk/kmod.mk
 include mk/selftests.mk
+include mk/bench.mk
 include mk/install.mk
 
 .PHONY: all deps clean

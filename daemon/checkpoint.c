@@ -30,6 +30,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/ckpt.h>
@@ -63,6 +64,7 @@ struct ckpt_op {
 	char store[PATH_MAX];
 	unsigned int keep;
 	unsigned int timeout_ms;
+	int compression, level;	/* ckptd.conf, for write_image() */
 	uint64_t client_id;
 	uint32_t seq;
 	struct ckptd_progress progress;
@@ -71,7 +73,8 @@ struct ckpt_op {
 	char why[1024];
 	int frozen;		/* the job is frozen when the operation ends */
 	uint64_t img_seq;
-	uint64_t bytes;
+	uint64_t bytes, raw_bytes;	/* image as stored, its contents */
+	unsigned int frozen_ms, write_ms;	/* for the log */
 	char dir[PATH_MAX + 64];
 };
 
@@ -280,6 +283,7 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	struct ckptd_image_write_opts o = {
 		.extra_records = x->data, .extra_len = x->len,
 		.progress = on_progress, .progress_arg = op,
+		.compression = op->compression, .level = op->level,
 	};
 	struct ckptd_image_write_stats st;
 	struct ckptd_err ierr = { "" };
@@ -297,7 +301,16 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	if (ret)
 		return fail(op, ret, "writing the image of job %u failed: %s", op->job_id, ierr.msg);
 	op->bytes = st.bytes;
+	op->raw_bytes = st.raw_bytes;
 	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void op_run(struct ckptd_work *w, void *ctx)
@@ -311,6 +324,7 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	struct ckptd_err gerr;
 	int dump_fd = -1, memfd = -1, thaw_now;
 	unsigned int removed;
+	uint64_t t0 = now_ms(), t1;
 
 	op->frozen = op->already_frozen;
 	if (freeze(op, c, &kj))
@@ -356,8 +370,11 @@ static void op_run(struct ckptd_work *w, void *ctx)
 			pr_warn("job %u: thaw after capture: %s", op->job_id, e.msg);
 		op->frozen = 0;
 	}
+	t1 = now_ms();
+	op->frozen_ms = t1 - t0;
 	if (write_image(op, memfd, &x))
 		goto out;	/* nothing committed: the next dump is still correct */
+	op->write_ms = now_ms() - t1;
 	if (ioctl(dump_fd, CKPT_IOC_DUMP_COMMIT))
 		pr_warn("job %u: image %llu stored, but ckpt.ko refused the commit (%s): the next incremental checkpoint is relative to an older one",
 			op->job_id, (unsigned long long)op->img_seq, strerror(errno));
@@ -406,9 +423,12 @@ static void op_done(struct ckptd *d, struct ckptd_work *w)
 			ckptd_persist(d, 0, 0, NULL);
 	} else {
 		if (op->kind != OP_REFREEZE)
-			pr_info("job %u: %s %llu written to %s (%llu bytes)%s", op->job_id,
-				names[op->kind], (unsigned long long)op->img_seq, op->dir,
-				(unsigned long long)op->bytes, op->frozen ? ", job frozen" : "");
+			pr_info("job %u: %s %llu written to %s (%llu bytes, %llu before compression; %s %u ms, image written in %u ms)%s",
+				op->job_id, names[op->kind], (unsigned long long)op->img_seq,
+				op->dir, (unsigned long long)op->bytes,
+				(unsigned long long)op->raw_bytes,
+				op->frozen ? "capture" : "frozen", op->frozen_ms,
+				op->write_ms, op->frozen ? ", job frozen" : "");
 		ckptd_reply_init(&r, op->seq);
 		ckptd_ctl_put_u32(&r.m, CKPTD_CA_JOB_ID, op->job_id);
 		ckptd_ctl_put_u64(&r.m, CKPTD_CA_SEQ, op->img_seq);
@@ -444,6 +464,8 @@ static void submit(struct ckptd *d, struct ckptd_req *rq, struct ckptd_job *job,
 	op->seq_base = job->seq_base;
 	snprintf(op->store, sizeof(op->store), "%s", d->cfg.image_store);
 	op->keep = d->cfg.keep;
+	op->compression = d->cfg.compression;
+	op->level = d->cfg.compression_level;
 	op->timeout_ms = d->cfg.freeze_timeout_ms;
 	op->work.run = op_run;
 	op->work.done = op_done;

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "ctl_proto.h"
+#include "image.h"
 
 #define CONFIG_MAX	(256 * 1024)
 
@@ -25,6 +26,7 @@ void ckptd_config_defaults(struct ckptd_config *c)
 	snprintf(c->socket, sizeof(c->socket), "%s", CKPTD_CTL_SOCKET);
 	snprintf(c->cgroup_dir, sizeof(c->cgroup_dir), "%s", CKPTD_CGROUP_DIR);
 	snprintf(c->restorer, sizeof(c->restorer), "%s", CKPTD_RESTORER);
+	c->compression_level = CKPTD_ZSTD_LEVEL_DEFAULT;
 	for (int i = 0; i < CKPT_LOWER_PATTERNS_MAX; i++)
 		c->lower_ptrs[i] = c->lower[i];
 	ckptd_config_peers_defaults(c);
@@ -124,10 +126,15 @@ static int set_key(struct parser *p, struct ckptd_config *c, const char *key,
 			c->compression = CKPTD_COMPRESS_NONE;
 			return 0;
 		}
-		if (!strcmp(val, "zstd"))
-			return fail(p, "compression: zstd is not supported by this ckptd yet; use 'none'");
-		return fail(p, "compression: unknown method '%s'; use 'none'", val);
+		if (!strcmp(val, "zstd")) {
+			c->compression = CKPTD_COMPRESS_ZSTD;
+			return 0;
+		}
+		return fail(p, "compression: unknown method '%s'; use 'none' or 'zstd'", val);
 	}
+	if (!strcmp(key, "compression_level"))
+		return set_uint(p, key, &c->compression_level, val, 1,
+				CKPTD_COMPRESSION_LEVEL_MAX);
 	return fail(p, "unknown key '%s' (see ckptd.conf(5))", key);
 }
 

@@ -22,9 +22,12 @@
 #define CKPTD_MIGRATE_ITERATIONS	8
 #define CKPTD_MIGRATE_DIRTY_BYTES	(4ULL << 20)
 
+/* compression = : how ckptd writes images (<linux/ckpt.h> values) */
 enum ckptd_compression {
-	CKPTD_COMPRESS_NONE,
+	CKPTD_COMPRESS_NONE = CKPT_IMG_COMP_NONE,
+	CKPTD_COMPRESS_ZSTD = CKPT_IMG_COMP_ZSTD,
 };
+#define CKPTD_COMPRESSION_LEVEL_MAX	19	/* zstd's highest non-"ultra" level */
 
 /* One "peer NAME = ADDRESS[:PORT]" line of [peers]. */
 struct ckptd_peer_cfg {
@@ -42,6 +45,7 @@ struct ckptd_config {
 	unsigned int keep;		/* retention: checkpoints per job, 0 = all */
 	unsigned int freeze_timeout_ms;	/* 0: the module's default */
 	enum ckptd_compression compression;
+	unsigned int compression_level;	/* zstd level, 1..19 */
 	int lower_set;			/* lower_patterns given: replace defaults */
 	unsigned int nr_lower;
 	char lower[CKPT_LOWER_PATTERNS_MAX][CKPT_PATTERN_MAX + 1];

@@ -109,6 +109,7 @@ static int reload(struct ckptd *d)
 	d->cfg.keep = c.keep;
 	d->cfg.freeze_timeout_ms = c.freeze_timeout_ms;
 	d->cfg.compression = c.compression;
+	d->cfg.compression_level = c.compression_level;
 	snprintf(d->cfg.restorer, sizeof(d->cfg.restorer), "%s", c.restorer);
 	snprintf(d->cfg.cgroup_dir, sizeof(d->cfg.cgroup_dir), "%s", c.cgroup_dir);
 	if (c.peers_on != d->cfg.peers_on || strcmp(c.peer_listen, d->cfg.peer_listen) ||

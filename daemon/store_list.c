@@ -37,13 +37,20 @@ static int cmp_u32(const void *a, const void *b)
 
 static void read_manifest(int dfd, struct ckptd_store_entry *e)
 {
+	struct {
+		struct ckpt_img_manifest m;
+		struct ckpt_img_zinfo zi;	/* version 2 */
+	} h;
 	struct ckpt_img_manifest m;
 	int fd = openat(dfd, CKPT_IMG_MANIFEST, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
 
 	e->bad = 1;
 	if (fd < 0)
 		return;
-	if (read(fd, &m, sizeof(m)) == sizeof(m) && m.magic == CKPT_IMG_MAGIC &&
+	n = read(fd, &h, sizeof(h));
+	m = h.m;
+	if (n >= (ssize_t)sizeof(m) && m.magic == CKPT_IMG_MAGIC &&
 	    m.seq == e->seq) {
 		e->bad = 0;
 		e->parent_seq = m.parent_seq;
@@ -54,6 +61,13 @@ static void read_manifest(int dfd, struct ckptd_store_entry *e)
 		e->predump = !!(m.dump_flags & CKPT_DUMP_PREDUMP);
 		for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
 			e->bytes += m.files[i].size;
+		e->raw_bytes = e->bytes;
+		if (m.version >= 2 && n == (ssize_t)sizeof(h)) {
+			e->compression = h.zi.compression;
+			e->raw_bytes = 0;
+			for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
+				e->raw_bytes += h.zi.raw_size[i];
+		}
 	}
 	close(fd);
 }

@@ -15,7 +15,9 @@
 struct ckptd_store_entry {
 	uint64_t seq, parent_seq;
 	uint64_t time_ns;
-	uint64_t bytes;			/* the three files */
+	uint64_t bytes;			/* the three files, as stored */
+	uint64_t raw_bytes;		/* their contents (compressed: more) */
+	uint32_t compression;		/* CKPT_IMG_COMP_* */
 	uint64_t nr_pages, nr_pages_same;
 	uint32_t nr_tasks;
 	int bad;			/* the manifest could not be read */

@@ -37,4 +37,4 @@ $(BUILD)/bin/ckpt-restore: $(RESTORE_OBJS) $(IMAGE_OBJS) $(BUILD)/obj/common/dum
 		$(BUILD)/obj/common/proc_nspid.o
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(URING_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(URING_LIBS) $(ZSTD_LIBS)

@@ -17,13 +17,13 @@ HOST_TESTS := $(HOST_TEST_SRCS:selftests/host/%.c=$(BUILD)/host/%) \
 $(BUILD)/host/%_test: selftests/host/%_test.c $(COMMON_OBJS) $(IMAGE_OBJS) $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS) $(DAEMON_LIB_OBJS) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS) $(DAEMON_LIB_OBJS) $(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS) $(DAEMON_LIB_OBJS) $(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS)
 
 # helpers of the host tests (not run by themselves: check.sh runs build/host/*)
 $(BUILD)/testbin/%: selftests/host/%.c $(COMMON_OBJS) $(IMAGE_OBJS) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS)
 
 $(BUILD)/host/%.sh: selftests/host/%.sh
 	@mkdir -p $(dir $@)
@@ -60,7 +60,7 @@ $(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restor
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< selftests/guest/lib/restore_helpers.c \
-		$(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) -luring -lpthread
+		$(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) -luring -lzstd -lpthread
 
 # the restore workload: dynamic, so that restores map shared libraries
 $(GUEST)/bin/ckpt_rt_prog: selftests/guest/restore-prog/rt_prog.c
@@ -81,18 +81,11 @@ $(GUEST)/tests/daemon/%: selftests/guest/daemon/%.c common/ctl_proto.c common/ct
 $(GUEST)/bin/ckpt_memhog: selftests/guest/daemon/helpers/memhog.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
-	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $< -lm
 
 $(GUEST)/bin/ckptd: $(BUILD)/bin/ckptd
 	@mkdir -p $(dir $@)
 	$(Q)install -m 755 $< $@
-
-# the restore benchmark drives real round trips (restore_helpers)
-$(GUEST)/tests/bench/bench_restore: bench/guest/bench_restore.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) | need-ksft
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@ (static)"
-	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< selftests/guest/lib/restore_helpers.c \
-		$(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) -luring -lpthread
 
 # benchmarks run in the same guests, as the "bench" suite (make bench)
 $(GUEST)/tests/bench/%: bench/guest/%.c $(GUEST_LIB) selftests/guest/lib/genl_raw.h kmod/uapi/linux/ckpt.h | need-ksft
@@ -107,7 +100,7 @@ $(GUEST)/tests/%.sh: selftests/guest/%.sh
 $(GUEST)/bin/net_xfer: selftests/guest/net/net_xfer.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
-	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $< -lm
 
 $(GUEST)/bin/ckpt_migrate_prog: selftests/guest/net/migrate_prog.c
 $(GUEST)/bin/tcp_stream: selftests/guest/net/tcp_stream.c
@@ -130,7 +123,7 @@ $(BUILD)/initrd/%.cpio: $(BUILD)/kmod/%/ckpt.ko $(GUEST_FILES) selftests/vm/mkin
 		--ko $< --bin $(GUEST)/bin --tests $(GUEST)/tests \
 		--modules "$(GUEST_MODULES)"
 
-.PHONY: host-tests guest-images check check-run demo bench
+.PHONY: host-tests guest-images check check-run demo
 host-tests: $(HOST_TESTS)
 guest-images: $(foreach k,$(GUEST_KVERS),$(BUILD)/initrd/$(k).cpio)
 
@@ -149,11 +142,4 @@ demo:
 	$(Q)$(MAKE) all $(BUILD)/initrd/$(KVER_6_1).cpio
 	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) ./scripts/demo.sh $(KVER_6_1)
 
-# Benchmarks: numbers, not pass/fail; never part of make check.
-bench:
-	$(Q)$(MAKE) deps
-	$(Q)$(MAKE) all guest-images
-	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) \
-		KVER_6_12=$(KVER_6_12) ./bench/run.sh
-	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) ./bench/migrate.sh
-	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) ./bench/cluster.sh
+# Benchmarks (make bench): mk/bench.mk

@@ -9,6 +9,9 @@ NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 URING_CFLAGS = $(shell pkg-config --cflags liburing)
 URING_LIBS = $(shell pkg-config --libs liburing)
+# image compression (daemon/image/image_zstd.c)
+ZSTD_CFLAGS = $(shell pkg-config --cflags libzstd)
+ZSTD_LIBS = $(shell pkg-config --libs libzstd)
 
 COMMON_SRCS  := $(wildcard common/*.c)
 IMAGE_SRCS   := $(wildcard daemon/image/*.c)
@@ -31,16 +34,16 @@ userspace: $(USER_PROGS)
 $(BUILD)/obj/%.o: %.c | need-user
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(URING_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(URING_CFLAGS) $(ZSTD_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/bin/ckptctl: $(CKPTCTL_OBJS) $(DAEMON_LIB_OBJS) $(IMAGE_OBJS) $(COMMON_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(URING_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS)
 
 $(BUILD)/bin/ckptd: $(DAEMON_OBJS) $(DAEMON_LIB_OBJS) $(IMAGE_OBJS) $(COMMON_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(URING_LIBS) $(PEER_LIBS) -lpthread
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS) $(PEER_LIBS) -lpthread
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

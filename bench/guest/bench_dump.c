@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bench_dump: runs inside a test guest (make bench).  Measures
- *   1. freeze and thaw latency of a job of 100 processes x 4 threads;
+ *   1. freeze and thaw latency of a job of 100 processes x 4 threads with
+ *      ckpt.ko (JOB_FREEZE / JOB_THAW), against the cgroup v2 freezer
+ *      (cgroup.freeze, waiting for cgroup.events to say "frozen 1" / "0")
+ *      on the same processes, alternating, 11 rounds each;
  *   2. dump-stream throughput of a 256 MiB process read and discarded,
- *      against a plain memcpy of 256 MiB in the same guest.
- * Prints one "# bench: name value unit" line per number and TAP results.
+ *      against a plain memcpy of 256 MiB in the same guest (a diagnostic of
+ *      the kernel side alone: no daemon, no image).
+ * Prints "# result: SCENARIO TOOL METRIC VALUE" lines (one per repetition,
+ * bench/report.sh takes median, min and max), "# bench:" lines and TAP.
  * Timings under TCG are not real-hardware timings: compare within a run.
  */
 #include <errno.h>
@@ -17,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,12 +65,56 @@ static void *sleeper(void *arg)
 	return NULL;
 }
 
-/* A process group of @nproc processes with @nthreads threads each. */
+#define FRZ_CG "/sys/fs/cgroup/bench-freeze"
+
+static int put_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+/* Until FRZ_CG/cgroup.events says "frozen @want" (1 ms polls, 60 s). */
+static int cg_wait_frozen(int want)
+{
+	char buf[256], key[16];
+
+	snprintf(key, sizeof(key), "frozen %d", want);
+	for (int i = 0; i < 60000; i++) {
+		int fd = open(FRZ_CG "/cgroup.events", O_RDONLY);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+		if (fd >= 0)
+			close(fd);
+		if (n < 0)
+			return -errno;
+		buf[n] = 0;
+		if (strstr(buf, key))
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* A process group of @nproc processes with @nthreads threads each, all in
+ * the cgroup FRZ_CG (made here). */
 static pid_t spawn_threads_job(int nproc, int nthreads)
 {
-	pid_t root = fork();
+	pid_t root;
 
+	rmdir(FRZ_CG);
+	if (mkdir(FRZ_CG, 0755) && errno != EEXIST)
+		printf("# mkdir %s: %s\n", FRZ_CG, strerror(errno));
+	root = fork();
 	if (root == 0) {
+		char pid[16];
+
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		put_str(FRZ_CG "/cgroup.procs", pid);
 		setpgid(0, 0);
 		for (int i = 0; i < nproc - 1; i++)
 			if (fork() == 0)
@@ -86,10 +136,19 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static void print_rounds(const char *tool, const double *fr, const double *th, int n)
+{
+	for (int i = 0; i < n; i++) {
+		printf("# result: freeze_100x4 %s freeze_ms %.1f\n", tool, fr[i] * 1e3);
+		printf("# result: freeze_100x4 %s thaw_ms %.1f\n", tool, th[i] * 1e3);
+		printf("# result: freeze_100x4 %s total_ms %.1f\n", tool, (fr[i] + th[i]) * 1e3);
+	}
+}
+
 static int bench_freeze(struct gnl *g)
 {
-	enum { ROUNDS = 5 };
-	double fr[ROUNDS], th[ROUNDS];
+	enum { ROUNDS = 11 };
+	double fr[ROUNDS], th[ROUNDS], cfr[ROUNDS], cth[ROUNDS];
 	pid_t root = spawn_threads_job(100, 4);
 	int err = 0;
 
@@ -111,13 +170,31 @@ static int bench_freeze(struct gnl *g)
 		}
 		th[i] = now() - t0;
 		usleep(200000);
+		t0 = now();
+		if (put_str(FRZ_CG "/cgroup.freeze", "1") || cg_wait_frozen(1)) {
+			printf("# cgroup freezer on %s failed\n", FRZ_CG);
+			err = 1;
+			break;
+		}
+		cfr[i] = now() - t0;
+		t0 = now();
+		if (put_str(FRZ_CG "/cgroup.freeze", "0") || cg_wait_frozen(0)) {
+			printf("# cgroup thaw on %s failed\n", FRZ_CG);
+			err = 1;
+			break;
+		}
+		cth[i] = now() - t0;
+		usleep(200000);
 	}
 	job_cmd(g, CKPT_CMD_JOB_DESTROY, 0);
 	kill(-root, SIGKILL);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
+	rmdir(FRZ_CG);
 	if (err)
 		return 1;
+	print_rounds("ckpt", fr, th, ROUNDS);
+	print_rounds("cgroup", cfr, cth, ROUNDS);
 	qsort(fr, ROUNDS, sizeof(double), cmp_double);
 	qsort(th, ROUNDS, sizeof(double), cmp_double);
 	printf("# bench: freeze_100x4_median %.1f ms\n", fr[ROUNDS / 2] * 1e3);

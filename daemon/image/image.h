@@ -14,6 +14,9 @@
 
 #include <linux/ckpt.h>
 
+/* The zstd level of compressed images unless configured. */
+#define CKPTD_ZSTD_LEVEL_DEFAULT	3
+
 struct ckptd_err {
 	char msg[512];
 };
@@ -32,6 +35,9 @@ struct ckptd_image_write_opts {
 	 */
 	const void *extra_records;
 	size_t extra_len;
+	/* CKPT_IMG_COMP_*: records.img and pages.img compressed (v2) */
+	int compression;
+	int level;			/* zstd level; 0: default (3) */
 	/* Called now and then with the stream bytes consumed so far. */
 	void (*progress)(void *arg, uint64_t done);
 	void *progress_arg;
@@ -42,6 +48,7 @@ struct ckptd_image_write_stats {
 	int used_uring;
 	int used_direct;
 	uint64_t bytes;			/* written to the three files */
+	uint64_t raw_bytes;		/* their contents before compression */
 };
 
 /*
@@ -75,10 +82,34 @@ struct ckptd_image {
 	size_t records_len;
 	struct ckpt_img_pme *pagemap;	/* man.nr_pme */
 	uint32_t *sorted;		/* pagemap indices by (pid, vaddr) */
+	/*
+	 * Compression (version 2) or none; for every image, raw_size[] is
+	 * the size of each file's contents (the stored size if uncompressed).
+	 */
+	struct ckpt_img_zinfo zi;
+	/*
+	 * The raw page contents: pages.img itself, or for a compressed
+	 * image a memfd that ckptd_image_pages_fd() fills (-1 until then).
+	 */
 	int pages_fd;
+	int zpages_fd;			/* compressed pages.img, else -1 */
+	bool pages_checked;		/* pages_fd filled, every chunk checked */
+	bool want_pages_fd;		/* verify fills pages_fd on the way */
 	struct ckptd_image *parent;	/* opened on demand */
 	unsigned int depth;		/* in the parent chain */
 };
+
+/* "none", "zstd", or "unknown" */
+const char *ckptd_image_compression_name(uint32_t compression);
+
+/*
+ * The raw page contents of img as a readable fd (owned by img): pages.img,
+ * or for a compressed image a memfd it fills by decompressing pages.img,
+ * checking every chunk.  Used by readers that pread page runs directly
+ * (the restorer's blob).
+ */
+int ckptd_image_pages_fd(struct ckptd_image *img, int *fd,
+			 struct ckptd_err *err);
 
 /*
  * Opens an image directory: checks the manifest (magic, version, its own
@@ -92,7 +123,9 @@ void ckptd_image_close(struct ckptd_image *img);
 /*
  * Checks every checksum, that records.img parses, that every pagemap
  * entry is in range, and for an incremental image that its parent chain
- * exists and verifies.
+ * exists and verifies.  For a compressed image every chunk is
+ * decompressed and checked; with want_pages_fd set (it is passed on to
+ * the parents) the contents are kept, as ckptd_image_pages_fd() does.
  */
 int ckptd_image_verify(struct ckptd_image *img, struct ckptd_err *err);
 /*

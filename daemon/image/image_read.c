@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "image_zread.h"
 #include "xxh64.h"
 
 #define CHAIN_MAX	4096	/* parents followed at most */
@@ -64,10 +65,52 @@ static int load(const char *dir, const char *name, uint64_t size,
 	return 0;
 }
 
+/* Version 2: the compression block after the header. */
+static int check_zinfo(const char *path, const uint8_t *m,
+		       const struct ckpt_img_manifest *man,
+		       struct ckpt_img_zinfo *zi, struct ckptd_err *err)
+{
+	static const char *const names[CKPT_IMG_NR_FILES] = {
+		CKPT_IMG_RECORDS, CKPT_IMG_PAGEMAP, CKPT_IMG_PAGES,
+	};
+	const uint32_t known = 1U << CKPT_IMG_F_RECORDS | 1U << CKPT_IMG_F_PAGES;
+
+	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
+		zi->raw_size[i] = man->files[i].size;
+	if (man->version < 2)
+		return 0;
+	if (man->hdr_len < sizeof(*man) + sizeof(*zi)) {
+		ckptd_err_set(err, "%s: a version %u header of %u bytes is too short: the manifest is corrupt",
+			      path, man->version, man->hdr_len);
+		return -EBADMSG;
+	}
+	memcpy(zi, m + sizeof(*man), sizeof(*zi));
+	if (zi->compression >= CKPT_IMG_COMP_NR) {
+		ckptd_err_set(err, "%s: the image uses compression method %u, which this program does not know (it knows none and zstd); upgrade ckpt to read it",
+			      path, zi->compression);
+		return -EPROTONOSUPPORT;
+	}
+	if (zi->pad || (zi->zfiles & ~known) ||
+	    (zi->compression == CKPT_IMG_COMP_NONE) != !zi->zfiles) {
+		ckptd_err_set(err, "%s: inconsistent compression block (method %u, files 0x%x): the manifest is corrupt",
+			      path, zi->compression, zi->zfiles);
+		return -EBADMSG;
+	}
+	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
+		if (!(zi->zfiles & (1U << i)) && zi->raw_size[i] != man->files[i].size) {
+			ckptd_err_set(err, "%s: %s is not compressed but has two sizes: the manifest is corrupt",
+				      path, names[i]);
+			return -EBADMSG;
+		}
+	return 0;
+}
+
 static int check_manifest(const char *path, const uint8_t *m, size_t len,
-			  struct ckpt_img_manifest *man, struct ckptd_err *err)
+			  struct ckpt_img_manifest *man,
+			  struct ckpt_img_zinfo *zi, struct ckptd_err *err)
 {
 	uint64_t self, want;
+	int ret;
 
 	if (len < sizeof(*man) + 8) {
 		ckptd_err_set(err, "%s: %zu bytes, too short for a manifest (truncated)",
@@ -100,15 +143,18 @@ static int check_manifest(const char *path, const uint8_t *m, size_t len,
 			      path, len - 8);
 		return -EBADMSG;
 	}
+	ret = check_zinfo(path, m, man, zi, err);
+	if (ret)
+		return ret;
 	if (!man->page_size || (man->page_size & (man->page_size - 1)) ||
 	    man->chunk_size != CKPT_IMG_CHUNK || !man->seq ||
 	    man->parent_seq >= man->seq ||
-	    man->nr_chunks != (man->files[CKPT_IMG_F_PAGES].size +
+	    man->nr_chunks != (zi->raw_size[CKPT_IMG_F_PAGES] +
 			       CKPT_IMG_CHUNK - 1) / CKPT_IMG_CHUNK ||
 	    man->files[CKPT_IMG_F_PAGEMAP].size !=
 	    man->nr_pme * sizeof(struct ckpt_img_pme) ||
 	    man->nr_pme > UINT32_MAX ||
-	    man->files[CKPT_IMG_F_PAGES].size % man->page_size) {
+	    zi->raw_size[CKPT_IMG_F_PAGES] % man->page_size) {
 		ckptd_err_set(err, "%s: inconsistent header (page size, chunks, seq or file sizes): the manifest is corrupt",
 			      path);
 		return -EBADMSG;
@@ -146,6 +192,7 @@ int ckptd_image_open(const char *dir, struct ckptd_image **out,
 		return -ENOMEM;
 	}
 	img->pages_fd = -1;
+	img->zpages_fd = -1;
 	snprintf(img->dir, sizeof(img->dir), "%s", dir);
 	snprintf(path, sizeof(path), "%s/" CKPT_IMG_MANIFEST, dir);
 	if (stat(path, &st)) {
@@ -165,7 +212,7 @@ int ckptd_image_open(const char *dir, struct ckptd_image **out,
 	}
 	ret = load(dir, CKPT_IMG_MANIFEST, st.st_size, &m, err);
 	if (!ret)
-		ret = check_manifest(path, m, st.st_size, &img->man, err);
+		ret = check_manifest(path, m, st.st_size, &img->man, &img->zi, err);
 	if (ret)
 		goto fail;
 	img->chunk_sums = malloc(img->man.nr_chunks * 8 + 8);
@@ -196,7 +243,10 @@ int ckptd_image_open(const char *dir, struct ckptd_image **out,
 		}
 	}
 	img->records_len = img->man.files[CKPT_IMG_F_RECORDS].size;
-	ret = load(dir, CKPT_IMG_RECORDS, img->records_len, &img->records, err);
+	if (ckptd_image_zfile(img, CKPT_IMG_F_RECORDS))
+		ret = ckptd_image_load_zrecords(img, err);
+	else
+		ret = load(dir, CKPT_IMG_RECORDS, img->records_len, &img->records, err);
 	if (!ret)
 		ret = load(dir, CKPT_IMG_PAGEMAP,
 			   img->man.files[CKPT_IMG_F_PAGEMAP].size,
@@ -204,10 +254,15 @@ int ckptd_image_open(const char *dir, struct ckptd_image **out,
 	if (ret)
 		goto fail;
 	snprintf(path, sizeof(path), "%s/" CKPT_IMG_PAGES, dir);
-	img->pages_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (img->pages_fd < 0) {
-		ret = -errno;
-		ckptd_err_set(err, "%s: %s", path, strerror(errno));
+	if (ckptd_image_zfile(img, CKPT_IMG_F_PAGES)) {
+		img->zpages_fd = open(path, O_RDONLY | O_CLOEXEC);
+		ret = img->zpages_fd < 0 ? -errno : 0;
+	} else {
+		img->pages_fd = open(path, O_RDONLY | O_CLOEXEC);
+		ret = img->pages_fd < 0 ? -errno : 0;
+	}
+	if (ret) {
+		ckptd_err_set(err, "%s: %s", path, strerror(-ret));
 		goto fail;
 	}
 	img->sorted = malloc(img->man.nr_pme * sizeof(uint32_t) + 1);
@@ -236,6 +291,8 @@ void ckptd_image_close(struct ckptd_image *img)
 	ckptd_image_close(img->parent);
 	if (img->pages_fd >= 0)
 		close(img->pages_fd);
+	if (img->zpages_fd >= 0)
+		close(img->zpages_fd);
 	free(img->chunk_sums);
 	free(img->records);
 	free(img->pagemap);
@@ -289,6 +346,7 @@ int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
 		return -EBADMSG;
 	}
 	p->depth = img->depth + 1;
+	p->want_pages_fd = img->want_pages_fd;
 	img->parent = p;
 	*parent = p;
 	return 0;
@@ -342,6 +400,13 @@ int ckptd_image_read_page(struct ckptd_image *img, int32_t pid,
 		return ret ? ret : ckptd_image_read_page(p, pid, vaddr, buf, err);
 	}
 	off = e->offset + (vaddr - e->vaddr);
+	if (img->pages_fd < 0) {
+		int fd;
+
+		ret = ckptd_image_pages_fd(img, &fd, err);
+		if (ret)
+			return ret;
+	}
 	n = pread(img->pages_fd, buf, ps, off);
 	if (n != (ssize_t)ps) {
 		ret = n < 0 ? -errno : -EBADMSG;

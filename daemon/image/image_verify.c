@@ -12,6 +12,7 @@
 
 #include "dump_stream.h"
 #include "image.h"
+#include "image_zread.h"
 #include "xxh64.h"
 
 static int verify_pages(struct ckptd_image *img, struct ckptd_err *err)
@@ -21,6 +22,12 @@ static int verify_pages(struct ckptd_image *img, struct ckptd_err *err)
 	struct ckptd_xxh64 all;
 	int ret = 0;
 
+	if (ckptd_image_zfile(img, CKPT_IMG_F_PAGES)) {
+		free(buf);
+		if (img->pages_checked)
+			return 0;	/* decompressed with every check already */
+		return ckptd_image_zpages(img, img->want_pages_fd, err);
+	}
 	if (!buf) {
 		ckptd_err_set(err, "%s: out of memory", img->dir);
 		return -ENOMEM;
@@ -64,7 +71,9 @@ static int verify_records(struct ckptd_image *img, struct ckptd_err *err)
 	size_t body;
 	int ret;
 
-	if (ckptd_xxh64(img->records, img->records_len, 0) !=
+	/* a compressed records.img was checked chunk by chunk at open */
+	if (!ckptd_image_zfile(img, CKPT_IMG_F_RECORDS) &&
+	    ckptd_xxh64(img->records, img->records_len, 0) !=
 	    img->man.files[CKPT_IMG_F_RECORDS].xxh64) {
 		ckptd_err_set(err, "%s/" CKPT_IMG_RECORDS ": checksum mismatch: the records are corrupt",
 			      img->dir);
@@ -127,7 +136,7 @@ static int bad_pme(struct ckptd_image *img, uint64_t i, const char *what,
 static int verify_pagemap(struct ckptd_image *img, struct ckptd_err *err)
 {
 	uint64_t ps = img->man.page_size, next = 0, data = 0, same = 0;
-	uint64_t pages_size = img->man.files[CKPT_IMG_F_PAGES].size;
+	uint64_t pages_size = img->zi.raw_size[CKPT_IMG_F_PAGES];
 
 	if (ckptd_xxh64(img->pagemap, img->man.nr_pme * sizeof(*img->pagemap), 0) !=
 	    img->man.files[CKPT_IMG_F_PAGEMAP].xxh64) {

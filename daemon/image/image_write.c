@@ -19,6 +19,7 @@
 #include "dump_stream.h"
 #include "image_io.h"
 #include "image_store.h"
+#include "image_zstd.h"
 
 #define STREAM_BUF	(4U << 20)
 #define RECORD_MAX	(64U << 20)	/* refuse records larger than this */
@@ -39,6 +40,11 @@ struct writer {
 	size_t chunks_cap;
 	const void *extra;	/* opts->extra_records */
 	size_t extra_len;
+	/* compression: records.img and pages.img go through stage[] */
+	struct ckptd_zctx *z;
+	struct ckpt_img_zinfo zi;
+	uint8_t *stage[CKPT_IMG_NR_FILES];	/* one raw chunk being filled */
+	size_t stage_fill[CKPT_IMG_NR_FILES];
 };
 
 static const char *const file_names[CKPT_IMG_NR_FILES] = {
@@ -60,6 +66,49 @@ static int bad_stream(struct writer *w, int ret, const char *fmt, ...)
 	va_end(ap);
 	ckptd_err_set(w->err, "%s: dump stream: %s; no image written",
 		      w->dir, what);
+	return ret;
+}
+
+/* Packs the raw chunk staged for file i and appends it. */
+static int flush_stage(struct writer *w, int i)
+{
+	const void *out;
+	size_t len;
+	int ret;
+
+	if (!w->stage_fill[i])
+		return 0;
+	ret = ckptd_zchunk_pack(w->z, w->stage[i], w->stage_fill[i], &out, &len);
+	if (ret) {
+		ckptd_err_set(w->err, "%s/%s: zstd compression failed; set 'compression = none' in ckptd.conf",
+			      w->dir, file_names[i]);
+		return ret;
+	}
+	w->stage_fill[i] = 0;
+	return ckptd_iow_append(&w->io, &w->f[i], out, len);
+}
+
+/* Appends raw contents to file i, compressed if it is compressed. */
+static int put(struct writer *w, int i, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	int ret = 0;
+
+	w->zi.raw_size[i] += len;
+	if (!w->stage[i])
+		return ckptd_iow_append(&w->io, &w->f[i], data, len);
+	while (len && !ret) {
+		size_t n = CKPT_IMG_CHUNK - w->stage_fill[i];
+
+		if (n > len)
+			n = len;
+		memcpy(w->stage[i] + w->stage_fill[i], p, n);
+		w->stage_fill[i] += n;
+		p += n;
+		len -= n;
+		if (w->stage_fill[i] == CKPT_IMG_CHUNK)
+			ret = flush_stage(w, i);
+	}
 	return ret;
 }
 
@@ -102,7 +151,7 @@ static int add_pages(struct writer *w, const uint8_t *p, size_t len)
 				return ret;
 		}
 	}
-	return ckptd_iow_append(&w->io, &w->f[CKPT_IMG_F_PAGES], p, len);
+	return put(w, CKPT_IMG_F_PAGES, p, len);
 }
 
 static int add_pme(struct writer *w, int32_t pid, uint32_t flags,
@@ -114,7 +163,7 @@ static int add_pme(struct writer *w, int32_t pid, uint32_t flags,
 	};
 
 	w->man.nr_pme++;
-	return ckptd_iow_append(&w->io, &w->f[CKPT_IMG_F_PAGEMAP], &e, sizeof(e));
+	return put(w, CKPT_IMG_F_PAGEMAP, &e, sizeof(e));
 }
 
 /*
@@ -138,8 +187,7 @@ static int add_extra(struct writer *w, uint64_t off)
 			return bad_stream(w, -EINVAL,
 					  "captured record %u before END at offset %llu is a kernel record type",
 					  h->type, (unsigned long long)off);
-		ret = ckptd_iow_append(&w->io, &w->f[CKPT_IMG_F_RECORDS], h,
-				       h->len);
+		ret = put(w, CKPT_IMG_F_RECORDS, h, h->len);
 		if (ret)
 			return ret;
 	}
@@ -183,7 +231,7 @@ static int on_record(struct writer *w, const struct ckpt_rec *h, uint64_t off)
 		int ret;
 
 		ret = add_pme(w, r->pid, CKPT_IMG_PME_DATA, r->start, r->nr_pages,
-			      w->f[CKPT_IMG_F_PAGES].size);
+			      w->zi.raw_size[CKPT_IMG_F_PAGES]);
 		if (!ret)
 			ret = add_pages(w, r->data, len);
 		w->man.nr_pages += r->nr_pages;
@@ -228,7 +276,7 @@ static int on_record(struct writer *w, const struct ckpt_rec *h, uint64_t off)
 		w->man.nr_vmas++;
 		break;
 	}
-	return ckptd_iow_append(&w->io, &w->f[CKPT_IMG_F_RECORDS], h, h->len);
+	return put(w, CKPT_IMG_F_RECORDS, h, h->len);
 }
 
 static ssize_t read_some(int fd, void *buf, size_t len)
@@ -341,8 +389,8 @@ out:
 static int write_manifest(struct writer *w)
 {
 	char tmp[4200], path[4200];
-	size_t len = sizeof(w->man) + w->man.nr_chunks * 8 + 8;
-	uint8_t *m = malloc(len);
+	size_t hdr = w->man.hdr_len, len = hdr + w->man.nr_chunks * 8 + 8;
+	uint8_t *m = calloc(1, len);
 	uint64_t self;
 	size_t done = 0;
 	int fd, ret = 0;
@@ -352,8 +400,10 @@ static int write_manifest(struct writer *w)
 		return -ENOMEM;
 	}
 	memcpy(m, &w->man, sizeof(w->man));
+	if (w->z)
+		memcpy(m + sizeof(w->man), &w->zi, sizeof(w->zi));
 	if (w->man.nr_chunks)
-		memcpy(m + sizeof(w->man), w->chunks, w->man.nr_chunks * 8);
+		memcpy(m + hdr, w->chunks, w->man.nr_chunks * 8);
 	self = ckptd_xxh64(m, len - 8, 0);
 	memcpy(m + len - 8, &self, 8);
 
@@ -403,7 +453,7 @@ static int open_files(struct writer *w, const struct ckptd_image_write_opts *o)
 	for (int i = 0; i < CKPT_IMG_NR_FILES; i++) {
 		snprintf(path, sizeof(path), "%s/%s", w->dir, file_names[i]);
 		ret = ckptd_iofile_open(&w->f[i], path,
-					i == CKPT_IMG_F_PAGES && !o->no_direct,
+					i == CKPT_IMG_F_PAGES && !o->no_direct && !w->z,
 					w->err);
 		if (ret)
 			return ret;
@@ -418,6 +468,8 @@ static int finish(struct writer *w)
 
 	if (w->chunk_fill)
 		ret = push_chunk(w);
+	for (int i = 0; i < CKPT_IMG_NR_FILES && !ret; i++)
+		ret = flush_stage(w, i);
 	for (int i = 0; i < CKPT_IMG_NR_FILES && !ret; i++)
 		ret = ckptd_iow_flush(&w->io, &w->f[i]);
 	if (!ret)
@@ -435,6 +487,32 @@ static int finish(struct writer *w)
 		ret = ckptd_fsync_dir(dirname(parent), w->err);
 	}
 	return ret;
+}
+
+/* Compression: records.img and pages.img in chunks (the index stays raw). */
+static int setup_compression(struct writer *w,
+			     const struct ckptd_image_write_opts *o)
+{
+	if (o->compression == CKPT_IMG_COMP_NONE)
+		return 0;
+	if (o->compression != CKPT_IMG_COMP_ZSTD) {
+		ckptd_err_set(w->err, "%s: unknown compression %d; use none or zstd",
+			      w->dir, o->compression);
+		return -EINVAL;
+	}
+	w->zi.compression = o->compression;
+	w->zi.level = o->level ? o->level : CKPTD_ZSTD_LEVEL_DEFAULT;
+	w->zi.zfiles = 1U << CKPT_IMG_F_RECORDS | 1U << CKPT_IMG_F_PAGES;
+	w->man.version = CKPT_IMG_VERSION;
+	w->man.hdr_len = sizeof(w->man) + sizeof(w->zi);
+	w->z = ckptd_zctx_new(w->zi.level);
+	w->stage[CKPT_IMG_F_RECORDS] = malloc(CKPT_IMG_CHUNK);
+	w->stage[CKPT_IMG_F_PAGES] = malloc(CKPT_IMG_CHUNK);
+	if (!w->z || !w->stage[CKPT_IMG_F_RECORDS] || !w->stage[CKPT_IMG_F_PAGES]) {
+		ckptd_err_set(w->err, "%s: out of memory for zstd compression", w->dir);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int ckptd_image_write(const char *dir, int stream_fd,
@@ -467,11 +545,14 @@ int ckptd_image_write(const char *dir, int stream_fd,
 	w->extra = opts->extra_records;
 	w->extra_len = opts->extra_len;
 	w->man.magic = CKPT_IMG_MAGIC;
-	w->man.version = CKPT_IMG_VERSION;
+	w->man.version = CKPT_IMG_VERSION_PLAIN;
 	w->man.hdr_len = sizeof(w->man);
 	w->man.chunk_size = CKPT_IMG_CHUNK;
 	ckptd_xxh64_init(&w->chunk, 0);
 
+	ret = setup_compression(w, opts);
+	if (ret)
+		goto out_dir;
 	ret = ckptd_iow_init(&w->io, opts->queue_depth, opts->no_uring, err);
 	if (ret)
 		goto out_dir;
@@ -485,9 +566,11 @@ int ckptd_image_write(const char *dir, int stream_fd,
 	if (stats) {
 		stats->used_uring = w->io.uring;
 		stats->used_direct = w->f[CKPT_IMG_F_PAGES].direct;
-		stats->bytes = 0;
-		for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
+		stats->bytes = stats->raw_bytes = 0;
+		for (int i = 0; i < CKPT_IMG_NR_FILES; i++) {
 			stats->bytes += w->f[i].size;
+			stats->raw_bytes += w->zi.raw_size[i];
+		}
 	}
 	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
 		ckptd_iofile_close(&w->f[i], NULL);
@@ -496,6 +579,9 @@ out_dir:
 	if (ret)
 		ckptd_image_remove_dir(dir);
 	free(w->chunks);
+	ckptd_zctx_free(w->z);
+	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
+		free(w->stage[i]);
 	free(w);
 	return ret;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "image.h"
 #include "kselftest_harness.h"
 
 FIXTURE(cfg) {
@@ -52,6 +53,22 @@ TEST_F(cfg, good_file)
 	EXPECT_STREQ("libmpi*.so*", self->c.lower_ptrs[0]);
 	EXPECT_STREQ("libfoo.so", self->c.lower_ptrs[1]);
 	EXPECT_STREQ("/usr/libexec/ckpt-restore", self->c.restorer);
+}
+
+TEST_F(cfg, compression)
+{
+	EXPECT_EQ(CKPTD_COMPRESS_NONE, self->c.compression);
+	EXPECT_EQ(CKPTD_ZSTD_LEVEL_DEFAULT, self->c.compression_level);
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", "compression = zstd\n",
+					self->err, sizeof(self->err))) TH_LOG("%s", self->err);
+	EXPECT_EQ(CKPTD_COMPRESS_ZSTD, self->c.compression);
+	EXPECT_EQ(CKPT_IMG_COMP_ZSTD, (int)self->c.compression);
+	EXPECT_EQ(3, self->c.compression_level);
+	ckptd_config_defaults(&self->c);
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf",
+					"compression = zstd\ncompression_level = 19\n",
+					self->err, sizeof(self->err))) TH_LOG("%s", self->err);
+	EXPECT_EQ(19, self->c.compression_level);
 }
 
 TEST_F(cfg, peers_section)
@@ -129,8 +146,12 @@ static const struct {
 	{ "keep\n", "t.conf:1: expected 'key = value'" },
 	{ "keep =\n", "t.conf:1: keep: missing value" },
 	{ " = 3\n", "t.conf:1: missing key" },
-	{ "compression = zstd\n", "t.conf:1: compression: zstd is not supported" },
-	{ "compression = lz4\n", "t.conf:1: compression: unknown method 'lz4'" },
+	{ "compression = lz4\n", "t.conf:1: compression: unknown method 'lz4'; use 'none' or 'zstd'" },
+	{ "compression = ZSTD\n", "t.conf:1: compression: unknown method 'ZSTD'" },
+	{ "compression_level = 0\n", "t.conf:1: compression_level: '0' is not a number from 1 to 19" },
+	{ "compression_level = 20\n", "t.conf:1: compression_level: '20' is not a number from 1 to 19" },
+	{ "compression_level = fast\n", "t.conf:1: compression_level: 'fast' is not a number" },
+	{ "compression = zstd\ncompression = none\n", "t.conf:2: compression: given twice" },
 	{ "[ckptd]\nkeep = 1\n[peers]\nn1 = 10.0.0.1\n", "t.conf:4: unknown key 'n1' in [peers]" },
 	{ "[peers]\npeer b = 10.0.0.2\npeer b = 10.0.0.3\n", "t.conf:3: peer b: given twice" },
 	{ "[peers]\npeer b = 10.0.0.2:99999\n", "t.conf:2: peer b: '99999': the port must be a number from 1 to 65535" },

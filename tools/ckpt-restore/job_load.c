@@ -164,8 +164,14 @@ int rst_load(struct rst *r, const char *dir)
 	int ret;
 
 	ret = ckptd_image_open(dir, &r->img, &r->err);
-	if (!ret)
+	if (!ret) {
+		/*
+		 * The blob preads page runs: a compressed pages.img of any
+		 * level is decompressed into a memfd while it is verified.
+		 */
+		r->img->want_pages_fd = !r->opts.verify_only;
 		ret = ckptd_image_verify(r->img, &r->err);
+	}
 	if (ret) {
 		r->exit_code = RST_EXIT_IMAGE;
 		return ret;

@@ -138,7 +138,14 @@ static int pick_fd_base(struct rst *r)
 	if (!r->level_fds)
 		return -ENOMEM;
 	for (unsigned int l = 0; l < r->nr_levels; l++) {
-		r->level_fds[l] = rst_fd_high(r, dup(r->levels[l]->pages_fd));
+		int fd;
+
+		/* raw contents: pages.img, or a compressed one's memfd */
+		if (ckptd_image_pages_fd(r->levels[l], &fd, &r->err)) {
+			r->exit_code = RST_EXIT_IMAGE;
+			return -EBADMSG;
+		}
+		r->level_fds[l] = rst_fd_high(r, dup(fd));
 		if (r->level_fds[l] < 0)
 			return r->level_fds[l];
 	}

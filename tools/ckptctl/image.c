@@ -14,6 +14,7 @@
 #include "dump_stream.h"
 #include "image.h"
 #include "json.h"
+#include "progress.h"
 
 struct proc {
 	int32_t pid, ppid;
@@ -38,8 +39,8 @@ static void image_usage(FILE *f)
 		"ckpt.ko or ckptd.\n"
 		"\n"
 		"  ls       the committed checkpoints in the store ('image ls --help')\n"
-		"  show     job, seq, parent, and per process: pid, ppid, comm,\n"
-		"           threads, VMAs and pages\n"
+		"  show     job, seq, parent, compression (stored and raw bytes),\n"
+		"           and per process: pid, ppid, comm, threads, VMAs and pages\n"
 		"  verify   check every checksum, the records, the page index and,\n"
 		"           for an incremental image, its parents; exit 0 if valid,\n"
 		"           else say what is wrong (file and offset) and exit 1\n"
@@ -109,6 +110,51 @@ static int summarize(const struct ckptd_image *img, struct summary *s)
 	return 0;
 }
 
+static uint64_t stored_bytes(const struct ckptd_image *img)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
+		n += img->man.files[i].size;
+	return n;
+}
+
+static uint64_t raw_bytes(const struct ckptd_image *img)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
+		n += img->zi.raw_size[i];
+	return n;
+}
+
+/* "compression  zstd (level 3): 12.0 MiB stored, 256.1 MiB raw (4.7%)" */
+static void print_compression(const struct ckptd_image *img)
+{
+	uint64_t st = stored_bytes(img), raw = raw_bytes(img);
+	char a[32], b[32];
+
+	ckptctl_fmt_bytes(a, sizeof(a), st);
+	ckptctl_fmt_bytes(b, sizeof(b), raw);
+	if (img->zi.compression == CKPT_IMG_COMP_NONE) {
+		printf("%-12s none: %s\n", "compression", a);
+		return;
+	}
+	printf("%-12s %s (level %d): %s stored, %s raw (%.1f%%)\n",
+	       "compression", ckptd_image_compression_name(img->zi.compression),
+	       img->zi.level, a, b, raw ? 100.0 * st / raw : 100.0);
+	for (int i = 0; i < CKPT_IMG_NR_FILES; i++) {
+		static const char *const names[CKPT_IMG_NR_FILES] = {
+			CKPT_IMG_RECORDS, CKPT_IMG_PAGEMAP, CKPT_IMG_PAGES,
+		};
+
+		ckptctl_fmt_bytes(a, sizeof(a), img->man.files[i].size);
+		ckptctl_fmt_bytes(b, sizeof(b), img->zi.raw_size[i]);
+		printf("%-12s %-12s %s stored, %s raw%s\n", "", names[i], a, b,
+		       img->zi.zfiles & (1U << i) ? "" : " (not compressed)");
+	}
+}
+
 static void print_table(const struct ckptd_image *img, const struct summary *s)
 {
 	const struct ckpt_img_manifest *m = &img->man;
@@ -122,6 +168,7 @@ static void print_table(const struct ckptd_image *img, const struct summary *s)
 	else
 		printf("%-12s none (full image)\n", "parent");
 	printf("%-12s %u\n", "format", m->version);
+	print_compression(img);
 	printf("%-12s %u\n", "page size", m->page_size);
 	printf("%-12s %u processes, %u threads, %u VMAs, %llu pages stored, %llu unchanged (in parent)\n",
 	       "totals", m->nr_tasks, m->nr_threads, m->nr_vmas,
@@ -151,6 +198,11 @@ static void print_json(const struct ckptd_image *img, const struct summary *s)
 	json_u64(&j, "job", m->job_id);
 	json_u64(&j, "seq", m->seq);
 	json_u64(&j, "parent_seq", m->parent_seq);
+	json_string(&j, "compression", ckptd_image_compression_name(img->zi.compression));
+	if (img->zi.compression != CKPT_IMG_COMP_NONE)
+		json_u64(&j, "compression_level", (uint32_t)img->zi.level);
+	json_u64(&j, "bytes", stored_bytes(img));
+	json_u64(&j, "raw_bytes", raw_bytes(img));
 	json_u64(&j, "page_size", m->page_size);
 	json_u64(&j, "time_ns", m->time_ns);
 	json_u64(&j, "nr_tasks", m->nr_tasks);

@@ -65,6 +65,9 @@ static int list_job(const char *store, uint32_t job, struct json_out *j, int *ro
 			json_u64(j, "parent_seq", v[i].parent_seq);
 			json_u64(j, "time_ns", v[i].time_ns);
 			json_u64(j, "bytes", v[i].bytes);
+			json_u64(j, "raw_bytes", v[i].raw_bytes);
+			json_string(j, "compression",
+				    ckptd_image_compression_name(v[i].compression));
 			json_u64(j, "pages", v[i].nr_pages);
 			json_u64(j, "pages_same", v[i].nr_pages_same);
 			json_u64(j, "tasks", v[i].nr_tasks);

@@ -765,11 +765,13 @@ struct ckpt_rec_tcp {
  * All numbers little-endian; all checksums XXH64 with seed 0.  Padding is
  * explicit and must be zero.  A reader refuses a manifest whose version is
  * newer than CKPT_IMG_VERSION; new fields are added only at the end of
- * struct ckpt_img_manifest (hdr_len tells a reader where the chunk sums
- * start).
+ * the header (hdr_len tells a reader where the chunk sums start).  An
+ * uncompressed image is version 1; a compressed one (records.img and
+ * pages.img as struct ckpt_img_zchunk chunks) is version 2.
  */
 #define CKPT_IMG_MAGIC		0x00474d4954504b43ULL	/* "CKPTIMG\0" */
-#define CKPT_IMG_VERSION	1
+#define CKPT_IMG_VERSION	2	/* the newest this code reads */
+#define CKPT_IMG_VERSION_PLAIN	1	/* written for uncompressed images */
 #define CKPT_IMG_CHUNK		(1U << 20)	/* pages.img checksum chunk */
 
 #define CKPT_IMG_RECORDS	"records.img"
@@ -809,6 +811,42 @@ struct ckpt_img_manifest {
 	__u64 nr_pages_same;	/* pages resolved through the parent */
 	__u64 nr_pme;		/* entries in pagemap.img */
 	__u64 nr_chunks;	/* chunk sums following this header */
+};
+
+/*
+ * Version 2: a compressed image.  struct ckpt_img_manifest is followed by
+ * struct ckpt_img_zinfo (hdr_len counts both).  files[].size and .xxh64
+ * then describe the files as stored; zinfo.raw_size their contents.  The
+ * chunk sums stay those of the raw pages.img contents.
+ */
+enum ckpt_img_compression {
+	CKPT_IMG_COMP_NONE,
+	CKPT_IMG_COMP_ZSTD,		/* libzstd frames */
+	CKPT_IMG_COMP_NR,		/* readers refuse this and above */
+};
+
+struct ckpt_img_zinfo {
+	__u32 compression;	/* CKPT_IMG_COMP_* */
+	__s32 level;		/* the writer's level (information only) */
+	__u32 zfiles;		/* 1 << CKPT_IMG_F_*: the compressed files */
+	__u32 pad;
+	__u64 raw_size[CKPT_IMG_NR_FILES];	/* bytes once decompressed */
+};
+
+/*
+ * A compressed file is a sequence of chunks, each this header, then
+ * comp_len bytes of one compressed frame, then zeroes to a multiple of 8.
+ * Chunk k holds bytes [k * CKPT_IMG_CHUNK, ...) of the raw contents; all
+ * but the last hold CKPT_IMG_CHUNK bytes.
+ */
+#define CKPT_IMG_ZCHUNK_MAGIC	0x4b4e48435a504b43ULL	/* "CKPZCHNK" */
+
+struct ckpt_img_zchunk {
+	__u64 magic;		/* CKPT_IMG_ZCHUNK_MAGIC */
+	__u32 raw_len;		/* 1 .. CKPT_IMG_CHUNK */
+	__u32 comp_len;		/* compressed bytes after this header */
+	__u64 raw_xxh64;	/* of the raw_len bytes once decompressed */
+	__u64 xxh64;		/* of the comp_len compressed bytes */
 };
 
 #define CKPT_IMG_PME_DATA	(1U << 0)	/* contents at offset in pages.img */

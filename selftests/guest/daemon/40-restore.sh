@@ -9,8 +9,8 @@
 . "$(dirname "$0")/../lib/ckptd.sh"
 plan 10
 load_module
-rm -rf "$STATE" /etc/ckpt /tmp/d44 /tmp/d45
-mkdir -p /etc/ckpt /tmp/d44 /tmp/d45
+rm -rf "$STATE" /etc/ckpt /tmp/d44 /tmp/d47
+mkdir -p /etc/ckpt /tmp/d44 /tmp/d47
 start_ckptd
 
 cd /tmp
@@ -32,21 +32,21 @@ check "the restored workload finds its memory and files intact: $(cat /tmp/d44/r
 
 # ns_pid HOSTPID: its pid in its innermost namespace
 ns_pid() { sed -n 's/^NSpid:.*[[:space:]]\([0-9]*\)$/\1/p' "/proc/$1/status"; }
-run ckptctl run --pidns --job 45 -- ckpt_rt_prog tree /tmp/d45
-wait_for test -e /tmp/d45/ready
-ROOT=$(job_pid 45)
+run ckptctl run --pidns --job 47 -- ckpt_rt_prog tree /tmp/d47
+wait_for test -e /tmp/d47/ready
+ROOT=$(job_pid 47)
 check "run --pidns: the job's root is pid 1 in its namespace" test "$(ns_pid "$ROOT")" = 1
-run ckptctl freeze --job 45
-check "freeze --job 45 (own pid namespace): exit 0" test "$RC" = 0
-run ckptctl kill --job 45
+run ckptctl freeze --job 47
+check "freeze --job 47 (own pid namespace): exit 0" test "$RC" = 0
+run ckptctl kill --job 47
 wait_for sh -c "! kill -0 $ROOT"
-run ckptctl restore --job 45
-check "restore --job 45: exit 0" test "$RC" = 0
-ROOT=$(job_pid 45)
+run ckptctl restore --job 47
+check "restore --job 47: exit 0" test "$RC" = 0
+ROOT=$(job_pid 47)
 check "the restored root ($ROOT here) is pid 1 in a new namespace" \
 	sh -c "[ -n '$ROOT' ] && [ \"\$(sed -n 's/^NSpid:.*[[:space:]]\([0-9]*\)\$/\1/p' /proc/$ROOT/status)\" = 1 ]"
 kill -USR1 "$ROOT"
-wait_for test -e /tmp/d45/result
-check "the restored tree finds its pids, groups, pipes and zombie intact: $(cat /tmp/d45/result)" \
-	grep -q '^PASS' /tmp/d45/result
+wait_for test -e /tmp/d47/result
+check "the restored tree finds its pids, groups, pipes and zombie intact: $(cat /tmp/d47/result)" \
+	grep -q '^PASS' /tmp/d47/result
 stop_ckptd

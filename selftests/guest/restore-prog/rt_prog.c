@@ -91,16 +91,22 @@ static void on_usr1(int sig)
 
 /*
  * Waits for SIGUSR1 in sigsuspend (interrupted by the freeze, restarted),
- * with the current mask otherwise kept.
+ * with the current mask otherwise kept.  SIGUSR1 is blocked outside the
+ * wait, as a correct program does: one that comes between the check and
+ * the (re-executed) call stays pending instead of being handled before it.
  */
 static void wait_check(void)
 {
-	sigset_t mask;
+	sigset_t usr1, old, mask;
 
-	sigprocmask(SIG_BLOCK, NULL, &mask);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	mask = old;
 	sigdelset(&mask, SIGUSR1);
 	while (!check_now)
 		sigsuspend(&mask);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Threads are created with SIGUSR1 blocked: it is for the main thread. */
@@ -465,19 +471,29 @@ static int mode_chain(void)
 	uint64_t gen_of[BLOCKS];
 	uint8_t *mem = mmap(NULL, BLOCKS * BLOCK, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	sigset_t mask;
+	sigset_t mask, usr;
 	int step = 0;
 
 	if (mem == MAP_FAILED)
 		return 2;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR2, &sa, NULL);
+	/*
+	 * SIGUSR1/2 stay blocked but inside sigsuspend(): one that comes
+	 * while the loop runs (after a freeze interrupted the wait) stays
+	 * pending instead of being lost before the next wait.
+	 */
+	sigemptyset(&usr);
+	sigaddset(&usr, SIGUSR1);
+	sigaddset(&usr, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &usr, &mask);
+	sigdelset(&mask, SIGUSR1);
+	sigdelset(&mask, SIGUSR2);
 	for (int b = 0; b < BLOCKS; b++) {
 		gen_of[b] = (uint64_t)b;
 		fill(mem + (size_t)b * BLOCK, BLOCK, gen_of[b]);
 	}
 	ready();
-	sigprocmask(SIG_BLOCK, NULL, &mask);
 	while (!check_now) {
 		sigsuspend(&mask);
 		if (!step_now)
@@ -513,9 +529,7 @@ static void child_wait(const char *name, int rfd, const char *want,
 	ssize_t n;
 	int fd;
 
-	sigemptyset(&mask);
-	while (!check_now)
-		sigsuspend(&mask);
+	wait_check();
 	n = read(rfd, buf, sizeof(buf) - 1);
 	snprintf(path, sizeof(path), "%s/result-%s", dir, name);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -529,6 +543,7 @@ static void child_wait(const char *name, int rfd, const char *want,
 				"FAIL: its pipe's unread data differ");
 		close(fd);
 	}
+	sigemptyset(&mask);
 	for (;;)
 		sigsuspend(&mask);	/* until killed */
 }
