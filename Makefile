@@ -3,7 +3,7 @@
 #   make                 ckpt.ko for KVER/KDIR and all userspace
 #   sudo make deps       install and cache what building and testing need
 #   make check           host unit tests + guest suites on 6.1 and 6.12
-#   make demo            boot a guest, load ckpt.ko, run ckptctl check
+#   make demo            two guests: a job moves from alpha to beta
 #   make bench           benchmarks in the guests (numbers, not pass/fail)
 #   sudo make install    install module, programs and man pages
 #

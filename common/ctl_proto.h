@@ -31,8 +31,10 @@
  *   RESTORE     HOST, [JOB_ID], [FLAGS: THAW_ON_FAILURE]
  *               every frozen job (or JOB_ID) to HOST; reply: a JOB nest per
  *               job moved (JOB_ID, HOST, PID there, SEQ)
- *   MIGRATE     JOB_ID, HOST, [FLAGS: LIVE, THAW_ON_FAILURE]
- *               reply: JOB_ID, HOST, PID, SEQ, DOWNTIME_US, ITERATIONS, BYTES
+ *   MIGRATE     JOB_ID, HOST, [FLAGS: LIVE, THAW_ON_FAILURE, UNSUP_*],
+ *               [ITERATIONS: pre-dumps at most], [BYTES: dirty threshold]
+ *               reply: JOB_ID, HOST, PID, SEQ, DOWNTIME_US, ITERATIONS,
+ *               BYTES (shipped), [TOTAL: bytes of the last pre-dump]
  * A JOB nest holds JOB_ID, OWNER_UID, KIND, PID or CGROUP, STATE (string),
  * NR_TASKS, NR_THREADS, LAST_SEQ, FLAGS, and for STATUS the TASK pids.
  * PROGRESS carries BYTES (done) and TOTAL (0 if unknown).

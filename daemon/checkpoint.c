@@ -545,6 +545,30 @@ void ckptd_refreeze(struct ckptd *d, struct ckptd_job *job)
 	submit(d, NULL, job, OP_REFREEZE, 0);
 }
 
+/* For other operations of the ops worker (migrate.c): its context... */
+struct ckpt_nl *ckptd_ops_nl(void *ctx)
+{
+	return ((struct ops_ctx *)ctx)->nl;
+}
+
+int ckptd_ops_dev(void *ctx)
+{
+	return ((struct ops_ctx *)ctx)->dev_fd;
+}
+
+/* ...and the userspace capture of a frozen job's members. */
+int ckptd_capture_job(const struct ckpt_kjob *kj, enum ckptd_capture_action unsupported,
+		      uint8_t **data, size_t *len, char *why, size_t size)
+{
+	struct extra_buf x = { 0 };
+	/* no TCP connections: they do not move between hosts */
+	int ret = capture_members(kj, unsupported, 0, NULL, &x, why, size);
+
+	*data = x.data;
+	*len = x.len;
+	return ret;
+}
+
 /* Cluster checkpoints (checkpoint.h): one step, in the caller's thread. */
 int ckptd_ckpt_step(void *ctx, struct ckptd_ckpt_step *s)
 {

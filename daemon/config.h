@@ -19,6 +19,8 @@
 #define CKPTD_PEER_TIMEOUT_MS	30000
 #define CKPTD_PEERS_MAX		64
 #define CKPTD_PEER_NAME_MAX	63
+#define CKPTD_MIGRATE_ITERATIONS	8
+#define CKPTD_MIGRATE_DIRTY_BYTES	(4ULL << 20)
 
 /* compression = : how ckptd writes images (<linux/ckpt.h> values) */
 enum ckptd_compression {
@@ -57,6 +59,9 @@ struct ckptd_config {
 	unsigned int peer_timeout_ms;
 	unsigned int nr_peers;
 	struct ckptd_peer_cfg peers[CKPTD_PEERS_MAX];
+	/* [peers] migrate_*: when live migration stops pre-copying (migrate.c) */
+	unsigned int migrate_iterations;	/* pre-dumps at most */
+	uint64_t migrate_dirty_bytes;		/* small enough a dirty set */
 };
 
 /* config_peers.c: the [peers] section */
@@ -66,6 +71,11 @@ int ckptd_config_peers_set(struct ckptd_config *c, const char *key, const char *
 			   char *err, size_t size);
 int ckptd_config_parse_addr(const char *val, char *host, size_t size,
 			    unsigned int *port, char *err, size_t err_size);
+/* migrate_iterations, migrate_dirty_threshold (migrate_config.c) */
+int ckptd_config_migrate_set(struct ckptd_config *c, const char *key, const char *val,
+			     char *err, size_t size);
+/* "4096", "64K", "4M", "1G" into bytes; -EINVAL if not a size. */
+int ckptd_parse_size(const char *val, uint64_t *out);
 /* The [peers] entry called @name, or NULL. */
 const struct ckptd_peer_cfg *ckptd_config_peer(const struct ckptd_config *c,
 					       const char *name);

@@ -93,6 +93,8 @@ void ckptd_config_peers_defaults(struct ckptd_config *c)
 	snprintf(c->peer_key_file, sizeof(c->peer_key_file), "%s", CKPTD_PEER_KEY_FILE);
 	c->peer_port = CKPTD_PEER_PORT;
 	c->peer_timeout_ms = CKPTD_PEER_TIMEOUT_MS;
+	c->migrate_iterations = CKPTD_MIGRATE_ITERATIONS;
+	c->migrate_dirty_bytes = CKPTD_MIGRATE_DIRTY_BYTES;
 	if (gethostname(c->node_name, sizeof(c->node_name)) || !valid_name(c->node_name))
 		snprintf(c->node_name, sizeof(c->node_name), "localhost");
 }
@@ -127,8 +129,10 @@ int ckptd_config_peers_set(struct ckptd_config *c, const char *key, const char *
 		c->peer_timeout_ms = v;
 		return 0;
 	}
+	if (!strncmp(key, "migrate_", 8))
+		return ckptd_config_migrate_set(c, key, val, err, size);
 	if (strncmp(key, "peer", 4) || !isspace((unsigned char)key[4]))
-		return why(err, size, "unknown key '%s' in [peers]: use name, key_file, listen, timeout_ms or 'peer NAME = ADDRESS[:PORT]'",
+		return why(err, size, "unknown key '%s' in [peers]: use name, key_file, listen, timeout_ms, migrate_iterations, migrate_dirty_threshold or 'peer NAME = ADDRESS[:PORT]'",
 			   key);
 	key += 5;
 	while (isspace((unsigned char)*key))

@@ -157,6 +157,7 @@ void ckptd_handle_request(struct ckptd *d, struct ckptd_req *rq)
 		[CKPTD_CMD_KILL] = ckptd_cmd_kill,
 		[CKPTD_CMD_CHECKPOINT] = ckptd_cmd_checkpoint,
 		[CKPTD_CMD_RESTORE] = ckptd_cmd_restore,
+		[CKPTD_CMD_MIGRATE] = ckptd_cmd_migrate,
 		[CKPTD_CMD_CLUSTER] = ckptd_cmd_cluster,
 	};
 	const struct ckptd_ctl_attr *f = rq->tb.a[CKPTD_CA_FLAGS];

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "notify.h"
 #include "peer_server.h"
+#include "predump.h"
 #include "worker.h"
 
 static void usage(FILE *f)
@@ -296,6 +297,10 @@ int main(int argc, char *argv[])
 	if (removed)
 		pr_info("removed %u uncommitted checkpoint(s) from %s", removed,
 			d.cfg.image_store);
+	if (ckptd_predump_gc_all(d.cfg.image_store, &removed, &ierr))
+		pr_warn("%s", ierr.msg);
+	else if (removed)
+		pr_info("removed %u stale pre-dump(s) of unfinished migrations", removed);
 	if (ckptd_registry_load(&d.reg, d.cfg.state_dir, err, sizeof(err))) {
 		pr_err("%s; fix or move the file away, then start ckptd", err);
 		return 1;

@@ -25,6 +25,7 @@
 #include "peer/peer_connect.h"
 #include "peer/peer_xfer.h"
 #include "peer_server.h"
+#include "predump.h"
 #include "restorer_run.h"
 
 #define SESSIONS_MAX	16
@@ -110,6 +111,11 @@ static int on_restore(struct session *s)
 	if (q.ret)
 		return ckpt_peer_send_error(s->c, q.ret, q.why);
 	ckptd_image_path(dir, sizeof(dir), s->store, rq.job, rq.seq);
+	if (ckptd_image_is_predump(s->store, rq.job, rq.seq)) {
+		snprintf(why, sizeof(why), "checkpoint %llu of job %u is a pre-dump of a migration, not a checkpoint: it is never restored; ship and restore the final checkpoint",
+			 (unsigned long long)rq.seq, rq.job);
+		return ckpt_peer_send_error(s->c, -EINVAL, why);
+	}
 	pr_info("peer %s: restoring job %u from %s", s->client, rq.job, dir);
 	ret = ckptd_run_restorer(s->restorer, dir, CKPTD_RESTORE_OTHER_HOST |
 				 (rq.flags & CKPT_PEER_RESTORE_PIDNS ? CKPTD_RESTORE_PIDNS : 0),
@@ -135,6 +141,24 @@ static int on_restore(struct session *s)
 	out.root_pid = res.root_pid;
 	out.nr_procs = res.nr_procs;
 	return ckpt_peer_send(s->c, CKPT_PEER_RESTORED, &out, sizeof(out));
+}
+
+/*
+ * A migration that did not end with its final checkpoint here leaves
+ * pre-dumps that nothing needs: they go with the session.
+ */
+static void drop_stale_predumps(struct session *s)
+{
+	unsigned int removed = 0;
+	struct ckptd_err e;
+
+	if (!s->rs.job)
+		return;
+	if (ckptd_predump_gc(s->store, s->rs.job, 0, &removed, &e))
+		pr_warn("peer %s: %s", s->client, e.msg);
+	else if (removed)
+		pr_info("peer %s: removed %u pre-dump(s) of job %u that no checkpoint needs (an unfinished migration)",
+			s->client, removed, s->rs.job);
 }
 
 static int on_cluster(struct session *s)
@@ -207,6 +231,7 @@ static void *session_main(void *arg)
 			s->client, s->rs.job, (unsigned long long)s->rs.seq);
 		ckpt_peer_recv_abort(&s->rs);
 	}
+	drop_stale_predumps(s);
 out:
 	s->d->peer_sessions--;
 	ckpt_peer_conn_free(s->c);

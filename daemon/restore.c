@@ -68,7 +68,7 @@ static int pick_image(struct restore_op *op)
 	} else if (op->want_seq) {
 		ret = -ENOENT;
 		for (size_t i = 0; i < n; i++)
-			if (v[i].seq == op->want_seq)
+			if (v[i].seq == op->want_seq && !v[i].predump)
 				ret = 0;
 		if (ret)
 			set_why(op,
@@ -76,7 +76,16 @@ static int pick_image(struct restore_op *op)
 				 op->job_id, (unsigned long long)op->want_seq, op->job_id);
 		op->img_seq = op->want_seq;
 	} else {
-		op->img_seq = v[n - 1].seq;
+		/* the newest that is not a pre-dump of a migration */
+		while (n && v[n - 1].predump)
+			n--;
+		if (!n) {
+			set_why(op,
+				 "job %u has only pre-dumps of an unfinished migration in %s, no checkpoint to restore",
+				 op->job_id, op->store);
+			ret = -ENOENT;
+		}
+		op->img_seq = n ? v[n - 1].seq : 0;
 	}
 	free(v);
 	if (!ret)

@@ -58,6 +58,7 @@ static void read_manifest(int dfd, struct ckptd_store_entry *e)
 		e->nr_pages = m.nr_pages;
 		e->nr_pages_same = m.nr_pages_same;
 		e->nr_tasks = m.nr_tasks;
+		e->predump = !!(m.dump_flags & CKPT_DUMP_PREDUMP);
 		for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
 			e->bytes += m.files[i].size;
 		e->raw_bytes = e->bytes;

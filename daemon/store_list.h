@@ -21,6 +21,7 @@ struct ckptd_store_entry {
 	uint64_t nr_pages, nr_pages_same;
 	uint32_t nr_tasks;
 	int bad;			/* the manifest could not be read */
+	int predump;			/* a pre-dump (migrate): never restored */
 };
 
 /*

@@ -52,3 +52,4 @@ bench:
 	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) BENCH_KVERS="$(or $(BENCH_KVERS),$(KVER_6_1))" \
 		BENCH_REPS=$(BENCH_REPS) ./bench/run.sh
 	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) ./bench/cluster.sh
+	$(Q)CKPT_CACHE=$(CACHE) BUILD=$(BUILD) KVER_6_1=$(KVER_6_1) ./bench/migrate.sh

@@ -46,6 +46,7 @@ GUEST_FILES := \
 	$(GUEST)/bin/ckptd $(GUEST)/bin/ckpt_memhog \
 	$(patsubst selftests/guest/%,$(GUEST)/tests/%,$(wildcard selftests/guest/*/*.sh)) \
 	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer $(GUEST)/bin/tcp_stream \
+	$(GUEST)/bin/ckpt_migrate_prog \
 	$(patsubst bench/guest/%.c,$(GUEST)/tests/bench/%,$(wildcard bench/guest/*.c))
 
 $(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
@@ -101,6 +102,7 @@ $(GUEST)/bin/net_xfer: selftests/guest/net/net_xfer.c
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $< -lm
 
+$(GUEST)/bin/ckpt_migrate_prog: selftests/guest/net/migrate_prog.c
 $(GUEST)/bin/tcp_stream: selftests/guest/net/tcp_stream.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"

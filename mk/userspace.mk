@@ -19,7 +19,7 @@ CKPTCTL_SRCS := $(wildcard tools/ckptctl/*.c)
 # the daemon's library part (unit-tested on the host) and the rest
 DAEMON_LIB_SRCS := daemon/config.c daemon/config_peers.c daemon/registry.c daemon/retention.c \
 	daemon/cluster_msg.c daemon/cluster_store.c \
-	daemon/store_list.c
+	daemon/store_list.c daemon/migrate_config.c daemon/predump.c
 DAEMON_SRCS  := $(filter-out $(DAEMON_LIB_SRCS),$(wildcard daemon/*.c))
 COMMON_OBJS  := $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o)
 IMAGE_OBJS   := $(IMAGE_SRCS:%.c=$(BUILD)/obj/%.o)

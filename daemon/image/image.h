@@ -128,6 +128,13 @@ void ckptd_image_close(struct ckptd_image *img);
  * the parents) the contents are kept, as ckptd_image_pages_fd() does.
  */
 int ckptd_image_verify(struct ckptd_image *img, struct ckptd_err *err);
+/*
+ * The same for @img itself, and that its parent exists and holds every
+ * unchanged page, without checking the parents' own contents again: for
+ * an image added on top of parents that were verified when committed
+ * (an image received from a peer, a migration's final checkpoint).
+ */
+int ckptd_image_verify_top(struct ckptd_image *img, struct ckptd_err *err);
 
 /* The parent image of an incremental image (opened once, kept). */
 int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,

@@ -211,7 +211,7 @@ static int verify_same(struct ckptd_image *img, struct ckptd_image *parent,
 	return 0;
 }
 
-int ckptd_image_verify(struct ckptd_image *img, struct ckptd_err *err)
+static int verify(struct ckptd_image *img, int chain, struct ckptd_err *err)
 {
 	struct ckptd_image *parent;
 	int ret;
@@ -226,7 +226,17 @@ int ckptd_image_verify(struct ckptd_image *img, struct ckptd_err *err)
 	ret = ckptd_image_parent(img, &parent, err);
 	if (!ret)
 		ret = verify_same(img, parent, err);
-	if (!ret)
-		ret = ckptd_image_verify(parent, err);
+	if (!ret && chain)
+		ret = verify(parent, 1, err);
 	return ret;
+}
+
+int ckptd_image_verify(struct ckptd_image *img, struct ckptd_err *err)
+{
+	return verify(img, 1, err);
+}
+
+int ckptd_image_verify_top(struct ckptd_image *img, struct ckptd_err *err)
+{
+	return verify(img, 0, err);
 }

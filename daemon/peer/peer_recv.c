@@ -244,7 +244,8 @@ int ckpt_peer_recv_commit(struct ckpt_peer_conn *c, struct ckpt_peer_recv_state 
 				      j.job, (unsigned long long)j.seq, img->man.job_id,
 				      (unsigned long long)img->man.seq);
 		} else {
-			ret = ckptd_image_verify(img, &e);
+			/* its parents here were verified when they came */
+			ret = ckptd_image_verify_top(img, &e);
 		}
 		ckptd_image_close(img);
 	}

@@ -10,7 +10,7 @@ t() {
 	n=$((n + 1))
 	if "$@"; then echo "ok $n $desc"; else echo "not ok $n $desc"; failed=1; fi
 }
-echo "1..11"
+echo "1..15"
 out=$("$CKPTCTL" 2>&1); rc=$?
 t "no command: exit 2 with usage" [ "$rc" = 2 -a -n "$(echo "$out" | grep '^Usage:')" ]
 out=$("$CKPTCTL" --help); rc=$?
@@ -36,8 +36,19 @@ t "ckptd not running: names the socket, says to start ckptd" \
 out=$("$CKPTCTL" freeze 2>&1); rc=$?
 t "freeze without --job: exit 2, says --job is required" \
 	[ "$rc" = 2 -a -n "$(echo "$out" | grep -- "--job ID is required")" ]
+out=$("$CKPTCTL" migrate --job 4 2>&1); rc=$?
+t "migrate without --to: exit 2, says --to is required" \
+	[ "$rc" = 2 -a -n "$(echo "$out" | grep -- "--to NAME are required")" ]
+out=$("$CKPTCTL" migrate --job 4 --to b --max-iterations 3 2>&1); rc=$?
+t "migrate --max-iterations without --live: exit 2, says why" \
+	[ "$rc" = 2 -a -n "$(echo "$out" | grep -- "go with --live")" ]
+out=$("$CKPTCTL" migrate --job 4 --to b --live --dirty-threshold 4Q 2>&1); rc=$?
+t "migrate --dirty-threshold 4Q: exit 2, names the value" \
+	[ "$rc" = 2 -a -n "$(echo "$out" | grep -- "'4Q': give a size")" ]
+out=$(CKPTD_SOCKET=/nonexistent/ckptd.sock "$CKPTCTL" migrate --job 4 --to b --live 2>&1); rc=$?
+t "migrate with ckptd not running: exit 3" [ "$rc" = 3 ]
 helps=0
-for c in run attach list status freeze thaw kill checkpoint restore check image; do
+for c in run attach list status freeze thaw kill checkpoint restore migrate check image; do
 	"$CKPTCTL" $c --help | grep -q '^Usage:' || helps=1
 done
 "$CKPTCTL" image ls --help | grep -q '^Usage:' || helps=1

@@ -103,6 +103,29 @@ TEST_F(cfg, peers_section)
 	EXPECT_EQ(NULL, ckptd_config_peer(&self->c, "delta"));
 }
 
+TEST_F(cfg, migrate_keys)
+{
+	uint64_t v;
+
+	EXPECT_EQ(CKPTD_MIGRATE_ITERATIONS, self->c.migrate_iterations);
+	EXPECT_EQ(CKPTD_MIGRATE_DIRTY_BYTES, self->c.migrate_dirty_bytes);
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf",
+					"[peers]\nmigrate_iterations = 3\nmigrate_dirty_threshold = 512K\n",
+					self->err, sizeof(self->err)));
+	EXPECT_EQ(3, self->c.migrate_iterations);
+	EXPECT_EQ(512 << 10, self->c.migrate_dirty_bytes);
+	EXPECT_EQ(0, ckptd_parse_size("0", &v));
+	EXPECT_EQ(0, v);
+	EXPECT_EQ(0, ckptd_parse_size("2MiB", &v));
+	EXPECT_EQ(2 << 20, v);
+	EXPECT_EQ(0, ckptd_parse_size("1g", &v));
+	EXPECT_EQ(1ULL << 30, v);
+	EXPECT_EQ(-EINVAL, ckptd_parse_size("", &v));
+	EXPECT_EQ(-EINVAL, ckptd_parse_size("M", &v));
+	EXPECT_EQ(-EINVAL, ckptd_parse_size("-1", &v));
+	EXPECT_EQ(-EINVAL, ckptd_parse_size("99999999999G", &v));
+}
+
 TEST_F(cfg, lower_patterns_none)
 {
 	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", "lower_patterns = none\n",
@@ -135,6 +158,9 @@ static const struct {
 	{ "[peers]\npeer b/c = 10.0.0.2\n", "t.conf:2: peer 'b/c': not a host name" },
 	{ "[peers]\nkey_file = peer.key\n", "t.conf:2: key_file: give an absolute path" },
 	{ "[peers]\ntimeout_ms = 5\n", "t.conf:2: timeout_ms: '5' is not a number from 100" },
+	{ "[peers]\nmigrate_iterations = 0\n", "t.conf:2: migrate_iterations: '0' is not a number from 1 to 100" },
+	{ "[peers]\nmigrate_dirty_threshold = 4X\n", "t.conf:2: migrate_dirty_threshold: '4X' is not a size" },
+	{ "[peers]\nmigrate_speed = 1\n", "t.conf:2: unknown key 'migrate_speed' in [peers]" },
 	{ "[other]\n", "t.conf:1: unknown section [other]" },
 	{ "freeze_timeout_ms = 0\n", "t.conf:1: freeze_timeout_ms: '0' is not a number from 1" },
 };

@@ -300,6 +300,25 @@ TEST_F(img, incremental_resolves_parent)
 	ckptd_image_close(img);
 }
 
+/* verify_top: the image and its parent's pagemap, not the parent's pages */
+TEST_F(img, verify_top_leaves_the_parents_contents)
+{
+	struct ckptd_image *img;
+
+	ASSERT_EQ(0, write_job(self->dir1, 1, 0, 200, &self->err)) TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(0, write_job(self->dir2, 2, 1, 200, &self->err)) TH_LOG("%s", self->err.msg);
+	flip_byte(self->dir1, "pages.img", 10);
+	ASSERT_EQ(0, ckptd_image_open(self->dir2, &img, &self->err));
+	EXPECT_EQ(0, ckptd_image_verify_top(img, &self->err)) TH_LOG("%s", self->err.msg);
+	EXPECT_EQ(-EBADMSG, ckptd_image_verify(img, &self->err));
+	ckptd_image_close(img);
+	flip_byte(self->dir2, "pages.img", 10);
+	ASSERT_EQ(0, ckptd_image_open(self->dir2, &img, &self->err));
+	EXPECT_EQ(-EBADMSG, ckptd_image_verify_top(img, &self->err));
+	EXPECT_NE(NULL, strstr(self->err.msg, "pages.img")) TH_LOG("%s", self->err.msg);
+	ckptd_image_close(img);
+}
+
 TEST_F(img, flipped_page_byte_fails_chunk_checksum)
 {
 	ASSERT_EQ(0, write_job(self->dir1, 1, 0, 400, &self->err));

@@ -26,6 +26,7 @@ int thaw_main(int argc, char *argv[]);
 int kill_main(int argc, char *argv[]);
 int checkpoint_main(int argc, char *argv[]);
 int restore_main(int argc, char *argv[]);
+int migrate_main(int argc, char *argv[]);
 int cluster_main(int argc, char *argv[]);
 
 /* Maps a negative errno from an operation to an exit code. */

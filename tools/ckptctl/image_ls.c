@@ -54,6 +54,10 @@ static int list_job(const char *store, uint32_t job, struct json_out *j, int *ro
 		return ret;
 	}
 	for (size_t i = 0; i < n; i++, (*rows)++) {
+		if (v[i].predump) {	/* a migration's, not a checkpoint */
+			(*rows)--;
+			continue;
+		}
 		if (j) {
 			json_begin_object(j, NULL);
 			json_u64(j, "job", job);

@@ -21,6 +21,7 @@ static const struct {
 	{ "thaw", thaw_main, "let a frozen job run again" },
 	{ "checkpoint", checkpoint_main, "checkpoint a job; it runs on while the image is written" },
 	{ "restore", restore_main, "restore a job on this host from its newest (or a given) image" },
+	{ "migrate", migrate_main, "move a running job to another host (stop-and-copy or live)" },
 	{ "kill", kill_main, "kill a job's processes and forget the job" },
 	{ "check", check_main, "show what the loaded ckpt.ko and this kernel support" },
 	{ "cluster", cluster_main, "say which hosts a job spans; list its global checkpoints" },

@@ -12,7 +12,8 @@ start_ckptd() {
 	ckptd --foreground "$@" >>"$CKPTD_LOG" 2>&1 &
 	CKPTD_PID=$!
 	while ! ckptctl list >/dev/null 2>&1; do
-		kill -0 "$CKPTD_PID" 2>/dev/null || return 1
+		kill -0 "$CKPTD_PID" 2>/dev/null ||
+			{ tail -5 "$CKPTD_LOG" | sed 's/^/# ckptd exited: /'; return 1; }
 		usleep 20000
 	done
 }

@@ -40,3 +40,15 @@ wait_file() {
 	while [ ! -e "$1" ] && [ $n -gt 0 ]; do usleep 20000; n=$((n - 1)); done
 	[ -e "$1" ]
 }
+
+# barrier_signal_long NODE PORT SECS / barrier_wait_long PORT SECS: the
+# same, retried for up to SECS seconds (the other node may be busy longer
+# than one attempt waits, e.g. with a migration under TCG)
+barrier_signal_long() {
+	end=$(($(date +%s) + $3))
+	until barrier_signal "$1" "$2"; do [ "$(date +%s)" -lt $end ] || return 1; done
+}
+barrier_wait_long() {
+	end=$(($(date +%s) + $2))
+	until barrier_wait "$1"; do [ "$(date +%s)" -lt $end ] || return 1; done
+}
