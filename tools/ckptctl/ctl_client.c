@@ -132,6 +132,20 @@ int ckptctl_request(struct ckptd_ctl_msg *req, struct ctl_reply *rep,
 	return 0;
 }
 
+int ckptctl_parse_unsupported(const char *cmd, const char *s, uint32_t *flags)
+{
+	if (!strcmp(s, "close"))
+		*flags |= CKPTD_F_UNSUP_CLOSE;
+	else if (!strcmp(s, "devnull"))
+		*flags |= CKPTD_F_UNSUP_DEVNULL;
+	else if (strcmp(s, "fail")) {
+		fprintf(stderr, "%s %s: --unsupported-fds: '%s' is not fail, close or devnull\n",
+			ckptctl_prog, cmd, s);
+		return -1;
+	}
+	return 0;
+}
+
 uint32_t ckptctl_parse_job(const char *s)
 {
 	char *end;
@@ -197,15 +211,8 @@ int ckptctl_job_cmd(const struct job_cmd *jc, int argc, char *argv[])
 		case 'S': ckptctl_socket = optarg; break;
 		case 'F': flags |= jc->flag_bit; break;
 		case 'U':
-			if (!strcmp(optarg, "close")) {
-				flags |= CKPTD_F_UNSUP_CLOSE;
-			} else if (!strcmp(optarg, "devnull")) {
-				flags |= CKPTD_F_UNSUP_DEVNULL;
-			} else if (strcmp(optarg, "fail")) {
-				fprintf(stderr, "%s %s: --unsupported-fds: '%s' is not fail, close or devnull\n",
-					ckptctl_prog, jc->name, optarg);
+			if (ckptctl_parse_unsupported(jc->name, optarg, &flags))
 				return CKPTCTL_EXIT_USAGE;
-			}
 			break;
 		case 'h': job_cmd_usage(jc, stdout); return CKPTCTL_EXIT_OK;
 		default: job_cmd_usage(jc, stderr); return CKPTCTL_EXIT_USAGE;

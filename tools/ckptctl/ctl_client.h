@@ -51,5 +51,10 @@ void ckptctl_print_image_result(const struct ctl_reply *rep, int json,
 
 /* Parses a job id (1..UINT32_MAX); 0 on error (after a message). */
 uint32_t ckptctl_parse_job(const char *s);
+/*
+ * --unsupported-fds fail|close|devnull of command @cmd into @flags
+ * (CKPTD_F_UNSUP_*); -1 after saying what is wrong.
+ */
+int ckptctl_parse_unsupported(const char *cmd, const char *s, uint32_t *flags);
 
 #endif /* CKPTCTL_CTL_CLIENT_H */

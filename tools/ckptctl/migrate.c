@@ -94,19 +94,6 @@ static void print(const struct ctl_reply *rep, int json, int live)
 	       job, (unsigned long long)down / 1000, (unsigned long long)down % 1000, host);
 }
 
-static int parse_unsupported(const char *s, uint32_t *flags)
-{
-	if (!strcmp(s, "fail"))
-		return 0;
-	if (!strcmp(s, "close"))
-		*flags |= CKPTD_F_UNSUP_CLOSE;
-	else if (!strcmp(s, "devnull"))
-		*flags |= CKPTD_F_UNSUP_DEVNULL;
-	else
-		return -1;
-	return 0;
-}
-
 int migrate_main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
@@ -158,11 +145,8 @@ int migrate_main(int argc, char *argv[])
 			break;
 		case 'T': flags |= CKPTD_F_THAW_ON_FAILURE; break;
 		case 'u':
-			if (parse_unsupported(optarg, &flags)) {
-				fprintf(stderr, "%s migrate: --unsupported-fds '%s': use fail, close or devnull\n",
-					ckptctl_prog, optarg);
+			if (ckptctl_parse_unsupported("migrate", optarg, &flags))
 				return CKPTCTL_EXIT_USAGE;
-			}
 			break;
 		case 'J': json = 1; break;
 		case 'S': ckptctl_socket = optarg; break;
