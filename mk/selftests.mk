@@ -103,6 +103,10 @@ $(GUEST)/bin/net_xfer: selftests/guest/net/net_xfer.c
 	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $< -lm
 
 $(GUEST)/bin/ckpt_migrate_prog: selftests/guest/net/migrate_prog.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (static)"
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+
 $(GUEST)/bin/tcp_stream: selftests/guest/net/tcp_stream.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
