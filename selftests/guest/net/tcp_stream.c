@@ -20,7 +20,8 @@
  * offset.  DIR/ready appears once connected, DIR/progress holds the bytes
  * received so far (rewritten now and then), DIR/result the verdict:
  *   PASS sent N sum S received N sum R
- * with S, R the FNV-1a-64 of the bytes sent and received.
+ * with S, R the FNV-1a-64 of the bytes sent and received, written once
+ * the other end has closed too (every byte delivered both ways).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -132,6 +133,30 @@ static int stream(int fd, uint64_t total, uint64_t my_seed, uint64_t their_seed)
 				reported = got;
 			}
 		}
+	}
+	/*
+	 * Close as a program that cares about delivery does: say we are done
+	 * and wait for the other end's close, so that our last bytes are
+	 * acknowledged before this process (and its socket) is gone.
+	 */
+	if (shutdown(fd, SHUT_WR))
+		return put("result", "FAIL shutdown: %s\n", strerror(errno)), 1;
+	for (int waited = 0;; waited++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+
+		if (waited == 300)
+			return put("result", "FAIL the other end did not close within 300 s\n"), 1;
+		if (poll(&p, 1, 1000) <= 0)
+			continue;
+		r = recv(fd, in, sizeof(in), 0);
+		if (r == 0)
+			break;
+		if (r > 0)
+			return put("result", "FAIL %zd bytes past the end of the stream\n", r), 1;
+		if (errno != EAGAIN && errno != EINTR)
+			return put("result", "FAIL waiting for the other end's close: %s\n",
+				   strerror(errno)), 1;
 	}
 	put("result", "PASS sent %" PRIu64 " sum %016" PRIx64 " received %" PRIu64 " sum %016" PRIx64 "\n",
 	    sent, ssum, got, rsum);
