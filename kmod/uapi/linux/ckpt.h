@@ -329,6 +329,19 @@ struct ckpt_softdirty_cleared_args {
 	__u32 reserved;		/* in: must be 0 */
 };
 
+/*
+ * CKPT_IOC_DUMP_ERROR, on a dump session fd whose read() failed: why, in
+ * words an administrator can act on, naming the process and (for memory)
+ * the address range.  -ENODATA if no read has failed.  The session stays
+ * void: a failed dump never reaches END.
+ */
+struct ckpt_dump_error {
+	__s32 error;		/* out: the -errno read() returned */
+	__s32 pid;		/* out: the process (job's pid namespace), or 0 */
+	__u64 start, end;	/* out: the memory range concerned, or 0 */
+	char msg[160];		/* out: NUL-terminated description */
+};
+
 enum ckpt_vma_tag {
 	CKPT_TAG_UPPER = 1,	/* application: carried by a checkpoint */
 	CKPT_TAG_LOWER,		/* host-bound libraries and devices */
@@ -366,6 +379,7 @@ struct ckpt_tag_region_args {
 #define CKPT_IOC_DUMP_COMMIT	_IO(CKPT_IOC_MAGIC, 0x04)
 #define CKPT_IOC_DUMP_SOFTDIRTY_CLEARED \
 	_IOW(CKPT_IOC_MAGIC, 0x05, struct ckpt_softdirty_cleared_args)
+#define CKPT_IOC_DUMP_ERROR	_IOR(CKPT_IOC_MAGIC, 0x06, struct ckpt_dump_error)
 
 /*
  * The dump stream: a sequence of records, each a struct ckpt_rec header
@@ -452,6 +466,13 @@ enum ckpt_dirty_tracking {
 
 #define CKPT_TASK_ZOMBIE	(1U << 0)
 #define CKPT_TASK_STOPPED	(1U << 1)
+/*
+ * The main thread called pthread_exit (SYS_exit) while other threads run
+ * on: the process is alive, its address space is dumped, and no THREAD
+ * record carries the leader's tid (tid == pid).  A restore recreates the
+ * process with that pid and ends the leader thread once the others exist.
+ */
+#define CKPT_TASK_LEADER_EXITED	(1U << 2)
 
 #define CKPT_NR_RLIMITS		16
 
