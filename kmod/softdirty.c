@@ -117,7 +117,7 @@ void ckpt_sdbase_put(struct ckpt_sdbase *sb)
 struct ckpt_sdbase *ckpt_sdbase_new(const struct ckpt_taskvec *procs,
 				    struct pid_namespace *ns)
 {
-	struct ckpt_sdbase *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	struct ckpt_sdbase *sb = kzalloc(sizeof(*sb), GFP_KERNEL_ACCOUNT);
 	unsigned int i;
 	int err = 0;
 
@@ -136,7 +136,7 @@ struct ckpt_sdbase *ckpt_sdbase_new(const struct ckpt_taskvec *procs,
 		if (!mm)
 			continue;		/* a zombie: no memory */
 		mmgrab(mm);
-		err = xa_insert(&sb->mms, pid, mm, GFP_KERNEL);
+		err = xa_insert(&sb->mms, pid, mm, GFP_KERNEL_ACCOUNT);
 		if (err)
 			mmdrop(mm);
 		mmput(mm);
