@@ -213,10 +213,12 @@ static int ckpt_freeze_wait(struct ckpt_job *job, struct ckpt_freeze *fz,
  */
 bool ckpt_freeze_cancel(struct ckpt_job *job)
 {
-	u64 seq = READ_ONCE(job->freeze_seq);
+	u64 seq;
 
 	if (READ_ONCE(job->state) != CKPT_JOB_FREEZING)
 		return false;
+	smp_rmb();	/* the freeze's number is written before its state */
+	seq = READ_ONCE(job->freeze_seq);
 	WRITE_ONCE(job->cancel_seq, seq);
 	wake_up_all(&job->park_wq);
 	return true;
@@ -307,6 +309,7 @@ int ckpt_freeze_job(struct ckpt_job *job, u32 portid, unsigned int timeout_ms,
 	job->freeze_portid = portid;
 	job->err_pid = 0;
 	job->err_state = 0;
+	smp_wmb();	/* pairs with ckpt_freeze_cancel */
 	WRITE_ONCE(job->state, CKPT_JOB_FREEZING);
 
 	/* Until a pass finds no new thread with everyone parked. */
