@@ -27,12 +27,14 @@
  *                 fd 9; the check expects it closed by the restore
  *   files         a file at an offset, one opened O_APPEND, a file deleted
  *                 while open, a directory fd, a pipe with unread data
- *   leaderexit    the main thread starts 3 threads and calls pthread_exit:
- *                 one holds 8 MiB with their checksum on its stack and
- *                 waits for SIGUSR1, one counts (its count on its stack,
- *                 and published), one reads a pipe with unread data; the
- *                 check compares pid, tids, /proc/self/status (State Z,
- *                 the thread count), memory, the count going on, the pipe
+ *   leaderexit [child]
+ *                 the main thread (forks a child,) starts 3 threads and calls
+ *                 pthread_exit: one holds 8 MiB with their checksum on its
+ *                 stack and waits for SIGUSR1, one counts (its count on its
+ *                 stack, and published), one reads a pipe with unread data;
+ *                 the check compares pid, tids, /proc/self/status (State Z,
+ *                 the thread count), memory, the count going on, the pipe,
+ *                 and reaps the child (still ours) after a SIGTERM
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -707,7 +709,7 @@ static int mode_files(void)
 static volatile int le_go;
 static volatile uint64_t le_count, le_count_sum;
 static int le_pipe[2];
-static pid_t le_tid[3];
+static pid_t le_tid[3], le_child;
 static char le_fail[3][160];
 
 /* "State:" letter and "Threads:" count of /proc/self/status. */
@@ -791,7 +793,7 @@ static void *le_checker(void *arg)
 	uint64_t sum = 0, now = 0, c1;
 	pthread_t cnt, rd;
 	sigset_t usr1;
-	int threads, threads_after;
+	int threads, threads_after, st_child = 0;
 	char st;
 	long w;
 
@@ -834,6 +836,13 @@ static void *le_checker(void *arg)
 	usleep(100 * 1000);
 	if (le_count <= c1)
 		result("FAIL: the counter thread stopped at %llu", (unsigned long long)c1);
+	/* the child the main thread made is still ours, and alive */
+	if (le_child && kill(le_child, SIGTERM))
+		result("FAIL: the child %d is gone", le_child);
+	if (le_child && (waitpid(le_child, &st_child, 0) != le_child ||
+			 !WIFSIGNALED(st_child) || WTERMSIG(st_child) != SIGTERM))
+		result("FAIL: the child %d is not ours, or did not die of SIGTERM (%#x)",
+		       le_child, st_child);
 	if (write(le_pipe[1], "after", 5) != 5)
 		result("FAIL: writing the pipe after the restore");
 	__atomic_store_n(&le_go, 1, __ATOMIC_SEQ_CST);
@@ -843,17 +852,25 @@ static void *le_checker(void *arg)
 	for (int i = 0; i < 3; i++)
 		if (le_fail[i][0])
 			result("FAIL: %s", le_fail[i]);
-	result("PASS main thread exited (State Z, Threads %d); 3 threads kept memory, count (%llu), pipe data",
-	       threads, (unsigned long long)le_count);
+	result("PASS main thread exited (State Z, Threads %d); 3 threads kept memory, count (%llu), pipe data%s",
+	       threads, (unsigned long long)le_count, le_child ? ", its child" : "");
 	return NULL;
 }
 
-static int mode_leaderexit(void)
+static int mode_leaderexit(int child)
 {
 	pthread_t chk;
 
-	if (pipe(le_pipe) || write(le_pipe[1], "before-exit", 11) != 11 ||
-	    spawn(&chk, le_checker, (void *)(long)getpid()))
+	if (pipe(le_pipe) || write(le_pipe[1], "before-exit", 11) != 11)
+		return 2;
+	/* a child of the main thread: it outlives it, and its restore */
+	if (child && (le_child = fork()) < 0)
+		return 2;
+	if (child && le_child == 0) {
+		for (;;)
+			pause();
+	}
+	if (spawn(&chk, le_checker, (void *)(long)getpid()))
 		return 2;
 	pthread_exit(NULL);
 }
@@ -886,7 +903,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "socket"))
 		return mode_socket();
 	if (!strcmp(argv[1], "leaderexit"))
-		return mode_leaderexit();
+		return mode_leaderexit(argc > 3 && !strcmp(argv[3], "child"));
 	fprintf(stderr, "ckpt_rt_prog: unknown mode %s\n", argv[1]);
 	return 1;
 }
