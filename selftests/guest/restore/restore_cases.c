@@ -111,6 +111,17 @@ TEST_F_TIMEOUT(rc, main_thread_exited, 180)
 	leader_exited(_metadata, self, NULL);
 }
 
+/*
+ * Its child, forked by the main thread, is reparented to a live thread
+ * when that exits: it is still a member of the tree (its parent's thread
+ * group is), is restored as a child of the process, survives the
+ * restored leader's exit, and is reaped by a thread after a SIGTERM.
+ */
+TEST_F_TIMEOUT(rc, main_thread_exited_with_child, 180)
+{
+	leader_exited(_metadata, self, "child");
+}
+
 TEST_F_TIMEOUT(rc, same_image_twice, 180)
 {
 	pid_t pid = 0;
