@@ -79,10 +79,12 @@ static void rnd_bytes(void *buf, size_t len)
 
 /* --- the zoo: processes the jobs are made of ------------------------------ */
 
-enum { Z_LEADER, Z_IDLE, Z_THREADS, Z_PGL, Z_PGM, Z_CG, Z_CGSUB, Z_NR };
+enum { Z_LEADER, Z_IDLE, Z_THREADS, Z_PGL, Z_PGM, Z_CG, Z_CGSUB, Z_CHURN,
+       Z_NR };
 
 struct zoo {
 	pid_t pid[Z_NR];
+	pid_t churn_child;	/* Z_CHURN's current short-lived child */
 	uint64_t ticks;		/* Z_THREADS' threads count here */
 	int ready;
 };
@@ -170,6 +172,25 @@ static void __attribute__((noreturn)) zoo_leader(void)
 		idle();
 	}
 	zoo->pid[Z_CG] = p;
+	/* children that come and go (and that the racer kills): members
+	 * join and leave jobs while they freeze and dump */
+	p = fork();
+	if (p == 0) {
+		for (unsigned int n = 1;; n++) {
+			pid_t c = fork();
+
+			if (c == 0) {
+				usleep(1000 + (n * 7919) % 20000);
+				_exit(0);
+			}
+			if (c > 0) {
+				__atomic_store_n(&zoo->churn_child, c,
+						 __ATOMIC_SEQ_CST);
+				waitpid(c, NULL, 0);
+			}
+		}
+	}
+	zoo->pid[Z_CHURN] = p;
 	while (!zoo->pid[Z_PGM] || !zoo->pid[Z_CGSUB])
 		usleep(1000);
 	__atomic_store_n(&zoo->ready, 1, __ATOMIC_SEQ_CST);
@@ -740,6 +761,121 @@ static void sessions_burst(struct gnl *g, struct fuzz *f)
 	}
 }
 
+/*
+ * The racer: a second thread with a socket and a /dev/ckpt of its own that
+ * keeps freezing, thawing, destroying, creating and dumping the pool's jobs
+ * and kills the churning children, so that the main thread's requests meet
+ * jobs that change under them (a THAW or DESTROY cancelling a freeze that
+ * waits, a member killed while parked or while its dump is read).  Its
+ * choices come from the seed too, its timing does not: CKPT_FUZZ_RACER=0
+ * turns it off for an exact rerun.
+ */
+enum { R_FREEZE, R_THAW, R_DESTROY, R_GET, R_DUMPJOBS, R_CREATE, R_DUMP,
+       R_KILL, R_NR };
+
+static const char *const racer_names[R_NR] = {
+	"racer JOB_FREEZE", "racer JOB_THAW", "racer JOB_DESTROY",
+	"racer JOB_GET", "racer JOB_GET dump", "racer JOB_CREATE",
+	"racer DUMP and read", "racer SIGKILL churn",
+};
+
+struct racer {
+	pthread_t thread;
+	uint64_t state;
+	int stop;
+	struct tally t[R_NR];
+};
+
+static uint32_t racer_rnd(struct racer *rc, uint32_t n)
+{
+	rc->state ^= rc->state >> 12;
+	rc->state ^= rc->state << 25;
+	rc->state ^= rc->state >> 27;
+	return n ? (rc->state * 0x2545F4914F6CDD1DULL) % n : 0;
+}
+
+static void *racer_fn(void *arg)
+{
+	struct racer *rc = arg;
+	struct gnl_reply *r = malloc(sizeof(*r));
+	uint8_t *buf = malloc(65536);
+	struct gnl g;
+	int dev = dh_dev_open();
+
+	if (!r || !buf || dev < 0 || gnl_open(&g))
+		return NULL;
+	while (!__atomic_load_n(&rc->stop, __ATOMIC_SEQ_CST)) {
+		uint32_t id = 1 + racer_rnd(rc, POOL_IDS);
+		int op = racer_rnd(rc, R_NR), err = 0;
+		uint64_t t0 = wl_now_ms();
+
+		switch (op) {
+		case R_FREEZE:
+			err = gnl_job_freeze(&g, id, 1 + racer_rnd(rc, 50), r);
+			break;
+		case R_THAW:
+			err = gnl_job_simple(&g, CKPT_CMD_JOB_THAW, id, r);
+			break;
+		case R_DESTROY:
+			err = gnl_job_simple(&g, CKPT_CMD_JOB_DESTROY, id, r);
+			break;
+		case R_GET:
+			err = gnl_job_simple(&g, CKPT_CMD_JOB_GET, id, r);
+			break;
+		case R_DUMPJOBS:
+			err = gnl_job_dump(&g, NULL, 0);
+			err = err > 0 ? 0 : err;
+			break;
+		case R_CREATE: {
+			static const uint32_t kinds[] = {
+				CKPT_JOB_TREE, CKPT_JOB_SID, CKPT_JOB_PGID,
+			};
+			static const int anchors[] = {
+				Z_LEADER, Z_LEADER, Z_PGL,
+			};
+			int k = racer_rnd(rc, 3);
+
+			err = gnl_job_create(&g, id, kinds[k],
+					     zoo->pid[anchors[k]], NULL, r);
+			break;
+		}
+		case R_DUMP: {
+			struct ckpt_dump_args a = {
+				.job_id = id,
+				.flags = racer_rnd(rc, 2) ? CKPT_DUMP_PREDUMP : 0,
+			};
+			struct ckpt_dump_error de;
+			int fd = ioctl(dev, CKPT_IOC_DUMP, &a);
+
+			err = fd < 0 ? -errno : 0;
+			for (int k = 0; fd >= 0 && k < 4; k++) {
+				if (read(fd, buf, 65536) < 0) {
+					err = -errno;
+					ioctl(fd, CKPT_IOC_DUMP_ERROR, &de);
+					break;
+				}
+			}
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		default:
+			err = kill(__atomic_load_n(&zoo->churn_child,
+						   __ATOMIC_SEQ_CST),
+				   SIGKILL) ? -errno : 0;
+			break;
+		}
+		rc->t[op].sent++;
+		rc->t[op].ms += wl_now_ms() - t0;
+		count(&rc->t[op], err);
+	}
+	gnl_close(&g);
+	close(dev);
+	free(r);
+	free(buf);
+	return NULL;
+}
+
 /* --- the run ---------------------------------------------------------------- */
 
 FIXTURE(fuzz) {
@@ -791,12 +927,23 @@ TEST_F_TIMEOUT(fuzz, every_command_and_ioctl, 290)
 	uint64_t start = wl_now_ms(), ioctls = 0, before;
 	long sent = 0;
 	struct gnl other = { .fd = -1 };
+	const char *envr = getenv("CKPT_FUZZ_RACER");
+	int use_racer = !envr || atoi(envr);
+	static struct racer racer_data;
+	struct racer *racer = &racer_data;
 
 	ASSERT_NE(NULL, m);
 	ASSERT_NE(NULL, r);
 	rnd_state = seed ? seed : 1;
-	printf("# fuzz seed %llu (rerun with CKPT_FUZZ_SEED=%llu), %ld messages\n",
-	       (unsigned long long)seed, (unsigned long long)seed, target);
+	printf("# fuzz seed %llu (rerun with CKPT_FUZZ_SEED=%llu), %ld messages%s\n",
+	       (unsigned long long)seed, (unsigned long long)seed, target,
+	       use_racer ? ", racer on (CKPT_FUZZ_RACER=0 for an exact rerun)" :
+			   ", racer off");
+	if (use_racer) {
+		racer->state = seed * 0x9E3779B97F4A7C15ULL | 1;
+		ASSERT_EQ(0, pthread_create(&racer->thread, NULL, racer_fn,
+					    racer));
+	}
 
 	for (long i = 0; sent < target; i++) {
 		struct gnl *g = &self->g;
@@ -844,6 +991,10 @@ TEST_F_TIMEOUT(fuzz, every_command_and_ioctl, 290)
 		drain(g);
 		cmd_tally[cmd].ms += wl_now_ms() - t0;
 	}
+	if (use_racer) {
+		__atomic_store_n(&racer->stop, 1, __ATOMIC_SEQ_CST);
+		pthread_join(racer->thread, NULL);
+	}
 	drain(&self->g);
 	if (other.fd >= 0) {
 		drain(&other);
@@ -872,6 +1023,8 @@ TEST_F_TIMEOUT(fuzz, every_command_and_ioctl, 290)
 	print_tally("unknown commands", &unknown);
 	for (int op = 0; op < IO_NR; op++)
 		print_tally(io_names[op], &io_tally[op]);
+	for (int op = 0; use_racer && op < R_NR; op++)
+		print_tally(racer_names[op], &racer->t[op]);
 	fflush(stdout);
 
 	EXPECT_LE(target, sent) {
@@ -889,6 +1042,8 @@ TEST_F_TIMEOUT(fuzz, every_command_and_ioctl, 290)
 	EXPECT_LT(0, io_tally[IO_DUMP].ok);
 	EXPECT_LT(0, io_tally[IO_READ].ok);
 	EXPECT_LT(0, io_tally[IO_DUMP].err[ENFILE]);	/* the session cap */
+	for (int op = 0; use_racer && op < R_NR; op++)
+		EXPECT_LT(0, racer->t[op].sent);
 
 	/* Afterwards: the sessions and the jobs go with their files and
 	 * socket, the zoo runs again, and ckpt still serves. */
@@ -904,7 +1059,7 @@ TEST_F_TIMEOUT(fuzz, every_command_and_ioctl, 290)
 	for (int z = 0; z < Z_NR; z++) {
 		pid_t p = zoo->pid[z];
 
-		EXPECT_EQ(0, wl_wait_state(p, "S", 3000)) {
+		EXPECT_EQ(0, wl_wait_state(p, z == Z_CHURN ? "SR" : "S", 3000)) {
 			TH_LOG("zoo process %d is in state %c", p,
 			       wl_task_state(p, p));
 		}
