@@ -258,7 +258,7 @@ static int ckpt_dump_step(struct ckpt_dump *d)
 	if (!(d->flags & CKPT_DUMP_PREDUMP) &&
 	    (READ_ONCE(d->job->state) != CKPT_JOB_FROZEN ||
 	     READ_ONCE(d->job->freeze_seq) != d->freeze_seq))
-		return -ESTALE;		/* thawed under us: the dump is void */
+		err = -ESTALE;		/* thawed under us: the dump is void */
 
 	while (!d->buf.len && !err && !d->ended) {
 		if (fatal_signal_pending(current)) {
