@@ -660,7 +660,39 @@ TEST_F(iso, dump_fd_ioctls_on_handed_over_fd)
 				    &self->r));
 }
 
-/* --- netlink sockets changing hands, events ----------------------------------- */
+/* Root's /dev/ckpt, handed to the caller: the caller counts too. */
+static void use_root_dev(struct outcome *o, void *arg)
+{
+	struct ckpt_dump_args pre = {
+		.job_id = ROOT_JOB, .flags = CKPT_DUMP_PREDUMP,
+	};
+	struct ckpt_abi_info info = { 0 };
+	int sock = *(int *)arg, dev = priv_recv_fd(sock);
+
+	if (dev < 0) {
+		note(o, "receive root's /dev/ckpt", dev, NULL);
+		return;
+	}
+	note_ioctl(o, "GET_ABI on root's /dev/ckpt",
+		   ioctl(dev, CKPT_IOC_GET_ABI, &info));
+	note_ioctl(o, "DUMP pre-dump on root's /dev/ckpt",
+		   ioctl(dev, CKPT_IOC_DUMP, &pre));
+	close(dev);
+}
+
+TEST_F(iso, root_dev_fd_handed_to_caller)
+{
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	ASSERT_EQ(0, priv_send_fd(sv[0], self->dev));
+	ASSERT_EQ(0, run_as(self, variant, use_root_dev, &sv[1], sv[1]));
+	EXPECT_ALL_DENIED(self->o, 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* --- sockets and files changing hands, events ---------------------------------- */
 
 /* Root's own socket, handed to the caller: the sender counts too. */
 static void use_root_socket(struct outcome *o, void *arg)
@@ -808,6 +840,8 @@ TEST_F(iso, caller_dev_fd_handed_to_root)
 	close(dev);
 }
 
+/* The "events" group names jobs, owners and exiting pids: listeners need
+ * CAP_NET_ADMIN (a group's GENL_MCAST_CAP_NET_ADMIN, checked at bind). */
 static void join_events(struct outcome *o, void *arg)
 {
 	struct gnl g;
