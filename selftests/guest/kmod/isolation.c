@@ -11,12 +11,14 @@
  * holding a root process, a non-dumpable process of one's own, JOB_GET
  * (do and dump), JOB_FREEZE / THAW / DESTROY of root's job, CKPT_IOC_DUMP
  * (pre-dump and frozen), CKPT_IOC_GET_ABI, the dump-fd ioctls on a session
- * fd handed over a unix socket, a privileged netlink socket handed over,
- * and the events group.  A secret string in the heap of a root process
- * (which root's own dump does carry) never appears in any byte the caller
- * got back.  CKPT_IOC_TAG_REGION stays open to everybody, bounded per file
- * and charged to the caller's memory cgroup.  Holding one of the two
- * capabilities is enough, whatever the uid.
+ * fd handed over a unix socket, netlink sockets and /dev/ckpt files
+ * changing hands in either direction, and the events group.  A secret
+ * string in the heap of a root process (which root's own dump does carry)
+ * never appears in any byte the caller got back.  CKPT_IOC_TAG_REGION stays
+ * open to everybody and bounded per file (tag_region_limits.c: and charged
+ * to the caller's memory cgroup).  Holding one of the two capabilities is
+ * enough, whatever the uid.  A process joining a frozen job: see
+ * dump_parked_set.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -94,27 +96,12 @@ FIXTURE_VARIANT_ADD(iso, root_without_caps) { .uid = 0, .drop_caps = 1 };
 FIXTURE_VARIANT_ADD(iso, userns_root_of_root) { .uid = 0, .userns = 1 };
 FIXTURE_VARIANT_ADD(iso, userns_root_of_user) { .uid = 1000, .userns = 1 };
 
-/* Many copies of @secret in a malloc'd (brk) heap block, then sleep. */
-static void __attribute__((noreturn)) hold_secret(const char *secret)
-{
-	size_t n = strlen(secret) + 1, size = 64 << 10;
-	char *heap = malloc(size);
-
-	if (!heap)
-		_exit(1);
-	memset(heap, 0, size);
-	for (size_t off = 0; off + n <= size; off += 4096)
-		memcpy(heap + off, secret, n);
-	for (;;)
-		pause();
-}
-
 static pid_t spawn_holder(const char *secret)
 {
 	pid_t pid = dh_fork(NULL, 0);
 
 	if (pid == 0)
-		hold_secret(secret);
+		wl_hold_secret(secret);
 	return pid;
 }
 
@@ -355,7 +342,7 @@ static pid_t spawn_shell_with_root_child(FIXTURE_DATA(iso) *self,
 			_exit(1);
 		child = fork();
 		if (child == 0)
-			hold_secret(self->secret);	/* stays root */
+			wl_hold_secret(self->secret);	/* stays root */
 		if (child < 0 || become_variant(v, 0))
 			_exit(1);
 		pids[1] = child;
@@ -424,12 +411,12 @@ static void create_own(struct outcome *o, void *arg)
 		return;
 	plain = o->pids[0] = dh_fork(NULL, 0);
 	if (plain == 0)
-		hold_secret(secret_of_caller);
+		wl_hold_secret(secret_of_caller);
 	hidden = o->pids[1] = dh_fork(NULL, 0);
 	if (hidden == 0) {
 		if (prctl(PR_SET_DUMPABLE, 0))
 			_exit(1);
-		hold_secret(secret_of_caller);
+		wl_hold_secret(secret_of_caller);
 	}
 	note(o, "JOB_CREATE tree of own process",
 	     gnl_job_create(&g, CALLER_JOB, CKPT_JOB_TREE, plain, NULL, &r), &r);
@@ -900,270 +887,6 @@ TEST_F(iso, tag_region_is_open_and_bounded)
 	}
 	EXPECT_EQ(CKPT_TAG_REGIONS_MAX, o->pids[0]);
 	EXPECT_EQ(-ENOSPC, o->steps[4].err);
-}
-
-/*
- * The kernel memory TAG_REGION makes ckpt.ko allocate is charged to the
- * caller's memory cgroup: an unprivileged process with 64 files of
- * CKPT_TAG_REGIONS_MAX distinct regions each sees memory.current of its
- * cgroup grow by at least 16 bytes a region.
- */
-#define CG_TAGS		"/sys/fs/cgroup/ckpt-isolation-tags"
-#define TAG_FILES	64
-
-struct tag_charge {
-	long long before, after;
-	int opened, tagged, enospc;
-	int err;
-};
-
-static long long cg_read(const char *file)
-{
-	char path[256];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), CG_TAGS "/%s", file);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static int cg_write(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	if (fputs(text, f) < 0)
-		err = -EIO;
-	if (fclose(f))
-		err = -errno;
-	return err;
-}
-
-static void tag_many(struct tag_charge *t)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	char *mem = mmap(NULL, CKPT_TAG_REGIONS_MAX * page, PROT_NONE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	int fds[TAG_FILES];
-
-	if (mem == MAP_FAILED) {
-		t->err = -errno;
-		return;
-	}
-	t->before = cg_read("memory.current");
-	for (int f = 0; f < TAG_FILES; f++) {
-		fds[f] = open("/dev/ckpt", O_RDWR | O_CLOEXEC);
-		if (fds[f] < 0) {
-			t->err = -errno;
-			return;
-		}
-		t->opened++;
-		for (int i = 0; i <= CKPT_TAG_REGIONS_MAX; i++) {
-			struct ckpt_tag_region_args a = {
-				.addr = (uintptr_t)mem +
-					(i % CKPT_TAG_REGIONS_MAX) * page,
-				.len = page,
-				.tag = CKPT_REGION_EXCLUDE,
-			};
-
-			if (!ioctl(fds[f], CKPT_IOC_TAG_REGION, &a))
-				t->tagged++;
-			else if (errno == ENOSPC && i == CKPT_TAG_REGIONS_MAX)
-				t->enospc++;
-			else
-				t->err = -errno;
-		}
-	}
-	t->after = cg_read("memory.current");
-}
-
-TEST(tag_region_memory_is_charged_to_caller)
-{
-	struct tag_charge *t = wl_shared(sizeof(*t));
-	char pid_text[32];
-	int status;
-	pid_t pid;
-
-	ASSERT_NE(NULL, t);
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, cg_write("/sys/fs/cgroup/cgroup.subtree_control",
-			      "+memory"));
-	rmdir(CG_TAGS);
-	ASSERT_EQ(0, mkdir(CG_TAGS, 0755));
-	pid = dh_fork(NULL, 0);
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		snprintf(pid_text, sizeof(pid_text), "%d", getpid());
-		t->err = cg_write(CG_TAGS "/cgroup.procs", pid_text);
-		if (!t->err)
-			t->err = priv_become_user(65534);
-		if (!t->err)
-			tag_many(t);
-		_exit(0);
-	}
-	status = dh_wait(pid, 120000);
-	rmdir(CG_TAGS);
-	ASSERT_EQ(0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	ASSERT_EQ(0, t->err);
-	EXPECT_EQ(TAG_FILES, t->opened);
-	EXPECT_EQ(TAG_FILES * CKPT_TAG_REGIONS_MAX, t->tagged);
-	EXPECT_EQ(TAG_FILES, t->enospc);
-	ASSERT_LT(0, t->before);
-	EXPECT_LE(t->before + TAG_FILES * CKPT_TAG_REGIONS_MAX * 16LL,
-		  t->after) {
-		TH_LOG("memory.current %lld -> %lld for %d regions",
-		       t->before, t->after, t->tagged);
-	}
-}
-
-/* --- a process that joins a frozen job is not dumped ---------------------- */
-
-/*
- * Even root's dump covers only what the freeze parked: a process with a
- * secret that joins the job after the freeze (setpgid into the group, or
- * moved into the cgroup) fails CKPT_IOC_DUMP with -EBUSY instead of being
- * dumped while it runs.  Thawed and frozen again, the job dumps with it.
- */
-#define CG_JOIN		"/sys/fs/cgroup/ckpt-isolation-join"
-
-FIXTURE(join) {
-	struct gnl g;
-	struct gnl_reply r;
-	int dev;
-	char secret[64];
-	pid_t leader;
-	pid_t *joiner;		/* shared: the late process, the leader */
-};
-
-FIXTURE_SETUP(join)
-{
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
-	self->dev = dh_dev_open();
-	ASSERT_LE(0, self->dev);
-	self->joiner = wl_shared(2 * sizeof(pid_t));
-	ASSERT_NE(NULL, self->joiner);
-	snprintf(self->secret, sizeof(self->secret),
-		 "ckpt-late-joiner-secret-%d-%ld", getpid(), (long)time(NULL));
-	rmdir(CG_JOIN);
-	ASSERT_EQ(0, mkdir(CG_JOIN, 0755));
-	/* the group leader, in our session and in the cgroup */
-	self->leader = dh_fork(NULL, 0);
-	ASSERT_LE(0, self->leader);
-	if (self->leader == 0) {
-		char pid[32];
-
-		snprintf(pid, sizeof(pid), "%d", getpid());
-		if (setpgid(0, 0) || cg_write(CG_JOIN "/cgroup.procs", pid))
-			_exit(1);
-		__atomic_store_n(&self->joiner[1], getpid(), __ATOMIC_SEQ_CST);
-		for (;;)
-			pause();
-	}
-	for (int i = 0; i < 500 && !self->joiner[1]; i++)
-		wl_sleep_ms(10);
-	ASSERT_EQ(self->leader, self->joiner[1]);
-	ASSERT_EQ(self->leader, getpgid(self->leader));
-}
-
-FIXTURE_TEARDOWN(join)
-{
-	wl_kill_descendants();
-	rmdir(CG_JOIN);
-	close(self->dev);
-	gnl_close(&self->g);
-}
-
-/* A process holding the secret that joins once @go is set: by setpgid
- * into the leader's group, or (@cgroup) by moving into the cgroup. */
-static pid_t spawn_late_joiner(FIXTURE_DATA(join) *self, int *go, int cgroup)
-{
-	pid_t pid = dh_fork(NULL, 0);
-
-	if (pid == 0) {
-		char me[32];
-
-		while (!__atomic_load_n(go, __ATOMIC_SEQ_CST))
-			usleep(1000);
-		snprintf(me, sizeof(me), "%d", getpid());
-		if (cgroup ? cg_write(CG_JOIN "/cgroup.procs", me) :
-			     setpgid(0, self->leader))
-			_exit(1);
-		__atomic_store_n(self->joiner, getpid(), __ATOMIC_SEQ_CST);
-		hold_secret(self->secret);
-	}
-	return pid;
-}
-
-static void late_joiner_case(struct __test_metadata *_metadata,
-			     FIXTURE_DATA(join) *self, uint32_t kind)
-{
-	int *go = wl_shared(sizeof(int));
-	struct dh_dump d;
-	pid_t late;
-	int fd;
-
-	ASSERT_NE(NULL, go);
-	late = spawn_late_joiner(self, go, kind == CKPT_JOB_CGROUP);
-	ASSERT_LT(0, late);
-	ASSERT_EQ(0, gnl_job_create(&self->g, 1, kind,
-				    kind == CKPT_JOB_CGROUP ? 0 : self->leader,
-				    kind == CKPT_JOB_CGROUP ?
-				    "/ckpt-isolation-join" : NULL, &self->r)) {
-		TH_LOG("JOB_CREATE: %s", self->r.extack);
-	}
-	ASSERT_EQ(0, gnl_job_freeze(&self->g, 1, 5000, &self->r)) {
-		TH_LOG("JOB_FREEZE: %s", self->r.extack);
-	}
-	__atomic_store_n(go, 1, __ATOMIC_SEQ_CST);
-	for (int i = 0; i < 500 && !*self->joiner; i++)
-		wl_sleep_ms(10);
-	ASSERT_EQ(late, *self->joiner);
-	wl_sleep_ms(50);	/* the secret is in place */
-
-	fd = dh_dump_open(self->dev, 1);
-	EXPECT_EQ(-EBUSY, fd);
-	if (fd >= 0) {
-		uint8_t *buf;
-		size_t len;
-
-		dh_read_all(fd, 0, &buf, &len);
-		EXPECT_EQ(NULL, memmem(buf, len, self->secret,
-				       strlen(self->secret)));
-		free(buf);
-		close(fd);
-	}
-	/* still frozen; after a thaw and a new freeze the joiner is parked
-	 * too and is dumped */
-	EXPECT_EQ(CKPT_JOB_FROZEN, dh_job_state(&self->g, 1));
-	ASSERT_EQ(0, gnl_job_simple(&self->g, CKPT_CMD_JOB_THAW, 1, &self->r));
-	ASSERT_EQ(0, gnl_job_freeze(&self->g, 1, 5000, &self->r));
-	ASSERT_EQ(0, dh_dump_job(self->dev, 1, &d)) {
-		TH_LOG("dump after the new freeze: %s", d.error);
-	}
-	EXPECT_NE(NULL, memmem(d.buf, d.len, self->secret,
-			       strlen(self->secret)));
-	dh_dump_free(&d);
-	EXPECT_EQ(0, gnl_job_simple(&self->g, CKPT_CMD_JOB_THAW, 1, &self->r));
-}
-
-TEST_F(join, setpgid_into_frozen_group)
-{
-	late_joiner_case(_metadata, self, CKPT_JOB_PGID);
-}
-
-TEST_F(join, moved_into_frozen_cgroup)
-{
-	late_joiner_case(_metadata, self, CKPT_JOB_CGROUP);
 }
 
 /* --- holding the capability is enough, whatever the uid ------------------- */

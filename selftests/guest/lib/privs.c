@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Caller identities and fd passing for the privilege tests (privs.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <sched.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "privs.h"
+#include "workload.h"
 
 static int capset_sets(uint64_t eff, uint64_t perm, uint64_t inh)
 {
@@ -81,19 +81,6 @@ int priv_drop_all_caps(void)
 	return priv_effective_caps() ? -EPERM : 0;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-	ssize_t len = strlen(text);
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != len)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 int priv_enter_userns(void)
 {
 	uid_t uid = geteuid();
@@ -104,15 +91,15 @@ int priv_enter_userns(void)
 	if (unshare(CLONE_NEWUSER))
 		return -errno;
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)uid);
-	err = write_file("/proc/self/uid_map", map);
+	err = wl_write_file("/proc/self/uid_map", map);
 	if (err)
 		return err;
 	/* an unprivileged writer must give up setgroups before gid_map */
-	err = write_file("/proc/self/setgroups", "deny\n");
+	err = wl_write_file("/proc/self/setgroups", "deny\n");
 	if (err && err != -ENOENT)
 		return err;
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned int)gid);
-	err = write_file("/proc/self/gid_map", map);
+	err = wl_write_file("/proc/self/gid_map", map);
 	if (err)
 		return err;
 	if (geteuid() != 0)
