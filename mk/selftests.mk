@@ -33,7 +33,7 @@ $(BUILD)/host/%.sh: selftests/host/%.sh
 GUEST      := $(BUILD)/guest
 GUEST_LIB  := selftests/guest/lib/genl_raw.c selftests/guest/lib/workload.c \
 	selftests/guest/lib/page_scan.c \
-	selftests/guest/lib/dump_helpers.c \
+	selftests/guest/lib/dump_helpers.c selftests/guest/lib/privs.c \
 	common/extack.c common/dump_stream.c
 KMOD_TEST_SRCS := $(wildcard selftests/guest/kmod/*.c)
 RESTORE_TEST_SRCS := $(wildcard selftests/guest/restore/*.c)
