@@ -8,7 +8,10 @@
  * A parked thread can still be killed (SIGKILL) while the dump reads it:
  * its sighand goes away as it is released, so signal state is read only
  * under a sighand lock that is re-checked (ckpt_lock_sighand), and a
- * thread found gone fails the dump with -ESRCH naming the process.
+ * thread found gone fails the dump with -ESRCH naming the process.  Its
+ * registers live on its kernel stack, which is freed once it has exited:
+ * they are read with that lock held, which an exiting thread must take
+ * (to release itself) before its stack can go.
  */
 #include "ckpt.h"
 
@@ -27,6 +30,7 @@
 #include "dump.h"
 #include "job.h"
 #include "members.h"
+#include "restart.h"
 
 static u64 ckpt_sigset(const sigset_t *s)
 {
@@ -202,28 +206,20 @@ static const struct user_regset *ckpt_regset(const struct user_regset_view *v,
 }
 
 /*
- * Append regset @note of @t to @dst (room for @max bytes); its length, 0 if
- * the regset does not exist or is not active, or -errno.
+ * Regset @note of @t into @dst (room for @max bytes, zeroed); its length,
+ * 0 if the regset does not exist or is not active, or -errno.  Does not
+ * sleep or allocate: called under @t's sighand lock.
  */
 static int ckpt_get_regset(struct task_struct *t, unsigned int note,
 			   void *dst, size_t max)
 {
 	const struct user_regset *rs = ckpt_regset(task_user_regset_view(t), note);
-	void *data = NULL;
-	int n;
 
 	if (!rs || (rs->active && rs->active(t, rs) <= 0))
 		return 0;
-	n = regset_get_alloc(t, rs, rs->n * rs->size, &data);
-	if (n < 0)
-		return n;
-	if (n > max) {
-		kfree(data);
+	if (rs->n * rs->size > max)
 		return -E2BIG;
-	}
-	memcpy(dst, data, n);
-	kfree(data);
-	return n;
+	return regset_get(t, rs, rs->n * rs->size, dst);
 }
 
 /*
@@ -231,11 +227,21 @@ static int ckpt_get_regset(struct task_struct *t, unsigned int note,
  * re-execute it when it resumes; record that state, so that a restore
  * resumes the same way.  ERESTART_RESTARTBLOCK re-executes the original
  * call too: its restart block is kernel state a restore cannot carry.
+ * A call whose -EINTR the freeze turned into a restart (restart.c) is
+ * recorded as interrupted again if a signal arrived meanwhile
+ * (@sig_pending): restored, the signal's handler runs and the call fails
+ * with EINTR, as after a thaw.
  */
-static void ckpt_rewind_syscall(struct user_regs_struct *regs)
+static void ckpt_rewind_syscall(struct user_regs_struct *regs,
+				bool sig_pending)
 {
 	if ((long)regs->orig_ax < 0)
 		return;
+	if (sig_pending && ckpt_restart_was_eintr((long)regs->orig_ax,
+						  (long)regs->ax)) {
+		regs->ax = -EINTR;
+		return;
+	}
 	switch ((long)regs->ax) {
 	case -ERESTARTSYS:
 	case -ERESTARTNOHAND:
@@ -256,11 +262,14 @@ static int ckpt_emit_thread(struct ckpt_recbuf *b, struct ckpt_job *job,
 	struct sighand_struct *sh;
 	unsigned long flags;
 	size_t off = 0;
+	u64 shared;
 	int n;
 
 	r = ckpt_rec_start(b, CKPT_REC_THREAD, sizeof(*r) + CKPT_REGS_MAX);
 	if (!r)
 		return b->err;
+	r->pid = task_tgid_nr_ns(t, job->rec_ns);
+	r->tid = task_pid_nr_ns(t, job->rec_ns);
 	sh = ckpt_lock_sighand(t, &flags);
 	if (!sh || (t->flags & PF_EXITING)) {
 		if (sh)
@@ -268,9 +277,7 @@ static int ckpt_emit_thread(struct ckpt_recbuf *b, struct ckpt_job *job,
 		return ckpt_gone(b, job, t);
 	}
 	r->pending = ckpt_sigset(&t->pending.signal);
-	ckpt_unlock_sighand(sh, &flags);
-	r->pid = task_tgid_nr_ns(t, job->rec_ns);
-	r->tid = task_pid_nr_ns(t, job->rec_ns);
+	shared = ckpt_sigset(&t->signal->shared_pending.signal);
 	/*
 	 * A thread parked inside sigsuspend/ppoll/pselect/epoll_pwait runs
 	 * with the call's temporary mask; the mask it will have when the
@@ -288,7 +295,8 @@ static int ckpt_emit_thread(struct ckpt_recbuf *b, struct ckpt_job *job,
 	n = ckpt_get_regset(t, NT_PRSTATUS, r->data, CKPT_REGS_MAX);
 	if (n != sizeof(struct user_regs_struct))
 		goto fail;
-	ckpt_rewind_syscall((struct user_regs_struct *)r->data);
+	ckpt_rewind_syscall((struct user_regs_struct *)r->data,
+			    (r->pending | shared) & ~r->blocked);
 	r->regs_len = n;
 	off = ALIGN(n, 8);
 
@@ -309,10 +317,12 @@ static int ckpt_emit_thread(struct ckpt_recbuf *b, struct ckpt_job *job,
 		goto fail;
 	r->tls_len = n;
 	off += ALIGN(n, 8);
+	ckpt_unlock_sighand(sh, &flags);
 
 	ckpt_rec_finish(b, r, sizeof(*r) + off);
 	return 0;
 fail:
+	ckpt_unlock_sighand(sh, &flags);
 	return ckpt_dump_fail(b, n < 0 ? n : -EIO, r->pid, 0, 0,
 			      "cannot read the registers of tid %d of pid %d (%d)",
 			      r->tid, r->pid, n < 0 ? n : -EIO);

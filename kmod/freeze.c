@@ -247,7 +247,7 @@ static int ckpt_freeze_pass(struct ckpt_job *job, struct ckpt_freeze *fz,
 		} else if (t->flags & PF_IO_WORKER) {
 			ckpt_extack_fmt(extack,
 					"a member uses io_uring worker threads (io-wq or SQPOLL), which ckpt cannot checkpoint yet",
-					"pid %d uses io_uring worker threads (io-wq or SQPOLL), which ckpt cannot checkpoint yet",
+					"pid %d has io_uring threads (io-wq, SQPOLL): not supported yet",
 					task_tgid_nr_ns(t, job->pidns));
 			err = -EOPNOTSUPP;
 		} else if (READ_ONCE(t->ptrace)) {
@@ -277,7 +277,7 @@ static int ckpt_freeze_pass(struct ckpt_job *job, struct ckpt_freeze *fz,
 
 static void ckpt_freeze_blame(struct ckpt_job *job, struct task_struct *t)
 {
-	job->err_pid = task_pid_nr_ns(t, job->pidns);
+	job->err_pid = task_tgid_nr_ns(t, job->pidns);	/* the process */
 	job->err_state = task_state_to_char(t);
 }
 

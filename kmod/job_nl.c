@@ -213,7 +213,11 @@ static int ckpt_fill_task(struct sk_buff *skb, struct ckpt_job *job,
 {
 	char comm[TASK_COMM_LEN];
 	struct nlattr *nest;
-	pid_t ppid;
+	pid_t pid, ppid;
+
+	pid = task_tgid_nr_ns(p, job->pidns);
+	if (!pid)
+		return 0;	/* reaped since it was collected */
 
 	/* real_parent is valid only while @p is alive (pid_alive) */
 	rcu_read_lock();
@@ -224,7 +228,7 @@ static int ckpt_fill_task(struct sk_buff *skb, struct ckpt_job *job,
 
 	nest = nla_nest_start(skb, CKPT_A_JOB_TASK);
 	if (!nest ||
-	    nla_put_u32(skb, CKPT_A_TASK_PID, task_tgid_nr_ns(p, job->pidns)) ||
+	    nla_put_u32(skb, CKPT_A_TASK_PID, pid) ||
 	    nla_put_u32(skb, CKPT_A_TASK_PPID, ppid) ||
 	    nla_put_u32(skb, CKPT_A_TASK_NR_THREADS, get_nr_threads(p)) ||
 	    nla_put_string(skb, CKPT_A_TASK_COMM, comm))

@@ -68,3 +68,12 @@ void ckpt_restart_undo(struct pt_regs *regs)
 	    syscall_get_error(current, regs) == -ERESTARTNOINTR)
 		syscall_set_return_value(current, regs, -EINTR, 0);
 }
+
+/*
+ * Is (@nr, @ret) a call whose -EINTR a freeze turned into a restart?  None
+ * of these calls returns -ERESTARTNOINTR by itself.
+ */
+bool ckpt_restart_was_eintr(long nr, long ret)
+{
+	return ret == -ERESTARTNOINTR && ckpt_returns_eintr(nr);
+}

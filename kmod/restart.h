@@ -8,5 +8,6 @@ struct pt_regs;
 
 bool ckpt_restart_fixup(struct pt_regs *regs);
 void ckpt_restart_undo(struct pt_regs *regs);
+bool ckpt_restart_was_eintr(long nr, long ret);
 
 #endif /* CKPT_RESTART_H */
