@@ -121,7 +121,9 @@ $(GUEST)/bin/ckptctl: $(BUILD)/bin/ckptctl
 
 # --- one initramfs per guest kernel --------------------------------------
 GUEST_KVERS := $(KVER_6_1) $(KVER_6_12)
-GUEST_MODULES := virtio_pci virtio_net
+# zram and fuse: the swapped-shmem and FUSE tests of the kmod suite (fuse is
+# built in on 6.12)
+GUEST_MODULES := virtio_pci virtio_net zram fuse
 
 $(BUILD)/initrd/%.cpio: $(BUILD)/kmod/%/ckpt.ko $(GUEST_FILES) selftests/vm/mkinitramfs.sh selftests/vm/guest-init.sh | need-vm
 	@mkdir -p $(dir $@)

@@ -151,13 +151,15 @@ static void __attribute__((noreturn)) ktree_root(struct ktree *t)
 static int ktree_start(struct ktree *t)
 {
 	uint64_t end = wl_now_ms() + 30000;
+	pid_t root;
 
 	memset(t, 0, sizeof(*t));
-	t->root = wl_fork_clean();
-	if (t->root < 0)
+	root = wl_fork_clean();	/* not into *t: the child shares it */
+	if (root < 0)
 		return -errno;
-	if (t->root == 0)
+	if (root == 0)
 		ktree_root(t);
+	t->root = root;
 	while (__atomic_load_n(&t->k_started, __ATOMIC_SEQ_CST) < KTHREADS ||
 	       !__atomic_load_n(&t->b, __ATOMIC_SEQ_CST) ||
 	       proc_threads(t->k) != KTHREADS) {
