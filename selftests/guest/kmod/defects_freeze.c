@@ -152,11 +152,10 @@ static pid_t spawn_vforker(int *in_wr, pid_t *child)
 
 	if (pipe(in))
 		return -errno;
-	pid = wl_fork_clean();
+	pid = dh_fork(&in[0], 1);	/* the child keeps only the read end */
 	if (pid == 0) {
 		char c;
 
-		close(in[1]);
 		prctl(PR_SET_NAME, "ckpt-vforker");
 		if (vfork() == 0) {
 			if (read(in[0], &c, 1) != 1)

@@ -253,15 +253,16 @@ FIXTURE_SETUP(fuse)
 	snprintf(self->dir, sizeof(self->dir), "/tmp/ckpt-fuse.%d", getpid());
 	snprintf(self->path, sizeof(self->path), "%s/" FILE_NAME, self->dir);
 	ASSERT_EQ(0, mkdir(self->dir, 0755));
+	/* mounted first: /dev/fuse cannot be read before (-EPERM) */
+	snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fd);
+	ASSERT_EQ(0, mount("ckpt-test", self->dir, "fuse", MS_NOSUID | MS_NODEV, opts))
+		TH_LOG("mount fuse: %s", strerror(errno));
+	self->mounted = 1;
 	keep[0] = fd;
 	self->server = dh_fork(keep, 1);
 	ASSERT_LE(0, self->server);
 	if (self->server == 0)
 		serve(fd);
-	snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fd);
-	ASSERT_EQ(0, mount("ckpt-test", self->dir, "fuse", MS_NOSUID | MS_NODEV, opts))
-		TH_LOG("mount fuse: %s", strerror(errno));
-	self->mounted = 1;
 	close(fd);
 
 	self->member = wl_fork_clean();
