@@ -263,9 +263,9 @@ static void cancel_by(struct __test_metadata *_metadata,
 	} else {
 		EXPECT_EQ(-ENOENT, dh_job_state(&self->g, self->job));
 	}
-	/* the child runs again: it reads and ends, and the parent resumes */
+	/* the child runs again: it reads and exits, and the parent resumes */
 	EXPECT_EQ(1, write(in_wr, "x", 1));
-	EXPECT_EQ(0, wl_wait_gone(child, 10000));
+	EXPECT_EQ(0, wl_wait_state(child, "Z", 10000));	/* its parent never reaps */
 	EXPECT_EQ(0, wl_wait_state(parent, "S", 10000));
 	close(in_wr);
 	if (cmd == CKPT_CMD_JOB_THAW)
@@ -337,7 +337,7 @@ TEST_F_TIMEOUT(defects, blocked_thaw_dies_of_sigkill, 180)
 	gnl_job_simple(&self->g, CKPT_CMD_JOB_THAW, self->job, &self->r);
 	EXPECT_EQ(0, gnl_job_simple(&self->g, CKPT_CMD_JOB_DESTROY, self->job, &self->r));
 	EXPECT_EQ(1, write(in_wr, "x", 1));
-	EXPECT_EQ(0, wl_wait_gone(child, 10000));
+	EXPECT_EQ(0, wl_wait_state(child, "Z", 10000));	/* its parent never reaps */
 	close(in_wr);
 	free(fc);
 }

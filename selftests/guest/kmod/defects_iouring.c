@@ -168,6 +168,7 @@ static void expect_refused(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, gnl_job_simple(&self->g, CKPT_CMD_JOB_GET, self->job, &self->r));
 	EXPECT_EQ(CKPT_JOB_RUNNING, gnl_u32(&self->r, CKPT_A_JOB_STATE, 0));
 	err_pid = gnl_u32(&self->r, CKPT_A_JOB_ERR_PID, 0);
+	TH_LOG("CKPT_A_JOB_ERR_PID %u", err_pid);
 	EXPECT_TRUE(err_pid == (uint32_t)pid || err_pid == (uint32_t)io_tid)
 		TH_LOG("CKPT_A_JOB_ERR_PID is %u, not pid %d", err_pid, pid);
 	/* formatted extack messages exist from 6.2 on; 6.1 has a fixed one */

@@ -52,6 +52,8 @@ FIXTURE(defects) {
 	int dev;
 	uint32_t job;
 	char cg[128];		/* a cgroup this test made, or "" */
+	int swap_on;		/* zram0 is a swap device */
+	int huge_pages;		/* nr_hugepages was raised */
 };
 
 FIXTURE_SETUP(defects)
@@ -64,11 +66,19 @@ FIXTURE_SETUP(defects)
 	ASSERT_LE(0, self->dev);
 	self->job = getpid();
 	self->cg[0] = '\0';
+	self->swap_on = self->huge_pages = 0;
 }
+
+static void swap_off(void);
+static int write_str(const char *path, const char *s);
 
 FIXTURE_TEARDOWN(defects)
 {
 	wl_kill_descendants();
+	if (self->swap_on)
+		swap_off();
+	if (self->huge_pages)
+		write_str("/proc/sys/vm/nr_hugepages", "0");
 	if (self->cg[0])
 		rmdir(self->cg);
 	close(self->dev);
@@ -424,6 +434,7 @@ TEST_F_TIMEOUT(defects, swapped_shmem_carried, 600)
 	ASSERT_EQ(0, write_str(ZRAM "/disksize", "256M"));
 	ASSERT_EQ(0, system("mkswap /dev/zram0 >/dev/null 2>&1"));
 	ASSERT_EQ(0, swapon("/dev/zram0", 0)) TH_LOG("swapon /dev/zram0: %s", strerror(errno));
+	self->swap_on = 1;
 	ASSERT_EQ(0, cg_make(self->cg, sizeof(self->cg), "ckpt-swapped"));
 
 	pid = wl_fork_clean();
@@ -478,8 +489,6 @@ TEST_F_TIMEOUT(defects, swapped_shmem_carried, 600)
 	EXPECT_EQ(0, rg[0].bad);
 	EXPECT_EQ(0, rg[1].bad);
 	EXPECT_EQ(0, gnl_job_simple(&self->g, CKPT_CMD_JOB_DESTROY, self->job, &self->r));
-	wl_kill_descendants();
-	swap_off();
 }
 
 /* --- shared hugetlb ---------------------------------------------------------- */
@@ -499,6 +508,7 @@ TEST_F_TIMEOUT(defects, shared_hugetlb_refused_with_range, 180)
 
 	ASSERT_NE(NULL, s);
 	ASSERT_EQ(0, write_str("/proc/sys/vm/nr_hugepages", "4"));
+	self->huge_pages = 1;
 	ASSERT_LE(1, dh_meminfo_kb("HugePages_Total"))
 		TH_LOG("no 2 MiB huge page could be reserved");
 	pid = wl_fork_clean();
@@ -547,8 +557,6 @@ TEST_F_TIMEOUT(defects, shared_hugetlb_refused_with_range, 180)
 	EXPECT_NE(NULL, strstr(e.msg, want));
 	close(fd);
 	EXPECT_EQ(0, gnl_job_simple(&self->g, CKPT_CMD_JOB_DESTROY, self->job, &self->r));
-	wl_kill_descendants();
-	write_str("/proc/sys/vm/nr_hugepages", "0");
 }
 
 TEST_HARNESS_MAIN
