@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -38,7 +39,7 @@
 #define PS		4096UL
 #define KTHREADS	64	/* threads of the member that is killed */
 #define EXIT_THREADS	3	/* threads left when the leader exits */
-#define RACE_ROUNDS	5
+#define RACE_ROUNDS	10
 
 FIXTURE(defects) {
 	struct gnl g;
@@ -69,6 +70,14 @@ FIXTURE_TEARDOWN(defects)
 	ASSERT_EQ(0, gnl_job_freeze(&(self)->g, id, 30000, &(self)->r)) \
 		TH_LOG("JOB_FREEZE of job %u: %s", id, (self)->r.extack)
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
+}
+
 /* "Threads:" of /proc/@pid/status, or -1. */
 static int proc_threads(pid_t pid)
 {
@@ -91,7 +100,9 @@ static int proc_threads(pid_t pid)
 
 /*
  * root -> a (counts), k (KTHREADS threads, all in pause()), b (counts);
- * in this creation order, which is the order of the dump.
+ * in this creation order, which is the order of the dump.  With @k_root,
+ * k is the root itself (the first process of the dump) and a and b are
+ * its children.
  */
 struct ktree {
 	pid_t root, a, k, b;
@@ -117,10 +128,23 @@ static void __attribute__((noreturn)) counter_loop(struct ktree *t)
 	}
 }
 
-static void __attribute__((noreturn)) ktree_root(struct ktree *t)
+static void __attribute__((noreturn)) k_run(struct ktree *t)
 {
 	pthread_attr_t attr;
 	pthread_t th;
+
+	prctl(PR_SET_NAME, "ckpt-many");
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (int i = 1; i < KTHREADS; i++)
+		if (pthread_create(&th, &attr, k_thread, t))
+			_exit(1);
+	k_thread(t);
+	_exit(0);
+}
+
+static void __attribute__((noreturn)) ktree_root(struct ktree *t, bool k_root)
+{
 	pid_t pid;
 
 	prctl(PR_SET_NAME, "ckpt-kroot");
@@ -128,27 +152,25 @@ static void __attribute__((noreturn)) ktree_root(struct ktree *t)
 	if (pid == 0)
 		counter_loop(t);
 	t->a = pid;
-	pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_NAME, "ckpt-many");
-		pthread_attr_init(&attr);
-		pthread_attr_setstacksize(&attr, 64 * 1024);
-		for (int i = 1; i < KTHREADS; i++)
-			if (pthread_create(&th, &attr, k_thread, t))
-				_exit(1);
-		k_thread(t);
-		_exit(0);
+	if (!k_root) {
+		pid = fork();
+		if (pid == 0)
+			k_run(t);
+		t->k = pid;
 	}
-	t->k = pid;
 	pid = fork();
 	if (pid == 0)
 		counter_loop(t);
 	t->b = pid;
+	if (k_root) {
+		t->k = getpid();
+		k_run(t);
+	}
 	for (;;)
 		pause();
 }
 
-static int ktree_start(struct ktree *t)
+static int ktree_start(struct ktree *t, bool k_root)
 {
 	uint64_t end = wl_now_ms() + 30000;
 	pid_t root;
@@ -158,7 +180,7 @@ static int ktree_start(struct ktree *t)
 	if (root < 0)
 		return -errno;
 	if (root == 0)
-		ktree_root(t);
+		ktree_root(t, k_root);
 	t->root = root;
 	while (__atomic_load_n(&t->k_started, __ATOMIC_SEQ_CST) < KTHREADS ||
 	       !__atomic_load_n(&t->b, __ATOMIC_SEQ_CST) ||
@@ -227,7 +249,7 @@ TEST_F_TIMEOUT(defects, kill_many_threaded_member_between_reads, 240)
 	int fd;
 
 	ASSERT_NE(NULL, t);
-	ASSERT_EQ(0, ktree_start(t));
+	ASSERT_EQ(0, ktree_start(t, false));
 	ASSERT_EQ(0, gnl_job_create(&self->g, self->job, CKPT_JOB_TREE, t->root,
 				    NULL, &self->r)) TH_LOG("%s", self->r.extack);
 	FREEZE(self, self->job);
@@ -286,8 +308,11 @@ TEST_F_TIMEOUT(defects, kill_many_threaded_member_between_reads, 240)
 		TH_LOG("JOB_DESTROY: %s", self->r.extack);
 }
 
-/* The kill lands while a read is emitting the member's threads, or
- * before, or after: no oops, and the dump either completes or names it. */
+/*
+ * The kill lands while a read is emitting the member's threads (it is the
+ * first process of the dump), or just before, or after: no oops, and the
+ * dump either completes or names it.
+ */
 TEST_F_TIMEOUT(defects, kill_many_threaded_member_during_read, 400)
 {
 	struct ktree *t = wl_shared(sizeof(*t));
@@ -302,7 +327,7 @@ TEST_F_TIMEOUT(defects, kill_many_threaded_member_during_read, 400)
 		uint32_t id = self->job + 1 + round;
 		int fd;
 
-		ASSERT_EQ(0, ktree_start(t));
+		ASSERT_EQ(0, ktree_start(t, true));
 		ASSERT_EQ(0, gnl_job_create(&self->g, id, CKPT_JOB_TREE, t->root,
 					    NULL, &self->r)) TH_LOG("%s", self->r.extack);
 		FREEZE(self, id);
@@ -313,8 +338,8 @@ TEST_F_TIMEOUT(defects, kill_many_threaded_member_during_read, 400)
 		rest.fd = fd;
 		ASSERT_EQ(0, pthread_create(&th, NULL, read_rest, &rest));
 		/* a little later each round: before, during, after */
-		if (round)
-			usleep(round * 2000);
+		for (uint64_t end = now_us() + round * 300; now_us() < end;)
+			;
 		ASSERT_EQ(0, kill(t->k, SIGKILL));
 		ASSERT_EQ(0, pthread_join(th, NULL));
 		if (rest.err == 0) {

@@ -184,11 +184,11 @@ static int wait_ready(struct uring_prog *p)
 {
 	uint64_t end = wl_now_ms() + 20000;
 
-	while (!__atomic_load_n(&p->ready, __ATOMIC_SEQ_CST))
+	while (!__atomic_load_n(&p->ready, __ATOMIC_SEQ_CST)) {
 		if (wl_now_ms() > end)
 			return -ETIMEDOUT;
-		else
-			wl_sleep_ms(10);
+		wl_sleep_ms(10);
+	}
 	return p->setup_err;
 }
 

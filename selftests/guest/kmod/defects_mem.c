@@ -212,17 +212,19 @@ static long long acct_run(const char *name, int tag, int *err)
 	pid = wl_fork_clean();
 	if (pid == 0)
 		acct_child(a, cg, tag);
-	for (end = wl_now_ms() + 20000; __atomic_load_n(&a->done, __ATOMIC_SEQ_CST) < 1;)
+	for (end = wl_now_ms() + 20000; __atomic_load_n(&a->done, __ATOMIC_SEQ_CST) < 1;) {
 		if (wl_now_ms() > end)
 			return -ETIMEDOUT;
+		wl_sleep_ms(10);
+	}
 	wl_sleep_ms(200);
 	before = read_num(cg, "memory.current");
 	__atomic_store_n(&a->go, 1, __ATOMIC_SEQ_CST);
-	for (end = wl_now_ms() + 300000; __atomic_load_n(&a->done, __ATOMIC_SEQ_CST) < 2;)
+	for (end = wl_now_ms() + 300000; __atomic_load_n(&a->done, __ATOMIC_SEQ_CST) < 2;) {
 		if (wl_now_ms() > end)
 			return -ETIMEDOUT;
-		else
-			wl_sleep_ms(20);
+		wl_sleep_ms(20);
+	}
 	wl_sleep_ms(200);
 	after = read_num(cg, "memory.current");
 	*err = a->err;

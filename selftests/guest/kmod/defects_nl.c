@@ -113,8 +113,10 @@ TEST_F_TIMEOUT(defects, reaped_parents_under_predump_and_get, 240)
 			pause();
 	}
 	for (end = wl_now_ms() + 20000;
-	     __atomic_load_n(&rp->started, __ATOMIC_SEQ_CST) < REAP_WORKERS;)
-		ASSERT_GT(end, wl_now_ms());
+	     __atomic_load_n(&rp->started, __ATOMIC_SEQ_CST) < REAP_WORKERS;) {
+		ASSERT_GT(end, wl_now_ms()) TH_LOG("the reaping workers did not start");
+		wl_sleep_ms(10);
+	}
 	ASSERT_EQ(0, gnl_job_create(&self->g, self->job, CKPT_JOB_TREE, root,
 				    NULL, &self->r)) TH_LOG("%s", self->r.extack);
 
