@@ -169,8 +169,10 @@ static void expect_refused(struct __test_metadata *_metadata,
 	EXPECT_EQ(CKPT_JOB_RUNNING, gnl_u32(&self->r, CKPT_A_JOB_STATE, 0));
 	err_pid = gnl_u32(&self->r, CKPT_A_JOB_ERR_PID, 0);
 	TH_LOG("CKPT_A_JOB_ERR_PID %u", err_pid);
-	EXPECT_TRUE(err_pid == (uint32_t)pid || err_pid == (uint32_t)io_tid)
-		TH_LOG("CKPT_A_JOB_ERR_PID is %u, not pid %d", err_pid, pid);
+	/* the process, as the extack says: "pid N uses io_uring ..." */
+	EXPECT_EQ((uint32_t)pid, err_pid)
+		TH_LOG("CKPT_A_JOB_ERR_PID is %u, not pid %d%s", err_pid, pid,
+		       err_pid == (uint32_t)io_tid ? " (it is the io_uring thread)" : "");
 	/* formatted extack messages exist from 6.2 on; 6.1 has a fixed one */
 	if (err == -EOPNOTSUPP && kernel_at_least(6, 2)) {
 		snprintf(want, sizeof(want), "pid %u", err_pid);
