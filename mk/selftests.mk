@@ -53,7 +53,10 @@ $(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wild
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) $(TEST_CFLAGS) -Ilibckpt_user/include -static -o $@ $< \
-		$(GUEST_LIB) $(LIBCKPT_A) -lpthread
+		$(GUEST_LIB) $(LIBCKPT_A) $(KMOD_TEST_LIBS) -lpthread
+
+# kmod tests that need a library of their own (linked statically)
+$(GUEST)/tests/kmod/defects_iouring: KMOD_TEST_LIBS := -luring
 
 # restore round trips: the dumper side links the image writer (io_uring)
 $(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
@@ -121,7 +124,9 @@ $(GUEST)/bin/ckptctl: $(BUILD)/bin/ckptctl
 
 # --- one initramfs per guest kernel --------------------------------------
 GUEST_KVERS := $(KVER_6_1) $(KVER_6_12)
-GUEST_MODULES := virtio_pci virtio_net
+# zram and fuse: the swapped-shmem and FUSE tests of the kmod suite (fuse is
+# built in on 6.12)
+GUEST_MODULES := virtio_pci virtio_net zram fuse
 
 $(BUILD)/initrd/%.cpio: $(BUILD)/kmod/%/ckpt.ko $(GUEST_FILES) selftests/vm/mkinitramfs.sh selftests/vm/guest-init.sh | need-vm
 	@mkdir -p $(dir $@)

@@ -62,6 +62,12 @@ int dh_read_all(int fd, size_t chunk, uint8_t **buf, size_t *len)
 	}
 }
 
+int dh_dump_error(int fd, struct ckpt_dump_error *e)
+{
+	memset(e, 0, sizeof(*e));
+	return ioctl(fd, CKPT_IOC_DUMP_ERROR, e) ? -errno : 0;
+}
+
 int dh_dump_parse(struct dh_dump *d, uint8_t *buf, size_t len)
 {
 	const struct ckpt_rec *rec;

@@ -38,6 +38,10 @@ struct dh_dump {
 	char error[160];			/* the parser's message */
 };
 
+/* CKPT_IOC_DUMP_ERROR on session @fd into @e: 0 or -errno (-ENODATA: no
+ * read failed). */
+int dh_dump_error(int fd, struct ckpt_dump_error *e);
+
 /* Index @buf (ownership moves to @d); -EBADMSG or -EPROTONOSUPPORT with
  * d->error set if the parser refuses it. */
 int dh_dump_parse(struct dh_dump *d, uint8_t *buf, size_t len);

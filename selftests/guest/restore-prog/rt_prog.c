@@ -27,6 +27,11 @@
  *                 fd 9; the check expects it closed by the restore
  *   files         a file at an offset, one opened O_APPEND, a file deleted
  *                 while open, a directory fd, a pipe with unread data
+ *   eintr         a thread in epoll_wait(-1) on an eventfd never written,
+ *                 the only one with SIGUSR2 unblocked, whose handler has
+ *                 no SA_RESTART; the harness sends SIGUSR2 while the job is
+ *                 frozen, before the checkpoint: after the restore the
+ *                 handler runs once and epoll_wait returns -1/EINTR
  *   leaderexit [child]
  *                 the main thread (forks a child,) starts 3 threads and calls
  *                 pthread_exit: one holds 8 MiB with their checksum on its
@@ -47,6 +52,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -703,6 +710,67 @@ static int mode_files(void)
 	return 0;
 }
 
+/* --- eintr ------------------------------------------------------------------ */
+
+static volatile sig_atomic_t eintr_handled;
+static volatile long ep_ret = -2;	/* -2: epoll_wait has not returned */
+static volatile int ep_errno;
+
+static void on_usr2_eintr(int sig)
+{
+	(void)sig;
+	eintr_handled++;
+}
+
+static void *epoll_waiter(void *arg)
+{
+	struct epoll_event ev;
+	sigset_t usr2;
+	long r;
+
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
+	r = syscall(SYS_epoll_wait, (int)(long)arg, &ev, 1, -1);
+	ep_errno = r < 0 ? errno : 0;
+	ep_ret = r;
+	return NULL;
+}
+
+static int mode_eintr(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr2_eintr };	/* no SA_RESTART */
+	struct epoll_event ev = { .events = EPOLLIN };
+	int efd = eventfd(0, EFD_CLOEXEC), epfd = epoll_create1(EPOLL_CLOEXEC);
+	sigset_t usr2;
+	pthread_t t;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	/* only the waiter takes SIGUSR2 */
+	if (efd < 0 || epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, efd, &ev) ||
+	    sigaction(SIGUSR2, &sa, NULL) || sigprocmask(SIG_BLOCK, &usr2, NULL) ||
+	    spawn(&t, epoll_waiter, (void *)(long)epfd))
+		return 2;
+	usleep(200 * 1000);	/* in epoll_wait */
+	ready();
+	wait_check();
+	for (int i = 0; i < 200 && ep_ret == -2; i++)
+		usleep(10 * 1000);
+	if (ep_ret == -2)
+		result("FAIL: epoll_wait still waits after the restore (SIGUSR2 handled %d times)",
+		       (int)eintr_handled);
+	if (ep_ret != -1 || ep_errno != EINTR)
+		result("FAIL: epoll_wait returned %ld (%s), not -1/EINTR", ep_ret,
+		       strerror(ep_errno));
+	if (eintr_handled != 1)
+		result("FAIL: the SIGUSR2 handler ran %d times, not once", (int)eintr_handled);
+	pthread_join(t, NULL);
+	result("PASS the signal sent while frozen ran its handler and epoll_wait returned EINTR after the restore");
+	return 0;
+}
+
 /* --- leaderexit ------------------------------------------------------------- */
 
 #define LE_MEM (8 << 20)
@@ -880,7 +948,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_usr1 };
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: ckpt_rt_prog memory|threads|signals|syscalls DIR [ARG]\n");
+		fprintf(stderr, "usage: ckpt_rt_prog memory|threads|signals|syscalls|chain|tree|socket|files|eintr|leaderexit DIR [ARG]\n");
 		return 1;
 	}
 	dir = argv[2];
@@ -902,6 +970,8 @@ int main(int argc, char **argv)
 		return mode_files();
 	if (!strcmp(argv[1], "socket"))
 		return mode_socket();
+	if (!strcmp(argv[1], "eintr"))
+		return mode_eintr();
 	if (!strcmp(argv[1], "leaderexit"))
 		return mode_leaderexit(argc > 3 && !strcmp(argv[3], "child"));
 	fprintf(stderr, "ckpt_rt_prog: unknown mode %s\n", argv[1]);
