@@ -91,6 +91,42 @@ static void ckpt_freeze_put(struct ckpt_freeze *fz)
 	kfree(fz);
 }
 
+/*
+ * Sleep until the thaw; -EINTR if killed.  The thread says it is parked
+ * only once its task state is the parked one, so that whoever sees the
+ * job frozen also sees every thread asleep (state I in /proc), never
+ * still running on its way into the sleep.
+ */
+static int ckpt_park_sleep(struct ckpt_park *pk)
+{
+	struct ckpt_freeze *fz = pk->fz;
+	bool announced = false;
+	struct wait_queue_entry wait;
+	int err = 0;
+
+	init_wait_entry(&wait, 0);
+	for (;;) {
+		long intr = prepare_to_wait_event(&fz->thaw_wq, &wait,
+						  TASK_KILLABLE | TASK_NOLOAD |
+						  TASK_FREEZABLE);
+
+		if (READ_ONCE(fz->thawed))
+			break;
+		if (intr) {
+			err = -EINTR;
+			break;
+		}
+		if (!announced) {
+			smp_store_release(&pk->state, CKPT_PARK_PARKED);
+			wake_up(&fz->job->park_wq);
+			announced = true;
+		}
+		schedule();
+	}
+	finish_wait(&fz->thaw_wq, &wait);
+	return err;
+}
+
 /* The task_work: runs in the thread itself on its way to user mode. */
 static void ckpt_park_fn(struct callback_head *work)
 {
@@ -105,11 +141,7 @@ static void ckpt_park_fn(struct callback_head *work)
 		struct pt_regs *regs = task_pt_regs(current);
 		bool restarted = ckpt_restart_fixup(regs);
 
-		smp_store_release(&pk->state, CKPT_PARK_PARKED);
-		wake_up(&job->park_wq);
-		if (wait_event_state(fz->thaw_wq, READ_ONCE(fz->thawed),
-				     (TASK_KILLABLE | TASK_NOLOAD |
-				      TASK_FREEZABLE))) {
+		if (ckpt_park_sleep(pk)) {
 			ckpt_event_task(job, CKPT_EVENT_TASK_EXITED,
 					task_pid_nr_ns(current, job->pidns));
 		} else {
