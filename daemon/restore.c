@@ -185,7 +185,7 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 					  "job %u is busy with another operation; retry when it completes", id);
 			return;
 		}
-	} else if (rq->uid) {
+	} else if (!rq->cred.privileged) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -EPERM,
 				  "job %u is not registered; only root may restore its images", id);
 		return;

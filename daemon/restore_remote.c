@@ -151,7 +151,7 @@ static int want_job(const struct ckptd_job *j, const struct ckptd_req *rq, uint3
 {
 	if (id)
 		return j->id == id;
-	return (j->flags & CKPTD_JOB_FROZEN) && ckptd_may_act(rq->uid, j);
+	return (j->flags & CKPTD_JOB_FROZEN) && ckptd_may_act(&rq->cred, j);
 }
 
 void ckptd_cmd_restore_remote(struct ckptd *d, struct ckptd_req *rq)
