@@ -13,6 +13,7 @@
 
 #include <linux/ckpt.h>
 
+#include "auth.h"
 #include "checkpoint.h"
 #include "loop.h"
 #include "ctl_server.h"
@@ -41,10 +42,15 @@ static int copy_stream(struct ckptd_mig_dump *m, int dump_fd, int memfd,
 			continue;
 		if (n < 0 || write(memfd, buf, n) != n) {
 			int err = errno;
+			char msg[200];
 
-			snprintf(why, size, "job %u: %s the dump stream at %llu: %s%s", m->job_id,
-				 n < 0 ? "reading" : "buffering", (unsigned long long)total,
-				 strerror(err), err == ESTALE ? " (the job was frozen or thawed meanwhile)" : "");
+			if (n < 0)
+				ckptd_dump_error(dump_fd, err, msg, sizeof(msg));
+			else
+				snprintf(msg, sizeof(msg), "%s", strerror(err));
+			snprintf(why, size, "job %u: %s the dump stream at %llu: %s%s; nothing was stored",
+				 m->job_id, n < 0 ? "reading" : "buffering", (unsigned long long)total,
+				 msg, err == ESTALE ? " (the job was frozen or thawed meanwhile)" : "");
 			free(buf);
 			return -err;
 		}
@@ -118,6 +124,16 @@ int ckptd_mig_dump(void *ops_ctx, struct ckptd_mig_dump *m, char *why, size_t si
 		atomic_store(&m->progress->total, 0);
 		atomic_store(&m->progress->bytes, 0);
 	}
+	/*
+	 * The members, as the user who asked: a frozen job's are the parked
+	 * set of its freeze; a running job's (pre-dump) are checked again
+	 * after its stream was read, for those that joined meanwhile.
+	 */
+	ret = m->frozen ? ckptd_auth_pids(m->cred, m->job_id, m->frozen->task_pids,
+					  m->frozen->nr_task_pids, why, size) :
+			  ckptd_auth_job(ckptd_ops_nl(ops_ctx), m->cred, m->job_id, why, size);
+	if (ret)
+		return ret;
 	dump_fd = ioctl(ckptd_ops_dev(ops_ctx), CKPT_IOC_DUMP, &args);
 	if (dump_fd < 0) {
 		ret = -errno;
@@ -131,6 +147,8 @@ int ckptd_mig_dump(void *ops_ctx, struct ckptd_mig_dump *m, char *why, size_t si
 		goto out;
 	}
 	ret = copy_stream(m, dump_fd, memfd, why, size);
+	if (!ret && !m->frozen)
+		ret = ckptd_auth_job(ckptd_ops_nl(ops_ctx), m->cred, m->job_id, why, size);
 	if (!ret && m->frozen)
 		ret = ckptd_capture_job(m->frozen, m->unsupported, &extra, &extra_len, why, size);
 	if (!ret)
