@@ -46,6 +46,7 @@
 #include "proc_nspid.h"
 #include "retention.h"
 #include "store_list.h"
+#include "store_owner.h"
 #include "worker.h"
 
 #define CAPTURE_BUF	(1U << 20)
@@ -329,9 +330,9 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	char jobdir[PATH_MAX + 16];
 	int ret;
 
-	snprintf(jobdir, sizeof(jobdir), "%s/%u", op->store, op->job_id);
-	if (mkdir(jobdir, 0750) && errno != EEXIST)
-		return fail(op, -errno, "cannot create %s: %s", jobdir, strerror(errno));
+	ret = ckptd_store_job_dir(op->store, op->job_id, op->uid, op->why, sizeof(op->why));
+	if (ret)
+		return fail(op, ret, "%s", op->why);
 	if (ckptd_image_path(op->dir, sizeof(op->dir), op->store, op->job_id, op->img_seq))
 		return fail(op, -ENAMETOOLONG, "image store path %s is too long", op->store);
 	if (lseek(memfd, 0, SEEK_SET))
@@ -339,6 +340,10 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	ret = ckptd_image_write(op->dir, memfd, &o, &st, &ierr);
 	if (ret)
 		return fail(op, ret, "writing the image of job %u failed: %s", op->job_id, ierr.msg);
+	/* committed: now its owner's to read, and nobody else's */
+	if (ckptd_store_give(op->store, op->job_id, op->img_seq, op->uid,
+			     jobdir, sizeof(jobdir)))
+		pr_warn("job %u: %s; only root can read the image", op->job_id, jobdir);
 	op->bytes = st.bytes;
 	op->raw_bytes = st.raw_bytes;
 	return 0;

@@ -205,13 +205,21 @@ void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
 	static struct ckptd_reply r;
 	struct ckptd_job *job = ckptd_req_job(d, rq);
 	unsigned int killed;
+	char why[512];
 	uint32_t id;
+	int ret;
 
 	if (!job)
 		return;
 	if (job->busy) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
 				  "job %u is busy with a checkpoint; retry when it completes", job->id);
+		return;
+	}
+	/* SIGKILL from root: only to members the user could signal itself */
+	ret = ckptd_auth_job(d->nl, &rq->cred, job->id, why, sizeof(why));
+	if (ret) {
+		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "kill: %s", why);
 		return;
 	}
 	id = job->id;

@@ -280,6 +280,7 @@ int main(int argc, char *argv[])
 	char err[1024];
 	unsigned int removed;
 	int fg = 0, verbose = 0, ret;
+	struct stat st;
 
 	if (parse_args(&d, argc, argv, &fg, &verbose))
 		return 2;
@@ -292,6 +293,11 @@ int main(int argc, char *argv[])
 		       strerror(errno));
 		return 1;
 	}
+	/* users reach their own job's images (store_owner.h), list no others */
+	if (!stat(d.cfg.image_store, &st) && (st.st_mode & 07777) == 0750 &&
+	    chmod(d.cfg.image_store, 0711))
+		pr_warn("%s: chmod 0711: %s; users cannot read their images", d.cfg.image_store,
+			strerror(errno));
 	if (ckptd_image_cleanup_partial(d.cfg.image_store, &removed, &ierr))
 		pr_warn("%s", ierr.msg);
 	if (removed)

@@ -15,12 +15,14 @@
 
 #include "auth.h"
 #include "checkpoint.h"
+#include "log.h"
 #include "loop.h"
 #include "ctl_server.h"
 #include "image.h"
 #include "migrate_dump.h"
 #include "registry.h"
 #include "store_list.h"
+#include "store_owner.h"
 
 #define COPY_BUF	(1U << 20)
 
@@ -87,11 +89,9 @@ static int store_image(struct ckptd_mig_dump *m, int memfd, const uint8_t *extra
 	char dir[PATH_MAX + 64];
 	int ret;
 
-	snprintf(dir, sizeof(dir), "%s/%u", m->store, m->job_id);
-	if (mkdir(dir, 0750) && errno != EEXIST) {
-		snprintf(why, size, "cannot create %s: %s", dir, strerror(errno));
-		return -errno;
-	}
+	ret = ckptd_store_job_dir(m->store, m->job_id, m->uid, why, size);
+	if (ret)
+		return ret;
 	if (ckptd_image_path(dir, sizeof(dir), m->store, m->job_id, m->seq)) {
 		snprintf(why, size, "image store path %s is too long", m->store);
 		return -ENAMETOOLONG;
@@ -110,6 +110,9 @@ static int store_image(struct ckptd_mig_dump *m, int memfd, const uint8_t *extra
 	m->bytes = st.bytes;
 	m->nr_pages = img->man.nr_pages;
 	ckptd_image_close(img);
+	/* committed: now its owner's to read, and nobody else's */
+	if (ckptd_store_give(m->store, m->job_id, m->seq, m->uid, why, size))
+		pr_warn("job %u: %s; only root can read the image", m->job_id, why);
 	return 0;
 }
 
