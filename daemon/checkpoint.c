@@ -330,7 +330,7 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	char jobdir[PATH_MAX + 16];
 	int ret;
 
-	ret = ckptd_store_job_dir(op->store, op->job_id, op->uid, op->why, sizeof(op->why));
+	ret = ckptd_store_job_dir(op->store, op->job_id, op->uid, op->gid, op->why, sizeof(op->why));
 	if (ret)
 		return fail(op, ret, "%s", op->why);
 	if (ckptd_image_path(op->dir, sizeof(op->dir), op->store, op->job_id, op->img_seq))

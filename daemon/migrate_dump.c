@@ -89,7 +89,7 @@ static int store_image(struct ckptd_mig_dump *m, int memfd, const uint8_t *extra
 	char dir[PATH_MAX + 64];
 	int ret;
 
-	ret = ckptd_store_job_dir(m->store, m->job_id, m->uid, why, size);
+	ret = ckptd_store_job_dir(m->store, m->job_id, m->uid, m->gid, why, size);
 	if (ret)
 		return ret;
 	if (ckptd_image_path(dir, sizeof(dir), m->store, m->job_id, m->seq)) {

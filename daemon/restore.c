@@ -17,6 +17,7 @@
 #include "log.h"
 #include "restorer_run.h"
 #include "store_list.h"
+#include "store_owner.h"
 #include "worker.h"
 
 struct restore_op {
@@ -165,6 +166,8 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 	const struct ckptd_ctl_attr *f_a = rq->tb.a[CKPTD_CA_FLAGS];
 	struct ckptd_job *job;
 	struct restore_op *op;
+	uid_t owner = 0;
+	gid_t group = 0;
 	uint32_t id;
 
 	if (rq->tb.a[CKPTD_CA_HOST]) {
@@ -185,9 +188,12 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 					  "job %u is busy with another operation; retry when it completes", id);
 			return;
 		}
-	} else if (!rq->cred.privileged) {
+	} else if (!rq->cred.privileged &&
+		   (ckptd_store_owner(d->cfg.image_store, id, &owner, &group) ||
+		    owner != rq->uid || owner == 0)) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -EPERM,
-				  "job %u is not registered; only root may restore its images", id);
+				  "job %u is not registered and its checkpoints are not yours; only root may restore them",
+				  id);
 		return;
 	}
 	if (!seq_a && ckptd_cluster_route(d, rq, id, -1))
@@ -205,7 +211,7 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 	op->client_id = rq->client_id;
 	op->seq = rq->seq;
 	op->uid = job ? job->uid : rq->uid;
-	op->gid = job ? job->gid : rq->gid;
+	op->gid = job ? job->gid : rq->cred.privileged ? rq->gid : group;
 	op->work.run = restore_run;
 	op->work.done = restore_done;
 	if (job)

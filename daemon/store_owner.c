@@ -51,7 +51,76 @@ static int set_acl(int fd, uid_t uid, int dir)
 	return fsetxattr(fd, ACL_XATTR, &a, sizeof(a), 0) ? -errno : 0;
 }
 
-int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid,
+#define OWNER_FILE	".owner"
+
+int ckptd_store_owner(const char *store, uint32_t job, uid_t *uid, gid_t *gid)
+{
+	char path[4200], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%u/" OWNER_FILE, store, job);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -ENOENT;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ENOENT;
+	buf[n] = 0;
+	return sscanf(buf, "%u %u", uid, gid) == 2 ? 0 : -ENOENT;
+}
+
+/* Does <store>/<job> hold an image (a directory named by digits)? */
+static int has_images(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int found = 0;
+
+	while (d && !found && (de = readdir(d)))
+		found = de->d_name[0] >= '0' && de->d_name[0] <= '9';
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static int record_owner(const char *store, uint32_t job, uid_t uid, gid_t gid,
+			char *why, size_t size)
+{
+	char path[4200], tmp[4220], text[64];
+	uid_t was_uid;
+	gid_t was_gid;
+	int fd, len, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%u", store, job);
+	if (!ckptd_store_owner(store, job, &was_uid, &was_gid)) {
+		if (was_uid == uid && was_gid == gid)
+			return 0;
+		if (was_uid != uid && has_images(path)) {
+			snprintf(why, size,
+				 "the image directory %s holds checkpoints of uid %u: job id %u cannot store checkpoints of uid %u; use another job id, or ask root to remove them",
+				 path, was_uid, job, uid);
+			return -EPERM;
+		}
+	}
+	snprintf(tmp, sizeof(tmp), "%s/" OWNER_FILE ".tmp", path);
+	snprintf(path, sizeof(path), "%s/%u/" OWNER_FILE, store, job);
+	len = snprintf(text, sizeof(text), "%u %u\n", uid, gid);
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text, len) != len || fsync(fd) || rename(tmp, path)) {
+		ret = -errno ?: -EIO;
+		snprintf(why, size, "cannot record the owner of job %u in %s: %s", job, path,
+			 strerror(-ret));
+		unlink(tmp);
+	}
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid, gid_t gid,
 			char *why, size_t size)
 {
 	char dir[4200];
@@ -72,7 +141,7 @@ int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid,
 			 dir, strerror(-ret));
 	if (fd >= 0)
 		close(fd);
-	return ret;
+	return ret ?: record_owner(store, job, uid, gid, why, size);
 }
 
 int ckptd_store_give(const char *store, uint32_t job, uint64_t seq, uid_t uid,

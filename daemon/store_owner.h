@@ -4,6 +4,8 @@
  * "Images on disk"):
  *
  *   <store>/<job>/         root, 0700, plus an ACL entry user:<owner>:r-x
+ *   <store>/<job>/.owner   root, 0600: "uid gid" of the job's owner, so
+ *                          that its owner may restore it after a kill
  *   <store>/<job>/<seq>/   root, 0700, plus user:<owner>:r-x
  *   .../<seq>/<file>       root, 0600, plus user:<owner>:r--
  *
@@ -20,9 +22,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Creates or fixes <store>/<job> for @uid: 0 or -errno with what failed in @why. */
-int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid,
+/*
+ * Creates or fixes <store>/<job> for @uid:@gid: 0 or -errno with what
+ * failed in @why; -EPERM if it holds images of another owner (a job id
+ * used again by another user: the older images are never shown to it).
+ */
+int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid, gid_t gid,
 			char *why, size_t size);
+/* The owner recorded for <store>/<job>: 0, or -ENOENT if none. */
+int ckptd_store_owner(const char *store, uint32_t job, uid_t *uid, gid_t *gid);
 /*
  * Opens the written image <store>/<job>/<seq> and every file in it to
  * @uid for reading (root's only, mode 0600/0700).  -EOPNOTSUPP when the
