@@ -294,10 +294,13 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	/* users reach their own job's images (store_owner.h), list no others */
-	if (!stat(d.cfg.image_store, &st) && (st.st_mode & 07777) == 0750 &&
-	    chmod(d.cfg.image_store, 0711))
-		pr_warn("%s: chmod 0711: %s; users cannot read their images", d.cfg.image_store,
-			strerror(errno));
+	for (int i = 0; i < 2; i++) {
+		const char *dir = i ? d.cfg.image_store : d.cfg.state_dir;
+
+		if (!stat(dir, &st) && (st.st_mode & 07777) == 0750 && chmod(dir, 0711))
+			pr_warn("%s: chmod 0711: %s; users cannot read their images", dir,
+				strerror(errno));
+	}
 	if (ckptd_image_cleanup_partial(d.cfg.image_store, &removed, &ierr))
 		pr_warn("%s", ierr.msg);
 	if (removed)
