@@ -1,81 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Authorization: the one function that decides who may use ckpt.
+ * Authorization: the one place that decides who may use ckpt.ko.
  *
- * Privileged callers hold CAP_CHECKPOINT_RESTORE (or CAP_SYS_ADMIN) in the
- * initial user namespace: a user namespace of one's own is not enough, as
- * ckpt acts on the whole host.  For a netlink request both the opener of the
- * socket and the sender must hold the capability (netlink_capable), so a
- * privileged socket handed to an unprivileged process grants nothing.
+ * The module serves privileged callers only: CAP_CHECKPOINT_RESTORE (or
+ * CAP_SYS_ADMIN) in the initial user namespace, as ckpt acts on the whole
+ * host and a user namespace of one's own is not enough.  The module cannot
+ * reach the kernel's full ptrace check (ptrace_may_access, Yama and the
+ * LSM hooks are not exported), so it does not restate a part of it: an
+ * ordinary user goes through ckptd, which authorizes every member of a job
+ * with the kernel's own check under the user's credentials
+ * (Documentation/security.md).
  *
- * Everybody else may act on a process only as ptrace attach would allow it
- * (ptrace_may_access is not exported, so the credential part of its rules
- * is restated here): the caller's uid equals the target's uid, euid and
- * suid, its gid the target's gid, egid and sgid, and the target is
- * dumpable.
+ * Netlink: both the opener of the socket and the sender must hold the
+ * capability (netlink_capable), so a privileged socket handed to an
+ * unprivileged process grants nothing.  Files: likewise the opener of
+ * /dev/ckpt (or of a dump session) and the caller of the ioctl.  The one
+ * exception is CKPT_IOC_TAG_REGION, which acts on the calling process only
+ * and is bounded and charged to its memory cgroup (regions.c).
  */
 #include "ckpt.h"
 
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/fs.h>
 #include <linux/netlink.h>
-#include <linux/rcupdate.h>
-#include <linux/sched.h>
-#include <linux/sched/coredump.h>
-#include <linux/sched/mm.h>
 #include <linux/skbuff.h>
+#include <linux/user_namespace.h>
 
 #include "auth.h"
 
-static bool ckpt_has_cap(const struct sk_buff *skb, int cap)
-{
-	return skb ? netlink_capable(skb, cap) : capable(cap);
-}
-
-/* @skb: the netlink request, or NULL for the current task's own request. */
 bool ckpt_privileged(const struct sk_buff *skb)
 {
-	return ckpt_has_cap(skb, CAP_CHECKPOINT_RESTORE) ||
-	       ckpt_has_cap(skb, CAP_SYS_ADMIN);
+	return netlink_capable(skb, CAP_CHECKPOINT_RESTORE) ||
+	       netlink_capable(skb, CAP_SYS_ADMIN);
 }
 
-static bool ckpt_same_user_dumpable(struct task_struct *t)
+static bool ckpt_file_capable(const struct file *file, int cap)
 {
-	const struct cred *me = current_cred(), *tc;
-	bool ok;
-
-	rcu_read_lock();
-	tc = __task_cred(t);
-	ok = uid_eq(me->uid, tc->euid) && uid_eq(me->uid, tc->suid) &&
-	     uid_eq(me->uid, tc->uid) && gid_eq(me->gid, tc->egid) &&
-	     gid_eq(me->gid, tc->sgid) && gid_eq(me->gid, tc->gid);
-	rcu_read_unlock();
-	if (!ok)
-		return false;
-
-	task_lock(t);
-	ok = t->mm && get_dumpable(t->mm) == SUID_DUMP_USER;
-	task_unlock(t);
-	return ok;
+	return file_ns_capable(file, &init_user_ns, cap) && capable(cap);
 }
 
-/*
- * May the caller use ckpt at all (@target NULL: module-wide operations are
- * for privileged callers only), or act on @target?  Returns 0, or -EPERM
- * with an extack message.
- */
-int ckpt_authorize(const struct sk_buff *skb, struct task_struct *target,
-		   struct netlink_ext_ack *extack)
+bool ckpt_file_privileged(const struct file *file)
+{
+	return ckpt_file_capable(file, CAP_CHECKPOINT_RESTORE) ||
+	       ckpt_file_capable(file, CAP_SYS_ADMIN);
+}
+
+int ckpt_nl_authorize(const struct sk_buff *skb, struct netlink_ext_ack *extack)
 {
 	if (ckpt_privileged(skb))
 		return 0;
-	if (target && ckpt_same_user_dumpable(target))
-		return 0;
-	if (target)
-		NL_SET_ERR_MSG_MOD(extack,
-				   "permission denied: the process belongs to another user or is not dumpable");
-	else
-		NL_SET_ERR_MSG_MOD(extack,
-				   "permission denied: ckpt needs root or CAP_CHECKPOINT_RESTORE");
+	NL_SET_ERR_MSG_MOD(extack,
+			   "permission denied: ckpt.ko serves only callers with CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN; ordinary users go through ckptd (ckptctl)");
 	return -EPERM;
 }

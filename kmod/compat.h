@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/netlink.h>
+#include <linux/rcupdate.h>
 #include <linux/version.h>
 
 /*
@@ -45,6 +46,28 @@ static inline long ckpt_gup_remote(struct mm_struct *mm, unsigned long start,
 #else
 	return get_user_pages_remote(mm, start, nr, flags, pages, NULL, locked);
 #endif
+}
+
+/*
+ * A reference to @mm's executable file, or NULL (get_mm_exe_file is not
+ * exported).  Until 6.7 get_file_rcu was a macro taking the file (files
+ * were freed after a grace period); since, files are SLAB_TYPESAFE_BY_RCU
+ * and the exported get_file_rcu takes the pointer's address and re-checks.
+ */
+static inline struct file *ckpt_get_mm_exe_file(struct mm_struct *mm)
+{
+	struct file *f;
+
+	rcu_read_lock();
+#ifdef get_file_rcu
+	f = rcu_dereference(mm->exe_file);
+	if (f && !get_file_rcu(f))
+		f = NULL;
+#else
+	f = get_file_rcu(&mm->exe_file);
+#endif
+	rcu_read_unlock();
+	return f;
 }
 
 #endif /* CKPT_COMPAT_H */

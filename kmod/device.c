@@ -2,9 +2,9 @@
 /*
  * /dev/ckpt: the character device through which bulk data (dump sessions)
  * flows and through which libckpt_user talks to the module.  Every resource
- * handed out here is owned by an open file.  Anyone may open it: a request
- * names a job, and only the caller's own jobs are found (whose members were
- * authorized when the job was frozen).
+ * handed out here is owned by an open file.  Anyone may open it, for the
+ * application's own CKPT_IOC_TAG_REGION; every other ioctl is for
+ * privileged callers only (auth.c), checked on the opener and the caller.
  */
 #include "ckpt.h"
 
@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
+#include "auth.h"
 #include "device.h"
 #include "dump.h"
 #include "regions.h"
@@ -55,6 +56,8 @@ static long ckpt_ioc_tag_region(struct file *file, void __user *uarg)
 static long ckpt_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
+	if (cmd != CKPT_IOC_TAG_REGION && !ckpt_file_privileged(file))
+		return -EPERM;
 	switch (cmd) {
 	case CKPT_IOC_GET_ABI:
 		return ckpt_ioc_get_abi((void __user *)arg);
@@ -93,7 +96,7 @@ static struct miscdevice ckpt_miscdev = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "ckpt",
 	.fops = &ckpt_dev_fops,
-	/* everyone: each request is authorized on its own (own jobs only) */
+	/* everyone, for TAG_REGION; the rest is checked per ioctl */
 	.mode = 0666,
 };
 

@@ -8,10 +8,17 @@
  * and leaves its state alone.  A committed dump becomes the job's base for
  * incremental dumps, and the base for soft-dirty tracking too once the
  * dumper says it cleared the bits in the same freeze.
+ *
+ * A dump of a frozen job covers exactly the processes the freeze parked
+ * (ckpt_freeze_dump_set); a pre-dump the members of the moment.  Only
+ * privileged callers open sessions (device.c), at most
+ * CKPT_DUMP_SESSIONS_MAX at once; their memory is charged to the caller.
+ * A failed read() leaves a description for CKPT_IOC_DUMP_ERROR.
  */
 #include "ckpt.h"
 
 #include <linux/anon_inodes.h>
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pid_namespace.h>
@@ -23,6 +30,7 @@
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 
+#include "auth.h"
 #include "dump.h"
 #include "features.h"
 #include "freeze.h"
@@ -62,11 +70,14 @@ static int ckpt_dump_rec_ns(struct ckpt_job *job, struct ckpt_taskvec *procs)
 	return err;
 }
 
+static atomic_t ckpt_nr_dumps = ATOMIC_INIT(0);
+
 struct ckpt_dump {
 	struct ckpt_job *job;		/* reference */
 	u64 freeze_seq;			/* the freeze this dump belongs to */
 	struct mutex lock;		/* one reader at a time */
 	struct ckpt_taskvec procs;	/* member processes, in creation order */
+	u8 *zombie;			/* per process: a zombie at the open */
 	unsigned int next;		/* next process to start */
 	struct task_struct *cur;	/* process being emitted, or NULL */
 	struct mm_struct *mm;		/* its address space (mmget) */
@@ -81,7 +92,27 @@ struct ckpt_dump {
 	u32 nr_threads, nr_vmas;
 	struct ckpt_recbuf buf;
 	size_t off;			/* bytes of buf already read */
+	struct ckpt_dump_error error;	/* of the first failed read */
 };
+
+int ckpt_dump_fail(struct ckpt_recbuf *b, int err, pid_t pid,
+		   unsigned long start, unsigned long end, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!b->err)
+		b->err = err;
+	if (b->error && !b->error->error) {
+		b->error->error = err;
+		b->error->pid = pid;
+		b->error->start = start;
+		b->error->end = end;
+		va_start(ap, fmt);
+		vsnprintf(b->error->msg, sizeof(b->error->msg), fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
 
 void *ckpt_rec_start(struct ckpt_recbuf *b, u32 type, size_t body)
 {
@@ -92,7 +123,7 @@ void *ckpt_rec_start(struct ckpt_recbuf *b, u32 type, size_t body)
 		return NULL;
 	if (b->len + need > b->cap) {
 		size_t cap = max(b->cap * 2, b->len + need + PAGE_SIZE);
-		u8 *d = kvmalloc(cap, GFP_KERNEL);
+		u8 *d = kvmalloc(cap, GFP_KERNEL_ACCOUNT);
 
 		if (!d) {
 			b->err = -ENOMEM;
@@ -158,18 +189,48 @@ static void ckpt_emit_end(struct ckpt_dump *d)
 	ckpt_rec_finish(&d->buf, r, sizeof(*r));
 }
 
-/* Start process @p: TASK, SIGACTIONS, THREADs, then MM and VMAs. */
-static int ckpt_dump_start_process(struct ckpt_dump *d, struct task_struct *p)
+/*
+ * Has @p, parked when the dump was opened, been killed since?  (A zombie
+ * then is dumped as one.)
+ */
+static bool ckpt_dump_lost(struct ckpt_dump *d, struct task_struct *p,
+			   unsigned int i)
 {
+	struct task_struct *t;
+	bool lost = false;
+
+	if (d->zombie[i])
+		return false;
+	rcu_read_lock();
+	if (!pid_alive(p) || (p->exit_state && thread_group_empty(p)))
+		lost = true;
+	else
+		for_each_thread(p, t)
+			if (t->flags & PF_EXITING && !t->exit_state)
+				lost = true;
+	rcu_read_unlock();
+	return lost;
+}
+
+/* Start process @i: TASK, SIGACTIONS, THREADs, then MM and VMAs. */
+static int ckpt_dump_start_process(struct ckpt_dump *d, unsigned int i)
+{
+	struct task_struct *p = d->procs.tasks[i];
+	bool frozen = !(d->flags & CKPT_DUMP_PREDUMP);
 	u32 n;
 	int err;
 
-	err = ckpt_dump_task(&d->buf, d->job, p,
-			     !(d->flags & CKPT_DUMP_PREDUMP), &n);
+	if (frozen && ckpt_dump_lost(d, p, i)) {
+		pid_t pid = task_tgid_nr_ns(p, d->job->rec_ns);
+
+		return ckpt_dump_fail(&d->buf, -ESRCH, pid, 0, 0,
+				      "pid %d exited during the dump", pid);
+	}
+	err = ckpt_dump_task(&d->buf, d->job, p, frozen, &n);
 	if (err)
 		return err;
 	d->nr_threads += n;
-	d->mm = p->exit_state ? NULL : get_task_mm(p);
+	d->mm = ckpt_process_mm(p);
 	if (!d->mm)
 		return 0;		/* a zombie: nothing more */
 	err = ckpt_dump_mm(&d->buf, d->job, p, d->mm, &n);
@@ -197,7 +258,7 @@ static int ckpt_dump_step(struct ckpt_dump *d)
 	if (!(d->flags & CKPT_DUMP_PREDUMP) &&
 	    (READ_ONCE(d->job->state) != CKPT_JOB_FROZEN ||
 	     READ_ONCE(d->job->freeze_seq) != d->freeze_seq))
-		return -ESTALE;		/* thawed under us: the dump is void */
+		err = -ESTALE;		/* thawed under us: the dump is void */
 
 	while (!d->buf.len && !err && !d->ended) {
 		if (fatal_signal_pending(current)) {
@@ -212,14 +273,20 @@ static int ckpt_dump_step(struct ckpt_dump *d)
 				ckpt_dump_end_process(d);
 			err = min(err, 0);
 		} else if (d->next < d->procs.n) {
-			err = ckpt_dump_start_process(d,
-						      d->procs.tasks[d->next++]);
+			err = ckpt_dump_start_process(d, d->next++);
 		} else {
 			d->ended = true;
 			ckpt_emit_end(d);
 		}
 	}
-	return err ?: d->buf.err ?: d->buf.len;
+	err = err ?: d->buf.err;
+	if (err && !d->error.error)
+		ckpt_dump_fail(&d->buf, err, d->cur ?
+			       task_tgid_nr_ns(d->cur, d->job->rec_ns) : 0, 0, 0,
+			       err == -ESTALE ?
+			       "the job was thawed or frozen again during the dump" :
+			       "the dump failed (error %d)", err);
+	return err ?: d->buf.len;
 }
 
 static ssize_t ckpt_dump_read(struct file *file, char __user *ubuf,
@@ -262,8 +329,10 @@ static void ckpt_dump_free(struct ckpt_dump *d)
 	ckpt_pagehash_put(d->pages.hashes);
 	ckpt_sdbase_put(d->pages.sd);
 	kvfree(d->buf.data);
+	kfree(d->zombie);
 	ckpt_job_put(d->job);
 	kfree(d);
+	atomic_dec(&ckpt_nr_dumps);
 }
 
 static int ckpt_dump_release(struct inode *inode, struct file *file)
@@ -271,12 +340,19 @@ static int ckpt_dump_release(struct inode *inode, struct file *file)
 	struct ckpt_dump *d = file->private_data;
 	struct ckpt_job *job = d->job;
 
-	/* An unfinished dump: the dumper went away, so the job runs again. */
-	mutex_lock(&job->lock);
-	if (!d->complete && !(d->flags & CKPT_DUMP_PREDUMP) && job->freeze &&
-	    job->freeze_seq == d->freeze_seq)
-		ckpt_freeze_undo(job);
-	mutex_unlock(&job->lock);
+	/*
+	 * An unfinished dump: the dumper went away, so the job runs again.
+	 * Only this dump's own freeze is undone; a later freeze (which may
+	 * be waiting with job->lock held) is none of its business.
+	 */
+	if (!d->complete && !(d->flags & CKPT_DUMP_PREDUMP) &&
+	    READ_ONCE(job->freeze_seq) == d->freeze_seq &&
+	    READ_ONCE(job->state) == CKPT_JOB_FROZEN) {
+		mutex_lock(&job->lock);
+		if (job->freeze && job->freeze_seq == d->freeze_seq)
+			ckpt_freeze_undo(job);
+		mutex_unlock(&job->lock);
+	}
 
 	ckpt_dump_free(d);
 	return 0;
@@ -300,7 +376,10 @@ static long ckpt_dump_commit(struct ckpt_dump *d)
 		err = -EINVAL;	/* not read to the end, or committed already */
 		goto out;
 	}
-	mutex_lock(&job->lock);
+	if (mutex_lock_interruptible(&job->lock)) {
+		err = -EINTR;
+		goto out;
+	}
 	if (d->seq < job->base_seq) {
 		err = -ESTALE;	/* a newer dump was committed meanwhile */
 	} else {
@@ -356,7 +435,12 @@ static long ckpt_dump_sd_cleared(struct ckpt_dump *d, void __user *uarg)
 		}
 	}
 
-	mutex_lock(&job->lock);
+	if (mutex_lock_interruptible(&job->lock)) {
+		if (locked)
+			mutex_unlock(&d->lock);
+		ckpt_sdbase_put(sb);
+		return -EINTR;
+	}
 	if (err)
 		;
 	else if (job->base_seq != d->seq)
@@ -383,10 +467,29 @@ static long ckpt_dump_sd_cleared(struct ckpt_dump *d, void __user *uarg)
 	return err;
 }
 
+static long ckpt_dump_get_error(struct ckpt_dump *d, void __user *uarg)
+{
+	struct ckpt_dump_error e;
+
+	if (mutex_lock_killable(&d->lock))
+		return -EINTR;
+	e = d->error;
+	mutex_unlock(&d->lock);
+	if (!e.error)
+		return -ENODATA;
+	e.msg[sizeof(e.msg) - 1] = '\0';
+	return copy_to_user(uarg, &e, sizeof(e)) ? -EFAULT : 0;
+}
+
 static long ckpt_dump_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
+	if (!ckpt_file_privileged(file))
+		return -EPERM;
 	switch (cmd) {
+	case CKPT_IOC_DUMP_ERROR:
+		return ckpt_dump_get_error(file->private_data,
+					   (void __user *)arg);
 	case CKPT_IOC_DUMP_COMMIT:
 		return ckpt_dump_commit(file->private_data);
 	case CKPT_IOC_DUMP_SOFTDIRTY_CLEARED:
@@ -406,6 +509,42 @@ static const struct file_operations ckpt_dump_fops = {
 	.llseek = noop_llseek,
 };
 
+/* Which of the dump's processes are zombies now (dumped as such). */
+static int ckpt_dump_note_zombies(struct ckpt_dump *d)
+{
+	unsigned int i;
+
+	d->zombie = kcalloc(max(d->procs.n, 1U), 1, GFP_KERNEL_ACCOUNT);
+	if (!d->zombie)
+		return -ENOMEM;
+	rcu_read_lock();
+	for (i = 0; i < d->procs.n; i++) {
+		struct task_struct *p = d->procs.tasks[i];
+
+		d->zombie[i] = p->exit_state && thread_group_empty(p);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+/* The processes of a frozen dump: the parked set; -EBUSY says who not. */
+static int ckpt_dump_frozen_set(struct ckpt_dump *d)
+{
+	struct ckpt_job *job = d->job;
+	struct task_struct *bad;
+	int err;
+
+	err = ckpt_freeze_dump_set(job, &d->procs, &bad);
+	if (err == -EBUSY && bad) {
+		pr_info("job %u: pid %d is a member the freeze did not park (it joined after the freeze, or left); thaw and freeze again\n",
+			job->id, task_tgid_nr_ns(bad, job->pidns));
+		job->err_pid = task_tgid_nr_ns(bad, job->pidns);
+		job->err_state = task_state_to_char(bad);
+		put_task_struct(bad);
+	}
+	return err;
+}
+
 int ckpt_dump_open(const struct ckpt_dump_args *args)
 {
 	struct ckpt_dump *d;
@@ -418,12 +557,19 @@ int ckpt_dump_open(const struct ckpt_dump_args *args)
 	job = ckpt_job_find(args->job_id);
 	if (!job)
 		return -ENOENT;
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (atomic_inc_return(&ckpt_nr_dumps) > CKPT_DUMP_SESSIONS_MAX) {
+		atomic_dec(&ckpt_nr_dumps);
+		ckpt_job_put(job);
+		return -ENFILE;
+	}
+	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
 	if (!d) {
+		atomic_dec(&ckpt_nr_dumps);
 		err = -ENOMEM;
 		goto put_job;
 	}
 	mutex_init(&d->lock);
+	d->buf.error = &d->error;
 	d->job = job;
 	d->flags = args->flags;
 	d->pages.live = d->flags & CKPT_DUMP_PREDUMP;
@@ -433,7 +579,10 @@ int ckpt_dump_open(const struct ckpt_dump_args *args)
 		goto free;
 	}
 
-	mutex_lock(&job->lock);
+	if (mutex_lock_interruptible(&job->lock)) {
+		err = -EINTR;
+		goto free;
+	}
 	if (job->dead || (READ_ONCE(job->state) != CKPT_JOB_FROZEN &&
 			  !(d->flags & CKPT_DUMP_PREDUMP))) {
 		err = -EBUSY;
@@ -451,8 +600,10 @@ int ckpt_dump_open(const struct ckpt_dump_args *args)
 			d->dirty_tracking = d->pages.sd ? CKPT_DIRTY_SOFT_DIRTY :
 							  CKPT_DIRTY_HASH;
 		}
-		err = ckpt_members_collect(job, false, &d->procs) ?:
-		      ckpt_dump_rec_ns(job, &d->procs);
+		err = (d->frozen ? ckpt_dump_frozen_set(d) :
+			ckpt_members_collect(job, false, &d->procs)) ?:
+		      ckpt_dump_rec_ns(job, &d->procs) ?:
+		      ckpt_dump_note_zombies(d);
 	}
 	mutex_unlock(&job->lock);
 	if (err)

@@ -8,10 +8,13 @@
 #include "ckpt.h"
 
 #include <linux/dcache.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 
@@ -58,15 +61,16 @@ static void ckpt_emit_mm(struct ckpt_recbuf *b, struct ckpt_job *job,
 	BUILD_BUG_ON(sizeof(r->auxv) < sizeof(mm->saved_auxv));
 	memcpy(r->auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
 
-	/* exe_file changes only by exec or prctl of the mm's own threads,
-	 * which are all parked, and mmap_lock is held. */
-	exe = rcu_dereference_protected(mm->exe_file, 1);
+	/* a pre-dump's job runs, and the mm may be shared with
+	 * non-members: exe_file can change (exec, PR_SET_MM_MAP) meanwhile */
+	exe = ckpt_get_mm_exe_file(mm);
 	if (exe) {
 		r->exe_dev = file_inode(exe)->i_sb->s_dev;
 		r->exe_ino = file_inode(exe)->i_ino;
 		path = ckpt_file_path(exe, pathbuf);
 		if (path)
 			strscpy(r->exe_path, path, sizeof(r->exe_path));
+		fput(exe);
 	}
 	ckpt_rec_finish(b, r, sizeof(*r));
 }
@@ -138,6 +142,30 @@ static void ckpt_emit_vma(struct ckpt_recbuf *b, struct ckpt_job *job,
 	ckpt_rec_finish(b, r, sizeof(*r) + len);
 }
 
+struct mm_struct *ckpt_process_mm(struct task_struct *p)
+{
+	struct task_struct *t, *live = NULL;
+	struct mm_struct *mm;
+
+	if (!p->exit_state)
+		return get_task_mm(p);
+	/* a zombie, or a process whose main thread exited: a live thread's */
+	rcu_read_lock();
+	for_each_thread(p, t) {
+		if (!t->exit_state && !(t->flags & PF_EXITING)) {
+			live = t;
+			get_task_struct(live);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (!live)
+		return NULL;
+	mm = get_task_mm(live);
+	put_task_struct(live);
+	return mm;
+}
+
 int ckpt_dump_mm(struct ckpt_recbuf *b, struct ckpt_job *job,
 		 struct task_struct *p, struct mm_struct *mm, u32 *nr_vmas)
 {
@@ -146,7 +174,7 @@ int ckpt_dump_mm(struct ckpt_recbuf *b, struct ckpt_job *job,
 	int err;
 
 	*nr_vmas = 0;
-	pathbuf = kmalloc(CKPT_PATH_MAX, GFP_KERNEL);
+	pathbuf = kmalloc(CKPT_PATH_MAX, GFP_KERNEL_ACCOUNT);
 	if (!pathbuf)
 		return -ENOMEM;
 	err = mmap_read_lock_killable(mm);

@@ -5,12 +5,20 @@
  * only changed ones, the rest in PAGES_SAME records.
  *
  * Anonymous and private file mappings are read with get_user_pages in its
- * core-dump mode (FOLL_DUMP): holes and the shared zero page fail instead
- * of being faulted in, swapped pages are read back.  Of a private file
+ * core-dump mode (FOLL_DUMP): the shared zero page fails instead of being
+ * faulted in, swapped pages are read back.  Their page tables are looked
+ * at first (softdirty.c's lockless walker, safe for VMAs with an anon_vma,
+ * which every such mapping with data has): empty upper-level entries are
+ * skipped whole, so a sparse reservation of terabytes costs nothing, and
+ * only pages with a page table entry are handed to get_user_pages, so a
+ * file page that was never faulted in is never read from its file (a FUSE
+ * server that stops answering cannot wedge the dumper).  Of a private file
  * mapping only pages that were copied on write (anonymous pages) count,
  * and a mapping that never had one (no anon_vma) is skipped whole.  Shared
- * shmem and memfd mappings (and shared anonymous memory) are read from
- * their page cache without allocating.
+ * shmem and memfd mappings (and shared anonymous memory, SysV shm) are
+ * read from their page cache without allocating; their swapped-out pages
+ * are read back from swap.  Shared hugetlb mappings are refused with
+ * -EOPNOTSUPP (their pages are not carried yet), never silently dropped.
  * Device mappings, the vdso/vvar and shared file mappings carry no data.
  *
  * An incremental dump whose parent's soft-dirty bits were cleared
@@ -37,12 +45,17 @@
 #define CKPT_PAGES_STEP_RECORDS	4	/* per step: at most 1 MiB of data */
 #define CKPT_PAGES_STEP_SCAN	16384	/* and at most 64 MiB scanned */
 
-enum ckpt_vma_pages { CKPT_PAGES_SKIP, CKPT_PAGES_GUP, CKPT_PAGES_SHMEM };
+enum ckpt_vma_pages {
+	CKPT_PAGES_SKIP, CKPT_PAGES_GUP, CKPT_PAGES_SHMEM, CKPT_PAGES_REFUSE,
+};
 
 static enum ckpt_vma_pages ckpt_vma_pages(struct vm_area_struct *vma)
 {
 	if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP))
 		return CKPT_PAGES_SKIP;
+	if ((vma->vm_flags & (VM_HUGETLB | VM_SHARED)) ==
+	    (VM_HUGETLB | VM_SHARED))
+		return CKPT_PAGES_REFUSE;
 	if (!vma->vm_file) {
 		if (vma->vm_ops && vma->vm_ops->name)
 			return CKPT_PAGES_SKIP;		/* vdso, vvar */
@@ -57,10 +70,35 @@ static enum ckpt_vma_pages ckpt_vma_pages(struct vm_area_struct *vma)
 	return vma->anon_vma ? CKPT_PAGES_GUP : CKPT_PAGES_SKIP;
 }
 
-/* Up to @n pages from @addr into @pages (NULL where there is no data). */
-static void ckpt_get_pages(struct mm_struct *mm, struct vm_area_struct *vma,
-			   enum ckpt_vma_pages how, unsigned long addr,
-			   unsigned int n, struct page **pages)
+/*
+ * The page of shmem @mapping at @index, with a reference; NULL for a hole.
+ * A swapped-out page (a swap entry in the page cache) is read back.
+ */
+static struct page *ckpt_shmem_page(struct address_space *mapping,
+				    pgoff_t index)
+{
+	struct folio *folio = filemap_get_folio(mapping, index);
+	struct page *page;
+
+	if (!IS_ERR_OR_NULL(folio)) {
+		page = folio_file_page(folio, index);
+		get_page(page);
+		folio_put(folio);
+		return page;
+	}
+	if (!xa_is_value(xa_load(&mapping->i_pages, index)))
+		return NULL;		/* a hole: never written */
+	return shmem_read_mapping_page_gfp(mapping, index,
+					   mapping_gfp_mask(mapping));
+}
+
+/*
+ * Up to @n pages from @addr into @pages (NULL where there is no data).
+ * 0, or -errno if a swapped-out shmem page cannot be read back.
+ */
+static int ckpt_get_pages(struct mm_struct *mm, struct vm_area_struct *vma,
+			  enum ckpt_vma_pages how, unsigned long addr,
+			  unsigned int n, struct page **pages)
 {
 	unsigned int i = 0;
 
@@ -69,16 +107,18 @@ static void ckpt_get_pages(struct mm_struct *mm, struct vm_area_struct *vma,
 		pgoff_t index = linear_page_index(vma, addr);
 
 		for (i = 0; i < n; i++) {
-			struct folio *folio = filemap_get_folio(mapping, index + i);
+			struct page *page = ckpt_shmem_page(mapping, index + i);
 
-			pages[i] = NULL;
-			if (IS_ERR_OR_NULL(folio))
-				continue;
-			pages[i] = folio_file_page(folio, index + i);
-			get_page(pages[i]);
-			folio_put(folio);
+			if (IS_ERR(page)) {
+				while (i--)
+					if (pages[i])
+						put_page(pages[i]);
+				memset(pages, 0, n * sizeof(*pages));
+				return PTR_ERR(page);
+			}
+			pages[i] = page;
 		}
-		return;
+		return 0;
 	}
 
 	while (i < n) {
@@ -98,6 +138,7 @@ static void ckpt_get_pages(struct mm_struct *mm, struct vm_area_struct *vma,
 		}
 		i += got;
 	}
+	return 0;
 }
 
 static void ckpt_emit_same(struct ckpt_recbuf *b, pid_t pid,
@@ -147,21 +188,39 @@ static void ckpt_emit_run(struct ckpt_recbuf *b, struct ckpt_pages_ctx *pc,
 
 enum { CKPT_PG_NONE, CKPT_PG_DATA, CKPT_PG_SAME };
 
+/* May @vma's page tables be read without locks (softdirty.c)? */
+static bool ckpt_vma_walkable(struct vm_area_struct *vma,
+			      enum ckpt_vma_pages how)
+{
+	return how == CKPT_PAGES_GUP && READ_ONCE(vma->anon_vma) &&
+	       !(vma->vm_flags & VM_HUGETLB);
+}
+
 /*
- * Soft-dirty: the state of each page from the page tables, with the
- * parent's hash of the clean ones in @hash.  A clean page the parent has
- * no hash of (it held no data then, or was excluded) is read like a dirty
- * one.  Without soft-dirty bits for @vma every page is DIRTY: read it.
+ * The state of each page from the page tables.  With soft-dirty (@sd), the
+ * parent's hash of the clean ones goes in @hash; a clean page the parent
+ * has no hash of (it held no data then, or was excluded) is read like a
+ * dirty one.  Without, a page with a page table entry is DIRTY (read it)
+ * and one without is a HOLE; memory whose page tables cannot be walked is
+ * all DIRTY.
  */
 static void ckpt_sd_states(struct ckpt_pages_ctx *pc, bool sd,
-			   struct vm_area_struct *vma, pid_t pid,
+			   struct vm_area_struct *vma, enum ckpt_vma_pages how,
+			   const struct ckpt_region_snap *excl, pid_t pid,
 			   unsigned long addr, unsigned int n, u8 *state,
 			   u64 *hash)
 {
 	unsigned int i;
 
 	if (!sd || !ckpt_softdirty_vma(vma)) {
-		memset(state, CKPT_SD_DIRTY, n);
+		if (!ckpt_vma_walkable(vma, how)) {
+			memset(state, CKPT_SD_DIRTY, n);
+			return;
+		}
+		ckpt_softdirty_scan(vma, addr, n, state);
+		for (i = 0; i < n; i++)
+			if (state[i] != CKPT_SD_HOLE)
+				state[i] = CKPT_SD_DIRTY;
 		return;
 	}
 	ckpt_softdirty_scan(vma, addr, n, state);
@@ -170,7 +229,7 @@ static void ckpt_sd_states(struct ckpt_pages_ctx *pc, bool sd,
 
 		if (state[i] != CKPT_SD_CLEAN && state[i] != CKPT_SD_CLEAN_IF_DATA)
 			continue;
-		if (ckpt_regions_excluded(vma->vm_mm, a))
+		if (ckpt_regions_excluded(excl, a))
 			state[i] = CKPT_SD_HOLE;	/* EXCLUDE: no data */
 		else if (!ckpt_pagehash_lookup(pc->parent, pid, a, &hash[i]))
 			state[i] = CKPT_SD_DIRTY;
@@ -182,27 +241,37 @@ static bool ckpt_sd_needs_page(u8 state)
 	return state == CKPT_SD_DIRTY || state == CKPT_SD_CLEAN_IF_DATA;
 }
 
-/* The pages get_user_pages must look at, in runs; NULL for the others. */
-static void ckpt_get_needed_pages(struct mm_struct *mm,
-				  struct vm_area_struct *vma,
-				  enum ckpt_vma_pages how, unsigned long addr,
-				  unsigned int n, const u8 *state,
-				  struct page **pages)
+/*
+ * The pages get_user_pages must look at, in runs; NULL for the others.
+ * On error every entry is NULL.
+ */
+static int ckpt_get_needed_pages(struct mm_struct *mm,
+				 struct vm_area_struct *vma,
+				 enum ckpt_vma_pages how, unsigned long addr,
+				 unsigned int n, const u8 *state,
+				 struct page **pages)
 {
 	unsigned int i, end;
+	int err = 0;
 
-	for (i = 0; i < n; i = end) {
+	memset(pages, 0, n * sizeof(*pages));
+	for (i = 0; i < n && !err; i = end) {
 		bool need = ckpt_sd_needs_page(state[i]);
 
 		for (end = i + 1; end < n && ckpt_sd_needs_page(state[end]) == need;
 		     end++)
 			;
 		if (need)
-			ckpt_get_pages(mm, vma, how, addr + i * PAGE_SIZE,
-				       end - i, pages + i);
-		else
-			memset(pages + i, 0, (end - i) * sizeof(*pages));
+			err = ckpt_get_pages(mm, vma, how, addr + i * PAGE_SIZE,
+					     end - i, pages + i);
 	}
+	if (err)
+		for (i = 0; i < n; i++)
+			if (pages[i]) {
+				put_page(pages[i]);
+				pages[i] = NULL;
+			}
+	return err;
 }
 
 /*
@@ -288,14 +357,21 @@ int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
 	pid_t pid = task_tgid_nr_ns(p, job->rec_ns);
 	unsigned int records = 0, scanned = 0;
 	bool sd = ckpt_sdbase_covers(pc->sd, pid, mm);
+	struct ckpt_region_snap *excl;
 	int ret = 1;
 
-	if (mmap_read_lock_killable(mm))
+	excl = ckpt_regions_snapshot(mm);
+	if (IS_ERR(excl))
+		return PTR_ERR(excl);
+	if (mmap_read_lock_killable(mm)) {
+		ckpt_regions_snap_free(excl);
 		return -EINTR;
+	}
 	while (records < CKPT_PAGES_STEP_RECORDS &&
 	       scanned < CKPT_PAGES_STEP_SCAN && !b->err) {
 		struct vm_area_struct *vma = find_vma(mm, *addr);
 		enum ckpt_vma_pages how;
+		unsigned long next;
 		unsigned int n, i;
 		int err;
 
@@ -306,18 +382,39 @@ int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
 		if (*addr < vma->vm_start)
 			*addr = vma->vm_start;
 		how = ckpt_vma_pages(vma);
+		if (how == CKPT_PAGES_REFUSE) {
+			ckpt_dump_fail(b, -EOPNOTSUPP, pid, vma->vm_start,
+				       vma->vm_end,
+				       "pid %d: shared hugetlb mapping %lx-%lx cannot be checkpointed yet",
+				       pid, vma->vm_start, vma->vm_end);
+			break;
+		}
 		if (how == CKPT_PAGES_SKIP) {
 			*addr = vma->vm_end;
 			continue;
 		}
+		if (ckpt_vma_walkable(vma, how)) {
+			next = ckpt_pt_next_populated(mm, *addr, vma->vm_end);
+			if (next != *addr) {
+				*addr = next;	/* holes: nothing to read */
+				continue;
+			}
+		}
 		n = min_t(unsigned long, CKPT_PAGES_MAX_RUN,
 			  (vma->vm_end - *addr) >> PAGE_SHIFT);
-		ckpt_sd_states(pc, sd && how == CKPT_PAGES_GUP, vma, pid, *addr,
-			       n, state, parent_hash);
-		ckpt_get_needed_pages(mm, vma, how, *addr, n, state, pages);
+		ckpt_sd_states(pc, sd && how == CKPT_PAGES_GUP, vma, how, excl,
+			       pid, *addr, n, state, parent_hash);
+		err = ckpt_get_needed_pages(mm, vma, how, *addr, n, state, pages);
+		if (err) {
+			ckpt_dump_fail(b, err, pid, *addr,
+				       *addr + ((unsigned long)n << PAGE_SHIFT),
+				       "pid %d: cannot read swapped-out shared memory at %lx (error %d)",
+				       pid, *addr, err);
+			break;
+		}
 		for (i = 0; i < n; i++) {
 			if (pages[i] && state[i] == CKPT_SD_DIRTY &&
-			    ckpt_regions_excluded(mm, *addr + i * PAGE_SIZE)) {
+			    ckpt_regions_excluded(excl, *addr + i * PAGE_SIZE)) {
 				put_page(pages[i]);	/* EXCLUDE: no data */
 				pages[i] = NULL;
 			}
@@ -336,5 +433,6 @@ int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
 		scanned += n;
 	}
 	mmap_read_unlock(mm);
+	ckpt_regions_snap_free(excl);
 	return b->err ?: ret;
 }

@@ -4,6 +4,11 @@
  * process-wide pending signals), SIGACTIONS, and one THREAD per thread
  * with its register sets read through the regset interface, rewound to
  * the point where an interrupted system call restarts.
+ *
+ * A parked thread can still be killed (SIGKILL) while the dump reads it:
+ * its sighand goes away as it is released, so signal state is read only
+ * under a sighand lock that is re-checked (ckpt_lock_sighand), and a
+ * thread found gone fails the dump with -ESRCH naming the process.
  */
 #include "ckpt.h"
 
@@ -26,6 +31,50 @@
 static u64 ckpt_sigset(const sigset_t *s)
 {
 	return s->sig[0];
+}
+
+/*
+ * Lock @t's sighand, or NULL if @t has been released.  lock_task_sighand
+ * is not exported; sighand_struct is freed only after an RCU grace period
+ * (SLAB_TYPESAFE_BY_RCU), so it is locked under RCU and re-checked.
+ */
+static struct sighand_struct *ckpt_lock_sighand(struct task_struct *t,
+						unsigned long *flags)
+{
+	struct sighand_struct *sh;
+
+	rcu_read_lock();
+	for (;;) {
+		sh = rcu_dereference(t->sighand);
+		if (!sh)
+			break;
+		spin_lock_irqsave(&sh->siglock, *flags);
+		if (likely(sh == rcu_access_pointer(t->sighand)))
+			break;
+		spin_unlock_irqrestore(&sh->siglock, *flags);
+	}
+	rcu_read_unlock();
+	return sh;
+}
+
+static void ckpt_unlock_sighand(struct sighand_struct *sh, unsigned long *flags)
+{
+	spin_unlock_irqrestore(&sh->siglock, *flags);
+}
+
+/* The process's main thread called pthread_exit; other threads run on. */
+static bool ckpt_leader_exited(struct task_struct *p)
+{
+	return p->exit_state && !thread_group_empty(p);
+}
+
+static int ckpt_gone(struct ckpt_recbuf *b, struct ckpt_job *job,
+		     struct task_struct *p)
+{
+	pid_t pid = task_tgid_nr_ns(p, job->rec_ns);
+
+	return ckpt_dump_fail(b, -ESRCH, pid, 0, 0,
+			      "pid %d exited during the dump", pid);
 }
 
 static void ckpt_fill_creds(struct ckpt_rec_task *r, struct task_struct *p)
@@ -55,23 +104,36 @@ static void ckpt_emit_task(struct ckpt_recbuf *b, struct ckpt_job *job,
 			   struct task_struct *p)
 {
 	struct pid_namespace *ns = job->rec_ns;
+	struct sighand_struct *sh;
 	struct ckpt_rec_task *r;
-	struct task_struct *parent;
+	unsigned long flags;
 	int i;
 
 	r = ckpt_rec_start(b, CKPT_REC_TASK, sizeof(*r));
 	if (!r)
 		return;
+	/* real_parent is valid only while @p is alive (pid_alive) */
 	rcu_read_lock();
-	parent = rcu_dereference(p->real_parent);
-	r->ppid = task_tgid_nr_ns(parent, ns);
+	if (pid_alive(p))
+		r->ppid = task_tgid_nr_ns(rcu_dereference(p->real_parent), ns);
 	rcu_read_unlock();
 	r->pid = task_tgid_nr_ns(p, ns);
 	r->pgid = task_pgrp_nr_ns(p, ns);
 	r->sid = task_session_nr_ns(p, ns);
 	r->nr_threads = get_nr_threads(p);
-	if (p->exit_state)
+	if (ckpt_leader_exited(p)) {
+		struct task_struct *t;
+
+		r->flags |= CKPT_TASK_LEADER_EXITED;
+		r->nr_threads = 0;	/* the live ones */
+		rcu_read_lock();
+		for_each_thread(p, t)
+			if (!t->exit_state)
+				r->nr_threads++;
+		rcu_read_unlock();
+	} else if (p->exit_state) {
 		r->flags |= CKPT_TASK_ZOMBIE;
+	}
 	if (task_is_stopped(p))
 		r->flags |= CKPT_TASK_STOPPED;
 	r->personality = p->personality;
@@ -80,14 +142,18 @@ static void ckpt_emit_task(struct ckpt_recbuf *b, struct ckpt_job *job,
 	ckpt_fill_creds(r, p);
 	__get_task_comm(r->comm, sizeof(r->comm), p);
 
-	if (!p->exit_state) {
+	if (!(r->flags & CKPT_TASK_ZOMBIE)) {
 		for (i = 0; i < CKPT_NR_RLIMITS && i < RLIM_NLIMITS; i++) {
 			r->rlimits[i].cur = task_rlimit(p, i);
 			r->rlimits[i].max = task_rlimit_max(p, i);
 		}
-		spin_lock_irq(&p->sighand->siglock);
+		sh = ckpt_lock_sighand(p, &flags);
+		if (!sh) {
+			ckpt_gone(b, job, p);
+			return;
+		}
 		r->shared_pending = ckpt_sigset(&p->signal->shared_pending.signal);
-		spin_unlock_irq(&p->sighand->siglock);
+		ckpt_unlock_sighand(sh, &flags);
 	}
 	ckpt_rec_finish(b, r, sizeof(*r));
 }
@@ -98,6 +164,8 @@ static void ckpt_emit_sigactions(struct ckpt_recbuf *b, struct ckpt_job *job,
 	size_t body = sizeof(struct ckpt_rec_sigactions) +
 		      _NSIG * sizeof(struct ckpt_sigaction);
 	struct ckpt_rec_sigactions *r;
+	struct sighand_struct *sh;
+	unsigned long flags;
 	int i;
 
 	r = ckpt_rec_start(b, CKPT_REC_SIGACTIONS, body);
@@ -105,16 +173,20 @@ static void ckpt_emit_sigactions(struct ckpt_recbuf *b, struct ckpt_job *job,
 		return;
 	r->pid = task_tgid_nr_ns(p, job->rec_ns);
 	r->nr = _NSIG;
-	spin_lock_irq(&p->sighand->siglock);
+	sh = ckpt_lock_sighand(p, &flags);
+	if (!sh) {
+		ckpt_gone(b, job, p);
+		return;
+	}
 	for (i = 0; i < _NSIG; i++) {
-		const struct k_sigaction *k = &p->sighand->action[i];
+		const struct k_sigaction *k = &sh->action[i];
 
 		r->act[i].handler = (unsigned long)k->sa.sa_handler;
 		r->act[i].flags = k->sa.sa_flags;
 		r->act[i].restorer = (unsigned long)k->sa.sa_restorer;
 		r->act[i].mask = ckpt_sigset(&k->sa.sa_mask);
 	}
-	spin_unlock_irq(&p->sighand->siglock);
+	ckpt_unlock_sighand(sh, &flags);
 	ckpt_rec_finish(b, r, body);
 }
 
@@ -181,12 +253,22 @@ static int ckpt_emit_thread(struct ckpt_recbuf *b, struct ckpt_job *job,
 			    struct task_struct *t)
 {
 	struct ckpt_rec_thread *r;
+	struct sighand_struct *sh;
+	unsigned long flags;
 	size_t off = 0;
 	int n;
 
 	r = ckpt_rec_start(b, CKPT_REC_THREAD, sizeof(*r) + CKPT_REGS_MAX);
 	if (!r)
 		return b->err;
+	sh = ckpt_lock_sighand(t, &flags);
+	if (!sh || (t->flags & PF_EXITING)) {
+		if (sh)
+			ckpt_unlock_sighand(sh, &flags);
+		return ckpt_gone(b, job, t);
+	}
+	r->pending = ckpt_sigset(&t->pending.signal);
+	ckpt_unlock_sighand(sh, &flags);
 	r->pid = task_tgid_nr_ns(t, job->rec_ns);
 	r->tid = task_pid_nr_ns(t, job->rec_ns);
 	/*
@@ -196,9 +278,6 @@ static int ckpt_emit_thread(struct ckpt_recbuf *b, struct ckpt_job *job,
 	 */
 	r->blocked = ckpt_sigset(test_tsk_restore_sigmask(t) ?
 				 &t->saved_sigmask : &t->blocked);
-	spin_lock_irq(&t->sighand->siglock);
-	r->pending = ckpt_sigset(&t->pending.signal);
-	spin_unlock_irq(&t->sighand->siglock);
 	r->clear_child_tid = (unsigned long)t->clear_child_tid;
 	r->robust_list = (unsigned long)t->robust_list;
 	r->robust_list_len = sizeof(struct robust_list_head);
@@ -234,10 +313,9 @@ static int ckpt_emit_thread(struct ckpt_recbuf *b, struct ckpt_job *job,
 	ckpt_rec_finish(b, r, sizeof(*r) + off);
 	return 0;
 fail:
-	pr_warn_ratelimited("job %u: cannot read the registers of tid %d: %d\n",
-			    job->id, r->tid, n < 0 ? n : -EIO);
-	b->err = n < 0 ? n : -EIO;
-	return b->err;
+	return ckpt_dump_fail(b, n < 0 ? n : -EIO, r->pid, 0, 0,
+			      "cannot read the registers of tid %d of pid %d (%d)",
+			      r->tid, r->pid, n < 0 ? n : -EIO);
 }
 
 /* References to the live threads of @p, leader first; 0 or -errno. */
@@ -278,11 +356,11 @@ int ckpt_dump_task(struct ckpt_recbuf *b, struct ckpt_job *job,
 
 	*nr_threads = 0;
 	ckpt_emit_task(b, job, p);
-	if (p->exit_state || !threads)
+	if ((p->exit_state && !ckpt_leader_exited(p)) || !threads)
 		return b->err;
 	ckpt_emit_sigactions(b, job, p);
 
-	err = ckpt_collect_threads(p, &v);
+	err = b->err ?: ckpt_collect_threads(p, &v);
 	for (i = 0; !err && i < v.n; i++) {
 		err = ckpt_emit_thread(b, job, v.tasks[i]);
 		if (!err)

@@ -6,12 +6,16 @@
 #include <linux/types.h>
 
 struct ckpt_job;
-struct sk_buff;
+struct ckpt_taskvec;
+struct task_struct;
 
-/* Both with job->lock held. */
-int ckpt_freeze_job(struct ckpt_job *job, const struct sk_buff *skb,
-		    u32 portid, unsigned int timeout_ms,
+/* With job->lock held. */
+int ckpt_freeze_job(struct ckpt_job *job, u32 portid, unsigned int timeout_ms,
 		    struct netlink_ext_ack *extack);
 void ckpt_freeze_undo(struct ckpt_job *job);
+int ckpt_freeze_dump_set(struct ckpt_job *job, struct ckpt_taskvec *procs,
+			 struct task_struct **bad);
+/* Without job->lock. */
+bool ckpt_freeze_cancel(struct ckpt_job *job);
 
 #endif /* CKPT_FREEZE_H */

@@ -4,6 +4,11 @@
  * lives only as long as the netlink socket that created it.  When a socket
  * is closed (ckptd crashed, was killed), its jobs are thawed and destroyed,
  * and freezes it owned on other jobs are undone.
+ *
+ * The list is read under RCU: lookups, listings and the release notifier
+ * (which runs on every generic netlink socket close on the host) never
+ * wait for a mutex; ckpt_jobs_lock only orders additions and removals.
+ * A job's memory is freed an RCU grace period after its last reference.
  */
 #include "ckpt.h"
 
@@ -25,11 +30,11 @@
 
 static LIST_HEAD(ckpt_jobs);
 static DEFINE_MUTEX(ckpt_jobs_lock);
+static unsigned int ckpt_nr_jobs;	/* under ckpt_jobs_lock */
 
-static bool ckpt_job_mine(const struct ckpt_job *job)
+static bool ckpt_job_visible(const struct ckpt_job *job)
 {
-	return job->pidns == task_active_pid_ns(current) &&
-	       uid_eq(job->owner, current_euid());
+	return job->pidns == task_active_pid_ns(current);
 }
 
 void ckpt_patterns_free(char **patterns, unsigned int n)
@@ -51,7 +56,7 @@ static void ckpt_job_free(struct ckpt_job *job)
 	put_pid_ns(job->pidns);
 	if (job->rec_ns)
 		put_pid_ns(job->rec_ns);
-	kfree(job);
+	kfree_rcu(job, rcu);	/* RCU readers may still compare its fields */
 }
 
 void ckpt_job_put(struct ckpt_job *job)
@@ -60,17 +65,17 @@ void ckpt_job_put(struct ckpt_job *job)
 		ckpt_job_free(job);
 }
 
-int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid, bool privileged)
+int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid)
 {
 	struct ckpt_job *job, *j;
-	unsigned int mine = 0;
 	int err = 0;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
 	if (!job)
 		return -ENOMEM;
 	refcount_set(&job->ref, 1);
 	mutex_init(&job->lock);
+	init_waitqueue_head(&job->park_wq);
 	job->id = spec->id;
 	job->kind = spec->kind;
 	job->owner = current_euid();
@@ -93,19 +98,17 @@ int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid, bool privileged)
 
 	mutex_lock(&ckpt_jobs_lock);
 	list_for_each_entry(j, &ckpt_jobs, node) {
-		if (!uid_eq(j->owner, job->owner))
-			continue;
-		mine++;
 		if (j->id == job->id && j->pidns == job->pidns) {
 			err = -EEXIST;
 			break;
 		}
 	}
-	/* an unprivileged user cannot fill kernel memory with jobs */
-	if (!err && !privileged && mine >= CKPT_JOBS_PER_USER_MAX)
+	if (!err && ckpt_nr_jobs >= CKPT_JOBS_MAX)
 		err = -ENOSPC;
-	if (!err)
-		list_add_tail(&job->node, &ckpt_jobs);
+	if (!err) {
+		ckpt_nr_jobs++;
+		list_add_tail_rcu(&job->node, &ckpt_jobs);
+	}
 	mutex_unlock(&ckpt_jobs_lock);
 
 	if (err)
@@ -113,34 +116,42 @@ int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid, bool privileged)
 	return err;
 }
 
-/* The caller's job @id, with a reference, or NULL. */
+/* Job @id of the caller's pid namespace, with a reference, or NULL. */
 struct ckpt_job *ckpt_job_find(u32 id)
 {
 	struct ckpt_job *j, *found = NULL;
 
-	mutex_lock(&ckpt_jobs_lock);
-	list_for_each_entry(j, &ckpt_jobs, node) {
-		if (j->id == id && ckpt_job_mine(j)) {
-			refcount_inc(&j->ref);
+	rcu_read_lock();
+	list_for_each_entry_rcu(j, &ckpt_jobs, node) {
+		if (j->id == id && ckpt_job_visible(j) &&
+		    refcount_inc_not_zero(&j->ref)) {
 			found = j;
 			break;
 		}
 	}
-	mutex_unlock(&ckpt_jobs_lock);
+	rcu_read_unlock();
 	return found;
 }
 
-/* Thaw and unlist @job; the caller's reference stays the caller's. */
-void ckpt_job_destroy(struct ckpt_job *job)
+/*
+ * Thaw and unlist @job; the caller's reference stays the caller's.  A
+ * freeze still waiting for its threads is cancelled first.
+ */
+int ckpt_job_destroy(struct ckpt_job *job, bool interruptible)
 {
 	bool unlisted = false;
 
-	mutex_lock(&job->lock);
+	ckpt_freeze_cancel(job);
+	if (!interruptible)
+		mutex_lock(&job->lock);
+	else if (mutex_lock_interruptible(&job->lock))
+		return -EINTR;
 	if (!job->dead) {
 		job->dead = true;
 		ckpt_freeze_undo(job);
 		mutex_lock(&ckpt_jobs_lock);
-		list_del(&job->node);
+		list_del_rcu(&job->node);
+		ckpt_nr_jobs--;
 		mutex_unlock(&ckpt_jobs_lock);
 		unlisted = true;
 	}
@@ -149,28 +160,41 @@ void ckpt_job_destroy(struct ckpt_job *job)
 		ckpt_event_job(job, CKPT_EVENT_DESTROYED);
 		ckpt_job_put(job);	/* the list's reference */
 	}
+	return 0;
 }
 
-int ckpt_jobs_walk(bool all_users, unsigned long *pos,
+/* The @pos-th job of the caller's pid namespace, with a reference. */
+static struct ckpt_job *ckpt_job_at(unsigned long pos)
+{
+	struct ckpt_job *j, *found = NULL;
+	unsigned long i = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(j, &ckpt_jobs, node) {
+		if (!ckpt_job_visible(j) || i++ < pos)
+			continue;
+		if (refcount_inc_not_zero(&j->ref)) {
+			found = j;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+int ckpt_jobs_walk(unsigned long *pos,
 		   int (*fn)(struct ckpt_job *job, void *arg), void *arg)
 {
-	struct pid_namespace *ns = task_active_pid_ns(current);
-	unsigned long i = 0;
 	struct ckpt_job *j;
 	int ret = 0;
 
-	mutex_lock(&ckpt_jobs_lock);
-	list_for_each_entry(j, &ckpt_jobs, node) {
-		if (j->pidns != ns || (!all_users && !ckpt_job_mine(j)))
-			continue;
-		if (i++ < *pos)
-			continue;
+	while ((j = ckpt_job_at(*pos))) {
 		ret = fn(j, arg);
+		ckpt_job_put(j);
 		if (ret)
 			break;
 		(*pos)++;
 	}
-	mutex_unlock(&ckpt_jobs_lock);
 	return ret;
 }
 
@@ -179,8 +203,8 @@ static struct ckpt_job *ckpt_job_next_owned(u32 portid, bool *freeze_only)
 {
 	struct ckpt_job *j, *found = NULL;
 
-	mutex_lock(&ckpt_jobs_lock);
-	list_for_each_entry(j, &ckpt_jobs, node) {
+	rcu_read_lock();
+	list_for_each_entry_rcu(j, &ckpt_jobs, node) {
 		if (!portid || j->portid == portid) {
 			*freeze_only = false;
 		} else if (READ_ONCE(j->freeze_portid) == portid) {
@@ -188,11 +212,14 @@ static struct ckpt_job *ckpt_job_next_owned(u32 portid, bool *freeze_only)
 		} else {
 			continue;
 		}
-		refcount_inc(&j->ref);
-		found = j;
-		break;
+		if (READ_ONCE(j->dead) && !*freeze_only)
+			continue;	/* being unlisted already */
+		if (refcount_inc_not_zero(&j->ref)) {
+			found = j;
+			break;
+		}
 	}
-	mutex_unlock(&ckpt_jobs_lock);
+	rcu_read_unlock();
 	return found;
 }
 
@@ -203,12 +230,13 @@ static void ckpt_jobs_release(u32 portid)
 
 	while ((job = ckpt_job_next_owned(portid, &freeze_only))) {
 		if (freeze_only) {
+			ckpt_freeze_cancel(job);
 			mutex_lock(&job->lock);
 			if (job->freeze_portid == portid)
 				ckpt_freeze_undo(job);
 			mutex_unlock(&job->lock);
 		} else {
-			ckpt_job_destroy(job);
+			ckpt_job_destroy(job, false);
 		}
 		ckpt_job_put(job);
 	}

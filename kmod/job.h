@@ -3,9 +3,11 @@
 #define CKPT_JOB_H
 
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <linux/wait.h>
 
 struct cgroup;
 struct ckpt_freeze;
@@ -17,13 +19,15 @@ struct sk_buff;
 
 /*
  * A job: a named group of processes.  Owned by the netlink socket that
- * created it (@portid); found by (pid namespace, owner uid, id).
+ * created it (@portid); found by (pid namespace, id).
  */
 struct ckpt_job {
-	struct list_head node;		/* ckpt_jobs, under ckpt_jobs_lock */
+	struct list_head node;		/* ckpt_jobs: RCU, written under
+					 * ckpt_jobs_lock */
+	struct rcu_head rcu;
 	refcount_t ref;
 	u32 id;
-	kuid_t owner;
+	kuid_t owner;			/* the creator's euid: reported only */
 	struct pid_namespace *pidns;	/* the creator's: finds the job */
 	struct pid_namespace *rec_ns;	/* pids in dumps are as seen here;
 					 * set before the first dump opens
@@ -43,6 +47,8 @@ struct ckpt_job {
 	struct ckpt_freeze *freeze;	/* under @lock; set while frozen */
 	u32 freeze_portid;		/* socket owning the freeze */
 	u64 freeze_seq;			/* counts freezes; names the current one */
+	u64 cancel_seq;			/* the freeze a THAW/DESTROY cancelled */
+	wait_queue_head_t park_wq;	/* a freeze waits for parking here */
 	u64 dump_seq;			/* dumps opened so far, under @lock */
 	u64 base_seq;			/* last committed dump, 0 if none */
 	struct ckpt_pagehash *base;	/* its page hashes, under @lock */
@@ -66,14 +72,18 @@ struct ckpt_job_spec {
 
 void ckpt_patterns_free(char **patterns, unsigned int n);
 
-int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid, bool privileged);
+int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid);
 struct ckpt_job *ckpt_job_find(u32 id);
 void ckpt_job_put(struct ckpt_job *job);
-void ckpt_job_destroy(struct ckpt_job *job);
+/* Thaw and unlist; 0, or -EINTR if @interruptible and a signal came. */
+int ckpt_job_destroy(struct ckpt_job *job, bool interruptible);
 
-/* Visit the caller's visible jobs from index *pos; fn returns non-zero to
- * stop (pos then names the job to resume with). */
-int ckpt_jobs_walk(bool all_users, unsigned long *pos,
+/*
+ * Visit the jobs of the caller's pid namespace from index *pos, each with
+ * a reference and no global lock held; fn returns non-zero to stop (pos
+ * then names the job to resume with).
+ */
+int ckpt_jobs_walk(unsigned long *pos,
 		   int (*fn)(struct ckpt_job *job, void *arg), void *arg);
 
 int ckpt_jobs_init(void);

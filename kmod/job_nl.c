@@ -32,13 +32,18 @@
 	__err;								\
 })
 
-/* The caller's job named by CKPT_A_JOB_ID, or an ERR_PTR with extack. */
-static struct ckpt_job *ckpt_job_from_info(struct genl_info *info)
+/*
+ * The job named by CKPT_A_JOB_ID, for a privileged caller, or an ERR_PTR
+ * with extack.
+ */
+static struct ckpt_job *ckpt_job_from_info(struct sk_buff *skb,
+					   struct genl_info *info)
 {
 	struct ckpt_job *job;
 	int err;
 
-	err = ckpt_require(info, CKPT_A_JOB_ID, "missing CKPT_A_JOB_ID (the job id)");
+	err = ckpt_nl_authorize(skb, info->extack) ?:
+	      ckpt_require(info, CKPT_A_JOB_ID, "missing CKPT_A_JOB_ID (the job id)");
 	if (err)
 		return ERR_PTR(err);
 	job = ckpt_job_find(nla_get_u32(info->attrs[CKPT_A_JOB_ID]));
@@ -55,10 +60,10 @@ static struct ckpt_job *ckpt_job_from_info(struct genl_info *info)
 /*
  * The live, acceptable task a TREE/PGID/SID job is anchored on: the tree's
  * root, or the group's or session's leader (any member if the leader has
- * exited).  Every member is authorized again when the job is frozen.
+ * exited).
  */
 static int ckpt_job_check_anchor(struct genl_info *info, struct pid *pid,
-				 u32 kind, struct sk_buff *skb)
+				 u32 kind)
 {
 	enum pid_type type = kind == CKPT_JOB_PGID ? PIDTYPE_PGID :
 			     kind == CKPT_JOB_SID ? PIDTYPE_SID : PIDTYPE_PID;
@@ -88,13 +93,12 @@ static int ckpt_job_check_anchor(struct genl_info *info, struct pid *pid,
 			put_task_struct(leader);
 		}
 	}
+	err = 0;
 	if ((t->flags & PF_KTHREAD) || is_global_init(t) ||
 	    pid_vnr(pid) == 1) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "a kernel thread or init cannot be a job member");
 		err = -EINVAL;
-	} else {
-		err = ckpt_authorize(skb, t, info->extack);
 	}
 	put_task_struct(t);
 	return err;
@@ -134,7 +138,8 @@ int ckpt_nl_job_create(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 	int err;
 
-	err = ckpt_require(info, CKPT_A_JOB_ID, "missing CKPT_A_JOB_ID (the job id)") ?:
+	err = ckpt_nl_authorize(skb, info->extack) ?:
+	      ckpt_require(info, CKPT_A_JOB_ID, "missing CKPT_A_JOB_ID (the job id)") ?:
 	      ckpt_require(info, CKPT_A_JOB_KIND,
 			   "missing CKPT_A_JOB_KIND (tree, pgid, sid or cgroup)");
 	if (err)
@@ -177,7 +182,7 @@ int ckpt_nl_job_create(struct sk_buff *skb, struct genl_info *info)
 					    "no process with that pid, pgid or sid");
 			return -ESRCH;
 		}
-		err = ckpt_job_check_anchor(info, spec.pid, spec.kind, skb);
+		err = ckpt_job_check_anchor(info, spec.pid, spec.kind);
 	}
 
 	if (a[CKPT_A_JOB_FLAGS])
@@ -185,14 +190,13 @@ int ckpt_nl_job_create(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = ckpt_job_patterns(info, &spec);
 	if (!err) {
-		err = ckpt_job_create(&spec, info->snd_portid,
-				      ckpt_privileged(skb));
+		err = ckpt_job_create(&spec, info->snd_portid);
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG_ATTR(info->extack, a[CKPT_A_JOB_ID],
 					    "a job with this id exists");
 		if (err == -ENOSPC)
 			NL_SET_ERR_MSG_MOD(info->extack,
-					   "too many jobs for this user (CKPT_JOBS_PER_USER_MAX)");
+					   "too many jobs on this host (CKPT_JOBS_MAX); destroy some first");
 	}
 	ckpt_patterns_free(spec.lower_patterns, spec.nr_lower_patterns);
 	put_pid(spec.pid);
@@ -211,8 +215,10 @@ static int ckpt_fill_task(struct sk_buff *skb, struct ckpt_job *job,
 	struct nlattr *nest;
 	pid_t ppid;
 
+	/* real_parent is valid only while @p is alive (pid_alive) */
 	rcu_read_lock();
-	ppid = task_tgid_nr_ns(rcu_dereference(p->real_parent), job->pidns);
+	ppid = pid_alive(p) ?
+	       task_tgid_nr_ns(rcu_dereference(p->real_parent), job->pidns) : 0;
 	rcu_read_unlock();
 	__get_task_comm(comm, sizeof(comm), p);
 
@@ -227,31 +233,19 @@ static int ckpt_fill_task(struct sk_buff *skb, struct ckpt_job *job,
 	return 0;
 }
 
-/*
- * Members and their counts.  A caller without privilege sees only the
- * members it may act on: a cgroup job must not reveal other users'
- * processes.
- */
+/* Members and their counts. */
 static int ckpt_fill_members(struct sk_buff *skb, struct ckpt_job *job,
-			     bool tasks, bool privileged)
+			     bool tasks)
 {
 	struct ckpt_taskvec v = { 0 };
 	u32 nr_threads = 0, nr_tasks;
 	struct nlattr *nest;
-	unsigned int i, k;
+	unsigned int i;
 	int err;
 
 	err = ckpt_members_collect(job, false, &v);
 	if (err)
 		return err;
-	for (i = 0, k = 0; i < v.n; i++) {
-		if (!privileged && ckpt_authorize(NULL, v.tasks[i], NULL)) {
-			put_task_struct(v.tasks[i]);
-			continue;
-		}
-		v.tasks[k++] = v.tasks[i];
-	}
-	v.n = k;
 	nr_tasks = v.n;
 	for (i = 0; i < v.n; i++)
 		nr_threads += get_nr_threads(v.tasks[i]);
@@ -292,7 +286,7 @@ static int ckpt_fill_patterns(struct sk_buff *skb, struct ckpt_job *job)
 }
 
 static int ckpt_fill_job(struct sk_buff *skb, struct ckpt_job *job,
-			 bool tasks, bool privileged)
+			 bool tasks)
 {
 	if (nla_put_u32(skb, CKPT_A_JOB_ID, job->id) ||
 	    nla_put_u32(skb, CKPT_A_JOB_KIND, job->kind) ||
@@ -309,14 +303,12 @@ static int ckpt_fill_job(struct sk_buff *skb, struct ckpt_job *job,
 	    (job->flags && nla_put_u32(skb, CKPT_A_JOB_FLAGS, job->flags)) ||
 	    ckpt_fill_patterns(skb, job))
 		return -EMSGSIZE;
-	return ckpt_fill_members(skb, job, tasks, privileged);
+	return ckpt_fill_members(skb, job, tasks);
 }
 
 /* Reply to @info with @job; grows the message until the task list fits. */
-static int ckpt_reply_job(struct sk_buff *skb, struct genl_info *info,
-			  struct ckpt_job *job, u8 cmd)
+static int ckpt_reply_job(struct genl_info *info, struct ckpt_job *job, u8 cmd)
 {
-	bool privileged = ckpt_privileged(skb);
 	size_t size = NLMSG_GOODSIZE;
 	struct sk_buff *msg;
 	void *hdr;
@@ -327,7 +319,7 @@ static int ckpt_reply_job(struct sk_buff *skb, struct genl_info *info,
 		if (!msg)
 			return -ENOMEM;
 		hdr = genlmsg_put_reply(msg, info, &ckpt_genl_family, 0, cmd);
-		err = hdr ? ckpt_fill_job(msg, job, true, privileged) : -EMSGSIZE;
+		err = hdr ? ckpt_fill_job(msg, job, true) : -EMSGSIZE;
 		if (!err) {
 			genlmsg_end(msg, hdr);
 			return genlmsg_reply(msg, info);
@@ -341,12 +333,12 @@ static int ckpt_reply_job(struct sk_buff *skb, struct genl_info *info,
 
 int ckpt_nl_job_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ckpt_job *job = ckpt_job_from_info(info);
+	struct ckpt_job *job = ckpt_job_from_info(skb, info);
 	int err;
 
 	if (IS_ERR(job))
 		return PTR_ERR(job);
-	err = ckpt_reply_job(skb, info, job, CKPT_CMD_JOB_GET);
+	err = ckpt_reply_job(info, job, CKPT_CMD_JOB_GET);
 	ckpt_job_put(job);
 	return err;
 }
@@ -354,7 +346,6 @@ int ckpt_nl_job_get(struct sk_buff *skb, struct genl_info *info)
 struct ckpt_dump_ctx {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
-	bool privileged;
 };
 
 static int ckpt_dump_one(struct ckpt_job *job, void *arg)
@@ -367,7 +358,7 @@ static int ckpt_dump_one(struct ckpt_job *job, void *arg)
 			  NLM_F_MULTI, CKPT_CMD_JOB_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (ckpt_fill_job(ctx->skb, job, false, ctx->privileged)) {
+	if (ckpt_fill_job(ctx->skb, job, false)) {
 		genlmsg_cancel(ctx->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -377,13 +368,14 @@ static int ckpt_dump_one(struct ckpt_job *job, void *arg)
 
 int ckpt_nl_job_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct ckpt_dump_ctx ctx = {
-		.skb = skb, .cb = cb, .privileged = ckpt_privileged(cb->skb),
-	};
+	struct ckpt_dump_ctx ctx = { .skb = skb, .cb = cb };
 	unsigned long pos = cb->args[0];
 	int err;
 
-	err = ckpt_jobs_walk(ctx.privileged, &pos, ckpt_dump_one, &ctx);
+	err = ckpt_nl_authorize(cb->skb, cb->extack);
+	if (err)
+		return err;
+	err = ckpt_jobs_walk(&pos, ckpt_dump_one, &ctx);
 	cb->args[0] = pos;
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;	/* more to come */
@@ -392,20 +384,26 @@ int ckpt_nl_job_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* --- DESTROY, FREEZE, THAW ---------------------------------------------- */
 
+/*
+ * DESTROY and THAW first cancel a freeze that is still waiting for threads
+ * to park, so that they never wait behind it; their waits for job->lock are
+ * interruptible (a signal makes them return -EINTR; no hung task).
+ */
 int ckpt_nl_job_destroy(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ckpt_job *job = ckpt_job_from_info(info);
+	struct ckpt_job *job = ckpt_job_from_info(skb, info);
+	int err;
 
 	if (IS_ERR(job))
 		return PTR_ERR(job);
-	ckpt_job_destroy(job);
+	err = ckpt_job_destroy(job, true);
 	ckpt_job_put(job);
-	return 0;
+	return err;
 }
 
 int ckpt_nl_job_freeze(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ckpt_job *job = ckpt_job_from_info(info);
+	struct ckpt_job *job = ckpt_job_from_info(skb, info);
 	u32 timeout = CKPT_FREEZE_TIMEOUT_MS_DEFAULT;
 	int err;
 
@@ -414,19 +412,19 @@ int ckpt_nl_job_freeze(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[CKPT_A_JOB_TIMEOUT_MS])
 		timeout = nla_get_u32(info->attrs[CKPT_A_JOB_TIMEOUT_MS]);
 
-	err = mutex_lock_killable(&job->lock);
+	err = mutex_lock_interruptible(&job->lock);
 	if (err)
 		goto put;
 	if (job->dead) {
 		NL_SET_ERR_MSG_MOD(info->extack, "the job was destroyed");
 		err = -ENOENT;
 	} else {
-		err = ckpt_freeze_job(job, skb, info->snd_portid, timeout,
+		err = ckpt_freeze_job(job, info->snd_portid, timeout,
 				      info->extack);
 	}
 	mutex_unlock(&job->lock);
 	if (!err)
-		err = ckpt_reply_job(skb, info, job, CKPT_CMD_JOB_FREEZE);
+		err = ckpt_reply_job(info, job, CKPT_CMD_JOB_FREEZE);
 put:
 	ckpt_job_put(job);
 	return err;
@@ -434,19 +432,24 @@ put:
 
 int ckpt_nl_job_thaw(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ckpt_job *job = ckpt_job_from_info(info);
-	int err = 0;
+	struct ckpt_job *job = ckpt_job_from_info(skb, info);
+	bool cancelled;
+	int err;
 
 	if (IS_ERR(job))
 		return PTR_ERR(job);
-	mutex_lock(&job->lock);
-	if (!job->freeze) {
+	cancelled = ckpt_freeze_cancel(job);
+	err = mutex_lock_interruptible(&job->lock);
+	if (err)
+		goto put;
+	if (job->freeze) {
+		ckpt_freeze_undo(job);
+	} else if (!cancelled) {
 		NL_SET_ERR_MSG_MOD(info->extack, "the job is not frozen");
 		err = -EALREADY;
-	} else {
-		ckpt_freeze_undo(job);
 	}
 	mutex_unlock(&job->lock);
+put:
 	ckpt_job_put(job);
 	return err;
 }

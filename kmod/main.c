@@ -3,6 +3,7 @@
 #include "ckpt.h"
 
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "device.h"
 #include "job.h"
@@ -31,12 +32,19 @@ exit_jobs:
 	return err;
 }
 
-/* No request can arrive once the family is gone; then the jobs go. */
+/*
+ * No request can arrive once the family is gone; then the jobs go.  A
+ * parking work drops its module reference just before it returns from
+ * module code (freeze.c): an RCU-tasks grace period passes only once no
+ * task is still inside it.
+ */
 static void __exit ckpt_exit(void)
 {
 	ckpt_device_exit();
 	ckpt_netlink_exit();
 	ckpt_jobs_exit();
+	synchronize_rcu_tasks();
+	rcu_barrier();		/* kfree_rcu of jobs */
 }
 
 module_init(ckpt_init);

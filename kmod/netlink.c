@@ -44,7 +44,7 @@ static int ckpt_nl_get_features(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	err = ckpt_authorize(skb, NULL, info->extack);
+	err = ckpt_nl_authorize(skb, info->extack);
 	if (err)
 		return err;
 	if (GENL_REQ_ATTR_CHECK(info, CKPT_A_FEATURES_ABI_VERSION)) {

@@ -31,7 +31,7 @@ struct ckpt_pagehash {
 
 struct ckpt_pagehash *ckpt_pagehash_new(void)
 {
-	struct ckpt_pagehash *ph = kzalloc(sizeof(*ph), GFP_KERNEL);
+	struct ckpt_pagehash *ph = kzalloc(sizeof(*ph), GFP_KERNEL_ACCOUNT);
 
 	if (ph) {
 		refcount_set(&ph->ref, 1);
@@ -74,17 +74,17 @@ int ckpt_pagehash_add(struct ckpt_pagehash *ph, pid_t pid, unsigned long addr,
 	void *old;
 
 	if (!pages) {
-		pages = kzalloc(sizeof(*pages), GFP_KERNEL);
+		pages = kzalloc(sizeof(*pages), GFP_KERNEL_ACCOUNT);
 		if (!pages)
 			return -ENOMEM;
 		xa_init(pages);
-		old = xa_store(&ph->procs, pid, pages, GFP_KERNEL);
+		old = xa_store(&ph->procs, pid, pages, GFP_KERNEL_ACCOUNT);
 		if (xa_is_err(old)) {
 			kfree(pages);
 			return xa_err(old);
 		}
 	}
-	old = xa_store(pages, addr >> PAGE_SHIFT, xa_mk_value(hash), GFP_KERNEL);
+	old = xa_store(pages, addr >> PAGE_SHIFT, xa_mk_value(hash), GFP_KERNEL_ACCOUNT);
 	return xa_err(old);
 }
 

@@ -6,6 +6,12 @@
  * through and to the address space of the process that made them; closing
  * the file forgets them.  The address space is only compared, never used:
  * mmgrab keeps the pointer from being reused while the set exists.
+ *
+ * Anyone may tag (it is the one ioctl open to unprivileged callers): a set
+ * grows with its regions, at most CKPT_TAG_REGIONS_MAX per file, and its
+ * memory is charged to the caller's memory cgroup.  The page walk of a
+ * dump takes a snapshot of a process's regions once per step instead of
+ * taking the global lock once per page.
  */
 #include "ckpt.h"
 
@@ -26,12 +32,33 @@ struct ckpt_region {
 struct ckpt_regions {
 	struct list_head node;		/* ckpt_region_sets */
 	struct mm_struct *mm;		/* mmgrab: identity only */
+	unsigned int n, cap;
+	struct ckpt_region *r;		/* oldest first */
+};
+
+struct ckpt_region_snap {
 	unsigned int n;
-	struct ckpt_region r[CKPT_TAG_REGIONS_MAX];	/* oldest first */
+	struct ckpt_region r[];		/* oldest first */
 };
 
 static LIST_HEAD(ckpt_region_sets);
 static DEFINE_MUTEX(ckpt_regions_lock);
+
+static int ckpt_regions_grow(struct ckpt_regions *set)
+{
+	unsigned int cap = min(set->cap ? set->cap * 2 : 8, CKPT_TAG_REGIONS_MAX);
+	struct ckpt_region *r;
+
+	r = kvmalloc_array(cap, sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return -ENOMEM;
+	if (set->n)
+		memcpy(r, set->r, set->n * sizeof(*r));
+	kvfree(set->r);
+	set->r = r;
+	set->cap = cap;
+	return 0;
+}
 
 int ckpt_regions_tag(struct ckpt_regions **setp,
 		     const struct ckpt_tag_region_args *a)
@@ -52,7 +79,7 @@ int ckpt_regions_tag(struct ckpt_regions **setp,
 	mutex_lock(&ckpt_regions_lock);
 	set = *setp;
 	if (!set) {
-		set = kvzalloc(sizeof(*set), GFP_KERNEL);
+		set = kzalloc(sizeof(*set), GFP_KERNEL_ACCOUNT);
 		if (!set) {
 			err = -ENOMEM;
 			goto out;
@@ -66,7 +93,7 @@ int ckpt_regions_tag(struct ckpt_regions **setp,
 		err = -EINVAL;	/* the fd came from another process */
 	} else if (set->n == CKPT_TAG_REGIONS_MAX) {
 		err = -ENOSPC;
-	} else {
+	} else if (set->n < set->cap || !(err = ckpt_regions_grow(set))) {
 		set->r[set->n].start = a->addr;
 		set->r[set->n].end = a->addr + a->len;
 		set->r[set->n].tag = a->tag;
@@ -85,7 +112,8 @@ void ckpt_regions_free(struct ckpt_regions *set)
 	list_del(&set->node);
 	mutex_unlock(&ckpt_regions_lock);
 	mmdrop(set->mm);
-	kvfree(set);
+	kvfree(set->r);
+	kfree(set);
 }
 
 void ckpt_regions_emit(struct ckpt_recbuf *b, struct mm_struct *mm, pid_t pid)
@@ -156,14 +184,58 @@ u32 ckpt_regions_tag_of(struct mm_struct *mm, unsigned long start,
 	return tag;
 }
 
-bool ckpt_regions_excluded(struct mm_struct *mm, unsigned long addr)
+/*
+ * Every region of @mm, oldest first, in one allocation: NULL if it has
+ * none, or an ERR_PTR.
+ */
+struct ckpt_region_snap *ckpt_regions_snapshot(struct mm_struct *mm)
 {
-	const struct ckpt_region *r;
-	bool excluded;
+	struct ckpt_region_snap *snap = NULL;
+	struct ckpt_regions *set;
+	unsigned int n = 0;
 
 	mutex_lock(&ckpt_regions_lock);
-	r = ckpt_region_find(mm, addr, addr + PAGE_SIZE, false);
-	excluded = r && r->tag == CKPT_REGION_EXCLUDE;
+	list_for_each_entry(set, &ckpt_region_sets, node)
+		if (set->mm == mm)
+			n += set->n;
+	if (n) {
+		snap = kvmalloc(struct_size(snap, r, n), GFP_KERNEL_ACCOUNT);
+		if (!snap) {
+			snap = ERR_PTR(-ENOMEM);
+			goto out;
+		}
+		snap->n = 0;
+		list_for_each_entry(set, &ckpt_region_sets, node) {
+			if (set->mm != mm)
+				continue;
+			memcpy(snap->r + snap->n, set->r, set->n * sizeof(*set->r));
+			snap->n += set->n;
+		}
+	}
+out:
 	mutex_unlock(&ckpt_regions_lock);
-	return excluded;
+	return snap;
+}
+
+void ckpt_regions_snap_free(struct ckpt_region_snap *snap)
+{
+	if (!IS_ERR_OR_NULL(snap))
+		kvfree(snap);
+}
+
+/* Is the page at @addr excluded?  The newest region covering it says. */
+bool ckpt_regions_excluded(const struct ckpt_region_snap *snap,
+			   unsigned long addr)
+{
+	unsigned int i;
+
+	if (IS_ERR_OR_NULL(snap))
+		return false;
+	for (i = snap->n; i--;) {
+		const struct ckpt_region *r = &snap->r[i];
+
+		if (r->start < addr + PAGE_SIZE && r->end > addr)
+			return r->tag == CKPT_REGION_EXCLUDE;
+	}
+	return false;
 }

@@ -5,6 +5,7 @@
 #include <linux/types.h>
 
 struct ckpt_recbuf;
+struct ckpt_region_snap;
 struct ckpt_regions;
 struct ckpt_tag_region_args;
 struct mm_struct;
@@ -17,6 +18,10 @@ void ckpt_regions_free(struct ckpt_regions *set);
 void ckpt_regions_emit(struct ckpt_recbuf *b, struct mm_struct *mm, pid_t pid);
 u32 ckpt_regions_tag_of(struct mm_struct *mm, unsigned long start,
 			unsigned long end);
-bool ckpt_regions_excluded(struct mm_struct *mm, unsigned long addr);
+/* The regions of @mm at one moment, for a page walk without locks. */
+struct ckpt_region_snap *ckpt_regions_snapshot(struct mm_struct *mm);
+void ckpt_regions_snap_free(struct ckpt_region_snap *snap);
+bool ckpt_regions_excluded(const struct ckpt_region_snap *snap,
+			   unsigned long addr);
 
 #endif /* CKPT_REGIONS_H */

@@ -11,6 +11,11 @@
  * pending; the fixup turns the -EINTR into -ERESTARTNOINTR, so the same
  * restart path re-executes the call.  A real signal (TIF_SIGPENDING still
  * set when the work runs, as delivery comes after it) leaves -EINTR alone.
+ * A signal that arrives while the thread is parked is delivered right
+ * after the thaw: the call was interrupted by it after all, so the -EINTR
+ * comes back (ckpt_restart_undo) and the program sees what it would have
+ * seen without ckpt.  A dump taken meanwhile records the restart with the
+ * signal pending; the restored call then fails with EINTR by itself.
  */
 #include "ckpt.h"
 
@@ -39,15 +44,27 @@ static bool ckpt_returns_eintr(long nr)
 	}
 }
 
-/* Called by the parking work, in the thread, on its way to user mode. */
-void ckpt_restart_fixup(struct pt_regs *regs)
+/*
+ * Called by the parking work, in the thread, on its way to user mode.
+ * True if it turned an -EINTR into a restart.
+ */
+bool ckpt_restart_fixup(struct pt_regs *regs)
 {
 	long nr = syscall_get_nr(current, regs);
 
 	if (nr < 0 || in_ia32_syscall() || !ckpt_returns_eintr(nr))
-		return;
+		return false;
 	if (syscall_get_error(current, regs) != -EINTR ||
 	    test_thread_flag(TIF_SIGPENDING))
-		return;
+		return false;
 	syscall_set_return_value(current, regs, -ERESTARTNOINTR, 0);
+	return true;
+}
+
+/* After the thaw, in the thread: a signal came meanwhile, give it EINTR. */
+void ckpt_restart_undo(struct pt_regs *regs)
+{
+	if (test_thread_flag(TIF_SIGPENDING) &&
+	    syscall_get_error(current, regs) == -ERESTARTNOINTR)
+		syscall_set_return_value(current, regs, -EINTR, 0);
 }

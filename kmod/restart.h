@@ -2,8 +2,11 @@
 #ifndef CKPT_RESTART_H
 #define CKPT_RESTART_H
 
+#include <linux/types.h>
+
 struct pt_regs;
 
-void ckpt_restart_fixup(struct pt_regs *regs);
+bool ckpt_restart_fixup(struct pt_regs *regs);
+void ckpt_restart_undo(struct pt_regs *regs);
 
 #endif /* CKPT_RESTART_H */

@@ -117,7 +117,7 @@ void ckpt_sdbase_put(struct ckpt_sdbase *sb)
 struct ckpt_sdbase *ckpt_sdbase_new(const struct ckpt_taskvec *procs,
 				    struct pid_namespace *ns)
 {
-	struct ckpt_sdbase *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	struct ckpt_sdbase *sb = kzalloc(sizeof(*sb), GFP_KERNEL_ACCOUNT);
 	unsigned int i;
 	int err = 0;
 
@@ -136,7 +136,7 @@ struct ckpt_sdbase *ckpt_sdbase_new(const struct ckpt_taskvec *procs,
 		if (!mm)
 			continue;		/* a zombie: no memory */
 		mmgrab(mm);
-		err = xa_insert(&sb->mms, pid, mm, GFP_KERNEL);
+		err = xa_insert(&sb->mms, pid, mm, GFP_KERNEL_ACCOUNT);
 		if (err)
 			mmdrop(mm);
 		mmput(mm);
@@ -248,4 +248,51 @@ void ckpt_softdirty_scan(struct vm_area_struct *vma, unsigned long addr,
 		i += k;
 	}
 	rcu_read_unlock();
+}
+
+/*
+ * The first address in [@addr, @end) of @mm whose page tables hold
+ * something (a page table of ptes, a huge page, or an entry the walker
+ * does not understand), or @end: a sparse mapping's holes are skipped a
+ * whole upper-level entry at a time.  Same rules as ckpt_softdirty_scan:
+ * only for VMAs with an anon_vma, under mmap_lock.
+ */
+unsigned long ckpt_pt_next_populated(struct mm_struct *mm, unsigned long addr,
+				     unsigned long end)
+{
+	rcu_read_lock();
+	while (addr < end) {
+		pgd_t *pgd = pgd_offset(mm, addr);
+		p4d_t *p4d;
+		pud_t *pud, pudv;
+
+		if (pgd_none(READ_ONCE(*pgd))) {
+			addr = pgd_addr_end(addr, end);
+			continue;
+		}
+		if (pgd_bad(READ_ONCE(*pgd)))
+			break;
+		p4d = p4d_offset(pgd, addr);
+		if (p4d_none(READ_ONCE(*p4d))) {
+			addr = p4d_addr_end(addr, end);
+			continue;
+		}
+		if (p4d_bad(READ_ONCE(*p4d)))
+			break;
+		pud = pud_offset(p4d, addr);
+		pudv = READ_ONCE(*pud);
+		if (pud_none(pudv)) {
+			addr = pud_addr_end(addr, end);
+			continue;
+		}
+		if (!pud_present(pudv) || pud_bad(pudv))
+			break;
+		if (pmd_none(READ_ONCE(*pmd_offset(pud, addr)))) {
+			addr = pmd_addr_end(addr, end);
+			continue;
+		}
+		break;
+	}
+	rcu_read_unlock();
+	return min(addr, end);
 }

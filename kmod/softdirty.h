@@ -42,5 +42,7 @@ bool ckpt_softdirty_vma(struct vm_area_struct *vma);
 /* The state of @n pages of @vma from @addr (inside it) into @state. */
 void ckpt_softdirty_scan(struct vm_area_struct *vma, unsigned long addr,
 			 unsigned int n, u8 *state);
+unsigned long ckpt_pt_next_populated(struct mm_struct *mm, unsigned long addr,
+				     unsigned long end);
 
 #endif /* CKPT_SOFTDIRTY_H */

@@ -10,9 +10,12 @@
  * Generic netlink family CKPT_GENL_NAME ("ckpt"), version CKPT_GENL_VERSION.
  * All requests are validated strictly: unknown attributes, wrong lengths and
  * out-of-range values are rejected with -EINVAL and an extack message.
- * Unknown commands fail with -EOPNOTSUPP.  Every command requires root or
- * CAP_CHECKPOINT_RESTORE (in the initial user namespace) unless stated
- * otherwise; others get -EPERM.
+ * Unknown commands fail with -EOPNOTSUPP.  Every command, and every ioctl
+ * but CKPT_IOC_TAG_REGION, requires CAP_CHECKPOINT_RESTORE or
+ * CAP_SYS_ADMIN in the initial user namespace, held by the opener of the
+ * socket (or file) and by the caller; others get -EPERM (uid 0 without
+ * those capabilities too).  Ordinary users go through ckptd, which
+ * authorizes them (Documentation/security.md).
  *
  * CKPT_CMD_GET_FEATURES (do)
  *   request:
@@ -35,14 +38,11 @@
  * later), a process group, a session, or a cgroup v2 directory and its
  * descendants.  Members are resolved whenever the job is used, so they
  * follow forks and exits.  Pids are those of the caller's pid namespace.
- * Job ids are per pid namespace and per creating user; a job belongs to the
- * netlink socket that created it and is destroyed (thawed first) when that
- * socket is closed.  Callers without CAP_CHECKPOINT_RESTORE see and act on
- * their own jobs only, and only on processes they could ptrace (same uid
- * and gid, dumpable).  Kernel threads and pid 1 are never members.
+ * Job ids are per pid namespace; a job belongs to the netlink socket that
+ * created it and is destroyed (thawed first) when that socket is closed.
+ * Kernel threads and pid 1 are never members.
  *
- * CKPT_CMD_JOB_CREATE (do)  -ENOSPC past CKPT_JOBS_PER_USER_MAX jobs of an
- *                           unprivileged user
+ * CKPT_CMD_JOB_CREATE (do)  -ENOSPC past CKPT_JOBS_MAX jobs on the host
  *     [CKPT_A_JOB_ID]          u32, required, >= 1; -EEXIST if in use
  *     [CKPT_A_JOB_KIND]        u32, required, enum ckpt_job_kind
  *     [CKPT_A_JOB_PID]         u32, the tree root / pgid / sid (not CGROUP)
@@ -70,6 +70,9 @@
  *
  * CKPT_CMD_JOB_DESTROY (do)    [CKPT_A_JOB_ID]; a frozen job is thawed
  * CKPT_CMD_JOB_THAW (do)       [CKPT_A_JOB_ID]; -EALREADY if not frozen
+ *   Both cancel a JOB_FREEZE of the job that is still waiting for threads
+ *   to park (it fails with -ECANCELED and thaws), and never wait behind
+ *   it; a signal interrupts their wait for the job (-EINTR).
  *
  * CKPT_CMD_JOB_FREEZE (do)
  *     [CKPT_A_JOB_ID]          u32, required
@@ -82,12 +85,16 @@
  *   in time (uninterruptible sleep) fails the freeze with -ETIMEDOUT, the
  *   whole job is thawed, and CKPT_A_JOB_ERR_PID/STATE of the job (JOB_GET)
  *   and of the FREEZE_FAILED event name it.  A traced member fails the
- *   freeze with -EBUSY.  The freeze belongs to the requesting socket: when
- *   it is closed, the job is thawed.
+ *   freeze with -EBUSY; a member with io_uring worker threads (io-wq,
+ *   SQPOLL) with -EOPNOTSUPP.  The freeze belongs to the requesting
+ *   socket: when it is closed, the job is thawed.  Parked threads do not
+ *   block the system freezer (suspend, hibernation).  A system call that
+ *   would return EINTR (epoll_wait, semop, ...) and was kicked out by the
+ *   freeze is restarted after the thaw, unless a signal arrived while the
+ *   thread was parked: then the program sees the EINTR the signal caused.
  *
- * CKPT_CMD_JOB_GET (do: [CKPT_A_JOB_ID] required; dump: every visible job;
- *   a caller without CAP_CHECKPOINT_RESTORE sees, and counts, only the
- *   members it may act on)
+ * CKPT_CMD_JOB_GET (do: [CKPT_A_JOB_ID] required; dump: every job of the
+ *   caller's pid namespace)
  *   reply: ID, KIND, PID or CGROUP, STATE, OWNER_UID, NR_TASKS, NR_THREADS,
  *          ERR_PID and ERR_STATE after a failed freeze, LOWER_PATTERNS if
  *          the job has its own, and (do only)
@@ -103,8 +110,8 @@
  * Multicast group CKPT_MCGRP_EVENTS_NAME ("events"): job events, for
  * listeners with CAP_NET_ADMIN.
  *
- * Character device /dev/ckpt (mode 0666: every request is authorized on its
- * own, and a caller only ever finds its own jobs), ioctls:
+ * Character device /dev/ckpt (mode 0666, for the application's own
+ * CKPT_IOC_TAG_REGION; every other ioctl needs the privilege above), ioctls:
  *   CKPT_IOC_GET_ABI   struct ckpt_abi_info, in/out.  In: flags and pad
  *                      must be zero (-EINVAL otherwise).  Out: the module's
  *                      ABI version and feature bits.
@@ -228,7 +235,8 @@ enum ckpt_job_event {
 	CKPT_EVENT_DESTROYED,
 };
 
-#define CKPT_JOBS_PER_USER_MAX		1024
+#define CKPT_JOBS_MAX			4096	/* on the host */
+#define CKPT_DUMP_SESSIONS_MAX		64	/* open at once, on the host */
 #define CKPT_FREEZE_TIMEOUT_MS_DEFAULT	10000
 #define CKPT_FREEZE_TIMEOUT_MS_MAX	600000
 #define CKPT_CGROUP_PATH_MAX		4095
@@ -258,14 +266,20 @@ struct ckpt_abi_info {
 };
 
 /*
- * CKPT_IOC_DUMP: open a dump session of a frozen job of the caller's (the
- * same job ids as over netlink; a running one for CKPT_DUMP_PREDUMP).  Returns a new file descriptor (O_CLOEXEC)
- * from which read() returns the dump stream; it never blocks and returns 0
- * at the end.  -ENOENT: no such job; -EBUSY: the job is not frozen.  The
- * session owns the freeze as well: closing its fd before the end record
- * was read thaws the job.  If the job is thawed (or frozen anew) while a
- * session is open, its next read() that needs new records fails with
- * -ESTALE: the dump is void and never reaches END.
+ * CKPT_IOC_DUMP: open a dump session of a job (the same job ids as over
+ * netlink): a frozen one, or a running one for CKPT_DUMP_PREDUMP.  Returns
+ * a new file descriptor (O_CLOEXEC) from which read() returns the dump
+ * stream; it never blocks and returns 0 at the end.  -ENOENT: no such job;
+ * -EBUSY: the job is not frozen, or a member is not what the freeze parked
+ * (it joined after the freeze, or a parked process left the job: thaw and
+ * freeze again; JOB_GET's ERR_PID names it); -ENFILE: more than
+ * CKPT_DUMP_SESSIONS_MAX sessions are open.  A frozen dump covers exactly
+ * the processes the freeze parked.  The session owns the freeze as well:
+ * closing its fd before the end record was read thaws the job.  If the job
+ * is thawed (or frozen anew) while a session is open, its next read() that
+ * needs new records fails with -ESTALE: the dump is void and never reaches
+ * END.  A process killed while its dump is read fails the read with
+ * -ESRCH.  After a failed read(), CKPT_IOC_DUMP_ERROR says why.
  */
 struct ckpt_dump_args {
 	__u32 job_id;

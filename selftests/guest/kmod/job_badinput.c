@@ -369,7 +369,7 @@ static void create_many(struct gnl *g, struct outcome *o, void *arg)
 	pid_t own = spawn_idle();
 	int i, err = 0;
 
-	for (i = 0; i <= CKPT_JOBS_PER_USER_MAX && !err; i++)
+	for (i = 0; i <= CKPT_JOBS_MAX && !err; i++)
 		err = gnl_job_create(g, 1000 + i, CKPT_JOB_TREE, own, NULL, &r);
 	record(o, 0, err, &r);
 	o->err[1] = err ? i - 1 : i;
@@ -382,16 +382,16 @@ TEST_F(bad, too_many_jobs_for_an_unprivileged_user)
 	struct outcome o;
 
 	ASSERT_EQ(0, as_nobody(self, create_many, NULL, &o));
-	EXPECT_EQ(CKPT_JOBS_PER_USER_MAX, o.err[1]);
+	EXPECT_EQ(CKPT_JOBS_MAX, o.err[1]);
 	EXPECT_EQ(-ENOSPC, o.err[0]);
 	EXPECT_NE(NULL, strstr(o.extack[0], "too many jobs")) {
 		TH_LOG("extack was \"%s\"", o.extack[0]);
 	}
 	/* the jobs went with the user's socket; root is not limited */
-	for (int i = 0; i <= CKPT_JOBS_PER_USER_MAX; i++)
+	for (int i = 0; i <= CKPT_JOBS_MAX; i++)
 		ASSERT_EQ(0, gnl_job_create(&self->g, 20000 + i, CKPT_JOB_TREE,
 					    self->idle, NULL, &self->r));
-	for (int i = 0; i <= CKPT_JOBS_PER_USER_MAX; i++)
+	for (int i = 0; i <= CKPT_JOBS_MAX; i++)
 		gnl_job_simple(&self->g, CKPT_CMD_JOB_DESTROY, 20000 + i, &self->r);
 }
 
