@@ -11,8 +11,10 @@
  * helper forked for the purpose takes the caller's uid, gid and groups,
  * drops every capability, sets no_new_privs, opens /proc/<pid>/task/<tid>/mem
  * read-only for every thread of every pid, closes it at once (it never reads)
- * and reports the first that fails through a pipe.  A process or thread
- * that is gone passes: there is nothing of it to dump.
+ * and reports the first that fails through a pipe.  A thread that is gone
+ * passes: there is nothing of it to dump.  A process the helper cannot see
+ * at all (gone, or hidden by /proc's hidepid=) is looked up again as root:
+ * only one that is gone passes.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -37,6 +39,7 @@
 struct verdict {
 	int32_t pid, tid;	/* the first that failed, or 0 */
 	int32_t err;		/* its errno */
+	uint32_t index;		/* of pid in the list */
 };
 
 /* -errno if the thread may not be opened, 0 if it may or is gone. */
@@ -63,8 +66,8 @@ static void check_pid(pid_t pid, struct verdict *v)
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	d = opendir(path);
 	if (!d) {
-		if (errno != ENOENT && errno != ESRCH)
-			*v = (struct verdict){ pid, pid, errno };
+		/* ENOENT too: hidepid= hides what is not ours (see above) */
+		*v = (struct verdict){ pid, pid, errno == ESRCH ? ENOENT : errno, 0 };
 		return;
 	}
 	while ((de = readdir(d))) {
@@ -74,7 +77,7 @@ static void check_pid(pid_t pid, struct verdict *v)
 			continue;
 		ret = check_thread(pid, atoi(de->d_name));
 		if (ret) {
-			*v = (struct verdict){ pid, atoi(de->d_name), -ret };
+			*v = (struct verdict){ pid, atoi(de->d_name), -ret, 0 };
 			break;
 		}
 	}
@@ -126,9 +129,11 @@ static void helper(const struct ckptd_cred *cr, const uint32_t *pids,
 	int ret = become(cr);
 
 	if (ret)
-		v = (struct verdict){ -1, -1, -ret };
-	for (unsigned int i = 0; !ret && i < nr && !v.pid; i++)
+		v = (struct verdict){ -1, -1, -ret, 0 };
+	for (unsigned int i = 0; !ret && i < nr && !v.pid; i++) {
 		check_pid(pids[i], &v);
+		v.index = i;
+	}
 	if (write(wfd, &v, sizeof(v)) != sizeof(v))
 		_exit(1);
 	_exit(0);
@@ -205,11 +210,22 @@ int ckptd_auth_pids(const struct ckptd_cred *cr, uint32_t job_id,
 {
 	struct verdict v;
 	char comm[32], tid[48] = "";
+	unsigned int start = 0;
 	int ret;
 
 	if (cr->privileged || !nr)
 		return 0;
-	ret = run_helper(cr, pids, nr, &v);
+again:
+	ret = run_helper(cr, pids + start, nr - start, &v);
+	/* not there for the user: go on past it only if it is gone for root too */
+	if (!ret && v.pid > 0 && v.err == ENOENT && v.tid == v.pid &&
+	    kill(v.pid, 0) && errno == ESRCH && start + v.index + 1 < nr) {
+		start += v.index + 1;
+		goto again;
+	}
+	if (!ret && v.pid > 0 && v.err == ENOENT && v.tid == v.pid &&
+	    kill(v.pid, 0) && errno == ESRCH)
+		return 0;	/* the last one, gone */
 	if (ret) {
 		snprintf(why, size,
 			 "job %u: checking its %u member(s) as uid %u failed: %s; retry, or ask root",
@@ -229,10 +245,11 @@ int ckptd_auth_pids(const struct ckptd_cred *cr, uint32_t job_id,
 		snprintf(tid, sizeof(tid), " thread %d", v.tid);
 	snprintf(why, size,
 		 "job %u: pid %d%s (%s) may not be checkpointed by uid %u: %s%s; remove it from the job or ask root",
-		 job_id, v.pid, tid, comm, cr->uid, strerror(v.err),
-		 v.err == EACCES || v.err == EPERM ?
+		 job_id, v.pid, tid, comm, cr->uid,
+		 v.err == ENOENT ? "Permission denied" : strerror(v.err),
+		 v.err == EACCES || v.err == EPERM || v.err == ENOENT ?
 		 " (not yours, not dumpable, or holds privileges you lack)" : "");
-	return v.err == EACCES ? -EPERM : -v.err;
+	return v.err == EACCES || v.err == ENOENT ? -EPERM : -v.err;
 }
 
 int ckptd_auth_job(struct ckpt_nl *nl, const struct ckptd_cred *cr, uint32_t job_id,
