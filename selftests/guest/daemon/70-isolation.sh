@@ -6,12 +6,12 @@
 # no image written - a setuid-root child (attach --tree and run), a
 # non-dumpable process, a binary with file capabilities, a root process that
 # joins the job's cgroup between checkpoints or after a freeze, cgroup "/";
-# uid 1001's job is invisible and untouchable for uid 1000; a uid 0 client
+# (also with /proc mounted hidepid=2); uid 1001's job is invisible and untouchable for uid 1000; a uid 0 client
 # without capabilities is not root; and a secret held by a refused target
 # never reaches the image store or any reply.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/ckptd.sh"
-plan 57
+plan 58
 load_module
 rm -rf "$STATE" /etc/ckpt /tmp/d80 /tmp/replies /tmp/t6* /tmp/isol_*
 mkdir -p /etc/ckpt
@@ -163,6 +163,14 @@ check "... the root process runs" running "$ROOTP2"
 urun u1000 "ckptctl kill --job 66"
 check "kill of a job holding a root process: refused, names pid $ROOTP" refused 66 "$ROOTP"
 check "... the root process lives" kill -0 "$ROOTP"
+# hidepid=invisible: the user's check cannot see root's process at all
+if mount -o remount,hidepid=2 /proc; then
+	urun u1000 "ckptctl checkpoint --job 66"
+	check "/proc with hidepid=2: checkpoint still refused, names pid $ROOTP" refused 66 "$ROOTP"
+	mount -o remount,hidepid=0 /proc
+else
+	check "/proc can be remounted with hidepid=2" false
+fi
 
 # --- (c) another user's job
 urun u1001 "ckptctl run --job 70 -- ckpt_isol sleep && ckptctl checkpoint --job 70"
