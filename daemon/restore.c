@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "cluster.h"
 #include "image.h"
 #include "jobs.h"
@@ -36,6 +37,7 @@ struct restore_op {
 	char dir[PATH_MAX + 64];
 	struct ckptd_restored restored;
 	uint32_t uid, gid;		/* who asked: the owner of the adopted job */
+	uint32_t owner_flags;		/* and its CKPTD_JOB_UNPRIV */
 };
 
 static void set_why(struct restore_op *op, const char *fmt, ...)
@@ -140,6 +142,7 @@ static void restore_done(struct ckptd *d, struct ckptd_work *w)
 	} else {
 		struct ckptd_adopt a = {
 			.id = op->job_id, .uid = op->uid, .gid = op->gid,
+			.owner_flags = op->owner_flags,
 			.root_pid = op->restored.root_pid,
 			.pidns = op->pidns || op->restored.pidns,
 			.last_seq = op->img_seq,
@@ -212,6 +215,7 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 	op->seq = rq->seq;
 	op->uid = job ? job->uid : rq->uid;
 	op->gid = job ? job->gid : rq->cred.privileged ? rq->gid : group;
+	op->owner_flags = job ? job->flags : ckptd_cred_job_flags(&rq->cred);
 	op->work.run = restore_run;
 	op->work.done = restore_done;
 	if (job)
