@@ -421,17 +421,20 @@ int ckpt_freeze_dump_set(struct ckpt_job *job, struct ckpt_taskvec *procs,
 		if (!ckpt_freeze_covers(fz, procs->tasks[i], &parked))
 			*bad = procs->tasks[i];
 	if (!*bad) {
+		hash_for_each(fz->parks, bkt, pk, node)
+			if (smp_load_acquire(&pk->state) == CKPT_PARK_PARKED)
+				total++;
+	}
+	if (!*bad && total != parked) {
+		/* parked threads not counted above belong to non-members */
 		hash_for_each(fz->parks, bkt, pk, node) {
-			if (smp_load_acquire(&pk->state) != CKPT_PARK_PARKED)
-				continue;
-			total++;
-			if (!left && pid_alive(pk->task) &&
+			if (!left &&
+			    smp_load_acquire(&pk->state) == CKPT_PARK_PARKED &&
+			    pid_alive(pk->task) &&
 			    !ckpt_job_has_process(job, pk->task->group_leader))
 				left = pk->task;
 		}
-		/* parked threads not counted above belong to non-members */
-		if (total != parked)
-			*bad = left ?: (procs->n ? procs->tasks[0] : NULL);
+		*bad = left ?: (procs->n ? procs->tasks[0] : NULL);
 	}
 	if (*bad)
 		get_task_struct(*bad);

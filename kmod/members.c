@@ -6,10 +6,19 @@
  * process group or session by its pid, a cgroup by the task's default
  * hierarchy cgroup.  Kernel threads, init and tasks invisible in the job's
  * pid namespace are never members.
+ *
+ * A collection walks the task list once, in creation order, in which a
+ * process's real parent always comes before it (a parent is older than
+ * its child, and orphans are reparented to an older ancestor or init):
+ * a process belongs to a tree if it is the root or its parent was found
+ * to belong, looked up in a set of the members found so far.  So a
+ * collection costs one step per process, however deep the tree.
  */
 #include "ckpt.h"
 
 #include <linux/cgroup.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -53,6 +62,67 @@ bool ckpt_job_has_process(struct ckpt_job *job, struct task_struct *p)
 	return false;
 }
 
+/* Thread group leaders found to be members in one pass (open addressing). */
+struct ckpt_procset {
+	const struct task_struct **slot;
+	unsigned int mask;
+};
+
+static int ckpt_procset_init(struct ckpt_procset *s, unsigned int n)
+{
+	unsigned int size = roundup_pow_of_two(max(2 * n, 64U));
+
+	s->slot = kvcalloc(size, sizeof(*s->slot), GFP_KERNEL_ACCOUNT);
+	s->mask = size - 1;
+	return s->slot ? 0 : -ENOMEM;
+}
+
+static unsigned int ckpt_procset_hash(const struct ckpt_procset *s,
+				      const struct task_struct *p)
+{
+	return hash_ptr(p, 32) & s->mask;
+}
+
+static bool ckpt_procset_has(const struct ckpt_procset *s,
+			     const struct task_struct *p)
+{
+	unsigned int i;
+
+	for (i = ckpt_procset_hash(s, p); s->slot[i]; i = (i + 1) & s->mask)
+		if (s->slot[i] == p)
+			return true;
+	return false;
+}
+
+/* Never full: it holds at most half as many entries as slots. */
+static void ckpt_procset_add(struct ckpt_procset *s,
+			     const struct task_struct *p)
+{
+	unsigned int i;
+
+	for (i = ckpt_procset_hash(s, p); s->slot[i]; i = (i + 1) & s->mask)
+		if (s->slot[i] == p)
+			return;
+	s->slot[i] = p;
+}
+
+/*
+ * Is @p a member, for a collection in creation order that has put every
+ * member process seen so far into @set?  Under rcu_read_lock().
+ */
+static bool ckpt_job_has_process_in_pass(struct ckpt_job *job,
+					 struct task_struct *p,
+					 const struct ckpt_procset *set)
+{
+	if (job->kind != CKPT_JOB_TREE)
+		return ckpt_job_has_process(job, p);
+	if ((p->flags & PF_KTHREAD) || is_global_init(p) || !pid_alive(p) ||
+	    !task_pid_nr_ns(p, job->pidns))
+		return false;
+	return task_pid(p) == job->pid ||
+	       ckpt_procset_has(set, rcu_dereference(p->real_parent));
+}
+
 static int ckpt_taskvec_grow(struct ckpt_taskvec *v)
 {
 	unsigned int cap = v->cap ? v->cap * 2 : 256;
@@ -76,17 +146,27 @@ void ckpt_taskvec_release(struct ckpt_taskvec *v)
 	v->cap = 0;
 }
 
-/* One pass; -ENOSPC if @v is too small (nothing kept then). */
+/*
+ * One pass; -ENOSPC if @v (or @set, sized like it) is too small (nothing
+ * kept then).
+ */
 static int ckpt_members_pass(struct ckpt_job *job, bool threads,
-			     struct ckpt_taskvec *v)
+			     struct ckpt_taskvec *v, struct ckpt_procset *set)
 {
+	unsigned int nr_procs = 0;
 	struct task_struct *p, *t;
 	int err = 0;
 
 	rcu_read_lock();
 	for_each_process(p) {
-		if (!ckpt_job_has_process(job, p))
+		if (!ckpt_job_has_process_in_pass(job, p, set))
 			continue;
+		if (nr_procs == v->cap) {
+			err = -ENOSPC;
+			goto out;
+		}
+		nr_procs++;
+		ckpt_procset_add(set, p);
 		if (!threads) {
 			if (v->n == v->cap) {
 				err = -ENOSPC;
@@ -116,6 +196,7 @@ out:
 int ckpt_members_collect(struct ckpt_job *job, bool threads,
 			 struct ckpt_taskvec *v)
 {
+	struct ckpt_procset set = { 0 };
 	int err;
 
 	v->n = 0;
@@ -124,10 +205,16 @@ int ckpt_members_collect(struct ckpt_job *job, bool threads,
 		if (err)
 			return err;
 	}
-	while ((err = ckpt_members_pass(job, threads, v)) == -ENOSPC) {
+	for (;;) {
+		err = ckpt_procset_init(&set, v->cap);
+		if (err)
+			return err;
+		err = ckpt_members_pass(job, threads, v, &set);
+		kvfree(set.slot);
+		if (err != -ENOSPC)
+			return err;
 		err = ckpt_taskvec_grow(v);
 		if (err)
 			return err;
 	}
-	return err;
 }
