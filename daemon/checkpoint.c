@@ -97,7 +97,8 @@ struct extra_buf {
 static int capture_member(struct ckptd_capture *cap, pid_t pid, int own_ns,
 			  struct ckptd_recbuf *rb, char *why, size_t size)
 {
-	char st = ckptd_proc_state(pid);
+	/* a process whose main thread exited: seen through a live thread */
+	char st = ckptd_proc_state(ckptd_capture_task(pid));
 	struct ckptd_err err = { "" };
 	pid_t img_pid;
 

@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "capture/capture.h"
 #include "cluster.h"
 #include "cluster_store.h"
 #include "log.h"
@@ -26,6 +28,9 @@
 #endif
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd		438
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD		O_EXCL	/* Linux 6.9 */
 #endif
 
 /* Repair mode on @fd if it is an established TCP socket: 1, else 0. */
@@ -48,12 +53,14 @@ static unsigned int quiet_pid(pid_t pid)
 	char path[64];
 	struct dirent *de;
 	unsigned int n = 0;
-	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	/* a process whose main thread exited: through a live thread */
+	pid_t via = ckptd_capture_task(pid);
+	int pidfd = syscall(SYS_pidfd_open, via, via == pid ? 0 : PIDFD_THREAD);
 	DIR *dir;
 
 	if (pidfd < 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)via);
 	dir = opendir(path);
 	while (dir && (de = readdir(dir))) {
 		struct stat st;

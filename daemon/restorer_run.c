@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capture/capture.h"
 #include "proc.h"
 #include "restorer_run.h"
 
@@ -32,7 +33,8 @@ int ckptd_pid_running(pid_t pid)
 
 	if (pid <= 0 || kill(pid, 0))
 		return -ESRCH;
-	st = ckptd_proc_state(pid);
+	/* a zombie leader whose threads run is a running process */
+	st = ckptd_proc_state(ckptd_capture_task(pid));
 	return st && st != 'Z' && st != 'X' ? 0 : -ESRCH;
 }
 

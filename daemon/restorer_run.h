@@ -24,7 +24,7 @@ struct ckptd_restored {
 int ckptd_run_restorer(const char *restorer, const char *dir, unsigned int flags,
 		       struct ckptd_restored *out, char *why, size_t size);
 
-/* 0 if @pid exists and is not a zombie. */
+/* 0 if @pid exists and is not a zombie (or has live threads). */
 int ckptd_pid_running(pid_t pid);
 
 #endif /* CKPTD_RESTORER_RUN_H */

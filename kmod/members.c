@@ -45,7 +45,8 @@ bool ckpt_job_has_process(struct ckpt_job *job, struct task_struct *p)
 	case CKPT_JOB_TREE:
 		/* bounded: a parent chain cannot be longer than pid_max */
 		for (q = p, depth = 0; depth < PID_MAX_LIMIT; depth++) {
-			if (task_pid(q) == job->pid)
+			/* the parent may be any thread of a process */
+			if (task_tgid(q) == job->pid)
 				return true;
 			if (q == &init_task || is_global_init(q))
 				return false;
@@ -119,8 +120,10 @@ static bool ckpt_job_has_process_in_pass(struct ckpt_job *job,
 	if ((p->flags & PF_KTHREAD) || is_global_init(p) || !pid_alive(p) ||
 	    !task_pid_nr_ns(p, job->pidns))
 		return false;
+	/* the real parent is the thread that forked: its process counts */
 	return task_pid(p) == job->pid ||
-	       ckpt_procset_has(set, rcu_dereference(p->real_parent));
+	       ckpt_procset_has(set,
+				rcu_dereference(p->real_parent)->group_leader);
 }
 
 static int ckpt_taskvec_grow(struct ckpt_taskvec *v)

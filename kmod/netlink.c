@@ -160,8 +160,10 @@ static const struct genl_ops ckpt_genl_ops[] = {
 };
 
 static const struct genl_multicast_group ckpt_genl_mcgrps[] = {
+	/* checked at bind: CAP_NET_ADMIN in the initial user namespace
+	 * (GENL_*_ADMIN_PERM are flags of commands, not of groups) */
 	[CKPT_MCGRP_EVENTS] = { .name = CKPT_MCGRP_EVENTS_NAME,
-				.flags = GENL_UNS_ADMIN_PERM },
+				.flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 struct genl_family ckpt_genl_family __ro_after_init = {

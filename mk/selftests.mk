@@ -33,7 +33,7 @@ $(BUILD)/host/%.sh: selftests/host/%.sh
 GUEST      := $(BUILD)/guest
 GUEST_LIB  := selftests/guest/lib/genl_raw.c selftests/guest/lib/workload.c \
 	selftests/guest/lib/page_scan.c \
-	selftests/guest/lib/dump_helpers.c \
+	selftests/guest/lib/dump_helpers.c selftests/guest/lib/privs.c \
 	common/extack.c common/dump_stream.c
 KMOD_TEST_SRCS := $(wildcard selftests/guest/kmod/*.c)
 RESTORE_TEST_SRCS := $(wildcard selftests/guest/restore/*.c)
@@ -62,11 +62,14 @@ $(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restor
 	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< selftests/guest/lib/restore_helpers.c \
 		$(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) -luring -lzstd -lpthread
 
-# the restore workload: dynamic, so that restores map shared libraries
+# the restore workload: dynamic, so that restores map shared libraries;
+# pthread_exit() dlopens libgcc_s: linked as needed, ldd lists it and the
+# initramfs carries it
 $(GUEST)/bin/ckpt_rt_prog: selftests/guest/restore-prog/rt_prog.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -mavx -o $@ $< -lpthread
+	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -mavx -o $@ $< -lpthread \
+		-Wl,--push-state,--no-as-needed -lgcc_s -Wl,--pop-state
 
 $(GUEST)/bin/ckpt-restore: $(BUILD)/bin/ckpt-restore
 	@mkdir -p $(dir $@)

@@ -11,22 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "capture_int.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open		434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd		438
-#endif
-
 /* Per process: the fds seen (for epoll entries) and the epoll fds. */
 struct proc_state {
 	pid_t pid;
+	pid_t via;		/* ckptd_capture_task(pid) */
 	int32_t img_pid;
-	int pidfd;
+	int pidfd;		/* -1: no pidfd reaches via (reopen_fd()) */
 	struct cap_seen *seen;
 	size_t nr_seen;
 	struct cap_epoll *eps;
@@ -114,6 +109,43 @@ static int nomem(struct ckptd_err *err, pid_t pid)
 	return -ENOMEM;
 }
 
+/* /dev/mem and friends (1), ttys (4, 5 but ptmx, 136-143 pts) */
+static bool reopen_chr(dev_t rdev)
+{
+	unsigned int ma = major(rdev);
+
+	return ma == 1 || ma == 4 || (ma == 5 && minor(rdev) != 2) ||
+	       (ma >= 136 && ma <= 143);
+}
+
+/*
+ * The main thread exited and the kernel has no thread pidfds (before
+ * 6.9): our own description of the file through /proc/<via>/fd/<fd> where
+ * that is what the capture needs (contents, pipe data, seals, tty), else
+ * an O_PATH fd (fstat only).  A socket needs the process's own
+ * description: it is left unsupported, with the reason in f->why.
+ */
+static int reopen_fd(struct cap_fd *f)
+{
+	int flags = O_PATH;
+	struct stat st;
+	char p[64];
+
+	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)f->via, f->fd);
+	if (stat(p, &st))
+		return -errno;
+	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ||
+	    S_ISFIFO(st.st_mode) ||
+	    (S_ISCHR(st.st_mode) && reopen_chr(st.st_rdev)))
+		flags = O_RDONLY | O_NONBLOCK | O_NOCTTY;
+	if (S_ISSOCK(st.st_mode))
+		snprintf(f->why, sizeof(f->why),
+			 "socket (%.32s) of a process whose main thread exited, on a kernel that cannot copy it from a live thread (Linux 6.9 can)",
+			 f->link);
+	f->dup = open(p, flags | O_CLOEXEC);
+	return f->dup < 0 ? -errno : 0;
+}
+
 /* Looks at fd through /proc and a copy of it; fills the common fields. */
 static int look_at(struct proc_state *ps, int fd, struct ckptd_err *err)
 {
@@ -124,23 +156,30 @@ static int look_at(struct proc_state *ps, int fd, struct ckptd_err *err)
 
 	memset(&f->rec, 0, sizeof(f->rec));
 	f->pid = ps->pid;
+	f->via = ps->via;
 	f->img_pid = ps->img_pid;
 	f->fd = fd;
 	f->peer_ino = 0;
 	f->why[0] = '\0';
 	what = "readlink";
 	snprintf(name, sizeof(name), "fd/%d", fd);
-	ret = cap_proc_link(ps->pid, name, f->link, sizeof(f->link));
+	ret = cap_proc_link(ps->via, name, f->link, sizeof(f->link));
 	if (!ret) {
 		what = "fdinfo";
-		ret = cap_proc_fdinfo(ps->pid, fd, &f->info);
+		ret = cap_proc_fdinfo(ps->via, fd, &f->info);
 	}
 	if (ret)
 		goto fail;
-	what = "pidfd_getfd";
-	f->dup = syscall(SYS_pidfd_getfd, ps->pidfd, fd, 0);
-	if (f->dup < 0) {
-		ret = -errno;
+	if (ps->pidfd >= 0) {
+		what = "pidfd_getfd";
+		f->dup = syscall(SYS_pidfd_getfd, ps->pidfd, fd, 0);
+		ret = f->dup < 0 ? -errno : 0;
+	} else {
+		what = "opening it through /proc (main thread exited)";
+		ret = reopen_fd(f);
+	}
+	if (ret) {
+		f->dup = -1;
 		cap_fdinfo_free(&f->info);
 		goto fail;
 	}
@@ -304,14 +343,14 @@ static int capture_fd(struct ckptd_capture *cap, struct proc_state *ps, int fd,
 	ret = look_at(ps, fd, err);
 	if (ret)
 		return ret;
-	ret = cap_ofd_id(cap, ps->pid, fd, &ofd_id, &is_new, err);
+	ret = cap_ofd_id(cap, ps->via, fd, &ofd_id, &is_new, err);
 	if (ret)
 		goto out;
 	f->rec.ofd_id = ofd_id;
 	if (rule) {
 		apply_action(f, rule->action);
 	} else {
-		ret = cap_classify(cap, f, err);
+		ret = f->why[0] ? -EOPNOTSUPP : cap_classify(cap, f, err);
 		if (ret == -EOPNOTSUPP) {
 			if (cap->unsupported == CKPTD_CAPTURE_FAIL) {
 				ckptd_err_set(err, "pid %d fd %d: %s is not supported; close it in the application, or capture with the option to treat it as closed or as /dev/null",
@@ -386,23 +425,27 @@ int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 	if (!ps)
 		return nomem(err, pid);
 	ps->pid = pid;
+	ps->via = ckptd_capture_task(pid);
 	ps->img_pid = img_pid;
 	ps->f.dup = -1;
-	ps->pidfd = syscall(SYS_pidfd_open, pid, 0);
-	if (ps->pidfd < 0) {
-		ret = -errno;
-		ckptd_err_set(err, "pid %d: pidfd_open: %s", (int)pid,
-			      strerror(errno));
+	ps->pidfd = cap_pidfd_open(pid, ps->via);
+	if (ps->pidfd == -EINVAL && ps->via != pid) {
+		ps->pidfd = -1;		/* no thread pidfds: reopen_fd() */
+	} else if (ps->pidfd < 0) {
+		ret = ps->pidfd;
+		ckptd_err_set(err, "pid %d: pidfd_open of %s %d: %s", (int)pid,
+			      ps->via == pid ? "the process" : "its live thread",
+			      (int)ps->via, strerror(-ret));
 		goto out;
 	}
 	ret = add_proc(cap, pid, img_pid, err);
 	if (!ret)
-		ret = cap_fs_record(pid, img_pid, out, err);
+		ret = cap_fs_record(pid, ps->via, img_pid, out, err);
 	if (!ret) {
-		ret = cap_proc_fds(pid, &fds, &nr_fds);
+		ret = cap_proc_fds(ps->via, &fds, &nr_fds);
 		if (ret)
 			ckptd_err_set(err, "pid %d: listing /proc/%d/fd: %s",
-				      (int)pid, (int)pid, strerror(-ret));
+				      (int)pid, (int)ps->via, strerror(-ret));
 	}
 	for (size_t i = 0; !ret && i < nr_fds; i++)
 		ret = capture_fd(cap, ps, fds[i], out, err);

@@ -117,4 +117,13 @@ int ckptd_capture_finish(struct ckptd_capture *cap, struct ckptd_recbuf *out,
 
 void ckptd_capture_free(struct ckptd_capture *cap);
 
+/*
+ * The task whose /proc entries show the open files and fs context of
+ * process @pid: @pid, or a live thread of it when its main thread has
+ * exited (pthread_exit: the leader is a zombie, the process lives on);
+ * @pid when it has none (a zombie, or gone).  A caller that checks a
+ * member's state reads /proc/<that task>/stat.
+ */
+pid_t ckptd_capture_task(pid_t pid);
+
 #endif /* CKPTD_CAPTURE_H */

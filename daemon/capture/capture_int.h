@@ -3,6 +3,7 @@
 #ifndef CKPTD_CAPTURE_INT_H
 #define CKPTD_CAPTURE_INT_H
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 
@@ -38,6 +39,27 @@ struct cap_fdinfo {
 	size_t nr_tfds;
 };
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open		434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd		438
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD		O_EXCL	/* Linux 6.9 */
+#endif
+
+/*
+ * A pidfd whose pidfd_getfd() reaches the fds of @via, @pid itself or a
+ * live thread of it (ckptd_capture_task()); -EINVAL for a thread on a
+ * kernel before 6.9, which has no thread pidfds.
+ */
+int cap_pidfd_open(pid_t pid, pid_t via);
+/*
+ * The /proc functions below take the task to read through: the pid
+ * itself, or a live thread when its main thread has exited (then
+ * /proc/<pid>/fd, cwd, root are empty or unreadable).
+ */
 /* readlink of /proc/<pid>/<name>; -ENAMETOOLONG if it does not fit. */
 int cap_proc_link(pid_t pid, const char *name, char *buf, size_t size);
 /* The open fds of pid, ascending; *fds is malloc'd. */
@@ -48,9 +70,9 @@ int cap_proc_umask(pid_t pid, uint32_t *umask);
 
 /* --- fs.c ---------------------------------------------------------------- */
 
-/* The FS record of pid: cwd, root, umask. */
-int cap_fs_record(pid_t pid, int32_t img_pid, struct ckptd_recbuf *out,
-		  struct ckptd_err *err);
+/* The FS record of pid (read through via): cwd, root, umask. */
+int cap_fs_record(pid_t pid, pid_t via, int32_t img_pid,
+		  struct ckptd_recbuf *out, struct ckptd_err *err);
 
 /* --- ident.c: identities across the job --------------------------------- */
 
@@ -116,6 +138,7 @@ struct cap_key *cap_obj(struct ckptd_capture *cap, uint64_t dev, uint64_t ino);
 
 struct cap_fd {
 	pid_t pid;
+	pid_t via;		/* the task its /proc entries are read through */
 	int32_t img_pid;
 	int fd;
 	int dup;		/* our copy (pidfd_getfd) */

@@ -56,7 +56,7 @@ static int reopen(const struct cap_fd *f, int flags)
 	char p[64];
 	int fd;
 
-	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)f->pid, f->fd);
+	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)f->via, f->fd);
 	fd = open(p, flags | O_CLOEXEC | O_NOATIME);
 	if (fd < 0 && errno == EPERM)
 		fd = open(p, flags | O_CLOEXEC);

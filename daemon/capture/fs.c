@@ -10,8 +10,8 @@
 
 #include "capture_int.h"
 
-int cap_fs_record(pid_t pid, int32_t img_pid, struct ckptd_recbuf *out,
-		  struct ckptd_err *err)
+int cap_fs_record(pid_t pid, pid_t via, int32_t img_pid,
+		  struct ckptd_recbuf *out, struct ckptd_err *err)
 {
 	static const char *const names[2] = { "cwd", "root" };
 	char path[2][CAP_LINK_MAX];
@@ -24,10 +24,10 @@ int cap_fs_record(pid_t pid, int32_t img_pid, struct ckptd_recbuf *out,
 	for (int i = 0; i < 2; i++) {
 		char p[64];
 
-		ret = cap_proc_link(pid, names[i], path[i], sizeof(path[i]));
+		ret = cap_proc_link(via, names[i], path[i], sizeof(path[i]));
 		if (ret) {
 			ckptd_err_set(err, "pid %d: reading /proc/%d/%s: %s",
-				      (int)pid, (int)pid, names[i], strerror(-ret));
+				      (int)pid, (int)via, names[i], strerror(-ret));
 			return ret;
 		}
 		len[i] = strlen(path[i]);
@@ -37,7 +37,7 @@ int cap_fs_record(pid_t pid, int32_t img_pid, struct ckptd_recbuf *out,
 				      (int)pid, names[i], path[i]);
 			return -EOPNOTSUPP;
 		}
-		snprintf(p, sizeof(p), "/proc/%d/%s", (int)pid, names[i]);
+		snprintf(p, sizeof(p), "/proc/%d/%s", (int)via, names[i]);
 		if (stat(p, &st[i])) {
 			ret = -errno;
 			ckptd_err_set(err, "pid %d: stat of its %s %s: %s",
@@ -45,10 +45,10 @@ int cap_fs_record(pid_t pid, int32_t img_pid, struct ckptd_recbuf *out,
 			return ret;
 		}
 	}
-	ret = cap_proc_umask(pid, &r.umask);
+	ret = cap_proc_umask(via, &r.umask);
 	if (ret) {
 		ckptd_err_set(err, "pid %d: no Umask in /proc/%d/status: %s",
-			      (int)pid, (int)pid, strerror(-ret));
+			      (int)pid, (int)via, strerror(-ret));
 		return ret;
 	}
 	r.cwd_dev = st[0].st_dev;

@@ -27,12 +27,6 @@
 
 #include "capture_int.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open		434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd		438
-#endif
 #ifndef TCP_REPAIR_OFF_NO_WP
 #define TCP_REPAIR_OFF_NO_WP	-1
 #endif
@@ -180,12 +174,18 @@ int ckptd_capture_tcp_sndqs(const pid_t *pids, size_t nr, struct ckptd_tcp_sndqs
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < nr && !ret; i++) {
-		int pidfd = syscall(SYS_pidfd_open, pids[i], 0), *fds = NULL;
+		pid_t via = ckptd_capture_task(pids[i]);
+		int pidfd = cap_pidfd_open(pids[i], via), *fds = NULL;
 		size_t nfds = 0;
 
+		/*
+		 * gone, or a zombie, which holds nothing; or a process whose
+		 * main thread exited on a kernel without thread pidfds, whose
+		 * sockets the capture leaves unsupported
+		 */
 		if (pidfd < 0)
-			continue;	/* gone: a zombie holds nothing */
-		if (cap_proc_fds(pids[i], &fds, &nfds)) {
+			continue;
+		if (cap_proc_fds(via, &fds, &nfds)) {
 			close(pidfd);
 			continue;
 		}

@@ -6,6 +6,7 @@
  * capture with a message naming pid, fd and type unless the options say to
  * close them or replace them with /dev/null.
  */
+#include <pthread.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -740,6 +741,81 @@ TEST(stale_epoll_entry_fails)
 	EXPECT_NE(NULL, strstr(err.msg, want)) TH_LOG("%s", err.msg);
 	EXPECT_EQ(0, fj_end(pid));
 	ckptd_recbuf_free(&rb);
+}
+
+/* --- a process whose main thread called pthread_exit ------------------ */
+
+static void *park_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int proc_fd_entries(pid_t pid)
+{
+	char p[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(p, sizeof(p), "/proc/%d/fd", (int)pid);
+	d = opendir(p);
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/*
+ * /proc/<pid>/fd, cwd and fdinfo of a process whose leader exited are
+ * empty or gone: the capture reads them through a live thread.
+ */
+TEST(main_thread_exited)
+{
+	struct ckptd_recbuf rb = { 0 };
+	struct ckptd_err err = { "" };
+	const struct ckpt_rec_fd *rd, *wr;
+	struct fr_data d;
+	char buf[64];
+	pid_t pid, via = 0, me = getpid();
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		pthread_t t;
+		int p[2];
+
+		fj_die_with_parent(me);
+		close_range(0, ~0U, 0);
+		if (pipe(p) || p[0] != 0 || write(p[1], "leader gone", 11) != 11 ||
+		    pthread_create(&t, NULL, park_thread, NULL))
+			_exit(1);
+		pthread_exit(NULL);
+	}
+	for (int i = 0; i < 500 && (via = ckptd_capture_task(pid)) == pid; i++)
+		usleep(10000);
+	ASSERT_NE(pid, via) TH_LOG("pid %d: its main thread did not exit", pid);
+	/* what a capture through the process itself would see */
+	EXPECT_EQ(0, proc_fd_entries(pid));
+	EXPECT_EQ(2, proc_fd_entries(via));
+	ASSERT_EQ(0, capture_one(pid, NULL, &rb, &err)) TH_LOG("%s", err.msg);
+	EXPECT_NE(NULL, fr_fs(&rb, 1));
+	rd = fr_fd(&rb, 1, 0);
+	wr = fr_fd(&rb, 1, 1);
+	ASSERT_NE(NULL, rd);
+	ASSERT_NE(NULL, wr);
+	EXPECT_EQ(CKPT_FD_PIPE, rd->type);
+	EXPECT_EQ(rd->obj_id, wr->obj_id);
+	d = fr_data(&rb, rd->obj_id, buf, sizeof(buf));
+	EXPECT_EQ(11, d.end);
+	EXPECT_EQ(0, memcmp(buf, "leader gone", 11));
+	ckptd_recbuf_free(&rb);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 
 TEST_HARNESS_MAIN

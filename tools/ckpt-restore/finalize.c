@@ -6,10 +6,16 @@
  * unmap the blob through the blob's own syscall instruction, queue the
  * pending signals, set the signal masks, and detach everything at once.
  * Nothing of the job runs its own code before the last detach.
+ *
+ * A process whose main thread had exited (CKPT_TASK_LEADER_EXITED): its
+ * leader is held at the entry of SYS_exit issued on the blob's syscall
+ * instruction, its first live thread unmaps the blob, and the leader is
+ * let go and has exited before any thread of the job runs.
  */
 #include <dirent.h>
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +26,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "blob/blob.h"
@@ -85,6 +92,8 @@ static int find_tids(struct rst *r, struct rst_task *t)
 		if (tid <= 0)
 			continue;
 		nstid = r->opts.pidns ? ckpt_proc_nspid(host, tid) : tid;
+		if (rst_leader_exited(t) && nstid == t->task->pid)
+			t->host_leader = tid;
 		for (size_t i = 0; i < t->nr_threads; i++)
 			if (t->threads[i]->tid == nstid) {
 				t->host_tids[i] = tid;
@@ -92,9 +101,11 @@ static int find_tids(struct rst *r, struct rst_task *t)
 			}
 	}
 	closedir(d);
-	if (found != t->nr_threads) {
-		rst_fail(r, RST_EXIT_FAILED, "pid %d: %zu of %zu threads found",
-			 t->task->pid, found, t->nr_threads);
+	if (found != t->nr_threads || (rst_leader_exited(t) && !t->host_leader)) {
+		rst_fail(r, RST_EXIT_FAILED, "pid %d: %zu of %zu threads found%s",
+			 t->task->pid, found, t->nr_threads,
+			 rst_leader_exited(t) && !t->host_leader ?
+			 ", and not its leader" : "");
 		return -ESRCH;
 	}
 	return 0;
@@ -225,6 +236,81 @@ static int unmap_blob(struct rst *r, struct rst_task *t, pid_t tid,
 	return 0;
 }
 
+/*
+ * The main thread had exited: the leader, which created the process and
+ * its threads, leaves with SYS_exit (this thread only) issued on the
+ * blob's syscall instruction.  It is held at the entry of that call: the
+ * instruction has run, so the blob can be unmapped under it, and it exits
+ * when rst_finalize() detaches it.
+ */
+static int hold_leader_at_exit(struct rst *r, struct rst_task *t)
+{
+	struct user_regs_struct regs;
+	struct iovec iov = { &regs, sizeof(regs) };
+	pid_t tid = t->host_leader;
+	int st;
+
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov))
+		return ptrace_fail(r, t, tid, "reading the exiting leader's registers");
+	regs.rip = t->blob_start + RST_BLOB_SYSCALL_OFF;
+	regs.rax = SYS_exit;
+	regs.rdi = 0;
+	regs.orig_rax = (unsigned long long)-1;
+	if (ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov))
+		return ptrace_fail(r, t, tid, "registers for the leader's exit");
+	if (ptrace(PTRACE_SYSCALL, tid, 0, 0))
+		return ptrace_fail(r, t, tid, "PTRACE_SYSCALL");
+	if (wait_stop(tid, SIGTRAP | 0x80, &st))
+		return ptrace_fail(r, t, tid, "waiting for the leader's exit call");
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov))
+		return ptrace_fail(r, t, tid, "reading the leader's exit call");
+	if (regs.orig_rax != SYS_exit) {
+		errno = EPROTO;
+		return ptrace_fail(r, t, tid, "stopping the leader at its exit call");
+	}
+	return 0;
+}
+
+/* The state letter of thread @tid of @pid, 0 once it is gone. */
+static char thread_state(pid_t pid, pid_t tid)
+{
+	char path[96], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* Lets the held leader exit; 0 once it is a zombie the others outlive. */
+static int release_leader(struct rst *r, struct rst_task *t)
+{
+	struct timespec ms = { 0, 1000000 };
+	char st = 0;
+
+	if (ptrace(PTRACE_DETACH, t->host_leader, 0, 0))
+		return ptrace_fail(r, t, t->host_leader, "releasing the exiting leader");
+	for (unsigned int i = 0; i < r->timeout_s * 1000; i++) {
+		st = thread_state(t->host_pid, t->host_leader);
+		if (st == 'Z' || st == 'X')
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+	rst_fail(r, RST_EXIT_FAILED,
+		 "pid %d: its leader thread did not exit within %u s (state %c)",
+		 t->task->pid, r->timeout_s, st ? st : '?');
+	return -ETIMEDOUT;
+}
+
 static int queue_signals(struct rst *r, struct rst_task *t)
 {
 	for (int sig = 1; sig <= 64; sig++) {
@@ -256,8 +342,13 @@ static int finalize_task(struct rst *r, struct rst_task *t)
 		return -ENOMEM;
 	for (size_t i = 0; i < t->nr_threads && !ret; i++)
 		ret = seize(r, t, t->host_tids[i]);
+	if (!ret && rst_leader_exited(t))
+		ret = seize(r, t, t->host_leader);
 	for (size_t i = 0; i < t->nr_threads && !ret; i++)
 		ret = set_fpu_tls(r, t, i, &regs[i]);
+	/* an exited leader is held at its exit; a live thread unmaps */
+	if (!ret && rst_leader_exited(t))
+		ret = hold_leader_at_exit(r, t);
 	if (!ret)
 		ret = unmap_blob(r, t, t->host_tids[0], &regs[0]);
 	for (size_t i = 0; i < t->nr_threads && !ret; i++) {
@@ -287,6 +378,13 @@ int rst_finalize(struct rst *r)
 			ret = finalize_task(r, &r->tasks[i]);
 	if (ret)
 		return ret;	/* PTRACE_O_EXITKILL: the caller kills them */
+	/* exited leaders first: the job runs as the checkpoint saw it */
+	for (size_t i = 0; i < r->nr_tasks && !ret; i++)
+		if (!(r->tasks[i].task->flags & CKPT_TASK_ZOMBIE) &&
+		    rst_leader_exited(&r->tasks[i]))
+			ret = release_leader(r, &r->tasks[i]);
+	if (ret)
+		return ret;
 	for (size_t i = 0; i < r->nr_tasks; i++) {
 		struct rst_task *t = &r->tasks[i];
 

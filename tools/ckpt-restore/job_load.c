@@ -106,24 +106,52 @@ static int index_record(struct rst *r, const struct ckpt_rec *h)
 	}
 }
 
+/* The THREAD records of a process whose main thread exited. */
+static int check_leader_exited(struct rst *r, const struct rst_task *t)
+{
+	if (t->task->flags & CKPT_TASK_ZOMBIE)
+		return bad(r, "TASK record flagged both zombie and leader-exited",
+			   t->task->pid);
+	if (!t->nr_threads)
+		return bad(r, "leader-exited TASK record without a THREAD record (a live thread)",
+			   t->task->pid);
+	for (size_t i = 0; i < t->nr_threads; i++)
+		if (t->threads[i]->tid == t->task->pid)
+			return bad(r, "leader-exited TASK record with a THREAD record of its exited leader",
+				   t->task->pid);
+	return 0;
+}
+
 static int check_tasks(struct rst *r)
 {
 	for (size_t i = 0; i < r->nr_tasks; i++) {
 		struct rst_task *t = &r->tasks[i];
 		bool zombie = t->task->flags & CKPT_TASK_ZOMBIE;
+		int ret;
 
 		t->parent = rst_task_by_pid(r, t->task->ppid);
 		if (t->parent && t->parent > t)
 			return bad(r, "parent recorded after its child", t->task->pid);
+		if (t->task->flags & ~(CKPT_TASK_ZOMBIE | CKPT_TASK_STOPPED |
+				       CKPT_TASK_LEADER_EXITED))
+			return bad(r, "TASK record with unknown flags", t->task->pid);
+		if (rst_leader_exited(t)) {
+			ret = check_leader_exited(r, t);
+			if (ret)
+				return ret;
+		}
 		if (zombie)
 			continue;
 		if (!t->mm || !t->sigactions || !t->nr_threads)
 			return bad(r, "missing MM, SIGACTIONS or THREAD record",
 				   t->task->pid);
-		if (t->threads[0]->tid != t->task->pid)
+		if (!rst_leader_exited(t) && t->threads[0]->tid != t->task->pid)
 			return bad(r, "first THREAD record is not the leader",
 				   t->task->pid);
-		if (t->nr_threads != t->task->nr_threads)
+		/* the kernel may still count an exited leader until the end */
+		if (t->nr_threads != t->task->nr_threads &&
+		    !(rst_leader_exited(t) &&
+		      t->nr_threads + 1 == t->task->nr_threads))
 			return bad(r, "THREAD records do not match the thread count",
 				   t->task->pid);
 	}

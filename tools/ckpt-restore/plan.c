@@ -102,12 +102,12 @@ int rst_region_map(struct rst *r, const struct rst_task *t,
 	memset(reg, 0, sizeof(*reg));
 	reg->code_len = (rst_blob_bin_end - rst_blob_bin + ps - 1) & ~(ps - 1);
 	args = sizeof(struct rst_blob_args) +
-	       t->nr_threads * sizeof(struct rst_blob_thread) +
+	       rst_blob_threads(t) * sizeof(struct rst_blob_thread) +
 	       max_ops * sizeof(struct rst_op) + 4096 /* mm map + auxv */;
 	reg->args_off = reg->code_len;
 	reg->args_len = (args + ps - 1) & ~(ps - 1);
 	reg->stacks_off = reg->args_off + reg->args_len;
-	reg->park_off = reg->stacks_off + t->nr_threads * RST_THREAD_STACK;
+	reg->park_off = reg->stacks_off + rst_blob_threads(t) * RST_THREAD_STACK;
 	for (unsigned int i = 0; i < self->nr_sp; i++)
 		reg->park_len += self->sp[i].end - self->sp[i].start;
 	reg->len = reg->park_off + reg->park_len;

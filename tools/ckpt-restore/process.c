@@ -168,7 +168,8 @@ static int fill_args(struct rst *r, struct rst_task *t,
 	char *base = (char *)reg->start + reg->args_off;
 	struct rst_blob_args *a = (void *)base;
 	struct rst_blob_thread *th = (void *)(a + 1);
-	struct rst_plan p = { .ops = (void *)(th + t->nr_threads), .max = max_ops };
+	size_t nr_th = rst_blob_threads(t), first = rst_leader_exited(t);
+	struct rst_plan p = { .ops = (void *)(th + nr_th), .max = max_ops };
 	struct prctl_mm_map *mm = (void *)(p.ops + max_ops);
 	uint64_t *auxv = (void *)(mm + 1);
 	const struct ckpt_rec_task *tk = t->task;
@@ -189,7 +190,7 @@ static int fill_args(struct rst *r, struct rst_task *t,
 		.magic = RST_BLOB_MAGIC,
 		.blob_start = reg->start, .blob_len = reg->len,
 		.ops_off = (char *)p.ops - base,
-		.nr_threads = (uint32_t)t->nr_threads,
+		.nr_threads = (uint32_t)nr_th,
 		.threads_off = (char *)th - base,
 		.notify_fd = r->fd_base,
 		.creds = {
@@ -203,8 +204,17 @@ static int fill_args(struct rst *r, struct rst_task *t,
 			.set = !r->opts.keep_creds, .dumpable = 1,
 		},
 	};
-	for (size_t i = 0; i < t->nr_threads; i++) {
-		const struct ckpt_rec_thread *rt = t->threads[i];
+	/*
+	 * A leader that had exited has no state of its own to set: it
+	 * creates the threads and is ended by finalize.c.
+	 */
+	if (first)
+		th[0] = (struct rst_blob_thread){
+			.tid = tk->pid,
+			.stack_top = reg->start + reg->stacks_off + RST_THREAD_STACK,
+		};
+	for (size_t i = first; i < nr_th; i++) {
+		const struct ckpt_rec_thread *rt = t->threads[i - first];
 
 		th[i] = (struct rst_blob_thread){
 			.tid = rt->tid, .ss_flags = rt->sas_ss_flags,

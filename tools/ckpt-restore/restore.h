@@ -34,7 +34,12 @@ struct rst_task {
 	const struct ckpt_rec_mm *mm;
 	const struct ckpt_rec_vma **vmas;
 	size_t nr_vmas;
-	const struct ckpt_rec_thread **threads;	/* leader first */
+	/*
+	 * Leader first; without it when the main thread had exited
+	 * (CKPT_TASK_LEADER_EXITED): then every record is a live thread,
+	 * and the restored leader only runs the blob and exits.
+	 */
+	const struct ckpt_rec_thread **threads;
 	size_t nr_threads;
 	const struct ckpt_rec **urecs;		/* userspace-captured records */
 	size_t nr_urecs;
@@ -42,11 +47,24 @@ struct rst_task {
 	/* run time */
 	pid_t host_pid;			/* as the restorer sees it, 0 before */
 	pid_t *host_tids;		/* nr_threads, after the blob reported */
+	pid_t host_leader;		/* leader exited: its host tid */
 	int ctl_rd, ctl_wr;		/* restorer -> task: "go" */
 	int rep_rd, rep_wr;		/* blob -> restorer: struct rst_blob_report */
 	bool created;			/* it reported: it exists */
 	uint64_t blob_start, blob_len;	/* to unmap at the end */
 };
+
+/* The main thread had called pthread_exit: the leader ends the restore. */
+static inline bool rst_leader_exited(const struct rst_task *t)
+{
+	return t->task->flags & CKPT_TASK_LEADER_EXITED;
+}
+
+/* Threads the blob sets up: every recorded one, plus an exited leader. */
+static inline size_t rst_blob_threads(const struct rst_task *t)
+{
+	return t->nr_threads + rst_leader_exited(t);
+}
 
 /* One run of pages to read into place: from which image's pages.img. */
 struct rst_run {

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* /dev/ckpt: the node, its permissions and the validation of its ioctls. */
+/*
+ * /dev/ckpt: the node, its permissions and the validation of its ioctls;
+ * an unprivileged opener gets CKPT_IOC_TAG_REGION and nothing else.
+ */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/ckpt.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -99,28 +104,44 @@ TEST_F(dev, read_write_not_supported)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+/* What an unprivileged process got from each ioctl: 0 or -errno. */
+struct unpriv_use {
+	int open, get_abi, dump, dump_no_job, tag_region;
+	uint32_t abi_version;
+};
+
 /*
- * An unprivileged process may open /dev/ckpt and ask for the ABI, but
- * finds no job that is not its own: returns 0 if so, else a step number.
+ * uid 65534 may open /dev/ckpt (mode 0666) for CKPT_IOC_TAG_REGION, which
+ * acts on its own memory only; every other ioctl is refused, whether the
+ * job exists or not.
  */
-static int unprivileged_use(void)
+static int unprivileged_use(struct unpriv_use *u)
 {
 	struct ckpt_dump_args args = { .job_id = 1 };
+	struct ckpt_dump_args none = { .job_id = 999 };
 	struct ckpt_abi_info info = { 0 };
+	long page = sysconf(_SC_PAGESIZE);
 	int status, fd;
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		if (ckpt_test_drop_privileges())
+		struct ckpt_tag_region_args tag = { .len = page,
+						    .tag = CKPT_REGION_EXCLUDE };
+		void *mem = mmap(NULL, page, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (mem == MAP_FAILED || ckpt_test_drop_privileges())
 			_exit(10);
+		tag.addr = (uintptr_t)mem;
 		fd = open("/dev/ckpt", O_RDWR);
+		u->open = fd < 0 ? -errno : 0;
 		if (fd < 0)
-			_exit(11);
-		if (ioctl(fd, CKPT_IOC_GET_ABI, &info) ||
-		    info.abi_version != CKPT_ABI_VERSION)
-			_exit(12);
-		if (ioctl(fd, CKPT_IOC_DUMP, &args) != -1 || errno != ENOENT)
-			_exit(13);
+			_exit(0);
+		u->get_abi = ioctl(fd, CKPT_IOC_GET_ABI, &info) ? -errno : 0;
+		u->abi_version = info.abi_version;
+		u->dump = ioctl(fd, CKPT_IOC_DUMP, &args) < 0 ? -errno : 0;
+		u->dump_no_job = ioctl(fd, CKPT_IOC_DUMP, &none) < 0 ? -errno : 0;
+		u->tag_region = ioctl(fd, CKPT_IOC_TAG_REGION, &tag) ? -errno : 0;
 		_exit(0);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
@@ -128,9 +149,36 @@ static int unprivileged_use(void)
 	return WEXITSTATUS(status);
 }
 
-TEST_F(dev, unprivileged_open_sees_no_foreign_job)
+TEST_F(dev, unprivileged_open_serves_only_tag_region)
 {
-	EXPECT_EQ(0, unprivileged_use());
+	struct unpriv_use *u = mmap(NULL, sizeof(*u), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct gnl_reply r;
+	struct gnl g;
+	pid_t idle = fork();
+
+	ASSERT_NE(MAP_FAILED, u);
+	ASSERT_LE(0, idle);
+	if (idle == 0) {
+		for (;;)
+			pause();
+	}
+	/* root's job 1 exists and is frozen: there is something to take */
+	ASSERT_EQ(0, gnl_open(&g));
+	ASSERT_EQ(0, gnl_job_create(&g, 1, CKPT_JOB_TREE, idle, NULL, &r));
+	ASSERT_EQ(0, gnl_job_freeze(&g, 1, 5000, &r));
+
+	EXPECT_EQ(0, unprivileged_use(u));
+	EXPECT_EQ(0, u->open);
+	EXPECT_EQ(-EPERM, u->get_abi);
+	EXPECT_EQ(0, u->abi_version);	/* nothing written back */
+	EXPECT_EQ(-EPERM, u->dump);
+	EXPECT_EQ(-EPERM, u->dump_no_job);
+	EXPECT_EQ(0, u->tag_region);
+
+	gnl_close(&g);
+	kill(idle, SIGKILL);
+	waitpid(idle, NULL, 0);
 }
 
 TEST_HARNESS_MAIN

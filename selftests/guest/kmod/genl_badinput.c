@@ -172,7 +172,8 @@ TEST_F(bad, attribute_longer_than_message)
 					   &self->r));
 }
 
-/* The child drops to nobody and reports the errno and extack it got. */
+/* The child drops to nobody and reports the errno and extack it got:
+ * GET_FEATURES, like every command, is for privileged callers only. */
 TEST_F(bad, unprivileged_caller)
 {
 	int fds[2], status;
@@ -204,6 +205,10 @@ TEST_F(bad, unprivileged_caller)
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(-EPERM, r.err);
 	EXPECT_NE(NULL, strstr(r.extack, "CAP_CHECKPOINT_RESTORE")) {
+		TH_LOG("extack was \"%s\"", r.extack);
+	}
+	/* and it says where ordinary users go */
+	EXPECT_NE(NULL, strstr(r.extack, "ckptd")) {
 		TH_LOG("extack was \"%s\"", r.extack);
 	}
 }

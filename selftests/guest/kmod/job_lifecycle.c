@@ -4,11 +4,13 @@
  * kind of job.  Membership follows the processes (a tree picks up
  * grandchildren forked after the job was created and drops exited ones),
  * the counts and the task list (pid, ppid, threads, comm) are exact, ids are
- * unique per user, an unprivileged user sees only its own jobs, and a job
- * dies with the socket that created it, thawing its processes.
+ * unique per pid namespace whoever (privileged) made them, the owner uid is
+ * information only, and a job dies with the socket that created it, thawing
+ * its processes.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/ckpt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -22,9 +24,10 @@
 
 #include "genl_raw.h"
 #include "kselftest_harness.h"
+#include "privs.h"
 #include "workload.h"
 
-#define NOBODY 65534
+#define USER 1000
 
 FIXTURE(job) {
 	struct gnl g;
@@ -437,7 +440,7 @@ TEST_F(job, duplicate_id_is_refused)
 	EXPECT_NE(NULL, strstr(self->r.extack, "exists")) {
 		TH_LOG("extack was \"%s\"", self->r.extack);
 	}
-	/* Ids are per user, not per socket. */
+	/* Ids are per pid namespace, not per socket. */
 	ASSERT_EQ(0, gnl_open(&other));
 	EXPECT_EQ(-EEXIST, gnl_job_create(&other, 5, CKPT_JOB_TREE, b, NULL,
 					  &self->r));
@@ -518,39 +521,39 @@ TEST_F(job, dump_lists_every_job)
 	gnl_close(&other);
 }
 
-/* What an unprivileged child saw, sent back over a pipe. */
-struct nobody_view {
-	int create_err;
+/* What a privileged caller that is not root (uid 1000 holding
+ * CAP_CHECKPOINT_RESTORE) saw, sent back over a pipe. */
+struct user_view {
+	int create_taken_err;		/* JOB_CREATE of root's id 30 */
+	int create_err;			/* JOB_CREATE of a free id, 32 */
 	int dump_n;
 	struct gnl_job_info dump[4];
-	int get_root_err;		/* GET of the id only root uses */
-	char get_root_extack[256];
-	int get_shared_err;		/* GET of the id both use */
-	uint32_t get_shared_pid, get_shared_owner;
+	int get_root_err;		/* JOB_GET of root's job 31 */
+	uint32_t get_root_pid, get_root_owner;
 	pid_t workload;
 };
 
 static void __attribute__((noreturn))
-nobody_child(int report, int release, uint32_t shared_id, uint32_t root_id)
+user_child(int report, int release)
 {
-	static struct nobody_view v;
+	static struct user_view v;
 	static struct gnl_reply r;
 	struct gnl g;
 	char c;
 
-	if (ckpt_test_drop_privileges() || prctl(PR_SET_DUMPABLE, 1))
+	if (priv_become_user_with_cap(USER, CAP_CHECKPOINT_RESTORE))
 		_exit(2);
-	v.workload = spawn_idle("ckpt-nobody");
+	v.workload = spawn_idle("ckpt-user");
 	if (v.workload < 0 || gnl_open(&g))
 		_exit(3);
-	v.create_err = gnl_job_create(&g, shared_id, CKPT_JOB_TREE, v.workload,
-				      NULL, &r);
+	v.create_taken_err = gnl_job_create(&g, 30, CKPT_JOB_TREE, v.workload,
+					    NULL, &r);
+	v.create_err = gnl_job_create(&g, 32, CKPT_JOB_TREE, v.workload, NULL,
+				      &r);
 	v.dump_n = gnl_job_dump(&g, v.dump, 4);
-	v.get_root_err = gnl_job_simple(&g, CKPT_CMD_JOB_GET, root_id, &r);
-	memcpy(v.get_root_extack, r.extack, sizeof(v.get_root_extack));
-	v.get_shared_err = gnl_job_simple(&g, CKPT_CMD_JOB_GET, shared_id, &r);
-	v.get_shared_pid = gnl_u32(&r, CKPT_A_JOB_PID, 0);
-	v.get_shared_owner = gnl_u32(&r, CKPT_A_JOB_OWNER_UID, -1);
+	v.get_root_err = gnl_job_simple(&g, CKPT_CMD_JOB_GET, 31, &r);
+	v.get_root_pid = gnl_u32(&r, CKPT_A_JOB_PID, 0);
+	v.get_root_owner = gnl_u32(&r, CKPT_A_JOB_OWNER_UID, -1);
 	if (write(report, &v, sizeof(v)) != sizeof(v))
 		_exit(4);
 	/* keep the socket, and so the job, until root has looked */
@@ -559,9 +562,9 @@ nobody_child(int report, int release, uint32_t shared_id, uint32_t root_id)
 	_exit(0);
 }
 
-TEST_F(job, unprivileged_user_sees_only_own_jobs)
+TEST_F(job, ids_are_shared_by_privileged_users)
 {
-	struct nobody_view v;
+	struct user_view v;
 	struct gnl_job_info j[8];
 	const struct gnl_job_info *p;
 	int report[2], release[2], n;
@@ -579,46 +582,43 @@ TEST_F(job, unprivileged_user_sees_only_own_jobs)
 		close(self->g.fd);
 		close(report[0]);
 		close(release[1]);
-		nobody_child(report[1], release[0], 30, 31);
+		user_child(report[1], release[0]);
 	}
 	close(report[1]);
 	close(release[0]);
 	ASSERT_EQ(0, wl_read_full(report[0], &v, sizeof(v), 10000));
 
-	/* Same id as root's job 30: ids are per user. */
+	/* root's id is taken for everybody; a free one is the user's */
+	EXPECT_EQ(-EEXIST, v.create_taken_err);
 	EXPECT_EQ(0, v.create_err);
-	EXPECT_EQ(1, v.dump_n);
-	EXPECT_EQ(30, v.dump[0].id);
-	EXPECT_EQ(NOBODY, v.dump[0].owner_uid);
-	EXPECT_EQ(v.workload, v.dump[0].pid);
-	EXPECT_EQ(-ENOENT, v.get_root_err);
-	EXPECT_NE(NULL, strstr(v.get_root_extack, "no such job")) {
-		TH_LOG("extack was \"%s\"", v.get_root_extack);
-	}
-	EXPECT_EQ(0, v.get_shared_err);
-	EXPECT_EQ(v.workload, v.get_shared_pid);
-	EXPECT_EQ(NOBODY, v.get_shared_owner);
+	/* the user sees every job, and root's by id */
+	EXPECT_EQ(3, v.dump_n);
+	EXPECT_EQ(0, v.get_root_err);
+	EXPECT_EQ(root_w, v.get_root_pid);
+	EXPECT_EQ(0, v.get_root_owner);
 
-	/* Root sees everybody's jobs in a dump, and its own by id. */
+	/* Root sees the user's job, owned by the user, and may act on it. */
 	n = gnl_job_dump(&self->g, j, 8);
 	EXPECT_EQ(3, n);
-	p = find_job(j, n, 30, NOBODY);
+	p = find_job(j, n, 32, USER);
 	ASSERT_NE(NULL, p);
 	EXPECT_EQ(v.workload, p->pid);
-	p = find_job(j, n, 30, 0);
-	ASSERT_NE(NULL, p);
-	EXPECT_EQ(root_w, p->pid);
+	EXPECT_NE(NULL, find_job(j, n, 30, 0));
 	EXPECT_NE(NULL, find_job(j, n, 31, 0));
-	ASSERT_EQ(0, gnl_job_simple(&self->g, CKPT_CMD_JOB_GET, 30, &self->r));
-	EXPECT_EQ(root_w, gnl_u32(&self->r, CKPT_A_JOB_PID, 0));
-	EXPECT_EQ(0, gnl_u32(&self->r, CKPT_A_JOB_OWNER_UID, -1));
+	ASSERT_EQ(0, gnl_job_simple(&self->g, CKPT_CMD_JOB_GET, 32, &self->r));
+	EXPECT_EQ(v.workload, gnl_u32(&self->r, CKPT_A_JOB_PID, 0));
+	EXPECT_EQ(USER, gnl_u32(&self->r, CKPT_A_JOB_OWNER_UID, -1));
+	EXPECT_EQ(0, gnl_job_freeze(&self->g, 32, 5000, &self->r)) {
+		TH_LOG("JOB_FREEZE of the user's job: %s", self->r.extack);
+	}
+	EXPECT_EQ(0, gnl_job_simple(&self->g, CKPT_CMD_JOB_THAW, 32, &self->r));
 
-	/* The child's socket closes with it: its job goes, root's stay. */
+	/* The user's socket closes with it: its job goes, root's stay. */
 	close(release[1]);
 	ASSERT_EQ(child, waitpid(child, NULL, 0));
 	n = gnl_job_dump(&self->g, j, 8);
 	EXPECT_EQ(2, n);
-	EXPECT_EQ(NULL, find_job(j, n, 30, NOBODY));
+	EXPECT_EQ(NULL, find_job(j, n, 32, USER));
 	close(report[0]);
 }
 

@@ -68,6 +68,11 @@ int gnl_send_raw(struct gnl *g, const void *buf, size_t len)
 {
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
 
+	if (g->implicit_dst) {
+		if (send(g->fd, buf, len, 0) < 0)
+			return -errno;
+		return 0;
+	}
 	if (sendto(g->fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
 		return -errno;
 	return 0;
@@ -402,13 +407,54 @@ static void job_info(const struct nlmsghdr *h, struct gnl_job_info *j)
 	j->has_tasks = msg_attr(h, CKPT_A_JOB_TASKS) != NULL;
 }
 
+/* The errno and extack message an NLMSG_DONE carries (a dump that failed
+ * after it started); 0 if none. */
+static int done_error(const struct nlmsghdr *h, struct gnl_reply *r)
+{
+	const unsigned char *p, *end;
+	int err;
+
+	if (h->nlmsg_len < NLMSG_HDRLEN + sizeof(int))
+		return 0;
+	memcpy(&err, NLMSG_DATA(h), sizeof(err));
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return err;
+	p = (const unsigned char *)NLMSG_DATA(h) + NLA_ALIGN(sizeof(int));
+	end = (const unsigned char *)h + h->nlmsg_len;
+	while (end - p >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > end - p)
+			break;
+		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
+			snprintf(r->extack, sizeof(r->extack), "%.*s",
+				 (int)attr_len(a), (const char *)attr_data(a));
+		p += NLA_ALIGN(a->nla_len);
+	}
+	return err;
+}
+
 int gnl_job_dump(struct gnl *g, struct gnl_job_info *jobs, int max)
+{
+	struct gnl_reply *r = malloc(sizeof(*r));
+	int n;
+
+	if (!r)
+		return -ENOMEM;
+	n = gnl_job_dump_r(g, jobs, max, r);
+	free(r);
+	return n;
+}
+
+int gnl_job_dump_r(struct gnl *g, struct gnl_job_info *jobs, int max,
+		   struct gnl_reply *r)
 {
 	unsigned char *rx = malloc(GNL_BUF * 4);
 	struct gnl_msg m;
 	uint32_t seq;
 	int n = 0, err;
 
+	memset(r, 0, sizeof(*r));
 	if (!rx)
 		return -ENOMEM;
 	gnl_msg_init(&m, g, CKPT_CMD_JOB_GET, NLM_F_DUMP);
@@ -430,11 +476,15 @@ int gnl_job_dump(struct gnl *g, struct gnl_job_info *jobs, int max)
 			if (h->nlmsg_seq != seq)
 				continue;
 			if (h->nlmsg_type == NLMSG_DONE) {
+				err = done_error(h, r);
 				free(rx);
-				return n;
+				r->err = err;
+				return err ? err : n;
 			}
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+				ckpt_extack_msg(h, h->nlmsg_len, r->extack,
+						sizeof(r->extack));
 				if (!err)
 					err = -EPROTO;	/* an ack ends no dump */
 				break;
@@ -445,6 +495,7 @@ int gnl_job_dump(struct gnl *g, struct gnl_job_info *jobs, int max)
 		}
 	}
 	free(rx);
+	r->err = err;
 	return err;
 }
 

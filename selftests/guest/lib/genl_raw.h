@@ -20,6 +20,10 @@ struct gnl {
 	uint8_t mcgrp_events;	/* 1 if the family lists the "events" group */
 	uint32_t version;	/* family version from the controller */
 	uint32_t mcgrp_events_id; /* its multicast group id, 0 if none */
+	/* send() without an address: the kernel then also checks the
+	 * capabilities of the socket's opener (netlink_capable skips that
+	 * for a message sent to an explicit address). */
+	int implicit_dst;
 };
 
 /* A request being built. */
@@ -102,6 +106,10 @@ struct gnl_job_info {
 /* JOB_GET with NLM_F_DUMP: fills at most @max jobs and returns how many
  * the dump held, or -errno. */
 int gnl_job_dump(struct gnl *g, struct gnl_job_info *jobs, int max);
+/* The same, with the kernel's errno and extack message in @r: also those
+ * of a dump refused when it starts or failing in NLMSG_DONE. */
+int gnl_job_dump_r(struct gnl *g, struct gnl_job_info *jobs, int max,
+		   struct gnl_reply *r);
 
 /* --- job events ----------------------------------------------------------- */
 

@@ -128,7 +128,8 @@ static int capture_files(struct rh *h, struct gnl_reply *r,
 		return n;
 	ret = ckptd_capture_new(&opts, &cap, &err);
 	for (int i = 0; i < n && i < 64 && !ret; i++) {
-		char st = proc_state((pid_t)t[i].pid);
+		/* a main thread that exited: the process lives in its threads */
+		char st = proc_state(ckptd_capture_task((pid_t)t[i].pid));
 
 		if (st == 'Z' || !st)
 			continue;

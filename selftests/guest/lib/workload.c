@@ -349,3 +349,30 @@ bool wl_counter_moves(const struct wl_counters *c, unsigned int ms)
 	} while (wl_now_ms() < end);
 	return false;
 }
+
+int wl_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+	ssize_t len = strlen(text);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != len)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+void wl_hold_secret(const char *secret)
+{
+	size_t n = strlen(secret) + 1, size = 64 << 10;
+	char *heap = malloc(size);
+
+	if (!heap)
+		_exit(1);
+	memset(heap, 0, size);
+	for (size_t off = 0; off + n <= size; off += 4096)
+		memcpy(heap + off, secret, n);
+	for (;;)
+		pause();
+}

@@ -71,4 +71,11 @@ int wl_counters_start(struct wl_counters *c, int nprocs, int nthreads,
 /* Does ->count change within @ms? */
 bool wl_counter_moves(const struct wl_counters *c, unsigned int ms);
 
+/* Write @text to the file @path (a cgroup or /proc file): 0 or -errno. */
+int wl_write_file(const char *path, const char *text);
+
+/* Fill a malloc'd (brk heap) block with copies of @secret, then sleep
+ * forever: a process whose memory must, or must not, be dumped. */
+void __attribute__((noreturn)) wl_hold_secret(const char *secret);
+
 #endif /* CKPT_WORKLOAD_H */

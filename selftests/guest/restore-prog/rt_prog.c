@@ -27,6 +27,14 @@
  *                 fd 9; the check expects it closed by the restore
  *   files         a file at an offset, one opened O_APPEND, a file deleted
  *                 while open, a directory fd, a pipe with unread data
+ *   leaderexit [child]
+ *                 the main thread (forks a child,) starts 3 threads and calls
+ *                 pthread_exit: one holds 8 MiB with their checksum on its
+ *                 stack and waits for SIGUSR1, one counts (its count on its
+ *                 stack, and published), one reads a pipe with unread data;
+ *                 the check compares pid, tids, /proc/self/status (State Z,
+ *                 the thread count), memory, the count going on, the pipe,
+ *                 and reaps the child (still ours) after a SIGTERM
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -695,6 +703,178 @@ static int mode_files(void)
 	return 0;
 }
 
+/* --- leaderexit ------------------------------------------------------------- */
+
+#define LE_MEM (8 << 20)
+static volatile int le_go;
+static volatile uint64_t le_count, le_count_sum;
+static int le_pipe[2];
+static pid_t le_tid[3], le_child;
+static char le_fail[3][160];
+
+/* "State:" letter and "Threads:" count of /proc/self/status. */
+static int le_status(char *state, int *threads)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	*state = 0;
+	*threads = -1;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "State: %c", state);
+		sscanf(line, "Threads: %d", threads);
+	}
+	fclose(f);
+	return *state && *threads > 0 ? 0 : -1;
+}
+
+static void le_wait_go(void)
+{
+	while (!__atomic_load_n(&le_go, __ATOMIC_SEQ_CST))
+		syscall(SYS_futex, &le_go, FUTEX_WAIT, 0, NULL, NULL, 0);
+}
+
+static void *le_counter(void *arg)
+{
+	struct timespec ms = { 0, 1000 * 1000 };
+	uint64_t mine = 0, stop_at = 0;
+
+	(void)arg;
+	le_tid[1] = gettid();
+	/* counts on, 100 more after the check began */
+	while (!stop_at || mine < stop_at) {
+		mine++;
+		le_count = mine;
+		le_count_sum = pattern(9, mine);
+		nanosleep(&ms, NULL);
+		if (!stop_at && __atomic_load_n(&le_go, __ATOMIC_SEQ_CST))
+			stop_at = mine + 100;
+	}
+	if (le_count != mine || le_count_sum != pattern(9, mine))
+		snprintf(le_fail[1], sizeof(le_fail[1]),
+			 "counter thread: its count %llu, published %llu",
+			 (unsigned long long)mine, (unsigned long long)le_count);
+	if (gettid() != le_tid[1])
+		snprintf(le_fail[1], sizeof(le_fail[1]),
+			 "counter thread: tid %d, was %d", gettid(), le_tid[1]);
+	return NULL;
+}
+
+static void *le_reader(void *arg)
+{
+	char buf[32] = "";
+	ssize_t n;
+
+	(void)arg;
+	le_tid[2] = gettid();
+	le_wait_go();
+	n = read(le_pipe[0], buf, 11);
+	if (n != 11 || memcmp(buf, "before-exit", 11))
+		snprintf(le_fail[2], sizeof(le_fail[2]),
+			 "pipe thread: the unread data came back as %zd bytes", n);
+	else if ((n = read(le_pipe[0], buf, sizeof(buf))) != 5 ||
+		 memcmp(buf, "after", 5))
+		snprintf(le_fail[2], sizeof(le_fail[2]),
+			 "pipe thread: the write after the restore came as %zd bytes", n);
+	else if (gettid() != le_tid[2])
+		snprintf(le_fail[2], sizeof(le_fail[2]),
+			 "pipe thread: tid %d, was %d", gettid(), le_tid[2]);
+	return NULL;
+}
+
+/* Holds the memory, waits for SIGUSR1 and checks the process. */
+static void *le_checker(void *arg)
+{
+	pid_t pid = (pid_t)(long)arg;
+	uint8_t *mem = mmap(NULL, LE_MEM, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t sum = 0, now = 0, c1;
+	pthread_t cnt, rd;
+	sigset_t usr1;
+	int threads, threads_after, st_child = 0;
+	char st;
+	long w;
+
+	if (mem == MAP_FAILED)
+		exit(2);
+	le_tid[0] = gettid();
+	fill(mem, LE_MEM, 11);
+	for (size_t i = 0; i < LE_MEM / 8; i++)
+		sum += ((uint64_t *)mem)[i] * (i | 1);
+	if (spawn(&cnt, le_counter, NULL) || spawn(&rd, le_reader, NULL))
+		exit(2);
+	/* the main thread is gone: the process lives in its 3 threads */
+	for (int i = 0; i < 5000; i++) {
+		if (!le_status(&st, &threads) && st == 'Z' && le_tid[1] && le_tid[2])
+			break;
+		usleep(1000);
+	}
+	if (st != 'Z')
+		exit(3);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+	ready();
+	wait_check();
+	if (getpid() != pid || gettid() != le_tid[0])
+		result("FAIL: pid %d tid %d, was %d and %d", getpid(), gettid(),
+		       pid, le_tid[0]);
+	if (le_status(&st, &threads_after) || st != 'Z')
+		result("FAIL: /proc/self/status says State %c: the main thread is back", st);
+	if (threads_after != threads)
+		result("FAIL: /proc/self/status says Threads %d, was %d",
+		       threads_after, threads);
+	if ((w = bad_word(mem, LE_MEM, 11)) >= 0)
+		result("FAIL: the checker's memory differs at word %ld", w);
+	for (size_t i = 0; i < LE_MEM / 8; i++)
+		now += ((uint64_t *)mem)[i] * (i | 1);
+	if (now != sum)
+		result("FAIL: the checksum on the checker's stack no longer matches");
+	c1 = le_count;
+	usleep(100 * 1000);
+	if (le_count <= c1)
+		result("FAIL: the counter thread stopped at %llu", (unsigned long long)c1);
+	/* the child the main thread made is still ours, and alive */
+	if (le_child && kill(le_child, SIGTERM))
+		result("FAIL: the child %d is gone", le_child);
+	if (le_child && (waitpid(le_child, &st_child, 0) != le_child ||
+			 !WIFSIGNALED(st_child) || WTERMSIG(st_child) != SIGTERM))
+		result("FAIL: the child %d is not ours, or did not die of SIGTERM (%#x)",
+		       le_child, st_child);
+	if (write(le_pipe[1], "after", 5) != 5)
+		result("FAIL: writing the pipe after the restore");
+	__atomic_store_n(&le_go, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &le_go, FUTEX_WAKE, 8, NULL, NULL, 0);
+	pthread_join(cnt, NULL);
+	pthread_join(rd, NULL);
+	for (int i = 0; i < 3; i++)
+		if (le_fail[i][0])
+			result("FAIL: %s", le_fail[i]);
+	result("PASS main thread exited (State Z, Threads %d); 3 threads kept memory, count (%llu), pipe data%s",
+	       threads, (unsigned long long)le_count, le_child ? ", its child" : "");
+	return NULL;
+}
+
+static int mode_leaderexit(int child)
+{
+	pthread_t chk;
+
+	if (pipe(le_pipe) || write(le_pipe[1], "before-exit", 11) != 11)
+		return 2;
+	/* a child of the main thread: it outlives it, and its restore */
+	if (child && (le_child = fork()) < 0)
+		return 2;
+	if (child && le_child == 0) {
+		for (;;)
+			pause();
+	}
+	if (spawn(&chk, le_checker, (void *)(long)getpid()))
+		return 2;
+	pthread_exit(NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
@@ -722,6 +902,8 @@ int main(int argc, char **argv)
 		return mode_files();
 	if (!strcmp(argv[1], "socket"))
 		return mode_socket();
+	if (!strcmp(argv[1], "leaderexit"))
+		return mode_leaderexit(argc > 3 && !strcmp(argv[3], "child"));
 	fprintf(stderr, "ckpt_rt_prog: unknown mode %s\n", argv[1]);
 	return 1;
 }

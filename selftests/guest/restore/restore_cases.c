@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Restore beyond one round trip: a process tree with a zombie, the same
- * image restored twice, a chain of incremental images, --pidns while the
- * original pids are in use.
+ * Restore beyond one round trip: a process tree with a zombie, open files,
+ * a process whose main thread exited, the same image restored twice, a
+ * chain of incremental images, --pidns while the original pids are in use.
  */
 #include <errno.h>
 #include <signal.h>
@@ -71,6 +71,55 @@ TEST_F_TIMEOUT(rc, files, 180)
 	ASSERT_EQ(0, rh_kill(&self->h));
 	restore_and_check(_metadata, &self->h, seq, NULL, self->msg,
 			  sizeof(self->msg));
+}
+
+/*
+ * The main thread called pthread_exit: the process is dumped as live, and
+ * restored with its leader exited again; its 3 threads check their memory,
+ * count, pipe, tids and /proc/self/status (State Z, the thread count).
+ */
+static void leader_exited(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(rc) *self, const char *arg)
+{
+	char path[64], line[128];
+	int threads = 0;
+	uint64_t seq;
+	FILE *f;
+
+	ASSERT_EQ(0, rh_start(&self->h, "leaderexit", arg));
+	ASSERT_EQ(0, rh_checkpoint(&self->h, 0, &seq));
+	ASSERT_EQ(0, rh_kill(&self->h));
+	ASSERT_EQ(0, rh_restore(&self->h, seq, NULL)) rh_print_err(&self->h);
+	/* seen from outside: the leader a zombie, its threads running */
+	snprintf(path, sizeof(path), "/proc/%d/status", self->h.pid);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "State:", 6))
+			EXPECT_NE(NULL, strchr(line, 'Z')) TH_LOG("%s", line);
+		sscanf(line, "Threads: %d", &threads);
+	}
+	fclose(f);
+	EXPECT_EQ(4, threads);
+	ASSERT_EQ(0, rh_verdict(&self->h, self->msg, sizeof(self->msg)))
+		TH_LOG("%s", self->msg);
+	TH_LOG("%s", self->msg);
+}
+
+TEST_F_TIMEOUT(rc, main_thread_exited, 180)
+{
+	leader_exited(_metadata, self, NULL);
+}
+
+/*
+ * Its child, forked by the main thread, is reparented to a live thread
+ * when that exits: it is still a member of the tree (its parent's thread
+ * group is), is restored as a child of the process, survives the
+ * restored leader's exit, and is reaped by a thread after a SIGTERM.
+ */
+TEST_F_TIMEOUT(rc, main_thread_exited_with_child, 180)
+{
+	leader_exited(_metadata, self, "child");
 }
 
 TEST_F_TIMEOUT(rc, same_image_twice, 180)

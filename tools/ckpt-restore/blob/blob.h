@@ -16,7 +16,10 @@
  * to notify_fd and parks every thread.  ckpt-restore then attaches with
  * ptrace, writes each thread's registers through the regset interface,
  * has the leader unmap the blob through the syscall instruction at
- * RST_BLOB_SYSCALL_OFF, and lets the job go.
+ * RST_BLOB_SYSCALL_OFF, and lets the job go.  For a process whose main
+ * thread had exited, threads[0] stands for that leader (no state of its
+ * own): ckpt-restore has it issue SYS_exit on the same instruction and a
+ * live thread unmap the blob.
  */
 #ifndef CKPT_RESTORE_BLOB_H
 #define CKPT_RESTORE_BLOB_H
