@@ -35,6 +35,7 @@
 
 #include <linux/ckpt.h>
 
+#include "auth.h"
 #include "capture/capture.h"
 #include "checkpoint.h"
 #include "cluster.h"
@@ -45,6 +46,7 @@
 #include "proc_nspid.h"
 #include "retention.h"
 #include "store_list.h"
+#include "store_owner.h"
 #include "worker.h"
 
 #define CAPTURE_BUF	(1U << 20)
@@ -60,6 +62,8 @@ struct ckpt_op {
 	struct ckptd_tcp_sndqs *sndqs;	/* cluster: out of freeze, into dump */
 	int already_frozen;
 	uint32_t job_id;
+	uint32_t uid, gid;	/* the job's owner: owns its images */
+	struct ckptd_cred cred;	/* who asked: the members are checked as it */
 	uint64_t seq_base;
 	char store[PATH_MAX];
 	unsigned int keep;
@@ -206,6 +210,13 @@ static int fail(struct ckpt_op *op, int err, const char *fmt, ...)
 	return err;
 }
 
+/*
+ * Freezes the job, with the members checked as the user who asked
+ * (auth.h) before the freeze and again after it, on exactly the tasks the
+ * freeze parked: a member that exec'd a setuid program while the freeze was
+ * queued parks with its new credentials and is refused here.  On a failure
+ * after the freeze the caller thaws.
+ */
 static int freeze(struct ckpt_op *op, struct ops_ctx *c, struct ckpt_kjob *kj)
 {
 	struct ckpt_nl_error e;
@@ -213,14 +224,39 @@ static int freeze(struct ckpt_op *op, struct ops_ctx *c, struct ckpt_kjob *kj)
 
 	if (op->already_frozen) {
 		ret = ckpt_nl_job_get(c->nl, op->job_id, kj, &e);
-		return ret ? fail(op, ret, "job %u: %s: %s", op->job_id,
-				  strerror(-ret), e.msg) : 0;
+		if (ret)
+			return fail(op, ret, "job %u: %s: %s", op->job_id,
+				    strerror(-ret), e.msg);
+	} else {
+		ret = ckptd_auth_job(c->nl, &op->cred, op->job_id, op->why, sizeof(op->why));
+		if (ret) {
+			op->err = ret;
+			return ret;
+		}
+		ret = ckpt_nl_job_freeze(c->nl, op->job_id, op->timeout_ms, kj, &e);
+		if (ret)
+			return fail(op, ret, "freeze of job %u failed: %s%s%s; the job runs on",
+				    op->job_id, strerror(-ret), e.msg[0] ? ": " : "", e.msg);
 	}
-	ret = ckpt_nl_job_freeze(c->nl, op->job_id, op->timeout_ms, kj, &e);
+	op->frozen = 1;
+	ret = ckptd_auth_pids(&op->cred, op->job_id, kj->task_pids, kj->nr_task_pids,
+			      op->why, sizeof(op->why));
 	if (ret)
-		return fail(op, ret, "freeze of job %u failed: %s%s%s; the job runs on",
-			    op->job_id, strerror(-ret), e.msg[0] ? ": " : "", e.msg);
-	return 0;
+		op->err = ret;
+	return ret;
+}
+
+void ckptd_dump_error(int dump_fd, int err, char *buf, size_t size)
+{
+	struct ckpt_dump_error de;
+
+	memset(&de, 0, sizeof(de));
+	if (ioctl(dump_fd, CKPT_IOC_DUMP_ERROR, &de) || !de.msg[0]) {
+		snprintf(buf, size, "%s", strerror(err));	/* ENOTTY: older ckpt.ko */
+		return;
+	}
+	de.msg[sizeof(de.msg) - 1] = 0;
+	snprintf(buf, size, "%s", de.msg);
 }
 
 /* Step 2: the whole stream into a memfd; BEGIN's numbers renumbered. */
@@ -235,11 +271,15 @@ static int capture_stream(struct ckpt_op *op, int dump_fd, int memfd)
 		return fail(op, -ENOMEM, "job %u: out of memory for the capture", op->job_id);
 	while ((n = read(dump_fd, buf, CAPTURE_BUF)) != 0) {
 		if (n < 0) {
-			if (errno == EINTR)
+			int err = errno;
+			char msg[200];
+
+			if (err == EINTR)
 				continue;
 			free(buf);
-			return fail(op, -errno, "job %u: reading the dump stream at %llu: %s",
-				    op->job_id, (unsigned long long)total, strerror(errno));
+			ckptd_dump_error(dump_fd, err, msg, sizeof(msg));
+			return fail(op, -err, "job %u: the dump failed at byte %llu of its stream: %s; nothing was stored",
+				    op->job_id, (unsigned long long)total, msg);
 		}
 		for (ssize_t off = 0; off < n;) {
 			ssize_t w = write(memfd, buf + off, n - off);
@@ -291,9 +331,9 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	char jobdir[PATH_MAX + 16];
 	int ret;
 
-	snprintf(jobdir, sizeof(jobdir), "%s/%u", op->store, op->job_id);
-	if (mkdir(jobdir, 0750) && errno != EEXIST)
-		return fail(op, -errno, "cannot create %s: %s", jobdir, strerror(errno));
+	ret = ckptd_store_job_dir(op->store, op->job_id, op->uid, op->gid, op->why, sizeof(op->why));
+	if (ret)
+		return fail(op, ret, "%s", op->why);
 	if (ckptd_image_path(op->dir, sizeof(op->dir), op->store, op->job_id, op->img_seq))
 		return fail(op, -ENAMETOOLONG, "image store path %s is too long", op->store);
 	if (lseek(memfd, 0, SEEK_SET))
@@ -301,6 +341,10 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	ret = ckptd_image_write(op->dir, memfd, &o, &st, &ierr);
 	if (ret)
 		return fail(op, ret, "writing the image of job %u failed: %s", op->job_id, ierr.msg);
+	/* committed: now its owner's to read, and nobody else's */
+	if (ckptd_store_give(op->store, op->job_id, op->img_seq, op->uid,
+			     jobdir, sizeof(jobdir)))
+		pr_warn("job %u: %s; only root can read the image", op->job_id, jobdir);
 	op->bytes = st.bytes;
 	op->raw_bytes = st.raw_bytes;
 	return 0;
@@ -329,8 +373,7 @@ static void op_run(struct ckptd_work *w, void *ctx)
 
 	op->frozen = op->already_frozen;
 	if (freeze(op, c, &kj))
-		goto out;
-	op->frozen = 1;
+		goto thaw;	/* thaws only what this operation froze */
 	if (op->kind == OP_REFREEZE && op->sndqs) {
 		struct ckptd_err cerr = { "" };
 
@@ -462,6 +505,12 @@ static void submit(struct ckptd *d, struct ckptd_req *rq, struct ckptd_job *job,
 			  CKPTD_CAPTURE_FAIL;
 	op->already_frozen = !!(job->flags & CKPTD_JOB_FROZEN) && kind != OP_REFREEZE;
 	op->job_id = job->id;
+	op->uid = job->uid;
+	op->gid = job->gid;
+	if (rq)
+		op->cred = rq->cred;
+	else
+		ckptd_cred_of_owner(job, &op->cred);
 	op->seq_base = job->seq_base;
 	snprintf(op->store, sizeof(op->store), "%s", d->cfg.image_store);
 	op->keep = d->cfg.keep;
@@ -593,7 +642,15 @@ int ckptd_ckpt_step(void *ctx, struct ckptd_ckpt_step *s)
 	op->unsupported = s->unsupported;
 	op->tcp = 1;
 	op->sndqs = s->sndqs;
+	if (!s->cred) {
+		snprintf(s->why, sizeof(s->why), "job %u: nobody to check its members as", s->job_id);
+		free(op);
+		return -EINVAL;
+	}
 	op->job_id = s->job_id;
+	op->cred = *s->cred;
+	op->uid = s->uid;
+	op->gid = s->gid;
 	op->seq_base = s->seq_base;
 	snprintf(op->store, sizeof(op->store), "%s", s->store);
 	op->timeout_ms = s->timeout_ms;

@@ -10,6 +10,8 @@
 #include "capture/capture.h"
 #include "kmod_nl.h"
 
+struct ckptd_cred;
+
 void *ckptd_ops_init(int *err);
 void ckptd_ops_fini(void *ctx);
 
@@ -33,6 +35,8 @@ int ckptd_capture_job(const struct ckpt_kjob *kj, enum ckptd_capture_action unsu
  */
 struct ckptd_ckpt_step {
 	uint32_t job_id;
+	const struct ckptd_cred *cred;	/* who asked: members checked as it (auth.h) */
+	uint32_t uid, gid;		/* the job's owner: owns the images */
 	int dump, thaw;
 	int already_frozen;		/* freeze: it is; only read its TCP send queues */
 	enum ckptd_capture_action unsupported;
@@ -48,5 +52,12 @@ struct ckptd_ckpt_step {
 };
 
 int ckptd_ckpt_step(void *ctx, struct ckptd_ckpt_step *s);
+
+/*
+ * After read() of dump session @dump_fd failed with @err (an errno): the
+ * module's own account (CKPT_IOC_DUMP_ERROR: process, range, cause) in
+ * @buf, or strerror(@err) when the module has none (older ckpt.ko).
+ */
+void ckptd_dump_error(int dump_fd, int err, char *buf, size_t size);
 
 #endif /* CKPTD_CHECKPOINT_H */

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "checkpoint.h"
 #include "cluster.h"
 #include "cluster_store.h"
@@ -42,6 +43,8 @@ struct part {
 struct cluster_op {
 	struct ckptd_work work;
 	uint32_t job_id;
+	uint32_t uid, gid;		/* the job's owner */
+	struct ckptd_cred cred;		/* who asked (auth.h) */
 	int freeze, already_frozen;
 	enum ckptd_capture_action unsupported;
 	uint64_t seq_base;
@@ -133,7 +136,8 @@ static void abort_all(struct cluster_op *op, void *ctx, int dumped_here)
 static int prepare(struct cluster_op *op, void *ctx, uint64_t t0)
 {
 	struct ckpt_peer_cluster_prepare m = { .job = op->job_id };
-	struct ckptd_ckpt_step s = { .job_id = op->job_id, .timeout_ms = op->timeout_ms };
+	struct ckptd_ckpt_step s = { .job_id = op->job_id, .timeout_ms = op->timeout_ms,
+				     .cred = &op->cred, .uid = op->uid, .gid = op->gid };
 	int ret;
 
 	m.flags = op->freeze ? CKPT_PEER_CLUSTER_FREEZE : 0;
@@ -190,6 +194,9 @@ static int dump(struct cluster_op *op, void *ctx)
 		}
 	}
 	s->job_id = op->job_id;
+	s->cred = &op->cred;
+	s->uid = op->uid;
+	s->gid = op->gid;
 	s->dump = 1;
 	s->sndqs = &op->sndqs;
 	s->unsupported = op->unsupported;
@@ -395,6 +402,9 @@ void ckptd_cluster_checkpoint_start(struct ckptd *d, struct ckptd_req *rq,
 		return;
 	}
 	op->job_id = job->id;
+	op->uid = job->uid;
+	op->gid = job->gid;
+	op->cred = rq->cred;
 	op->freeze = freeze;
 	op->already_frozen = !!(job->flags & CKPTD_JOB_FROZEN);
 	op->unsupported = unsupported;

@@ -113,9 +113,9 @@ void ckptd_cmd_cluster(struct ckptd *d, struct ckptd_req *rq)
 		list(d, rq, id);
 		return;
 	}
-	if (rq->uid) {
+	if (!rq->cred.privileged) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -EPERM,
-				  "only root may say which hosts job %u spans", id);
+				  "only root (with CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN) may say which hosts job %u spans", id);
 		return;
 	}
 	list_s = ckptd_ctl_str(a);

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "checkpoint.h"
 #include "cluster.h"
 #include "cluster_store.h"
@@ -39,6 +40,7 @@ struct claim {
 	/* claim: out; release: in */
 	int frozen, already_frozen;
 	uint64_t seq_base, last_seq;
+	struct ckptd_cred owner;	/* members are checked as the job's owner */
 	int ret;
 	char why[512];
 };
@@ -77,6 +79,7 @@ static void claim_job(struct ckptd *d, void *arg)
 			 c->id, d->cfg.node_name);
 	} else {
 		job->busy = 1;
+		ckptd_cred_of_owner(job, &c->owner);
 		c->already_frozen = !!(job->flags & CKPTD_JOB_FROZEN);
 		c->seq_base = job->seq_base;
 	}
@@ -178,6 +181,9 @@ static int on_dump(struct round *r)
 	test_hook("CKPTD_TEST_CLUSTER_DUMP");
 	memset(&r->st, 0, sizeof(r->st));
 	r->st.job_id = r->p.job;
+	r->st.cred = &r->cl.owner;
+	r->st.uid = r->cl.owner.uid;
+	r->st.gid = r->cl.owner.gid;
 	r->st.dump = 1;
 	r->st.sndqs = &r->sndqs;
 	r->st.seq_base = r->cl.seq_base;
@@ -296,6 +302,9 @@ int ckptd_cluster_serve_prepare(struct ckptd_cluster_session *s)
 		goto release;
 	}
 	r->st.job_id = r->p.job;
+	r->st.cred = &r->cl.owner;
+	r->st.uid = r->cl.owner.uid;
+	r->st.gid = r->cl.owner.gid;
 	r->st.timeout_ms = s->freeze_timeout_ms;
 	r->st.already_frozen = r->cl.already_frozen;
 	r->st.sndqs = &r->sndqs;

@@ -13,12 +13,17 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "ckptd.h"
 #include "ctl_server.h"
 #include "log.h"
+
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD	77
+#endif
 
 #define CLIENTS_MAX	128
 
@@ -117,7 +122,8 @@ static void on_message(struct ckptd *d, struct ckptd_client *c, size_t len,
 		       int truncated)
 {
 	const struct ckptd_ctl_hdr *h;
-	struct ckptd_req rq = { .client_id = c->id, .uid = c->uid, .gid = c->gid };
+	struct ckptd_req rq = { .client_id = c->id, .uid = c->uid, .gid = c->gid,
+				.cred = c->cred };
 	char why[256];
 	int ret;
 
@@ -166,6 +172,25 @@ static void on_client(struct ckptd *d, struct ckptd_watch *w, uint32_t events)
 		   n > (ssize_t)sizeof(rx_buf));
 }
 
+/*
+ * Groups and capabilities of the peer from /proc, read through a pidfd of
+ * the process that connected (SO_PEERPIDFD, Linux 6.5; before: a pidfd
+ * opened now) so that a pid reused since is not taken for the peer.
+ */
+static void peer_cred(int fd, struct ckptd_client *c)
+{
+	socklen_t len = sizeof(int);
+	int pidfd = -1;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len))
+		pidfd = syscall(SYS_pidfd_open, c->pid, 0);
+	ckptd_cred_of_peer(c->pid, pidfd, c->uid, c->gid, &c->cred);
+	if (pidfd >= 0)
+		close(pidfd);
+	pr_debug("client pid %d uid %u: %sprivileged, %u group(s)", c->pid, c->uid,
+		 c->cred.privileged ? "" : "not ", c->cred.ngroups);
+}
+
 static void on_accept(struct ckptd *d, struct ckptd_watch *w, uint32_t events)
 {
 	struct ucred cred;
@@ -202,6 +227,7 @@ static void on_accept(struct ckptd *d, struct ckptd_watch *w, uint32_t events)
 	c->uid = cred.uid;
 	c->gid = cred.gid;
 	c->pid = cred.pid;
+	peer_cred(fd, c);
 	if (ckptd_loop_add(d, &c->w, EPOLLIN)) {
 		close(fd);
 		free(c);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "auth.h"
 #include "ctl_proto.h"
 
 struct ckptd;
@@ -26,6 +27,7 @@ struct ckptd_client {
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
+	struct ckptd_cred cred;		/* read at accept (auth.h) */
 	struct ckptd_progress *progress; /* of the operation it waits for */
 	uint32_t progress_seq;
 	struct ckptd_client *next;
@@ -36,6 +38,7 @@ struct ckptd_req {
 	uint64_t client_id;
 	uid_t uid;
 	gid_t gid;
+	struct ckptd_cred cred;		/* who asks; copy it into operations */
 	uint32_t seq;
 	uint16_t cmd;
 	struct ckptd_ctl_attrs tb;

@@ -56,7 +56,7 @@ int ckptd_job_adopt(struct ckptd *d, const struct ckptd_adopt *a,
 	job->pid = a->root_pid;
 	job->starttime = start;
 	job->last_seq = a->last_seq;
-	job->flags = a->pidns ? CKPTD_JOB_PIDNS : 0;
+	job->flags = (a->pidns ? CKPTD_JOB_PIDNS : 0) | (a->owner_flags & CKPTD_JOB_UNPRIV);
 	ret = ckptd_job_to_module(d, job, why, size);
 	if (ret) {
 		ckptd_registry_remove(&d->reg, job);

@@ -58,9 +58,9 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 			return;
 		}
 		snprintf(abs, sizeof(abs), "%s%s", mnt, path);
-		ret = ckptd_may_attach_cgroup(rq->uid, abs, why, sizeof(why));
+		ret = ckptd_may_attach_cgroup(&rq->cred, abs, why, sizeof(why));
 	} else {
-		ret = ckptd_may_attach_pid(rq->uid, ckptd_ctl_u32(pid_a), why, sizeof(why));
+		ret = ckptd_may_attach_pid(&rq->cred, ckptd_ctl_u32(pid_a), why, sizeof(why));
 		if (!ret)
 			ret = ckptd_proc_starttime(ckptd_ctl_u32(pid_a), &start);
 		if (ret == -ESRCH)
@@ -78,6 +78,7 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 	}
 	job->uid = rq->uid;
 	job->gid = rq->gid;
+	job->flags |= ckptd_cred_job_flags(&rq->cred);
 	job->kind = kind;
 	if (kind == CKPT_JOB_CGROUP) {
 		snprintf(job->cgroup, sizeof(job->cgroup), "%s", ckptd_ctl_str(cg_a));
@@ -86,6 +87,17 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 		job->starttime = start;
 	}
 	ret = ckptd_job_to_module(d, job, why, sizeof(why));
+	/* the anchor and every member there is now, as the kernel sees them */
+	if (!ret) {
+		ret = ckptd_auth_job(d->nl, &rq->cred, id, why, sizeof(why));
+		if (ret) {
+			struct ckpt_nl_error e;
+
+			if (ckpt_nl_job_destroy(d->nl, id, &e))
+				pr_warn("job %u: destroying it in ckpt.ko: %s", id, e.msg);
+			pr_info("attach of job %u by uid %u refused: %s", id, rq->uid, why);
+		}
+	}
 	if (ret) {
 		ckptd_registry_remove(&d->reg, job);
 		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "%s", why);
@@ -193,13 +205,21 @@ void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
 	static struct ckptd_reply r;
 	struct ckptd_job *job = ckptd_req_job(d, rq);
 	unsigned int killed;
+	char why[512];
 	uint32_t id;
+	int ret;
 
 	if (!job)
 		return;
 	if (job->busy) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
 				  "job %u is busy with a checkpoint; retry when it completes", job->id);
+		return;
+	}
+	/* SIGKILL from root: only to members the user could signal itself */
+	ret = ckptd_auth_job(d->nl, &rq->cred, job->id, why, sizeof(why));
+	if (ret) {
+		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "kill: %s", why);
 		return;
 	}
 	id = job->id;

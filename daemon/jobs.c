@@ -42,10 +42,11 @@ struct ckptd_job *ckptd_req_job(struct ckptd *d, struct ckptd_req *rq)
 				  "no job %u; 'ckptctl list' shows the jobs", id);
 		return NULL;
 	}
-	if (!ckptd_may_act(rq->uid, job)) {
+	if (!ckptd_may_act(&rq->cred, job)) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -EPERM,
-				  "job %u belongs to uid %u: you (uid %u) may act only on your own jobs",
-				  id, job->uid, rq->uid);
+				  "job %u belongs to uid %u%s: you (uid %u%s) may act only on your own jobs",
+				  id, job->uid, job->uid || (job->flags & CKPTD_JOB_UNPRIV) ? "" : " (root)",
+				  rq->uid, rq->uid ? "" : ", without CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN");
 		return NULL;
 	}
 	return job;
@@ -123,7 +124,7 @@ void ckptd_cmd_list(struct ckptd *d, struct ckptd_req *rq)
 
 	ckptd_reply_init(&r, rq->seq);
 	for (struct ckptd_job *j = d->reg.jobs; j; j = j->next)
-		if (ckptd_may_act(rq->uid, j))
+		if (ckptd_may_act(&rq->cred, j))
 			ckptd_put_job(d, &r.m, j, 0);
 	if (r.m.overflow) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -EMSGSIZE,

@@ -44,6 +44,7 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq);
 struct ckptd_adopt {
 	uint32_t id;
 	uint32_t uid, gid;
+	uint32_t owner_flags;		/* CKPTD_JOB_UNPRIV of the job it was */
 	pid_t root_pid;
 	int pidns;
 	uint64_t last_seq;		/* the image it came from */

@@ -22,6 +22,7 @@
 
 #include "jobs.h"
 #include "log.h"
+#include "auth.h"
 #include "proc.h"
 
 extern char **environ;
@@ -33,6 +34,7 @@ struct launch {
 	const char *cwd;
 	uid_t uid;
 	gid_t gid;
+	const struct ckptd_cred *cred;	/* who asked (auth.h) */
 	int log_fd, err_fd;
 };
 
@@ -53,11 +55,11 @@ static void __attribute__((noreturn)) child(const struct launch *l)
 		rep.stage = 1;
 		goto fail;
 	}
-	if (l->uid || l->gid) {
-		if (setgroups(1, &l->gid) || setgid(l->gid) || setuid(l->uid)) {
-			rep.stage = 2;
-			goto fail;
-		}
+	/* the user's own uid, gid and groups; nothing more (auth.h) */
+	if (!l->cred->privileged &&
+	    (ckptd_cred_become(l->cred) || ckptd_drop_caps())) {
+		rep.stage = 2;
+		goto fail;
 	}
 	if (chdir(l->cwd)) {
 		rep.stage = 3;
@@ -185,7 +187,7 @@ void ckptd_cmd_run(struct ckptd *d, struct ckptd_req *rq)
 	uint32_t id = ckptd_req_job_id(d, rq);
 	int pidns = f_a && (ckptd_ctl_u32(f_a) & CKPTD_F_PIDNS);
 	char mnt[256], cg[4400], logp[4400], why[4800];
-	struct launch l = { .uid = rq->uid, .gid = rq->gid, .log_fd = -1 };
+	struct launch l = { .uid = rq->uid, .gid = rq->gid, .cred = &rq->cred, .log_fd = -1 };
 	const struct ckptd_ctl_attr *a;
 	struct ckptd_job *job = NULL;
 	size_t pos = 0, argc = 0;
@@ -256,7 +258,8 @@ void ckptd_cmd_run(struct ckptd *d, struct ckptd_req *rq)
 	job->uid = rq->uid;
 	job->gid = rq->gid;
 	job->kind = CKPT_JOB_CGROUP;
-	job->flags = CKPTD_JOB_LAUNCHED | (pidns ? CKPTD_JOB_PIDNS : 0);
+	job->flags = CKPTD_JOB_LAUNCHED | (pidns ? CKPTD_JOB_PIDNS : 0) |
+		     ckptd_cred_job_flags(&rq->cred);
 	snprintf(job->cgroup, sizeof(job->cgroup), "%s", cg + strlen(mnt));
 	ret = ckptd_job_to_module(d, job, why, sizeof(why));
 	if (ret)

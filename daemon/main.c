@@ -280,6 +280,7 @@ int main(int argc, char *argv[])
 	char err[1024];
 	unsigned int removed;
 	int fg = 0, verbose = 0, ret;
+	struct stat st;
 
 	if (parse_args(&d, argc, argv, &fg, &verbose))
 		return 2;
@@ -291,6 +292,14 @@ int main(int argc, char *argv[])
 		pr_err("cannot create %s or %s: %s", d.cfg.state_dir, d.cfg.image_store,
 		       strerror(errno));
 		return 1;
+	}
+	/* users reach their own job's images (store_owner.h), list no others */
+	for (int i = 0; i < 2; i++) {
+		const char *dir = i ? d.cfg.image_store : d.cfg.state_dir;
+
+		if (!stat(dir, &st) && (st.st_mode & 07777) == 0750 && chmod(dir, 0711))
+			pr_warn("%s: chmod 0711: %s; users cannot read their images", dir,
+				strerror(errno));
 	}
 	if (ckptd_image_cleanup_partial(d.cfg.image_store, &removed, &ierr))
 		pr_warn("%s", ierr.msg);

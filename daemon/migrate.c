@@ -48,6 +48,7 @@ struct migrate_op {
 	struct ckptd_work work;
 	struct ckptd_remote r;
 	uint32_t job_id, uid, gid;
+	struct ckptd_cred cred;		/* who asked (auth.h) */
 	int pidns, live, thaw_on_failure;
 	enum ckptd_capture_action unsupported;
 	unsigned int max_iter, freeze_timeout_ms;
@@ -102,7 +103,8 @@ static int dump(struct migrate_op *op, void *ctx, uint32_t flags,
 		const struct ckpt_kjob *frozen, struct ckptd_mig_dump *m)
 {
 	*m = (struct ckptd_mig_dump){
-		.job_id = op->job_id, .flags = flags, .frozen = frozen,
+		.job_id = op->job_id, .cred = &op->cred, .uid = op->uid, .gid = op->gid,
+		.flags = flags, .frozen = frozen,
 		.unsupported = op->unsupported, .store = op->store,
 		.seq_base = &op->seq_base, .progress = &op->progress,
 	};
@@ -172,6 +174,11 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	if (op->live && precopy(op, ctx))
 		goto out;
 
+	ret = ckptd_auth_job(ckptd_ops_nl(ctx), &op->cred, op->job_id, op->why, sizeof(op->why));
+	if (ret) {
+		step_failed(op, ret, op->r.node, "authorize");
+		goto out;
+	}
 	ckptd_keepalive_start(&k, &op->r, op->job_id);
 	t0 = now_us();
 	ret = ckpt_nl_job_freeze(ckptd_ops_nl(ctx), op->job_id, op->freeze_timeout_ms, &kj, &e);
@@ -183,6 +190,16 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 		goto out;
 	}
 	op->frozen = 1;
+	/* the parked set, as the user: a member it may not take is never left frozen */
+	ret = ckptd_auth_pids(&op->cred, op->job_id, kj.task_pids, kj.nr_task_pids,
+			      op->why, sizeof(op->why));
+	if (ret) {
+		ckptd_keepalive_stop(&k, NULL, 0);
+		if (!ckpt_nl_job_thaw(ckptd_ops_nl(ctx), op->job_id, &e))
+			op->frozen = 0;
+		step_failed(op, ret, op->r.node, "authorize");
+		goto out;
+	}
 	ret = dump(op, ctx, op->live && op->iterations ? CKPT_DUMP_INCREMENTAL : 0, &kj, &m);
 	if (ret) {
 		ckptd_keepalive_stop(&k, NULL, 0);
@@ -348,6 +365,12 @@ void ckptd_cmd_migrate(struct ckptd *d, struct ckptd_req *rq)
 	job = ckptd_req_job(d, rq);
 	if (!job || !movable(d, rq, job, host))
 		return;
+	if (job->flags & CKPTD_JOB_UNPRIV) {
+		ckptd_reply_error(d, rq->client_id, rq->seq, -EPERM,
+				  "job %u belongs to uid 0 without capabilities: it cannot move to another host (its owner there would be root); ask root",
+				  job->id);
+		return;
+	}
 	op = calloc(1, sizeof(*op));
 	if (!op) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -ENOMEM, "ckptd is out of memory");
@@ -362,6 +385,7 @@ void ckptd_cmd_migrate(struct ckptd *d, struct ckptd_req *rq)
 	op->job_id = job->id;
 	op->uid = job->uid;
 	op->gid = job->gid;
+	op->cred = rq->cred;
 	op->pidns = !!(job->flags & CKPTD_JOB_PIDNS);
 	op->live = !!(flags & CKPTD_F_LIVE);
 	op->thaw_on_failure = !!(flags & CKPTD_F_THAW_ON_FAILURE);

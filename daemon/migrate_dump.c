@@ -13,13 +13,16 @@
 
 #include <linux/ckpt.h>
 
+#include "auth.h"
 #include "checkpoint.h"
+#include "log.h"
 #include "loop.h"
 #include "ctl_server.h"
 #include "image.h"
 #include "migrate_dump.h"
 #include "registry.h"
 #include "store_list.h"
+#include "store_owner.h"
 
 #define COPY_BUF	(1U << 20)
 
@@ -41,10 +44,15 @@ static int copy_stream(struct ckptd_mig_dump *m, int dump_fd, int memfd,
 			continue;
 		if (n < 0 || write(memfd, buf, n) != n) {
 			int err = errno;
+			char msg[200];
 
-			snprintf(why, size, "job %u: %s the dump stream at %llu: %s%s", m->job_id,
-				 n < 0 ? "reading" : "buffering", (unsigned long long)total,
-				 strerror(err), err == ESTALE ? " (the job was frozen or thawed meanwhile)" : "");
+			if (n < 0)
+				ckptd_dump_error(dump_fd, err, msg, sizeof(msg));
+			else
+				snprintf(msg, sizeof(msg), "%s", strerror(err));
+			snprintf(why, size, "job %u: %s the dump stream at %llu: %s%s; nothing was stored",
+				 m->job_id, n < 0 ? "reading" : "buffering", (unsigned long long)total,
+				 msg, err == ESTALE ? " (the job was frozen or thawed meanwhile)" : "");
 			free(buf);
 			return -err;
 		}
@@ -81,11 +89,9 @@ static int store_image(struct ckptd_mig_dump *m, int memfd, const uint8_t *extra
 	char dir[PATH_MAX + 64];
 	int ret;
 
-	snprintf(dir, sizeof(dir), "%s/%u", m->store, m->job_id);
-	if (mkdir(dir, 0750) && errno != EEXIST) {
-		snprintf(why, size, "cannot create %s: %s", dir, strerror(errno));
-		return -errno;
-	}
+	ret = ckptd_store_job_dir(m->store, m->job_id, m->uid, m->gid, why, size);
+	if (ret)
+		return ret;
 	if (ckptd_image_path(dir, sizeof(dir), m->store, m->job_id, m->seq)) {
 		snprintf(why, size, "image store path %s is too long", m->store);
 		return -ENAMETOOLONG;
@@ -104,6 +110,9 @@ static int store_image(struct ckptd_mig_dump *m, int memfd, const uint8_t *extra
 	m->bytes = st.bytes;
 	m->nr_pages = img->man.nr_pages;
 	ckptd_image_close(img);
+	/* committed: now its owner's to read, and nobody else's */
+	if (ckptd_store_give(m->store, m->job_id, m->seq, m->uid, why, size))
+		pr_warn("job %u: %s; only root can read the image", m->job_id, why);
 	return 0;
 }
 
@@ -118,6 +127,16 @@ int ckptd_mig_dump(void *ops_ctx, struct ckptd_mig_dump *m, char *why, size_t si
 		atomic_store(&m->progress->total, 0);
 		atomic_store(&m->progress->bytes, 0);
 	}
+	/*
+	 * The members, as the user who asked: a frozen job's are the parked
+	 * set of its freeze; a running job's (pre-dump) are checked again
+	 * after its stream was read, for those that joined meanwhile.
+	 */
+	ret = m->frozen ? ckptd_auth_pids(m->cred, m->job_id, m->frozen->task_pids,
+					  m->frozen->nr_task_pids, why, size) :
+			  ckptd_auth_job(ckptd_ops_nl(ops_ctx), m->cred, m->job_id, why, size);
+	if (ret)
+		return ret;
 	dump_fd = ioctl(ckptd_ops_dev(ops_ctx), CKPT_IOC_DUMP, &args);
 	if (dump_fd < 0) {
 		ret = -errno;
@@ -131,6 +150,8 @@ int ckptd_mig_dump(void *ops_ctx, struct ckptd_mig_dump *m, char *why, size_t si
 		goto out;
 	}
 	ret = copy_stream(m, dump_fd, memfd, why, size);
+	if (!ret && !m->frozen)
+		ret = ckptd_auth_job(ckptd_ops_nl(ops_ctx), m->cred, m->job_id, why, size);
 	if (!ret && m->frozen)
 		ret = ckptd_capture_job(m->frozen, m->unsupported, &extra, &extra_len, why, size);
 	if (!ret)

@@ -13,10 +13,13 @@
 #include "capture/capture.h"
 #include "kmod_nl.h"
 
+struct ckptd_cred;
 struct ckptd_progress;
 
 struct ckptd_mig_dump {
 	uint32_t job_id;
+	const struct ckptd_cred *cred;	/* who asked: members checked as it (auth.h) */
+	uint32_t uid, gid;		/* the job's owner: owns the images */
 	uint32_t flags;			/* CKPT_DUMP_PREDUMP, CKPT_DUMP_INCREMENTAL */
 	const struct ckpt_kjob *frozen;	/* the frozen job's members: capture
 					   their files too; NULL for a pre-dump */

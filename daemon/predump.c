@@ -20,7 +20,7 @@ int ckptd_image_is_predump(const char *store, uint32_t job, uint64_t seq)
 	if (ckptd_image_path(path, sizeof(path) - 16, store, job, seq))
 		return 0;
 	strcat(path, "/" CKPT_IMG_MANIFEST);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	if (read(fd, &m, sizeof(m)) == sizeof(m) && m.magic == CKPT_IMG_MAGIC)

@@ -17,6 +17,7 @@
 #define CKPTD_JOB_LAUNCHED	(1U << 0)	/* started by RUN: ckptd owns its cgroup */
 #define CKPTD_JOB_PIDNS		(1U << 1)	/* in its own pid namespace */
 #define CKPTD_JOB_FROZEN	(1U << 2)	/* frozen by FREEZE: refreeze at start */
+#define CKPTD_JOB_UNPRIV	(1U << 3)	/* created by an unprivileged uid 0 (auth.h) */
 
 #define CKPTD_SEQ_BASE_UNKNOWN	UINT64_MAX
 

@@ -11,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "cluster.h"
 #include "image.h"
 #include "jobs.h"
 #include "log.h"
 #include "restorer_run.h"
 #include "store_list.h"
+#include "store_owner.h"
 #include "worker.h"
 
 struct restore_op {
@@ -35,6 +37,7 @@ struct restore_op {
 	char dir[PATH_MAX + 64];
 	struct ckptd_restored restored;
 	uint32_t uid, gid;		/* who asked: the owner of the adopted job */
+	uint32_t owner_flags;		/* and its CKPTD_JOB_UNPRIV */
 };
 
 static void set_why(struct restore_op *op, const char *fmt, ...)
@@ -139,6 +142,7 @@ static void restore_done(struct ckptd *d, struct ckptd_work *w)
 	} else {
 		struct ckptd_adopt a = {
 			.id = op->job_id, .uid = op->uid, .gid = op->gid,
+			.owner_flags = op->owner_flags,
 			.root_pid = op->restored.root_pid,
 			.pidns = op->pidns || op->restored.pidns,
 			.last_seq = op->img_seq,
@@ -165,6 +169,8 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 	const struct ckptd_ctl_attr *f_a = rq->tb.a[CKPTD_CA_FLAGS];
 	struct ckptd_job *job;
 	struct restore_op *op;
+	uid_t owner = 0;
+	gid_t group = 0;
 	uint32_t id;
 
 	if (rq->tb.a[CKPTD_CA_HOST]) {
@@ -185,9 +191,12 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 					  "job %u is busy with another operation; retry when it completes", id);
 			return;
 		}
-	} else if (rq->uid) {
+	} else if (!rq->cred.privileged &&
+		   (ckptd_store_owner(d->cfg.image_store, id, &owner, &group) ||
+		    owner != rq->uid || owner == 0)) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, -EPERM,
-				  "job %u is not registered; only root may restore its images", id);
+				  "job %u is not registered and its checkpoints are not yours; only root may restore them",
+				  id);
 		return;
 	}
 	if (!seq_a && ckptd_cluster_route(d, rq, id, -1))
@@ -205,7 +214,8 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 	op->client_id = rq->client_id;
 	op->seq = rq->seq;
 	op->uid = job ? job->uid : rq->uid;
-	op->gid = job ? job->gid : rq->gid;
+	op->gid = job ? job->gid : rq->cred.privileged ? rq->gid : group;
+	op->owner_flags = job ? job->flags : ckptd_cred_job_flags(&rq->cred);
 	op->work.run = restore_run;
 	op->work.done = restore_done;
 	if (job)

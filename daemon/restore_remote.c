@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "checkpoint.h"
 #include "jobs.h"
 #include "log.h"
 #include "remote.h"
@@ -39,6 +40,7 @@ struct moved_job {
 struct remote_op {
 	struct ckptd_work work;
 	struct ckptd_remote r;
+	struct ckptd_cred cred;		/* who asked (auth.h) */
 	int thaw_on_failure;
 	uint64_t client_id;
 	uint32_t seq;
@@ -63,7 +65,6 @@ static void remote_run(struct ckptd_work *w, void *ctx)
 	char why[1200];
 	int ret;
 
-	(void)ctx;
 	ret = ckptd_remote_open(&op->r, why, sizeof(why));
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct moved_job *j = &op->jobs[i];
@@ -71,6 +72,12 @@ static void remote_run(struct ckptd_work *w, void *ctx)
 		if (ret) {
 			j->err = ret;
 			step_failed(op, j, "connect", why);
+			continue;
+		}
+		/* its members as the user who asks, before anything leaves */
+		j->err = ckptd_auth_job(ckptd_ops_nl(ctx), &op->cred, j->id, why, sizeof(why));
+		if (j->err) {
+			step_failed(op, j, "authorize", why);
 			continue;
 		}
 		j->err = ckptd_remote_check_job(&op->r, j->id, why, sizeof(why));
@@ -151,7 +158,7 @@ static int want_job(const struct ckptd_job *j, const struct ckptd_req *rq, uint3
 {
 	if (id)
 		return j->id == id;
-	return (j->flags & CKPTD_JOB_FROZEN) && ckptd_may_act(rq->uid, j);
+	return (j->flags & CKPTD_JOB_FROZEN) && ckptd_may_act(&rq->cred, j);
 }
 
 void ckptd_cmd_restore_remote(struct ckptd *d, struct ckptd_req *rq)
@@ -188,6 +195,9 @@ void ckptd_cmd_restore_remote(struct ckptd *d, struct ckptd_req *rq)
 		else if (!(j->flags & CKPTD_JOB_FROZEN) || !j->last_seq)
 			err = snprintf(why, sizeof(why), "job %u is not frozen; 'ckptctl freeze --job %u' first (or 'ckptctl migrate --job %u --to %s')",
 				       j->id, j->id, j->id, host);
+		else if (j->flags & CKPTD_JOB_UNPRIV)
+			err = snprintf(why, sizeof(why), "job %u belongs to uid 0 without capabilities: it cannot move to another host (its owner there would be root); ask root",
+				       j->id);
 		else if (n == JOBS_MAX)
 			err = snprintf(why, sizeof(why), "more than %d frozen jobs; name one with --job", JOBS_MAX);
 		if (err) {
@@ -209,6 +219,7 @@ void ckptd_cmd_restore_remote(struct ckptd *d, struct ckptd_req *rq)
 		return;
 	}
 	op->nr = n;
+	op->cred = rq->cred;
 	op->thaw_on_failure = f_a && (ckptd_ctl_u32(f_a) & CKPTD_F_THAW_ON_FAILURE);
 	op->client_id = rq->client_id;
 	op->seq = rq->seq;

@@ -42,7 +42,7 @@ static void read_manifest(int dfd, struct ckptd_store_entry *e)
 		struct ckpt_img_zinfo zi;	/* version 2 */
 	} h;
 	struct ckpt_img_manifest m;
-	int fd = openat(dfd, CKPT_IMG_MANIFEST, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dfd, CKPT_IMG_MANIFEST, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	ssize_t n;
 
 	e->bad = 1;

@@ -43,7 +43,7 @@ GUEST_FILES := \
 	$(RESTORE_TEST_SRCS:selftests/guest/restore/%.c=$(GUEST)/tests/restore/%) \
 	$(DAEMON_TEST_SRCS:selftests/guest/daemon/%.c=$(GUEST)/tests/daemon/%) \
 	$(GUEST)/bin/ckpt-restore $(GUEST)/bin/ckpt_rt_prog \
-	$(GUEST)/bin/ckptd $(GUEST)/bin/ckpt_memhog \
+	$(GUEST)/bin/ckptd $(GUEST)/bin/ckpt_memhog $(GUEST)/bin/ckpt_isol \
 	$(patsubst selftests/guest/%,$(GUEST)/tests/%,$(wildcard selftests/guest/*/*.sh)) \
 	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer $(GUEST)/bin/tcp_stream \
 	$(GUEST)/bin/ckpt_migrate_prog \
@@ -88,6 +88,12 @@ $(GUEST)/bin/ckpt_memhog: selftests/guest/daemon/helpers/memhog.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $< -lm
+
+# the isolation tests' processes (daemon/70-isolation.sh)
+$(GUEST)/bin/ckpt_isol: selftests/guest/daemon/helpers/isol.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (static)"
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
 
 $(GUEST)/bin/ckptd: $(BUILD)/bin/ckptd
 	@mkdir -p $(dir $@)

@@ -32,7 +32,7 @@ static int load(const char *dir, const char *name, uint64_t size,
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		ckptd_err_set(err, "%s: %s", path, strerror(errno));
 		return -errno;
@@ -255,10 +255,10 @@ int ckptd_image_open(const char *dir, struct ckptd_image **out,
 		goto fail;
 	snprintf(path, sizeof(path), "%s/" CKPT_IMG_PAGES, dir);
 	if (ckptd_image_zfile(img, CKPT_IMG_F_PAGES)) {
-		img->zpages_fd = open(path, O_RDONLY | O_CLOEXEC);
+		img->zpages_fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		ret = img->zpages_fd < 0 ? -errno : 0;
 	} else {
-		img->pages_fd = open(path, O_RDONLY | O_CLOEXEC);
+		img->pages_fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		ret = img->pages_fd < 0 ? -errno : 0;
 	}
 	if (ret) {

@@ -77,7 +77,7 @@ int ckptd_image_load_zrecords(struct ckptd_image *img, struct ckptd_err *err)
 			      path, (unsigned long long)raw, RECORDS_RAW_MAX);
 		return -EFBIG;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		ckptd_err_set(err, "%s: %s", path, strerror(errno));
 		return -errno;

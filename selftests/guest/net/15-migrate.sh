@@ -7,6 +7,8 @@
 #   job 45  its working directory exists on alpha only: the restore step on
 #           beta refuses it, the original stays frozen on alpha (then thawed
 #           by --thaw-on-failure) and runs on, intact
+#   job 48  uid 1000's, a root process joined its cgroup: migrate as uid
+#           1000 (live or not) is refused naming that pid, the job runs on
 #   job 46  live, and beta's ckptd is killed during the first pre-dump's
 #           transfer: the job runs on on alpha, intact; beta's restarted
 #           ckptd leaves no pre-dump or staging of job 46 behind
@@ -35,7 +37,7 @@ frozen_here() { ckptctl status --job "$1" | grep -q frozen && all_in_state "$1" 
 gone() { n=250; while kill -0 "$1" 2>/dev/null && [ $n -gt 0 ]; do usleep 20000; n=$((n-1)); done; ! kill -0 "$1" 2>/dev/null; }
 
 if [ "$ME" = alpha ]; then
-	plan 26
+	plan 30
 	mkdir -p /tmp/dm45-alpha-only
 	# jobs without a pid namespace of their own keep their pids: give them
 	# pids far above what beta uses (pid_max is 32768 here)
@@ -85,6 +87,26 @@ if [ "$ME" = alpha ]; then
 	check "it says the original was thawed" has "thawed here"
 	check "the original of job 45 runs on alpha" sh -c "[ '$(job_pid 45)' = '$P45' ] && kill -0 $P45 && ckptctl status --job 45 | grep -q running"
 	check "job 45 on alpha: its memory is intact" verify_here 45 /tmp/dm45-alpha-only
+
+	# a user's job that a root process joined: migrate as that user is
+	# refused before anything is dumped or shipped (security.md)
+	chmod 755 /
+	grep -q '^u1000:' /etc/passwd || echo 'u1000:x:1000:1000::/tmp:/bin/sh' >> /etc/passwd
+	mkdir -p /tmp/dm48 /tmp/dm48root && chown 1000 /tmp/dm48
+	su -s /bin/sh u1000 -c 'cd /tmp && ckptctl run --job 48 -- ckpt_migrate_prog 4 /tmp/dm48 0' >/dev/null
+	ckpt_migrate_prog 4 /tmp/dm48root 0 >/dev/null 2>&1 &
+	ROOTP=$!
+	wait_file /tmp/dm48/ready 120 && wait_file /tmp/dm48root/ready 120
+	echo "$ROOTP" > /sys/fs/cgroup/ckpt/job-48/cgroup.procs
+	for live in --live ""; do
+		run su -s /bin/sh u1000 -c "ckptctl migrate --job 48 --to beta $live"
+		check "u1000: migrate $live of its job holding a root process: refused, names pid $ROOTP" \
+			sh -c "[ $RC != 0 ] && printf '%s' \"\$1\" | grep -q 'job 48: pid $ROOTP '" _ "$OUT"
+		check "... job 48 runs on alpha, nothing of it stored" \
+			sh -c "ckptctl status --job 48 | grep -q running && [ -z \"\$(ls $STORE/48 2>/dev/null | grep '^[0-9]')\" ]"
+	done
+	kill "$ROOTP"
+	ckptctl kill --job 48 >/dev/null 2>&1
 
 	barrier_signal_long 1 7664 600	# beta: kill your ckptd once job 46 arrives
 	P46=$(job_pid 46)
