@@ -539,15 +539,17 @@ static int mode_chain(void)
 static void child_wait(const char *name, int rfd, const char *want,
 		       pid_t ppid, pid_t sid)
 {
-	char buf[64] = "", path[300];
+	char buf[64] = "", path[300], tmp[310];
 	sigset_t mask;
 	ssize_t n;
 	int fd;
 
 	wait_check();
 	n = read(rfd, buf, sizeof(buf) - 1);
+	/* written aside and renamed: the reader never sees it half-written */
 	snprintf(path, sizeof(path), "%s/result-%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd >= 0) {
 		if (getppid() != ppid || getpgrp() != getpid() || getsid(0) != sid)
 			dprintf(fd, "FAIL: parent %d, group %d, session %d; expected %d, %d, %d\n",
@@ -557,6 +559,7 @@ static void child_wait(const char *name, int rfd, const char *want,
 				!memcmp(buf, want, (size_t)n) ? "PASS" :
 				"FAIL: its pipe's unread data differ");
 		close(fd);
+		rename(tmp, path);
 	}
 	sigemptyset(&mask);
 	for (;;)
@@ -575,7 +578,6 @@ static int child_verdict(const char *name, char *buf, size_t size)
 	snprintf(buf, size, "no verdict");
 	if (!f)
 		return -1;
-	usleep(10000);
 	if (!fgets(buf, (int)size, f))
 		buf[0] = 0;
 	buf[strcspn(buf, "\n")] = 0;
