@@ -20,8 +20,8 @@ FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-isystem kmod/uapi -Icommon -Idaemon/image -Idaemon -Idaemon/peer \
 	$(FILES_INCLUDES) -DCKPT_VERSION='"$(VERSION)"'
 
-FUZZ_TARGETS := ctl_proto config cluster_msg peer_wire dump_stream image \
-	image_zread files
+FUZZ_TARGETS := ctl_proto config cluster_msg files image_zread peer_wire image \
+	dump_stream
 
 # the project's sources each target parses with
 FUZZ_SRC_ctl_proto   := common/ctl_proto.c
@@ -35,6 +35,9 @@ FUZZ_SRC_image       := common/dump_stream.c $(IMAGE_SRCS) \
 FUZZ_SRC_image_zread := common/dump_stream.c $(IMAGE_SRCS)
 FUZZ_SRC_files       := common/dump_stream.c $(RESTORE_FILES_SRCS)
 
+# large buffers are recycled, poisoned, by selftests/fuzz/fuzz_alloc.c
+FUZZ_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=posix_memalign \
+	-Wl,--wrap=ZSTD_createDCtx,--wrap=ZSTD_freeDCtx
 FUZZ_LIBS = $(URING_LIBS) $(ZSTD_LIBS) $(PEER_LIBS)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
@@ -51,11 +54,11 @@ $(FUZZ_DIR)/obj/%.o: %.c | need-fuzz need-user
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 define FUZZ_TARGET_RULE
-$(FUZZ_DIR)/fuzz_$(1): selftests/fuzz/fuzz_$(1).c selftests/fuzz/fuzz.h \
+$(FUZZ_DIR)/fuzz_$(1): selftests/fuzz/fuzz_$(1).c selftests/fuzz/fuzz.h selftests/fuzz/fuzz_alloc.c \
 		$(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC_$(1))) | need-fuzz need-user
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZLD  $$@"
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$< \
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -fsanitize=fuzzer $$(FUZZ_WRAP) -o $$@ $$< selftests/fuzz/fuzz_alloc.c \
 		$(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC_$(1))) $$(FUZZ_LIBS)
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_TARGET_RULE,$(t))))
@@ -76,7 +79,7 @@ $(FUZZ_DIR)/mkseeds: selftests/fuzz/mkseeds.c $(COMMON_OBJS) $(IMAGE_OBJS) \
 		$(CAPTURE_OBJS) $(DAEMON_LIB_OBJS) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(CAPTURE_OBJS) $(DAEMON_LIB_OBJS) \
+	$(Q)$(CC) $(TEST_CFLAGS) -Iselftests/host -o $@ $< $(CAPTURE_OBJS) $(DAEMON_LIB_OBJS) \
 		$(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS)
 
 fuzz-seeds: $(FUZZ_DIR)/mkseeds

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,24 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static volatile uint64_t fuzz_sink;
+
+/* FUZZ_DEBUG=1 in the environment: say why an input was refused. */
+static inline void fuzz_debug(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static inline void fuzz_debug(const char *fmt, ...)
+{
+	static int on = -1;
+	va_list ap;
+
+	if (on < 0)
+		on = getenv("FUZZ_DEBUG") != NULL;
+	if (!on)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
 
 static inline void fuzz_keep(uint64_t v)
 {

@@ -31,7 +31,7 @@ static void walk(const uint8_t *buf, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int fd = -1;
-	struct ckptd_image_write_opts o = { .no_uring = 1, .no_direct = 1 };
+	struct ckptd_image_write_opts o = { .queue_depth = 1, .no_uring = 1, .no_direct = 1 };
 	struct ckptd_image *img;
 	struct ckptd_err err = { "" };
 	char dir[256];
@@ -60,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	snprintf(dir, sizeof(dir), "%s/img", fuzz_scratch());
 	ret = ckptd_image_write(dir, fd, &o, NULL, &err);
+	fuzz_debug("image write: %d %s\n", ret, err.msg);
 	if (ret) {
 		struct stat st;
 

@@ -43,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < rf->nr_procs; i++)
 			fuzz_keep(rst_find_proc(rf, rf->procs[i].pid) == &rf->procs[i]);
 	}
+	fuzz_debug("file records: %d %s\n", ret, err.msg);
 	fuzz_keep(strlen(err.msg));
 	rst_files_cleanup(rf);
 	free(copy);

@@ -177,6 +177,7 @@ static void restore_load(const char *dir, bool pages_fd)
 				fuzz_keep(page[0]);
 		}
 	}
+	fuzz_debug("restore load: %zu processes; %s\n", r.nr_tasks, r.err.msg);
 	fuzz_keep(strlen(r.err.msg));
 	rst_free(&r);
 }

@@ -88,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(unsigned long long)s.bytes, (unsigned long long)raw_size);
 		abort();
 	}
+	fuzz_debug("compressed file: %d %s\n", ret, err.msg);
 	fuzz_keep(sum + strlen(err.msg));
 	return 0;
 }
