@@ -272,6 +272,55 @@ static void seed_job(struct synth *s, uint64_t seq, uint64_t parent, uint32_t np
 	synth_end(s);
 }
 
+/*
+ * A full image of the same job with pages of page_size bytes (each
+ * process one run of two pages), as <scratch>/<tag>/7/<seq>.
+ */
+static void write_image_ps(const char *tag, uint64_t seq, uint32_t page_size)
+{
+	struct ckptd_image_write_opts o = { .no_uring = 1, .no_direct = 1 };
+	struct ckptd_err err = { "" };
+	struct ckpt_rec_begin *b;
+	char store[1024], dir[4096];
+	struct synth s;
+	int fd;
+
+	memset(&s, 0, sizeof(s));
+	synth_begin(&s, seq, 0);
+	b = (struct ckpt_rec_begin *)(s.buf + sizeof(struct ckpt_rec));
+	b->page_size = page_size;
+	for (int32_t pid = 100; pid <= 101; pid++) {
+		struct ckpt_rec_mm mm = { .pid = pid, .nr_vmas = 1 };
+		struct ckpt_rec_sigactions sa = { .pid = pid };
+		struct ckpt_rec_pages *r;
+
+		synth_task(&s, pid, pid == 100 ? 1 : 100, "server", 1);
+		synth_rec(&s, CKPT_REC_SIGACTIONS, &sa, sizeof(sa));
+		synth_thread(&s, pid, pid);
+		synth_rec(&s, CKPT_REC_MM, &mm, sizeof(mm));
+		synth_vma(&s, pid, SYN_HEAP, SYN_HEAP + 2 * (uint64_t)page_size, "");
+		r = synth_rec(&s, CKPT_REC_PAGES, NULL, sizeof(*r) + 2 * (size_t)page_size);
+		r->pid = pid;
+		r->nr_pages = 2;
+		r->start = SYN_HEAP;
+		memset(r->data, pid, 2 * (size_t)page_size);
+		s.pages += 2;
+	}
+	synth_end(&s);
+	snprintf(store, sizeof(store), "%s/%s", scratch, tag);
+	mkdir(store, 0755);
+	snprintf(dir, sizeof(dir), "%s/7", store);
+	mkdir(dir, 0755);
+	ckptd_image_path(dir, sizeof(dir), store, SYN_JOB, seq);
+	fd = synth_fd(s.buf, s.len);
+	if (fd < 0 || ckptd_image_write(dir, fd, &o, NULL, &err)) {
+		fprintf(stderr, "mkseeds: %s\n", err.msg);
+		exit(1);
+	}
+	close(fd);
+	synth_free(&s);
+}
+
 static const char *const img_files[] = {
 	CKPT_IMG_MANIFEST, CKPT_IMG_RECORDS, CKPT_IMG_PAGEMAP, CKPT_IMG_PAGES,
 };
@@ -353,6 +402,13 @@ static void image_seeds(void)
 	put_image(&b, path);
 	put_image(&b, full);
 	seed_buf("image", "incremental-fixup", &b);
+	/* an incremental image over a parent of another page size */
+	write_image_ps("pagesize", 1, 8192);
+	put_u8(&b, 4);
+	put_image(&b, write_image("pagesize", 2, 1, 2, 0, NULL));
+	snprintf(path, sizeof(path), "%s/pagesize/7/1", scratch);
+	put_image(&b, path);
+	seed_buf("image", "parent-page-size", &b);
 	/* compressed (version 2) */
 	snprintf(full, sizeof(full), "%s", write_image("zstd", 1, 0, 2, 1, NULL));
 	put_u8(&b, 4);
