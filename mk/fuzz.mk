@@ -20,8 +20,8 @@ FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-isystem kmod/uapi -Icommon -Idaemon/image -Idaemon -Idaemon/peer \
 	$(FILES_INCLUDES) -DCKPT_VERSION='"$(VERSION)"'
 
-FUZZ_TARGETS := ctl_proto config cluster_msg files image_zread peer_wire image \
-	dump_stream
+FUZZ_TARGETS := ctl_proto config cluster_msg files dump_stream image_zread peer_wire \
+	image image_write
 
 # the project's sources each target parses with
 FUZZ_SRC_ctl_proto   := common/ctl_proto.c
@@ -29,7 +29,8 @@ FUZZ_SRC_config      := daemon/config.c daemon/config_peers.c daemon/migrate_con
 FUZZ_SRC_cluster_msg := daemon/cluster_msg.c daemon/image/xxh64.c
 FUZZ_SRC_peer_wire   := daemon/peer/peer_wire.c daemon/peer/peer_recv.c \
 	daemon/peer/peer_auth.c daemon/cluster_msg.c common/dump_stream.c $(IMAGE_SRCS)
-FUZZ_SRC_dump_stream := common/dump_stream.c $(IMAGE_SRCS)
+FUZZ_SRC_dump_stream := common/dump_stream.c
+FUZZ_SRC_image_write := common/dump_stream.c $(IMAGE_SRCS)
 FUZZ_SRC_image       := common/dump_stream.c $(IMAGE_SRCS) \
 	tools/ckpt-restore/job_load.c tools/ckpt-restore/page_runs.c
 FUZZ_SRC_image_zread := common/dump_stream.c $(IMAGE_SRCS)

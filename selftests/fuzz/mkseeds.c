@@ -442,20 +442,22 @@ static void image_seeds(void)
 		free(p);
 	}
 
-	/* dump streams: what the writer above read */
-	seed_job(&s, 1, 0, 2);
-	put_u8(&b, 0);
-	put(&b, s.buf, s.len);
-	seed_buf("dump_stream", "full", &b);
-	put_u8(&b, 1);
-	put(&b, s.buf, s.len);
-	seed_buf("dump_stream", "full-zstd", &b);
-	synth_free(&s);
-	seed_job(&s, 2, 1, 2);
-	put_u8(&b, 0);
-	put(&b, s.buf, s.len);
-	seed_buf("dump_stream", "incremental", &b);
-	synth_free(&s);
+	/* dump streams: what the writer above read; for the writer, a flags byte first */
+	for (int incr = 0; incr < 2; incr++) {
+		const char *name = incr ? "incremental" : "full";
+
+		seed_job(&s, 1 + incr, incr, 2);
+		seed("dump_stream", name, s.buf, s.len);
+		put_u8(&b, 0);
+		put(&b, s.buf, s.len);
+		seed_buf("image_write", name, &b);
+		if (!incr) {
+			put_u8(&b, 1);
+			put(&b, s.buf, s.len);
+			seed_buf("image_write", "full-zstd", &b);
+		}
+		synth_free(&s);
+	}
 }
 
 /* --- the peer channel ---------------------------------------------------- */
