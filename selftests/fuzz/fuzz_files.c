@@ -3,9 +3,10 @@
  * Captured file records (CKPT_REC_FS / FD / FILE_DATA / EPOLL_TFD / TCP in
  * records.img) as ckpt-restore reads them: rst_parse()
  * (tools/ckpt-restore/restore_files_parse.c) builds and checks the tables
- * of processes, descriptions and objects, and rst_check_fs() looks up the
- * recorded working and root directories.  Nothing is opened or created:
- * that part acts on the host, not on the bytes.
+ * of processes, descriptions and objects, rst_check_fs() looks up the
+ * recorded working and root directories, and the TCP record of every TCP
+ * description is found and checked (rst_tcp_record()).  Nothing is
+ * opened or created: that part acts on the host, not on the bytes.
  */
 #include "dump_stream.h"
 #include "fuzz.h"
@@ -37,7 +38,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < rf->nr_fds; i++) {
 			char desc[512];
 
+			const struct ckpt_rec_tcp *t;
+
 			fuzz_keep(strlen(rst_fd_desc(&rf->fds[i], desc, sizeof(desc))));
+			if (rf->fds[i].r.type == CKPT_FD_TCP &&
+			    !rst_tcp_record(rf, &rf->fds[i], &t, &err))
+				fuzz_keep(t->snd_len + t->rcv_len);
 			fuzz_keep((uint64_t)rst_files_pool_fd(rf, rf->fds[i].r.pid, rf->fds[i].r.fd));
 		}
 		for (size_t i = 0; i < rf->nr_procs; i++)
