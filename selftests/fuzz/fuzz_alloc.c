@@ -180,11 +180,11 @@ void *__wrap_realloc(void *p, size_t size)
 	struct block b;
 	int was = 0;
 
-	if (p) {
-		lock();
-		was = untrack(p, &b);
-		unlock();
-	}
+	if (!p)
+		return __wrap_malloc(size);	/* a growing buffer's first */
+	lock();
+	was = untrack(p, &b);
+	unlock();
 	/* a kept block is a real one: ASan reallocates it; never kept again */
 	if (was)
 		ASAN_UNPOISON_MEMORY_REGION(p, b.size);
