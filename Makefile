@@ -5,6 +5,7 @@
 #   make check           host unit tests + guest suites on 6.1 and 6.12
 #   make demo            two guests: a job moves from alpha to beta
 #   make bench           benchmarks in the guests (numbers, not pass/fail)
+#   make fuzz            every parser fuzz target at length (mk/fuzz.mk)
 #   sudo make install    install module, programs and man pages
 #
 # KVER= / KDIR= pick the kernel ckpt.ko is built for.  Default: the running
@@ -45,6 +46,7 @@ include mk/kmod.mk
 include mk/selftests.mk
 include mk/bench.mk
 include mk/install.mk
+include mk/fuzz.mk
 
 .PHONY: all deps clean
 .DEFAULT_GOAL := all

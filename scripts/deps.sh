@@ -14,7 +14,7 @@ set -eu
 CACHE=${CKPT_CACHE:-$(pwd)/.cache}
 PKGS="build-essential pkg-config kmod cpio xz-utils zstd busybox-static
 qemu-system-x86 vde2 iproute2 libnl-3-dev libnl-genl-3-dev liburing-dev
-libzstd-dev libssl-dev criu gnuplot-nox linux-headers-amd64 linux-headers-6.12-amd64"
+libzstd-dev libssl-dev clang libclang-rt-14-dev criu gnuplot-nox linux-headers-amd64 linux-headers-6.12-amd64"
 
 say() { printf 'deps: %s\n' "$*"; }
 die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }

@@ -345,6 +345,13 @@ int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
 		ckptd_image_close(p);
 		return -EBADMSG;
 	}
+	/* unchanged pages are read from the parent page by page */
+	if (p->man.page_size != img->man.page_size) {
+		ckptd_err_set(err, "%s: parent %s has pages of %u bytes, this image %u: the chain is corrupt; restore from a full image instead",
+			      img->dir, path, p->man.page_size, img->man.page_size);
+		ckptd_image_close(p);
+		return -EBADMSG;
+	}
 	p->depth = img->depth + 1;
 	p->want_pages_fd = img->want_pages_fd;
 	img->parent = p;

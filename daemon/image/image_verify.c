@@ -151,6 +151,8 @@ static int verify_pagemap(struct ckptd_image *img, struct ckptd_err *err)
 		if (e->pad || !e->nr_pages || e->vaddr % ps ||
 		    (e->flags != CKPT_IMG_PME_DATA && e->flags != CKPT_IMG_PME_SAME))
 			return bad_pme(img, i, "bad flags, padding, count or address", err);
+		if (e->vaddr + len < e->vaddr)
+			return bad_pme(img, i, "address range past the end of the address space", err);
 		if (e->flags == CKPT_IMG_PME_SAME) {
 			if (!img->man.parent_seq)
 				return bad_pme(img, i, "unchanged pages in a full image", err);
@@ -183,7 +185,11 @@ static int verify_pagemap(struct ckptd_image *img, struct ckptd_err *err)
 	return 0;
 }
 
-/* Every unchanged page must exist somewhere up the chain. */
+/*
+ * Every unchanged page must exist somewhere up the chain: each run is
+ * covered by the parent's entries, found one entry at a time (not page by
+ * page: a run may claim 2^32 pages).
+ */
 static int verify_same(struct ckptd_image *img, struct ckptd_image *parent,
 		       struct ckptd_err *err)
 {
@@ -191,21 +197,23 @@ static int verify_same(struct ckptd_image *img, struct ckptd_image *parent,
 
 	for (uint64_t i = 0; i < img->man.nr_pme; i++) {
 		const struct ckpt_img_pme *e = &img->pagemap[i];
+		uint64_t va = e->vaddr, end = e->vaddr + e->nr_pages * ps;
 
 		if (e->flags != CKPT_IMG_PME_SAME)
 			continue;
-		for (uint32_t k = 0; k < e->nr_pages; k++) {
-			uint64_t va = e->vaddr + k * ps;
+		while (va < end) {
+			const struct ckpt_img_pme *p = ckptd_image_find(parent, e->pid, va);
+			uint64_t next = p ? p->vaddr + p->nr_pages * ps : 0;
+			char what[160];
 
-			if (!ckptd_image_find(parent, e->pid, va)) {
-				char what[160];
-
+			if (!p || next <= va) {
 				snprintf(what, sizeof(what),
 					 "unchanged page 0x%llx of pid %d is not in parent %llu",
 					 (unsigned long long)va, e->pid,
 					 (unsigned long long)parent->man.seq);
 				return bad_pme(img, i, what, err);
 			}
+			va = next;
 		}
 	}
 	return 0;

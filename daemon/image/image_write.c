@@ -323,7 +323,11 @@ static int consume(struct writer *w, int fd)
 				/* a malformed length goes to the parser */
 				whole = h->len < sizeof(*h) || h->len % 8 ||
 					h->len > RECORD_MAX || h->len <= left;
-				if (whole && h->len <= left)
+				/*
+				 * only a valid length narrows the window: the
+				 * parser must see (and refuse) a length 0
+				 */
+				if (whole && h->len >= sizeof(*h) && h->len <= left)
 					win = h->len;
 			}
 			if (!whole) {

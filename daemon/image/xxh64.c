@@ -73,6 +73,9 @@ void ckptd_xxh64_update(struct ckptd_xxh64 *st, const void *data, size_t len)
 	const uint8_t *p = data;
 	size_t n;
 
+	/* nothing to add; data may be NULL (an empty peer message) */
+	if (!len)
+		return;
 	st->total += len;
 	if (st->buf_len) {
 		n = 32 - st->buf_len;

@@ -97,6 +97,9 @@ int rst_make_objects(struct rst_files *rf, struct rst_files_err *err);
 
 /* --- restore_files_tcp.c: established TCP connections ------------------------ */
 
+/* The checked TCP record of f's description (records still in rf). */
+int rst_tcp_record(const struct rst_files *rf, const struct rst_fd *f,
+		   const struct ckpt_rec_tcp **t, struct rst_files_err *err);
 /* The connection of f's description, in repair mode: the fd or -errno. */
 int rst_tcp_make(struct rst_files *rf, const struct rst_fd *f, struct rst_files_err *err);
 

@@ -170,19 +170,31 @@ static void addr_str(const void *sa, char *buf, size_t size)
 			 ntohs(b->sin6_port));
 }
 
+int rst_tcp_record(const struct rst_files *rf, const struct rst_fd *f,
+		   const struct ckpt_rec_tcp **out, struct rst_files_err *err)
+{
+	const struct ckpt_rec_tcp *t;
+	size_t body;
+
+	t = find_rec(rf, f->r.ofd_id, &body);
+	if (!t || check_rec(t, body))
+		return rst_err(err, -EINVAL, "pid %d fd %d: the TCP record of its description is %s",
+			       f->r.pid, f->r.fd, t ? "malformed" : "missing");
+	*out = t;
+	return 0;
+}
+
 int rst_tcp_make(struct rst_files *rf, const struct rst_fd *f, struct rst_files_err *err)
 {
 	const struct ckpt_rec_tcp *t;
 	const char *what = "socket";
 	char l[80], r[80];
 	socklen_t alen;
-	size_t body;
 	int fd, ret;
 
-	t = find_rec(rf, f->r.ofd_id, &body);
-	if (!t || check_rec(t, body))
-		return rst_err(err, -EINVAL, "pid %d fd %d: the TCP record of its description is %s",
-			       f->r.pid, f->r.fd, t ? "malformed" : "missing");
+	ret = rst_tcp_record(rf, f, &t, err);
+	if (ret)
+		return ret;
 	if (nr_kept == KEEP_MAX)
 		return rst_err(err, -EMFILE, "more than %d TCP connections", KEEP_MAX);
 	addr_str(t->local, l, sizeof(l));
