@@ -142,12 +142,12 @@ void ckpt_regions_emit(struct ckpt_recbuf *b, struct mm_struct *mm, pid_t pid)
 }
 
 /*
- * The newest region of @mm overlapping [@start, @end), or NULL; with
- * @whole, only one covering the range entirely.  Under ckpt_regions_lock.
+ * The newest region of @mm covering [@start, @end) entirely, or NULL.
+ * Under ckpt_regions_lock.
  */
-static const struct ckpt_region *ckpt_region_find(struct mm_struct *mm,
-						  unsigned long start,
-						  unsigned long end, bool whole)
+static const struct ckpt_region *ckpt_region_covering(struct mm_struct *mm,
+						      unsigned long start,
+						      unsigned long end)
 {
 	const struct ckpt_region *found = NULL;
 	struct ckpt_regions *set;
@@ -159,11 +159,8 @@ static const struct ckpt_region *ckpt_region_find(struct mm_struct *mm,
 		for (i = 0; i < set->n; i++) {
 			const struct ckpt_region *r = &set->r[i];
 
-			if (r->start >= end || r->end <= start)
-				continue;
-			if (whole && (r->start > start || r->end < end))
-				continue;
-			found = r;	/* later entries are newer */
+			if (r->start <= start && r->end >= end)
+				found = r;	/* later entries are newer */
 		}
 	}
 	return found;
@@ -177,7 +174,7 @@ u32 ckpt_regions_tag_of(struct mm_struct *mm, unsigned long start,
 	u32 tag = 0;
 
 	mutex_lock(&ckpt_regions_lock);
-	r = ckpt_region_find(mm, start, end, true);
+	r = ckpt_region_covering(mm, start, end);
 	if (r && r->tag != CKPT_REGION_EXCLUDE)
 		tag = r->tag;
 	mutex_unlock(&ckpt_regions_lock);
