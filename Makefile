@@ -38,8 +38,6 @@ endif
 
 include mk/deps-check.mk
 include mk/userspace.mk
-include mk/files.mk
-include mk/peer.mk
 include mk/restore.mk
 include mk/libckpt_user.mk
 include mk/kmod.mk

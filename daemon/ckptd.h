@@ -6,11 +6,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "config.h"
+#include "ckptd_config.h"
 #include "peer/peer_auth.h"
 #include "kmod_nl.h"
 #include "loop.h"
-#include "registry.h"
+#include "jobs/registry.h"
 
 struct ckptd_worker;
 struct ckptd_client;

@@ -19,14 +19,14 @@
 
 #include <linux/ckpt.h>
 
-#include "checkpoint.h"
+#include "ops/checkpoint.h"
 #include "ckptd.h"
-#include "ctl_server.h"
+#include "ctl/server.h"
 #include "image.h"
-#include "jobs.h"
+#include "jobs/jobs.h"
 #include "log.h"
 #include "notify.h"
-#include "peer_server.h"
+#include "migrate/peer_server.h"
 #include "predump.h"
 #include "worker.h"
 

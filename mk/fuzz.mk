@@ -17,23 +17,23 @@ FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-fno-omit-frame-pointer -Wno-gnu-variable-sized-type-not-at-end $(FUZZ_SAN) \
-	-isystem kmod/uapi -Icommon -Idaemon/image -Idaemon -Idaemon/peer \
-	$(FILES_INCLUDES) -DCKPT_VERSION='"$(VERSION)"'
+	-isystem kmod/uapi $(DAEMON_INC) -Iimage -Idaemon/peer \
+	-Idaemon/capture -Itools/ckpt-restore -DCKPT_VERSION='"$(VERSION)"'
 
 FUZZ_TARGETS := ctl_proto config cluster_msg files dump_stream image_zread peer_wire \
 	image image_write
 
 # the project's sources each target parses with
 FUZZ_SRC_ctl_proto   := common/ctl_proto.c
-FUZZ_SRC_config      := daemon/config.c daemon/config_peers.c daemon/migrate_config.c
-FUZZ_SRC_cluster_msg := daemon/cluster_msg.c daemon/image/xxh64.c
+FUZZ_SRC_config      := $(CONFIG_SRCS)
+FUZZ_SRC_cluster_msg := daemon/cluster/msg.c common/xxh64.c
 FUZZ_SRC_peer_wire   := daemon/peer/peer_wire.c daemon/peer/peer_recv.c \
-	daemon/peer/peer_auth.c daemon/cluster_msg.c common/dump_stream.c $(IMAGE_SRCS)
+	daemon/peer/peer_auth.c daemon/cluster/msg.c common/dump_stream.c common/xxh64.c $(IMAGE_SRCS)
 FUZZ_SRC_dump_stream := common/dump_stream.c
-FUZZ_SRC_image_write := common/dump_stream.c $(IMAGE_SRCS)
-FUZZ_SRC_image       := common/dump_stream.c $(IMAGE_SRCS) \
+FUZZ_SRC_image_write := common/dump_stream.c common/xxh64.c $(IMAGE_SRCS)
+FUZZ_SRC_image       := common/dump_stream.c common/xxh64.c $(IMAGE_SRCS) \
 	tools/ckpt-restore/job_load.c tools/ckpt-restore/page_runs.c
-FUZZ_SRC_image_zread := common/dump_stream.c $(IMAGE_SRCS)
+FUZZ_SRC_image_zread := common/dump_stream.c common/xxh64.c $(IMAGE_SRCS)
 FUZZ_SRC_files       := common/dump_stream.c $(RESTORE_FILES_SRCS)
 
 # large buffers are recycled, poisoned, by selftests/fuzz/fuzz_alloc.c
@@ -76,12 +76,11 @@ fuzz: $(FUZZ_BINS)
 		./selftests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # The seed corpus, from the project's own writers.
-$(FUZZ_DIR)/mkseeds: selftests/fuzz/mkseeds.c $(COMMON_OBJS) $(IMAGE_OBJS) \
-		$(CAPTURE_OBJS) $(DAEMON_LIB_OBJS) $(wildcard selftests/host/*.h) | need-ksft
+$(FUZZ_DIR)/mkseeds: selftests/fuzz/mkseeds.c $(DAEMON_A) $(CONFIG_A) $(IMAGE_A) $(COMMON_A) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -Iselftests/host -o $@ $< $(CAPTURE_OBJS) $(DAEMON_LIB_OBJS) \
-		$(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -Iselftests/host -o $@ $< $(DAEMON_A) $(CONFIG_A) \
+		$(IMAGE_A) $(COMMON_A) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS) $(PEER_LIBS) -lpthread
 
 fuzz-seeds: $(FUZZ_DIR)/mkseeds
 	$(Q)$(FUZZ_DIR)/mkseeds selftests/fuzz/corpus

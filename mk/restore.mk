@@ -11,7 +11,11 @@ BLOB_CFLAGS := -O2 -fPIE -fno-plt -nostdlib -ffreestanding -fno-builtin \
 	-fcf-protection=none -fno-jump-tables -mno-sse -mno-mmx -mno-avx \
 	-Wall -Wextra -Werror -isystem kmod/uapi
 
-RESTORE_SRCS := $(wildcard tools/ckpt-restore/*.c)
+RESTORE_SRCS := $(call srcs_under,tools/ckpt-restore)
+# the restore half of open files (Documentation/files.md); the host tests
+# link it beside the capture half in daemon/capture/
+RESTORE_FILES_SRCS := $(wildcard tools/ckpt-restore/restore_files*.c)
+RESTORE_FILES_OBJS := $(RESTORE_FILES_SRCS:%.c=$(BUILD)/obj/%.o)
 RESTORE_OBJS := $(RESTORE_SRCS:%.c=$(BUILD)/obj/%.o) $(BLOB_DIR)/blob_bin.o
 userspace: $(BUILD)/bin/ckpt-restore
 
@@ -33,8 +37,9 @@ $(BLOB_DIR)/blob_bin.o: $(BLOB_DIR)/blob.bin
 	$(Q)printf '\t.section .rodata\n\t.balign 4096\n\t.globl rst_blob_bin, rst_blob_bin_end\nrst_blob_bin:\n\t.incbin "%s"\nrst_blob_bin_end:\n\t.section .note.GNU-stack,"",@progbits\n' $< > $(BLOB_DIR)/blob_bin.S
 	$(Q)$(CC) -c $(BLOB_DIR)/blob_bin.S -o $@
 
-$(BUILD)/bin/ckpt-restore: $(RESTORE_OBJS) $(IMAGE_OBJS) $(BUILD)/obj/common/dump_stream.o \
-		$(BUILD)/obj/common/proc_nspid.o
+$(BUILD)/obj/tools/ckpt-restore/%.o: PART_INC := $(RESTORE_INC)
+
+$(BUILD)/bin/ckpt-restore: $(RESTORE_OBJS) $(IMAGE_A) $(COMMON_A)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(URING_LIBS) $(ZSTD_LIBS)

@@ -4,7 +4,7 @@
 
 KSFT_CFLAGS := -isystem $(CACHE)/kselftest
 TEST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-isystem kmod/uapi -Icommon -Idaemon/image -Idaemon $(FILES_INCLUDES) \
+	-isystem kmod/uapi $(DAEMON_INC) -Idaemon/capture -Itools/ckpt-restore \
 	-Iselftests/guest/lib $(KSFT_CFLAGS) \
 	-Wno-unused-parameter -Wno-sign-compare
 
@@ -14,16 +14,18 @@ HOST_TESTS := $(HOST_TEST_SRCS:selftests/host/%.c=$(BUILD)/host/%) \
 	$(patsubst selftests/host/%,$(BUILD)/host/%,$(wildcard selftests/host/*.sh)) \
 	$(BUILD)/testbin/image_mkimage
 
-$(BUILD)/host/%_test: selftests/host/%_test.c $(COMMON_OBJS) $(IMAGE_OBJS) $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS) $(DAEMON_LIB_OBJS) $(wildcard selftests/host/*.h) | need-ksft
+HOST_TEST_LIBS := $(RESTORE_FILES_OBJS) $(DAEMON_A) $(CONFIG_A) $(IMAGE_A) $(COMMON_A)
+
+$(BUILD)/host/%_test: selftests/host/%_test.c $(HOST_TEST_LIBS) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(CAPTURE_OBJS) $(RESTORE_FILES_OBJS) $(DAEMON_LIB_OBJS) $(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(HOST_TEST_LIBS) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS) $(PEER_LIBS) -lpthread
 
 # helpers of the host tests (not run by themselves: check.sh runs build/host/*)
-$(BUILD)/testbin/%: selftests/host/%.c $(COMMON_OBJS) $(IMAGE_OBJS) $(wildcard selftests/host/*.h) | need-ksft
+$(BUILD)/testbin/%: selftests/host/%.c $(IMAGE_A) $(COMMON_A) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(IMAGE_OBJS) $(COMMON_OBJS) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(IMAGE_A) $(COMMON_A) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS)
 
 $(BUILD)/host/%.sh: selftests/host/%.sh
 	@mkdir -p $(dir $@)
@@ -31,6 +33,8 @@ $(BUILD)/host/%.sh: selftests/host/%.sh
 
 # --- guest programs: static, no shared libraries in the guest ------------
 GUEST      := $(BUILD)/guest
+# restore round trips carry open files: the capture half runs in the guest
+CAPTURE_SRCS := $(wildcard daemon/capture/*.c)
 GUEST_LIB  := selftests/guest/lib/genl_raw.c selftests/guest/lib/workload.c \
 	selftests/guest/lib/page_scan.c \
 	selftests/guest/lib/dump_helpers.c selftests/guest/lib/privs.c \
@@ -59,11 +63,11 @@ $(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wild
 $(GUEST)/tests/kmod/defects_iouring: KMOD_TEST_LIBS := -luring
 
 # restore round trips: the dumper side links the image writer (io_uring)
-$(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
+$(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) common/xxh64.c $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< selftests/guest/lib/restore_helpers.c \
-		$(GUEST_LIB) $(IMAGE_SRCS) $(CAPTURE_SRCS) -luring -lzstd -lpthread
+		$(GUEST_LIB) $(IMAGE_SRCS) common/xxh64.c $(CAPTURE_SRCS) -luring -lzstd -lpthread
 
 # the restore workload: dynamic, so that restores map shared libraries;
 # pthread_exit() dlopens libgcc_s: linked as needed, ldd lists it and the

@@ -6,7 +6,7 @@
  * lists.  The first byte picks the parser.  A global manifest that parses
  * must survive a round trip through ckptd_gmanifest_format().
  */
-#include "cluster_msg.h"
+#include "cluster/msg.h"
 #include "fuzz.h"
 
 static void roundtrip(const struct ckptd_gmanifest *g)

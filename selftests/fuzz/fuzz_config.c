@@ -5,7 +5,7 @@
  * 256 KiB, NUL-terminated), parsed over the defaults; then every [peers]
  * entry is looked up by name as the peer code does.
  */
-#include "config.h"
+#include "ckptd_config.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -14,7 +14,7 @@
 
 #include "fuzz.h"
 #include "image.h"
-#include "image_zstd.h"
+#include "compress.h"
 #include "xxh64.h"
 
 static void fix_chunks(uint8_t *f, size_t len)

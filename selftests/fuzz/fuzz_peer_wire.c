@@ -17,7 +17,7 @@
 #include <ftw.h>
 #include <sys/socket.h>
 
-#include "cluster_msg.h"
+#include "cluster/msg.h"
 #include "fuzz.h"
 #include "peer_auth.h"
 #include "peer_wire.h"

@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "cluster_msg.h"
+#include "cluster/msg.h"
 #include "ctl_proto.h"
 #include "files_records.h"
 #include "image.h"

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "cluster_msg.h"
-#include "cluster_store.h"
+#include "cluster/msg.h"
+#include "cluster/store.h"
 #include "xxh64.h"
 
 static struct ckpt_peer_cluster_prepare good_prepare(void)

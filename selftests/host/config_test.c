@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "ckptd_config.h"
 #include "image.h"
 #include "kselftest_harness.h"
 

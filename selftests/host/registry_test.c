@@ -11,7 +11,7 @@
 #include <linux/ckpt.h>
 
 #include "kselftest_harness.h"
-#include "registry.h"
+#include "jobs/registry.h"
 
 FIXTURE(reg) {
 	char dir[64];

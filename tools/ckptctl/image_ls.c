@@ -13,7 +13,7 @@
 
 #include "ckptctl.h"
 #include "ctl_client.h"
-#include "config.h"
+#include "ckptd_config.h"
 #include "json.h"
 #include "progress.h"
 #include "store_list.h"

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "ckptctl.h"
-#include "config.h"
+#include "ckptd_config.h"
 #include "ctl_client.h"
 #include "progress.h"
 
