@@ -276,7 +276,7 @@ static int parse_args(struct ckptd *d, int argc, char *argv[], int *fg, int *ver
 int main(int argc, char *argv[])
 {
 	static struct ckptd d;
-	struct ckptd_err ierr;
+	struct ckpt_err ierr;
 	char err[1024];
 	unsigned int removed;
 	int fg = 0, verbose = 0, ret;

@@ -80,10 +80,10 @@ int ckptd_zchunk_pack(struct ckptd_zctx *z, const void *raw, size_t len,
 	return 0;
 }
 
-static int bad(struct ckptd_err *err, const struct ckptd_zchunk_at *at,
+static int bad(struct ckpt_err *err, const struct ckptd_zchunk_at *at,
 	       const char *what)
 {
-	ckptd_err_set(err, "%s: compressed chunk %llu (offset %llu): %s; the image is corrupt, restore an older checkpoint",
+	ckpt_err_msg(err, "%s: compressed chunk %llu (offset %llu): %s; the image is corrupt, restore an older checkpoint",
 		      at->path, (unsigned long long)at->index,
 		      (unsigned long long)at->off, what);
 	return -EBADMSG;
@@ -91,7 +91,7 @@ static int bad(struct ckptd_err *err, const struct ckptd_zchunk_at *at,
 
 int ckptd_zchunk_check(const struct ckpt_img_zchunk *h, uint64_t file_size,
 		       uint32_t want_raw, const struct ckptd_zchunk_at *at,
-		       uint64_t *next, struct ckptd_err *err)
+		       uint64_t *next, struct ckpt_err *err)
 {
 	uint64_t end = at->off + sizeof(*h) + (((uint64_t)h->comp_len + 7) & ~7ULL);
 	char what[160];
@@ -127,7 +127,7 @@ int ckptd_zchunk_check(const struct ckpt_img_zchunk *h, uint64_t file_size,
 
 int ckptd_zchunk_unpack(void *dctx, const struct ckpt_img_zchunk *h,
 			const void *comp, void *raw,
-			const struct ckptd_zchunk_at *at, struct ckptd_err *err)
+			const struct ckptd_zchunk_at *at, struct ckpt_err *err)
 {
 	const uint8_t *pad = (const uint8_t *)comp + h->comp_len;
 	unsigned long long fcs;
@@ -161,7 +161,7 @@ int ckptd_zchunk_unpack(void *dctx, const struct ckpt_img_zchunk *h,
 }
 
 static int read_at(int fd, void *buf, size_t len, uint64_t off,
-		   const struct ckptd_zchunk_at *at, struct ckptd_err *err)
+		   const struct ckptd_zchunk_at *at, struct ckpt_err *err)
 {
 	size_t done = 0;
 
@@ -173,7 +173,7 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off,
 		if (n < 0) {
 			int e = errno;
 
-			ckptd_err_set(err, "%s: compressed chunk %llu: read at offset %llu: %s",
+			ckpt_err_msg(err, "%s: compressed chunk %llu: read at offset %llu: %s",
 				      at->path, (unsigned long long)at->index,
 				      (unsigned long long)(off + done), strerror(e));
 			return -e;
@@ -188,8 +188,8 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off,
 int ckptd_zfile_read(int fd, const char *path, uint64_t file_size,
 		     uint64_t raw_size, uint64_t *sum,
 		     int (*fn)(void *arg, uint64_t index, const void *raw,
-			       size_t len, struct ckptd_err *err),
-		     void *arg, struct ckptd_err *err)
+			       size_t len, struct ckpt_err *err),
+		     void *arg, struct ckpt_err *err)
 {
 	struct ckptd_zchunk_at at = { .path = path };
 	size_t cap = comp_max() + 8;
@@ -201,7 +201,7 @@ int ckptd_zfile_read(int fd, const char *path, uint64_t file_size,
 
 	ckptd_xxh64_init(&all, 0);
 	if (!comp || !raw || !dctx) {
-		ckptd_err_set(err, "%s: out of memory for decompression", path);
+		ckpt_err_msg(err, "%s: out of memory for decompression", path);
 		ret = -ENOMEM;
 		goto out;
 	}

@@ -41,7 +41,7 @@ struct ckptd_zchunk_at {
  */
 int ckptd_zchunk_check(const struct ckpt_img_zchunk *h, uint64_t file_size,
 		       uint32_t want_raw, const struct ckptd_zchunk_at *at,
-		       uint64_t *next, struct ckptd_err *err);
+		       uint64_t *next, struct ckpt_err *err);
 
 /*
  * Decompresses the compressed bytes @comp of chunk @h into @raw (room for
@@ -49,7 +49,7 @@ int ckptd_zchunk_check(const struct ckpt_img_zchunk *h, uint64_t file_size,
  */
 int ckptd_zchunk_unpack(void *dctx, const struct ckpt_img_zchunk *h,
 			const void *comp, void *raw,
-			const struct ckptd_zchunk_at *at, struct ckptd_err *err);
+			const struct ckptd_zchunk_at *at, struct ckpt_err *err);
 
 /*
  * Reads a whole compressed file (an open fd of @file_size bytes whose
@@ -60,7 +60,7 @@ int ckptd_zchunk_unpack(void *dctx, const struct ckpt_img_zchunk *h,
 int ckptd_zfile_read(int fd, const char *path, uint64_t file_size,
 		     uint64_t raw_size, uint64_t *sum,
 		     int (*fn)(void *arg, uint64_t index, const void *raw,
-			       size_t len, struct ckptd_err *err),
-		     void *arg, struct ckptd_err *err);
+			       size_t len, struct ckpt_err *err),
+		     void *arg, struct ckpt_err *err);
 
 #endif /* CKPTD_IMAGE_ZSTD_H */

@@ -29,14 +29,14 @@ static void io_fail(struct ckptd_iow *w, struct ckptd_iobuf *b, int e)
 	if (w->error)
 		return;
 	w->error = e;
-	ckptd_err_set(w->err, "%s: writing %zu bytes at offset %llu: %s%s",
+	ckpt_err_msg(w->err, "%s: writing %zu bytes at offset %llu: %s%s",
 		      b->file->path, b->len - b->done,
 		      (unsigned long long)(b->off + b->done), strerror(-e),
 		      e == -ENOSPC ? "; free space on that filesystem or choose another image store" : "");
 }
 
 int ckptd_iow_init(struct ckptd_iow *w, unsigned int qd, bool no_uring,
-		   struct ckptd_err *err)
+		   struct ckpt_err *err)
 {
 	int ret;
 
@@ -58,7 +58,7 @@ int ckptd_iow_init(struct ckptd_iow *w, unsigned int qd, bool no_uring,
 	return 0;
 nomem:
 	ckptd_iow_exit(w);
-	ckptd_err_set(err, "image writer: out of memory for %u MiB of buffers",
+	ckpt_err_msg(err, "image writer: out of memory for %u MiB of buffers",
 		      w->nbuf);
 	return -ENOMEM;
 }
@@ -75,7 +75,7 @@ void ckptd_iow_exit(struct ckptd_iow *w)
 }
 
 int ckptd_iofile_open(struct ckptd_iofile *f, const char *path,
-		      bool want_direct, struct ckptd_err *err)
+		      bool want_direct, struct ckpt_err *err)
 {
 	int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
 
@@ -101,11 +101,11 @@ int ckptd_iofile_open(struct ckptd_iofile *f, const char *path,
 		goto fail;
 	return 0;
 fail:
-	ckptd_err_set(err, "%s: cannot create: %s", path, strerror(errno));
+	ckpt_err_msg(err, "%s: cannot create: %s", path, strerror(errno));
 	return -errno;
 }
 
-int ckptd_iofile_close(struct ckptd_iofile *f, struct ckptd_err *err)
+int ckptd_iofile_close(struct ckptd_iofile *f, struct ckpt_err *err)
 {
 	int ret = 0;
 
@@ -113,7 +113,7 @@ int ckptd_iofile_close(struct ckptd_iofile *f, struct ckptd_err *err)
 		return 0;
 	if (err && fsync(f->fd)) {
 		ret = -errno;
-		ckptd_err_set(err, "%s: fsync: %s", f->path, strerror(errno));
+		ckpt_err_msg(err, "%s: fsync: %s", f->path, strerror(errno));
 	}
 	close(f->fd);
 	f->fd = -1;
@@ -235,7 +235,7 @@ int ckptd_iow_append(struct ckptd_iow *w, struct ckptd_iofile *f,
 		if (!b) {
 			b = get_buf(w);
 			if (!b) {
-				ckptd_err_set(w->err, "%s: image writer out of buffers",
+				ckpt_err_msg(w->err, "%s: image writer out of buffers",
 					      f->path);
 				return w->error = -ENOBUFS;
 			}

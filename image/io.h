@@ -36,17 +36,17 @@ struct ckptd_iow {
 	unsigned int qd, in_flight, nbuf;
 	struct ckptd_iobuf *bufs;
 	int error;		/* first write error, -errno */
-	struct ckptd_err *err;
+	struct ckpt_err *err;
 };
 
 int ckptd_iow_init(struct ckptd_iow *w, unsigned int qd, bool no_uring,
-		   struct ckptd_err *err);
+		   struct ckpt_err *err);
 void ckptd_iow_exit(struct ckptd_iow *w);
 
 /* Creates path (O_EXCL); with want_direct, O_DIRECT if the fs allows it. */
 int ckptd_iofile_open(struct ckptd_iofile *f, const char *path,
-		      bool want_direct, struct ckptd_err *err);
-int ckptd_iofile_close(struct ckptd_iofile *f, struct ckptd_err *err);
+		      bool want_direct, struct ckpt_err *err);
+int ckptd_iofile_close(struct ckptd_iofile *f, struct ckpt_err *err);
 
 int ckptd_iow_append(struct ckptd_iow *w, struct ckptd_iofile *f,
 		     const void *data, size_t len);

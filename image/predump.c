@@ -39,7 +39,7 @@ static struct ckptd_store_entry *find(struct ckptd_store_entry *v, size_t n,
 }
 
 static int remove_image(const char *store, uint32_t job, uint64_t seq,
-			struct ckptd_err *err)
+			struct ckpt_err *err)
 {
 	char dir[4200], man[4300];
 	int ret;
@@ -48,19 +48,19 @@ static int remove_image(const char *store, uint32_t job, uint64_t seq,
 		return -ENAMETOOLONG;
 	snprintf(man, sizeof(man), "%s/" CKPT_IMG_MANIFEST, dir);
 	if (unlink(man) && errno != ENOENT) {
-		ckptd_err_set(err, "%s: cannot remove a stale pre-dump: %s; remove %s by hand",
+		ckpt_err_msg(err, "%s: cannot remove a stale pre-dump: %s; remove %s by hand",
 			      man, strerror(errno), dir);
 		return -errno;
 	}
 	ret = ckptd_image_remove_dir(dir);
 	if (ret)
-		ckptd_err_set(err, "%s: cannot remove a stale pre-dump: %s; remove it by hand",
+		ckpt_err_msg(err, "%s: cannot remove a stale pre-dump: %s; remove it by hand",
 			      dir, strerror(-ret));
 	return ret;
 }
 
 int ckptd_predump_gc(const char *store, uint32_t job, uint64_t keep_from,
-		     unsigned int *removed, struct ckptd_err *err)
+		     unsigned int *removed, struct ckpt_err *err)
 {
 	struct ckptd_store_entry *v;
 	char *needed;
@@ -74,7 +74,7 @@ int ckptd_predump_gc(const char *store, uint32_t job, uint64_t keep_from,
 	needed = calloc(n, 1);
 	if (!needed) {
 		free(v);
-		ckptd_err_set(err, "%s/%u: out of memory", store, job);
+		ckpt_err_msg(err, "%s/%u: out of memory", store, job);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -104,7 +104,7 @@ int ckptd_predump_gc(const char *store, uint32_t job, uint64_t keep_from,
 }
 
 int ckptd_predump_gc_all(const char *store, unsigned int *removed,
-			 struct ckptd_err *err)
+			 struct ckpt_err *err)
 {
 	uint32_t *jobs;
 	size_t n;

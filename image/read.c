@@ -24,7 +24,7 @@
 
 /* Reads a whole file of the expected size into a new buffer. */
 static int load(const char *dir, const char *name, uint64_t size,
-		uint8_t **out, struct ckptd_err *err)
+		uint8_t **out, struct ckpt_err *err)
 {
 	char path[4200];
 	uint8_t *buf;
@@ -34,13 +34,13 @@ static int load(const char *dir, const char *name, uint64_t size,
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		ckptd_err_set(err, "%s: %s", path, strerror(errno));
+		ckpt_err_msg(err, "%s: %s", path, strerror(errno));
 		return -errno;
 	}
 	buf = malloc(size ? size : 1);
 	if (!buf) {
 		close(fd);
-		ckptd_err_set(err, "%s: out of memory for %llu bytes", path,
+		ckpt_err_msg(err, "%s: out of memory for %llu bytes", path,
 			      (unsigned long long)size);
 		return -ENOMEM;
 	}
@@ -52,7 +52,7 @@ static int load(const char *dir, const char *name, uint64_t size,
 		if (n <= 0) {
 			int e = n ? errno : EBADMSG;
 
-			ckptd_err_set(err, "%s: read at offset %zu: %s", path,
+			ckpt_err_msg(err, "%s: read at offset %zu: %s", path,
 				      done, n ? strerror(e) : "file shorter than the manifest says");
 			free(buf);
 			close(fd);
@@ -68,7 +68,7 @@ static int load(const char *dir, const char *name, uint64_t size,
 /* Version 2: the compression block after the header. */
 static int check_zinfo(const char *path, const uint8_t *m,
 		       const struct ckpt_img_manifest *man,
-		       struct ckpt_img_zinfo *zi, struct ckptd_err *err)
+		       struct ckpt_img_zinfo *zi, struct ckpt_err *err)
 {
 	static const char *const names[CKPT_IMG_NR_FILES] = {
 		CKPT_IMG_RECORDS, CKPT_IMG_PAGEMAP, CKPT_IMG_PAGES,
@@ -80,25 +80,25 @@ static int check_zinfo(const char *path, const uint8_t *m,
 	if (man->version < 2)
 		return 0;
 	if (man->hdr_len < sizeof(*man) + sizeof(*zi)) {
-		ckptd_err_set(err, "%s: a version %u header of %u bytes is too short: the manifest is corrupt",
+		ckpt_err_msg(err, "%s: a version %u header of %u bytes is too short: the manifest is corrupt",
 			      path, man->version, man->hdr_len);
 		return -EBADMSG;
 	}
 	memcpy(zi, m + sizeof(*man), sizeof(*zi));
 	if (zi->compression >= CKPT_IMG_COMP_NR) {
-		ckptd_err_set(err, "%s: the image uses compression method %u, which this program does not know (it knows none and zstd); upgrade ckpt to read it",
+		ckpt_err_msg(err, "%s: the image uses compression method %u, which this program does not know (it knows none and zstd); upgrade ckpt to read it",
 			      path, zi->compression);
 		return -EPROTONOSUPPORT;
 	}
 	if (zi->pad || (zi->zfiles & ~known) ||
 	    (zi->compression == CKPT_IMG_COMP_NONE) != !zi->zfiles) {
-		ckptd_err_set(err, "%s: inconsistent compression block (method %u, files 0x%x): the manifest is corrupt",
+		ckpt_err_msg(err, "%s: inconsistent compression block (method %u, files 0x%x): the manifest is corrupt",
 			      path, zi->compression, zi->zfiles);
 		return -EBADMSG;
 	}
 	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
 		if (!(zi->zfiles & (1U << i)) && zi->raw_size[i] != man->files[i].size) {
-			ckptd_err_set(err, "%s: %s is not compressed but has two sizes: the manifest is corrupt",
+			ckpt_err_msg(err, "%s: %s is not compressed but has two sizes: the manifest is corrupt",
 				      path, names[i]);
 			return -EBADMSG;
 		}
@@ -107,31 +107,31 @@ static int check_zinfo(const char *path, const uint8_t *m,
 
 static int check_manifest(const char *path, const uint8_t *m, size_t len,
 			  struct ckpt_img_manifest *man,
-			  struct ckpt_img_zinfo *zi, struct ckptd_err *err)
+			  struct ckpt_img_zinfo *zi, struct ckpt_err *err)
 {
 	uint64_t self, want;
 	int ret;
 
 	if (len < sizeof(*man) + 8) {
-		ckptd_err_set(err, "%s: %zu bytes, too short for a manifest (truncated)",
+		ckpt_err_msg(err, "%s: %zu bytes, too short for a manifest (truncated)",
 			      path, len);
 		return -EBADMSG;
 	}
 	memcpy(man, m, sizeof(*man));
 	if (man->magic != CKPT_IMG_MAGIC) {
-		ckptd_err_set(err, "%s: not a ckpt image manifest (magic 0x%016llx at offset 0)",
+		ckpt_err_msg(err, "%s: not a ckpt image manifest (magic 0x%016llx at offset 0)",
 			      path, (unsigned long long)man->magic);
 		return -EBADMSG;
 	}
 	if (man->version > CKPT_IMG_VERSION) {
-		ckptd_err_set(err, "%s: image format version %u is newer than this program's %u; upgrade ckpt to read it",
+		ckpt_err_msg(err, "%s: image format version %u is newer than this program's %u; upgrade ckpt to read it",
 			      path, man->version, CKPT_IMG_VERSION);
 		return -EPROTONOSUPPORT;
 	}
 	if (man->hdr_len < sizeof(*man) || man->hdr_len % 8 ||
 	    man->nr_chunks > (len - 8) / 8 ||
 	    len != man->hdr_len + man->nr_chunks * 8 + 8) {
-		ckptd_err_set(err, "%s: %zu bytes do not match its header (header %u bytes, %llu chunk sums): truncated or corrupt",
+		ckpt_err_msg(err, "%s: %zu bytes do not match its header (header %u bytes, %llu chunk sums): truncated or corrupt",
 			      path, len, man->hdr_len,
 			      (unsigned long long)man->nr_chunks);
 		return -EBADMSG;
@@ -139,7 +139,7 @@ static int check_manifest(const char *path, const uint8_t *m, size_t len,
 	memcpy(&self, m + len - 8, 8);
 	want = ckptd_xxh64(m, len - 8, 0);
 	if (self != want) {
-		ckptd_err_set(err, "%s: checksum mismatch at offset %zu: the manifest is corrupt",
+		ckpt_err_msg(err, "%s: checksum mismatch at offset %zu: the manifest is corrupt",
 			      path, len - 8);
 		return -EBADMSG;
 	}
@@ -155,7 +155,7 @@ static int check_manifest(const char *path, const uint8_t *m, size_t len,
 	    man->nr_pme * sizeof(struct ckpt_img_pme) ||
 	    man->nr_pme > UINT32_MAX ||
 	    zi->raw_size[CKPT_IMG_F_PAGES] % man->page_size) {
-		ckptd_err_set(err, "%s: inconsistent header (page size, chunks, seq or file sizes): the manifest is corrupt",
+		ckpt_err_msg(err, "%s: inconsistent header (page size, chunks, seq or file sizes): the manifest is corrupt",
 			      path);
 		return -EBADMSG;
 	}
@@ -175,7 +175,7 @@ static int pme_cmp(const void *a, const void *b)
 }
 
 int ckptd_image_open(const char *dir, struct ckptd_image **out,
-		     struct ckptd_err *err)
+		     struct ckpt_err *err)
 {
 	static const char *const names[CKPT_IMG_NR_FILES] = {
 		CKPT_IMG_RECORDS, CKPT_IMG_PAGEMAP, CKPT_IMG_PAGES,
@@ -188,7 +188,7 @@ int ckptd_image_open(const char *dir, struct ckptd_image **out,
 
 	img = calloc(1, sizeof(*img));
 	if (!img) {
-		ckptd_err_set(err, "%s: out of memory", dir);
+		ckpt_err_msg(err, "%s: out of memory", dir);
 		return -ENOMEM;
 	}
 	img->pages_fd = -1;
@@ -198,14 +198,14 @@ int ckptd_image_open(const char *dir, struct ckptd_image **out,
 	if (stat(path, &st)) {
 		ret = -errno;
 		if (errno == ENOENT)
-			ckptd_err_set(err, "%s: no manifest: not a committed checkpoint (an interrupted or failed write; 'ckptd' removes such directories)",
+			ckpt_err_msg(err, "%s: no manifest: not a committed checkpoint (an interrupted or failed write; 'ckptd' removes such directories)",
 				      dir);
 		else
-			ckptd_err_set(err, "%s: %s", path, strerror(errno));
+			ckpt_err_msg(err, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	if ((uint64_t)st.st_size > MANIFEST_MAX) {
-		ckptd_err_set(err, "%s: %lld bytes, too large for a manifest",
+		ckpt_err_msg(err, "%s: %lld bytes, too large for a manifest",
 			      path, (long long)st.st_size);
 		ret = -EFBIG;
 		goto fail;
@@ -218,7 +218,7 @@ int ckptd_image_open(const char *dir, struct ckptd_image **out,
 	img->chunk_sums = malloc(img->man.nr_chunks * 8 + 8);
 	if (!img->chunk_sums) {
 		ret = -ENOMEM;
-		ckptd_err_set(err, "%s: out of memory", path);
+		ckpt_err_msg(err, "%s: out of memory", path);
 		goto fail;
 	}
 	memcpy(img->chunk_sums, m + img->man.hdr_len, img->man.nr_chunks * 8);
@@ -229,12 +229,12 @@ int ckptd_image_open(const char *dir, struct ckptd_image **out,
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (stat(path, &st)) {
 			ret = -errno;
-			ckptd_err_set(err, "%s: %s (the image is incomplete)",
+			ckpt_err_msg(err, "%s: %s (the image is incomplete)",
 				      path, strerror(errno));
 			goto fail;
 		}
 		if ((uint64_t)st.st_size != want) {
-			ckptd_err_set(err, "%s: %lld bytes, the manifest says %llu: the file is %s",
+			ckpt_err_msg(err, "%s: %lld bytes, the manifest says %llu: the file is %s",
 				      path, (long long)st.st_size,
 				      (unsigned long long)want,
 				      (uint64_t)st.st_size < want ? "truncated" : "overwritten");
@@ -262,13 +262,13 @@ int ckptd_image_open(const char *dir, struct ckptd_image **out,
 		ret = img->pages_fd < 0 ? -errno : 0;
 	}
 	if (ret) {
-		ckptd_err_set(err, "%s: %s", path, strerror(-ret));
+		ckpt_err_msg(err, "%s: %s", path, strerror(-ret));
 		goto fail;
 	}
 	img->sorted = malloc(img->man.nr_pme * sizeof(uint32_t) + 1);
 	if (!img->sorted) {
 		ret = -ENOMEM;
-		ckptd_err_set(err, "%s: out of memory", dir);
+		ckpt_err_msg(err, "%s: out of memory", dir);
 		goto fail;
 	}
 	for (uint64_t i = 0; i < img->man.nr_pme; i++)
@@ -301,7 +301,7 @@ void ckptd_image_close(struct ckptd_image *img)
 }
 
 int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
-		       struct ckptd_err *err)
+		       struct ckpt_err *err)
 {
 	char buf[4096], path[4200];
 	struct ckptd_image *p;
@@ -309,7 +309,7 @@ int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
 	int ret;
 
 	if (!img->man.parent_seq) {
-		ckptd_err_set(err, "%s: a full image has no parent", img->dir);
+		ckpt_err_msg(err, "%s: a full image has no parent", img->dir);
 		return -ENOENT;
 	}
 	if (img->parent) {
@@ -317,7 +317,7 @@ int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
 		return 0;
 	}
 	if (img->depth >= CHAIN_MAX) {
-		ckptd_err_set(err, "%s: more than %u parents: chain too long or looping",
+		ckpt_err_msg(err, "%s: more than %u parents: chain too long or looping",
 			      img->dir, CHAIN_MAX);
 		return -ELOOP;
 	}
@@ -331,14 +331,14 @@ int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
 		char why[sizeof(err->msg)];
 
 		snprintf(why, sizeof(why), "%s", err->msg);
-		ckptd_err_set(err, "%s: parent image %llu is missing or unreadable (%s); restore from a full image instead",
+		ckpt_err_msg(err, "%s: parent image %llu is missing or unreadable (%s); restore from a full image instead",
 			      img->dir, (unsigned long long)img->man.parent_seq,
 			      why);
 		return ret;
 	}
 	if (p->man.job_id != img->man.job_id ||
 	    p->man.seq != img->man.parent_seq) {
-		ckptd_err_set(err, "%s: parent %s is job %u seq %llu, expected job %u seq %llu",
+		ckpt_err_msg(err, "%s: parent %s is job %u seq %llu, expected job %u seq %llu",
 			      img->dir, path, p->man.job_id,
 			      (unsigned long long)p->man.seq, img->man.job_id,
 			      (unsigned long long)img->man.parent_seq);
@@ -347,7 +347,7 @@ int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
 	}
 	/* unchanged pages are read from the parent page by page */
 	if (p->man.page_size != img->man.page_size) {
-		ckptd_err_set(err, "%s: parent %s has pages of %u bytes, this image %u: the chain is corrupt; restore from a full image instead",
+		ckpt_err_msg(err, "%s: parent %s has pages of %u bytes, this image %u: the chain is corrupt; restore from a full image instead",
 			      img->dir, path, p->man.page_size, img->man.page_size);
 		ckptd_image_close(p);
 		return -EBADMSG;
@@ -385,7 +385,7 @@ const struct ckpt_img_pme *ckptd_image_find(const struct ckptd_image *img,
 }
 
 int ckptd_image_read_page(struct ckptd_image *img, int32_t pid,
-			  uint64_t vaddr, void *buf, struct ckptd_err *err)
+			  uint64_t vaddr, void *buf, struct ckpt_err *err)
 {
 	uint32_t ps = img->man.page_size;
 	const struct ckpt_img_pme *e;
@@ -396,7 +396,7 @@ int ckptd_image_read_page(struct ckptd_image *img, int32_t pid,
 	vaddr &= ~(uint64_t)(ps - 1);
 	e = ckptd_image_find(img, pid, vaddr);
 	if (!e) {
-		ckptd_err_set(err, "%s: no data for pid %d page 0x%llx", img->dir,
+		ckpt_err_msg(err, "%s: no data for pid %d page 0x%llx", img->dir,
 			      pid, (unsigned long long)vaddr);
 		return -ENOENT;
 	}
@@ -417,7 +417,7 @@ int ckptd_image_read_page(struct ckptd_image *img, int32_t pid,
 	n = pread(img->pages_fd, buf, ps, off);
 	if (n != (ssize_t)ps) {
 		ret = n < 0 ? -errno : -EBADMSG;
-		ckptd_err_set(err, "%s/" CKPT_IMG_PAGES ": read at offset %llu: %s",
+		ckpt_err_msg(err, "%s/" CKPT_IMG_PAGES ": read at offset %llu: %s",
 			      img->dir, (unsigned long long)off,
 			      n < 0 ? strerror(errno) : "past the end of the file");
 		return ret;

@@ -20,7 +20,7 @@ static struct ckptd_store_entry *find(struct ckptd_store_entry *v, size_t n,
 }
 
 int ckptd_retention_gc(const char *store, uint32_t job, unsigned int keep,
-		       unsigned int *removed, struct ckptd_err *err)
+		       unsigned int *removed, struct ckpt_err *err)
 {
 	struct ckptd_store_entry *v;
 	char *needed, dir[4200], man[4300];
@@ -39,7 +39,7 @@ int ckptd_retention_gc(const char *store, uint32_t job, unsigned int keep,
 	needed = calloc(n, 1);
 	if (!needed) {
 		free(v);
-		ckptd_err_set(err, "%s/%u: out of memory", store, job);
+		ckpt_err_msg(err, "%s/%u: out of memory", store, job);
 		return -ENOMEM;
 	}
 	/* the newest @keep, then every parent they reach */
@@ -66,13 +66,13 @@ int ckptd_retention_gc(const char *store, uint32_t job, unsigned int keep,
 		snprintf(man, sizeof(man), "%s/" CKPT_IMG_MANIFEST, dir);
 		if (unlink(man) && errno != ENOENT) {
 			ret = -errno;
-			ckptd_err_set(err, "%s: cannot remove for retention: %s",
+			ckpt_err_msg(err, "%s: cannot remove for retention: %s",
 				      man, strerror(errno));
 			break;
 		}
 		ret = ckptd_image_remove_dir(dir);
 		if (ret)
-			ckptd_err_set(err, "%s: cannot remove for retention: %s; remove it by hand",
+			ckpt_err_msg(err, "%s: cannot remove for retention: %s; remove it by hand",
 				      dir, strerror(-ret));
 		else if (removed)
 			(*removed)++;

@@ -14,17 +14,6 @@
 
 #include "image_store.h"
 
-void ckptd_err_set(struct ckptd_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-}
-
 int ckptd_image_path(char *buf, size_t size, const char *store,
 		     uint32_t job, uint64_t seq)
 {
@@ -58,14 +47,14 @@ int ckptd_image_remove_dir(const char *dir)
 	return ret;
 }
 
-int ckptd_fsync_dir(const char *dir, struct ckptd_err *err)
+int ckptd_fsync_dir(const char *dir, struct ckpt_err *err)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int ret = 0;
 
 	if (fd < 0 || fsync(fd)) {
 		ret = -errno;
-		ckptd_err_set(err, "%s: fsync of the directory: %s", dir,
+		ckpt_err_msg(err, "%s: fsync of the directory: %s", dir,
 			      strerror(errno));
 	}
 	if (fd >= 0)
@@ -85,7 +74,7 @@ static bool all_digits(const char *s)
 
 /* Every <job>/<seq>/ without a manifest in one job directory. */
 static int cleanup_job(const char *jobdir, unsigned int *removed,
-		       struct ckptd_err *err)
+		       struct ckpt_err *err)
 {
 	char path[4400], man[4500];
 	struct dirent *de;
@@ -110,7 +99,7 @@ static int cleanup_job(const char *jobdir, unsigned int *removed,
 		r = ckptd_image_remove_dir(path);
 		if (r && !ret) {
 			ret = r;
-			ckptd_err_set(err, "%s: cannot remove partial image: %s; remove it by hand",
+			ckpt_err_msg(err, "%s: cannot remove partial image: %s; remove it by hand",
 				      path, strerror(-r));
 		} else if (!r && removed) {
 			(*removed)++;
@@ -121,7 +110,7 @@ static int cleanup_job(const char *jobdir, unsigned int *removed,
 }
 
 int ckptd_image_cleanup_partial(const char *store, unsigned int *removed,
-				struct ckptd_err *err)
+				struct ckpt_err *err)
 {
 	char path[4400];
 	struct dirent *de;
@@ -131,7 +120,7 @@ int ckptd_image_cleanup_partial(const char *store, unsigned int *removed,
 	if (removed)
 		*removed = 0;
 	if (!d) {
-		ckptd_err_set(err, "%s: cannot open the image store: %s",
+		ckpt_err_msg(err, "%s: cannot open the image store: %s",
 			      store, strerror(errno));
 		return -errno;
 	}

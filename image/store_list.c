@@ -74,7 +74,7 @@ static void read_manifest(int dfd, struct ckptd_store_entry *e)
 
 int ckptd_store_list(const char *store, uint32_t job,
 		     struct ckptd_store_entry **out, size_t *n,
-		     struct ckptd_err *err)
+		     struct ckpt_err *err)
 {
 	struct ckptd_store_entry *v = NULL;
 	size_t cnt = 0, cap = 0;
@@ -90,7 +90,7 @@ int ckptd_store_list(const char *store, uint32_t job,
 	if (!d) {
 		if (errno == ENOENT)
 			return 0;
-		ckptd_err_set(err, "%s: cannot list the job's images: %s",
+		ckpt_err_msg(err, "%s: cannot list the job's images: %s",
 			      path, strerror(errno));
 		return -errno;
 	}
@@ -116,7 +116,7 @@ int ckptd_store_list(const char *store, uint32_t job,
 			if (!nv) {
 				free(v);
 				closedir(d);
-				ckptd_err_set(err, "%s: out of memory", path);
+				ckpt_err_msg(err, "%s: out of memory", path);
 				return -ENOMEM;
 			}
 			v = nv;
@@ -132,7 +132,7 @@ int ckptd_store_list(const char *store, uint32_t job,
 }
 
 int ckptd_store_jobs(const char *store, uint32_t **out, size_t *n,
-		     struct ckptd_err *err)
+		     struct ckpt_err *err)
 {
 	uint32_t *v = NULL;
 	size_t cnt = 0, cap = 0;
@@ -144,7 +144,7 @@ int ckptd_store_jobs(const char *store, uint32_t **out, size_t *n,
 	if (!d) {
 		if (errno == ENOENT)
 			return 0;
-		ckptd_err_set(err, "%s: cannot open the image store: %s",
+		ckpt_err_msg(err, "%s: cannot open the image store: %s",
 			      store, strerror(errno));
 		return -errno;
 	}
@@ -159,7 +159,7 @@ int ckptd_store_jobs(const char *store, uint32_t **out, size_t *n,
 			if (!nv) {
 				free(v);
 				closedir(d);
-				ckptd_err_set(err, "%s: out of memory", store);
+				ckpt_err_msg(err, "%s: out of memory", store);
 				return -ENOMEM;
 			}
 			v = nv;

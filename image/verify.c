@@ -15,7 +15,7 @@
 #include "zread.h"
 #include "xxh64.h"
 
-static int verify_pages(struct ckptd_image *img, struct ckptd_err *err)
+static int verify_pages(struct ckptd_image *img, struct ckpt_err *err)
 {
 	uint64_t size = img->man.files[CKPT_IMG_F_PAGES].size;
 	uint8_t *buf = malloc(CKPT_IMG_CHUNK);
@@ -29,7 +29,7 @@ static int verify_pages(struct ckptd_image *img, struct ckptd_err *err)
 		return ckptd_image_zpages(img, img->want_pages_fd, err);
 	}
 	if (!buf) {
-		ckptd_err_set(err, "%s: out of memory", img->dir);
+		ckpt_err_msg(err, "%s: out of memory", img->dir);
 		return -ENOMEM;
 	}
 	ckptd_xxh64_init(&all, 0);
@@ -40,21 +40,21 @@ static int verify_pages(struct ckptd_image *img, struct ckptd_err *err)
 
 		if (n != (ssize_t)len) {
 			ret = n < 0 ? -errno : -EBADMSG;
-			ckptd_err_set(err, "%s/" CKPT_IMG_PAGES ": read at offset %llu: %s",
+			ckpt_err_msg(err, "%s/" CKPT_IMG_PAGES ": read at offset %llu: %s",
 				      img->dir, (unsigned long long)off,
 				      n < 0 ? strerror(errno) : "file shorter than the manifest says");
 			break;
 		}
 		ckptd_xxh64_update(&all, buf, len);
 		if (ckptd_xxh64(buf, len, 0) != img->chunk_sums[i]) {
-			ckptd_err_set(err, "%s/" CKPT_IMG_PAGES ": checksum mismatch in chunk %llu (offset %llu, %zu bytes): page data is corrupt",
+			ckpt_err_msg(err, "%s/" CKPT_IMG_PAGES ": checksum mismatch in chunk %llu (offset %llu, %zu bytes): page data is corrupt",
 				      img->dir, (unsigned long long)i,
 				      (unsigned long long)off, len);
 			ret = -EBADMSG;
 		}
 	}
 	if (!ret && ckptd_xxh64_digest(&all) != img->man.files[CKPT_IMG_F_PAGES].xxh64) {
-		ckptd_err_set(err, "%s/" CKPT_IMG_PAGES ": whole-file checksum mismatch: page data is corrupt",
+		ckpt_err_msg(err, "%s/" CKPT_IMG_PAGES ": whole-file checksum mismatch: page data is corrupt",
 			      img->dir);
 		ret = -EBADMSG;
 	}
@@ -62,7 +62,7 @@ static int verify_pages(struct ckptd_image *img, struct ckptd_err *err)
 	return ret;
 }
 
-static int verify_records(struct ckptd_image *img, struct ckptd_err *err)
+static int verify_records(struct ckptd_image *img, struct ckpt_err *err)
 {
 	uint32_t tasks = 0, threads = 0, vmas = 0;
 	const struct ckpt_rec *rec;
@@ -75,7 +75,7 @@ static int verify_records(struct ckptd_image *img, struct ckptd_err *err)
 	if (!ckptd_image_zfile(img, CKPT_IMG_F_RECORDS) &&
 	    ckptd_xxh64(img->records, img->records_len, 0) !=
 	    img->man.files[CKPT_IMG_F_RECORDS].xxh64) {
-		ckptd_err_set(err, "%s/" CKPT_IMG_RECORDS ": checksum mismatch: the records are corrupt",
+		ckpt_err_msg(err, "%s/" CKPT_IMG_RECORDS ": checksum mismatch: the records are corrupt",
 			      img->dir);
 		return -EBADMSG;
 	}
@@ -85,7 +85,7 @@ static int verify_records(struct ckptd_image *img, struct ckptd_err *err)
 
 		if (end || rec->type == CKPT_REC_PAGES ||
 		    rec->type == CKPT_REC_PAGES_SAME) {
-			ckptd_err_set(err, "%s/" CKPT_IMG_RECORDS ": unexpected %s record at offset %llu",
+			ckpt_err_msg(err, "%s/" CKPT_IMG_RECORDS ": unexpected %s record at offset %llu",
 				      img->dir, ckpt_rec_name(rec->type),
 				      (unsigned long long)off);
 			return -EBADMSG;
@@ -96,7 +96,7 @@ static int verify_records(struct ckptd_image *img, struct ckptd_err *err)
 			if (b->job_id != img->man.job_id ||
 			    b->dump_seq != img->man.seq ||
 			    b->parent_seq != img->man.parent_seq) {
-				ckptd_err_set(err, "%s/" CKPT_IMG_RECORDS ": BEGIN (job %u seq %llu) does not match the manifest (job %u seq %llu)",
+				ckpt_err_msg(err, "%s/" CKPT_IMG_RECORDS ": BEGIN (job %u seq %llu) does not match the manifest (job %u seq %llu)",
 					      img->dir, b->job_id,
 					      (unsigned long long)b->dump_seq,
 					      img->man.job_id,
@@ -110,12 +110,12 @@ static int verify_records(struct ckptd_image *img, struct ckptd_err *err)
 		end |= rec->type == CKPT_REC_END;
 	}
 	if (ret < 0) {
-		ckptd_err_set(err, "%s/" CKPT_IMG_RECORDS ": %s", img->dir, s.error);
+		ckpt_err_msg(err, "%s/" CKPT_IMG_RECORDS ": %s", img->dir, s.error);
 		return ret;
 	}
 	if (!end || tasks != img->man.nr_tasks || threads != img->man.nr_threads ||
 	    vmas != img->man.nr_vmas) {
-		ckptd_err_set(err, "%s/" CKPT_IMG_RECORDS ": %s (%u tasks, %u threads, %u VMAs; the manifest says %u, %u, %u)",
+		ckpt_err_msg(err, "%s/" CKPT_IMG_RECORDS ": %s (%u tasks, %u threads, %u VMAs; the manifest says %u, %u, %u)",
 			      img->dir, end ? "record counts differ" : "no END record (truncated)",
 			      tasks, threads, vmas, img->man.nr_tasks,
 			      img->man.nr_threads, img->man.nr_vmas);
@@ -125,22 +125,22 @@ static int verify_records(struct ckptd_image *img, struct ckptd_err *err)
 }
 
 static int bad_pme(struct ckptd_image *img, uint64_t i, const char *what,
-		   struct ckptd_err *err)
+		   struct ckpt_err *err)
 {
-	ckptd_err_set(err, "%s/" CKPT_IMG_PAGEMAP ": entry %llu (offset %llu): %s",
+	ckpt_err_msg(err, "%s/" CKPT_IMG_PAGEMAP ": entry %llu (offset %llu): %s",
 		      img->dir, (unsigned long long)i,
 		      (unsigned long long)(i * sizeof(struct ckpt_img_pme)), what);
 	return -EBADMSG;
 }
 
-static int verify_pagemap(struct ckptd_image *img, struct ckptd_err *err)
+static int verify_pagemap(struct ckptd_image *img, struct ckpt_err *err)
 {
 	uint64_t ps = img->man.page_size, next = 0, data = 0, same = 0;
 	uint64_t pages_size = img->zi.raw_size[CKPT_IMG_F_PAGES];
 
 	if (ckptd_xxh64(img->pagemap, img->man.nr_pme * sizeof(*img->pagemap), 0) !=
 	    img->man.files[CKPT_IMG_F_PAGEMAP].xxh64) {
-		ckptd_err_set(err, "%s/" CKPT_IMG_PAGEMAP ": checksum mismatch: the page index is corrupt",
+		ckpt_err_msg(err, "%s/" CKPT_IMG_PAGEMAP ": checksum mismatch: the page index is corrupt",
 			      img->dir);
 		return -EBADMSG;
 	}
@@ -175,7 +175,7 @@ static int verify_pagemap(struct ckptd_image *img, struct ckptd_err *err)
 	}
 	if (next != pages_size || data != img->man.nr_pages ||
 	    same != img->man.nr_pages_same) {
-		ckptd_err_set(err, "%s/" CKPT_IMG_PAGEMAP ": indexes %llu pages (%llu unchanged), the manifest says %llu (%llu)",
+		ckpt_err_msg(err, "%s/" CKPT_IMG_PAGEMAP ": indexes %llu pages (%llu unchanged), the manifest says %llu (%llu)",
 			      img->dir, (unsigned long long)data,
 			      (unsigned long long)same,
 			      (unsigned long long)img->man.nr_pages,
@@ -191,7 +191,7 @@ static int verify_pagemap(struct ckptd_image *img, struct ckptd_err *err)
  * page: a run may claim 2^32 pages).
  */
 static int verify_same(struct ckptd_image *img, struct ckptd_image *parent,
-		       struct ckptd_err *err)
+		       struct ckpt_err *err)
 {
 	uint64_t ps = img->man.page_size;
 
@@ -219,7 +219,7 @@ static int verify_same(struct ckptd_image *img, struct ckptd_image *parent,
 	return 0;
 }
 
-static int verify(struct ckptd_image *img, int chain, struct ckptd_err *err)
+static int verify(struct ckptd_image *img, int chain, struct ckpt_err *err)
 {
 	struct ckptd_image *parent;
 	int ret;
@@ -239,12 +239,12 @@ static int verify(struct ckptd_image *img, int chain, struct ckptd_err *err)
 	return ret;
 }
 
-int ckptd_image_verify(struct ckptd_image *img, struct ckptd_err *err)
+int ckptd_image_verify(struct ckptd_image *img, struct ckpt_err *err)
 {
 	return verify(img, 1, err);
 }
 
-int ckptd_image_verify_top(struct ckptd_image *img, struct ckptd_err *err)
+int ckptd_image_verify_top(struct ckptd_image *img, struct ckpt_err *err)
 {
 	return verify(img, 0, err);
 }

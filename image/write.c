@@ -26,7 +26,7 @@
 
 struct writer {
 	const char *dir;
-	struct ckptd_err *err;
+	struct ckpt_err *err;
 	const struct ckptd_image_write_opts *opts;
 	struct ckptd_iow io;
 	struct ckptd_iofile f[CKPT_IMG_NR_FILES];
@@ -64,7 +64,7 @@ static int bad_stream(struct writer *w, int ret, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	ckptd_err_set(w->err, "%s: dump stream: %s; no image written",
+	ckpt_err_msg(w->err, "%s: dump stream: %s; no image written",
 		      w->dir, what);
 	return ret;
 }
@@ -80,7 +80,7 @@ static int flush_stage(struct writer *w, int i)
 		return 0;
 	ret = ckptd_zchunk_pack(w->z, w->stage[i], w->stage_fill[i], &out, &len);
 	if (ret) {
-		ckptd_err_set(w->err, "%s/%s: zstd compression failed; set 'compression = none' in ckptd.conf",
+		ckpt_err_msg(w->err, "%s/%s: zstd compression failed; set 'compression = none' in ckptd.conf",
 			      w->dir, file_names[i]);
 		return ret;
 	}
@@ -119,7 +119,7 @@ static int push_chunk(struct writer *w)
 		uint64_t *n = realloc(w->chunks, cap * sizeof(*n));
 
 		if (!n) {
-			ckptd_err_set(w->err, "%s: out of memory for chunk checksums",
+			ckpt_err_msg(w->err, "%s: out of memory for chunk checksums",
 				      w->dir);
 			return -ENOMEM;
 		}
@@ -305,7 +305,7 @@ static int consume(struct writer *w, int fd)
 	int ret = 0;
 
 	if (!buf) {
-		ckptd_err_set(w->err, "%s: out of memory", w->dir);
+		ckpt_err_msg(w->err, "%s: out of memory", w->dir);
 		return -ENOMEM;
 	}
 	while (!ret) {
@@ -363,7 +363,7 @@ static int consume(struct writer *w, int fd)
 
 				if (!nb) {
 					ret = -ENOMEM;
-					ckptd_err_set(w->err, "%s: out of memory for a %u-byte record",
+					ckpt_err_msg(w->err, "%s: out of memory for a %u-byte record",
 						      w->dir, rlen);
 					break;
 				}
@@ -400,7 +400,7 @@ static int write_manifest(struct writer *w)
 	int fd, ret = 0;
 
 	if (!m) {
-		ckptd_err_set(w->err, "%s: out of memory for the manifest", w->dir);
+		ckpt_err_msg(w->err, "%s: out of memory for the manifest", w->dir);
 		return -ENOMEM;
 	}
 	memcpy(m, &w->man, sizeof(w->man));
@@ -438,7 +438,7 @@ static int write_manifest(struct writer *w)
 	return ckptd_fsync_dir(w->dir, w->err);
 fail:
 	ret = -errno;
-	ckptd_err_set(w->err, "%s: writing the manifest: %s%s", tmp,
+	ckpt_err_msg(w->err, "%s: writing the manifest: %s%s", tmp,
 		      strerror(errno), errno == ENOSPC ?
 		      "; free space on that filesystem or choose another image store" : "");
 	if (fd >= 0)
@@ -500,7 +500,7 @@ static int setup_compression(struct writer *w,
 	if (o->compression == CKPT_IMG_COMP_NONE)
 		return 0;
 	if (o->compression != CKPT_IMG_COMP_ZSTD) {
-		ckptd_err_set(w->err, "%s: unknown compression %d; use none or zstd",
+		ckpt_err_msg(w->err, "%s: unknown compression %d; use none or zstd",
 			      w->dir, o->compression);
 		return -EINVAL;
 	}
@@ -513,7 +513,7 @@ static int setup_compression(struct writer *w,
 	w->stage[CKPT_IMG_F_RECORDS] = malloc(CKPT_IMG_CHUNK);
 	w->stage[CKPT_IMG_F_PAGES] = malloc(CKPT_IMG_CHUNK);
 	if (!w->z || !w->stage[CKPT_IMG_F_RECORDS] || !w->stage[CKPT_IMG_F_PAGES]) {
-		ckptd_err_set(w->err, "%s: out of memory for zstd compression", w->dir);
+		ckpt_err_msg(w->err, "%s: out of memory for zstd compression", w->dir);
 		return -ENOMEM;
 	}
 	return 0;
@@ -522,7 +522,7 @@ static int setup_compression(struct writer *w,
 int ckptd_image_write(const char *dir, int stream_fd,
 		      const struct ckptd_image_write_opts *opts,
 		      struct ckptd_image_write_stats *stats,
-		      struct ckptd_err *err)
+		      struct ckpt_err *err)
 {
 	static const struct ckptd_image_write_opts defaults;
 	struct writer *w;
@@ -532,7 +532,7 @@ int ckptd_image_write(const char *dir, int stream_fd,
 		opts = &defaults;
 	if (mkdir(dir, 0750)) {
 		ret = -errno;
-		ckptd_err_set(err, "%s: cannot create the image directory: %s%s",
+		ckpt_err_msg(err, "%s: cannot create the image directory: %s%s",
 			      dir, strerror(errno), errno == EEXIST ?
 			      " (an image of that seq exists; remove it or use another seq)" : "");
 		return ret;
@@ -540,7 +540,7 @@ int ckptd_image_write(const char *dir, int stream_fd,
 	w = calloc(1, sizeof(*w));
 	if (!w) {
 		rmdir(dir);
-		ckptd_err_set(err, "%s: out of memory", dir);
+		ckpt_err_msg(err, "%s: out of memory", dir);
 		return -ENOMEM;
 	}
 	w->dir = dir;

@@ -41,7 +41,7 @@ struct rec_sink {
 };
 
 static int rec_chunk(void *arg, uint64_t index, const void *raw, size_t len,
-		     struct ckptd_err *err)
+		     struct ckpt_err *err)
 {
 	struct rec_sink *s = arg;
 
@@ -51,7 +51,7 @@ static int rec_chunk(void *arg, uint64_t index, const void *raw, size_t len,
 		uint8_t *n = realloc(s->buf, cap);
 
 		if (!n) {
-			ckptd_err_set(err, "%s: out of memory for %zu bytes of records",
+			ckpt_err_msg(err, "%s: out of memory for %zu bytes of records",
 				      s->path, cap);
 			return -ENOMEM;
 		}
@@ -63,7 +63,7 @@ static int rec_chunk(void *arg, uint64_t index, const void *raw, size_t len,
 	return 0;
 }
 
-int ckptd_image_load_zrecords(struct ckptd_image *img, struct ckptd_err *err)
+int ckptd_image_load_zrecords(struct ckptd_image *img, struct ckpt_err *err)
 {
 	const struct ckpt_img_file_sum *f = &img->man.files[CKPT_IMG_F_RECORDS];
 	uint64_t raw = img->zi.raw_size[CKPT_IMG_F_RECORDS], sum;
@@ -73,19 +73,19 @@ int ckptd_image_load_zrecords(struct ckptd_image *img, struct ckptd_err *err)
 
 	snprintf(path, sizeof(path), "%s/" CKPT_IMG_RECORDS, img->dir);
 	if (raw > RECORDS_RAW_MAX) {
-		ckptd_err_set(err, "%s: %llu bytes once decompressed, more than the %llu a reader accepts: the manifest is corrupt",
+		ckpt_err_msg(err, "%s: %llu bytes once decompressed, more than the %llu a reader accepts: the manifest is corrupt",
 			      path, (unsigned long long)raw, RECORDS_RAW_MAX);
 		return -EFBIG;
 	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		ckptd_err_set(err, "%s: %s", path, strerror(errno));
+		ckpt_err_msg(err, "%s: %s", path, strerror(errno));
 		return -errno;
 	}
 	ret = ckptd_zfile_read(fd, path, f->size, raw, &sum, rec_chunk, &s, err);
 	close(fd);
 	if (!ret && sum != f->xxh64) {
-		ckptd_err_set(err, "%s: checksum mismatch of the stored file: the records are corrupt",
+		ckpt_err_msg(err, "%s: checksum mismatch of the stored file: the records are corrupt",
 			      path);
 		ret = -EBADMSG;
 	}
@@ -96,7 +96,7 @@ int ckptd_image_load_zrecords(struct ckptd_image *img, struct ckptd_err *err)
 	img->records = s.buf ? s.buf : malloc(1);
 	img->records_len = s.len;
 	if (!img->records) {
-		ckptd_err_set(err, "%s: out of memory", path);
+		ckpt_err_msg(err, "%s: out of memory", path);
 		return -ENOMEM;
 	}
 	return 0;
@@ -109,14 +109,14 @@ struct page_sink {
 };
 
 static int page_chunk(void *arg, uint64_t index, const void *raw, size_t len,
-		      struct ckptd_err *err)
+		      struct ckpt_err *err)
 {
 	struct page_sink *s = arg;
 	uint64_t off = index * CKPT_IMG_CHUNK;
 	size_t done = 0;
 
 	if (ckptd_xxh64(raw, len, 0) != s->img->chunk_sums[index]) {
-		ckptd_err_set(err, "%s: checksum mismatch in chunk %llu (raw offset %llu, %zu bytes): page data is corrupt",
+		ckpt_err_msg(err, "%s: checksum mismatch in chunk %llu (raw offset %llu, %zu bytes): page data is corrupt",
 			      s->path, (unsigned long long)index,
 			      (unsigned long long)off, len);
 		return -EBADMSG;
@@ -130,7 +130,7 @@ static int page_chunk(void *arg, uint64_t index, const void *raw, size_t len,
 		if (n <= 0) {
 			int e = n ? errno : ENOSPC;
 
-			ckptd_err_set(err, "%s: decompressing chunk %llu into memory: %s; free memory or restore on a larger host",
+			ckpt_err_msg(err, "%s: decompressing chunk %llu into memory: %s; free memory or restore on a larger host",
 				      s->path, (unsigned long long)index, strerror(e));
 			return -e;
 		}
@@ -140,7 +140,7 @@ static int page_chunk(void *arg, uint64_t index, const void *raw, size_t len,
 }
 
 /* Decompresses and checks pages.img; into a new memfd if @keep. */
-int ckptd_image_zpages(struct ckptd_image *img, bool keep, struct ckptd_err *err)
+int ckptd_image_zpages(struct ckptd_image *img, bool keep, struct ckpt_err *err)
 {
 	const struct ckpt_img_file_sum *f = &img->man.files[CKPT_IMG_F_PAGES];
 	char path[4200];
@@ -152,7 +152,7 @@ int ckptd_image_zpages(struct ckptd_image *img, bool keep, struct ckptd_err *err
 	if (keep) {
 		s.out_fd = memfd_create("ckpt-pages", MFD_CLOEXEC);
 		if (s.out_fd < 0) {
-			ckptd_err_set(err, "%s: memfd_create: %s", path, strerror(errno));
+			ckpt_err_msg(err, "%s: memfd_create: %s", path, strerror(errno));
 			return -errno;
 		}
 	}
@@ -160,7 +160,7 @@ int ckptd_image_zpages(struct ckptd_image *img, bool keep, struct ckptd_err *err
 			       img->zi.raw_size[CKPT_IMG_F_PAGES], &sum,
 			       page_chunk, &s, err);
 	if (!ret && sum != f->xxh64) {
-		ckptd_err_set(err, "%s: whole-file checksum mismatch: page data is corrupt",
+		ckpt_err_msg(err, "%s: whole-file checksum mismatch: page data is corrupt",
 			      path);
 		ret = -EBADMSG;
 	}
@@ -175,7 +175,7 @@ int ckptd_image_zpages(struct ckptd_image *img, bool keep, struct ckptd_err *err
 }
 
 int ckptd_image_pages_fd(struct ckptd_image *img, int *fd,
-			 struct ckptd_err *err)
+			 struct ckpt_err *err)
 {
 	int ret;
 

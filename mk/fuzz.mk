@@ -25,16 +25,16 @@ FUZZ_TARGETS := ctl_proto config cluster_msg files dump_stream image_zread peer_
 
 # the project's sources each target parses with
 FUZZ_SRC_ctl_proto   := common/ctl_proto.c
-FUZZ_SRC_config      := $(CONFIG_SRCS)
-FUZZ_SRC_cluster_msg := daemon/cluster/msg.c common/xxh64.c
+FUZZ_SRC_config      := $(CONFIG_SRCS) common/err.c
+FUZZ_SRC_cluster_msg := daemon/cluster/msg.c common/xxh64.c common/err.c
 FUZZ_SRC_peer_wire   := daemon/peer/peer_wire.c daemon/peer/peer_recv.c \
-	daemon/peer/peer_auth.c daemon/cluster/msg.c common/dump_stream.c common/xxh64.c $(IMAGE_SRCS)
+	daemon/peer/peer_auth.c daemon/cluster/msg.c common/dump_stream.c common/xxh64.c common/err.c $(IMAGE_SRCS)
 FUZZ_SRC_dump_stream := common/dump_stream.c
-FUZZ_SRC_image_write := common/dump_stream.c common/xxh64.c $(IMAGE_SRCS)
-FUZZ_SRC_image       := common/dump_stream.c common/xxh64.c $(IMAGE_SRCS) \
+FUZZ_SRC_image_write := common/dump_stream.c common/xxh64.c common/err.c $(IMAGE_SRCS)
+FUZZ_SRC_image       := common/dump_stream.c common/xxh64.c common/err.c $(IMAGE_SRCS) \
 	tools/ckpt-restore/job_load.c tools/ckpt-restore/page_runs.c
-FUZZ_SRC_image_zread := common/dump_stream.c common/xxh64.c $(IMAGE_SRCS)
-FUZZ_SRC_files       := common/dump_stream.c $(RESTORE_FILES_SRCS)
+FUZZ_SRC_image_zread := common/dump_stream.c common/xxh64.c common/err.c $(IMAGE_SRCS)
+FUZZ_SRC_files       := common/dump_stream.c common/err.c $(RESTORE_FILES_SRCS)
 
 # large buffers are recycled, poisoned, by selftests/fuzz/fuzz_alloc.c
 FUZZ_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=posix_memalign \

@@ -63,11 +63,11 @@ $(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wild
 $(GUEST)/tests/kmod/defects_iouring: KMOD_TEST_LIBS := -luring
 
 # restore round trips: the dumper side links the image writer (io_uring)
-$(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) common/xxh64.c $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
+$(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) common/xxh64.c common/err.c $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< selftests/guest/lib/restore_helpers.c \
-		$(GUEST_LIB) $(IMAGE_SRCS) common/xxh64.c $(CAPTURE_SRCS) -luring -lzstd -lpthread
+		$(GUEST_LIB) $(IMAGE_SRCS) common/xxh64.c common/err.c $(CAPTURE_SRCS) -luring -lzstd -lpthread
 
 # the restore workload: dynamic, so that restores map shared libraries;
 # pthread_exit() dlopens libgcc_s: linked as needed, ldd lists it and the

@@ -30,7 +30,7 @@ struct proc_state {
 };
 
 int ckptd_capture_new(const struct ckptd_capture_opts *opts,
-		      struct ckptd_capture **capp, struct ckptd_err *err)
+		      struct ckptd_capture **capp, struct ckpt_err *err)
 {
 	struct ckptd_capture *cap = calloc(1, sizeof(*cap));
 
@@ -41,7 +41,7 @@ int ckptd_capture_new(const struct ckptd_capture_opts *opts,
 	if (opts) {
 		if (opts->unsupported > CKPTD_CAPTURE_DEVNULL) {
 			free(cap);
-			ckptd_err_set(err, "capture options: unknown action %d for unsupported fds",
+			ckpt_err_msg(err, "capture options: unknown action %d for unsupported fds",
 				      (int)opts->unsupported);
 			return -EINVAL;
 		}
@@ -49,7 +49,7 @@ int ckptd_capture_new(const struct ckptd_capture_opts *opts,
 			if (opts->rules[i].action != CKPTD_CAPTURE_CLOSE &&
 			    opts->rules[i].action != CKPTD_CAPTURE_DEVNULL) {
 				free(cap);
-				ckptd_err_set(err, "capture options: the rule for pid %d fd %d must close the fd or redirect it to /dev/null",
+				ckpt_err_msg(err, "capture options: the rule for pid %d fd %d must close the fd or redirect it to /dev/null",
 					      (int)opts->rules[i].pid,
 					      opts->rules[i].fd);
 				return -EINVAL;
@@ -74,7 +74,7 @@ int ckptd_capture_new(const struct ckptd_capture_opts *opts,
 nomem:
 	if (cap)
 		free(cap);
-	ckptd_err_set(err, "capture: out of memory");
+	ckpt_err_msg(err, "capture: out of memory");
 	return -ENOMEM;
 }
 
@@ -102,9 +102,9 @@ static const struct ckptd_capture_rule *find_rule(const struct ckptd_capture *ca
 	return NULL;
 }
 
-static int nomem(struct ckptd_err *err, pid_t pid)
+static int nomem(struct ckpt_err *err, pid_t pid)
 {
-	ckptd_err_set(err, "pid %d: out of memory while capturing its files",
+	ckpt_err_msg(err, "pid %d: out of memory while capturing its files",
 		      (int)pid);
 	return -ENOMEM;
 }
@@ -147,7 +147,7 @@ static int reopen_fd(struct cap_fd *f)
 }
 
 /* Looks at fd through /proc and a copy of it; fills the common fields. */
-static int look_at(struct proc_state *ps, int fd, struct ckptd_err *err)
+static int look_at(struct proc_state *ps, int fd, struct ckpt_err *err)
 {
 	struct cap_fd *f = &ps->f;
 	const char *what;
@@ -205,7 +205,7 @@ static int look_at(struct proc_state *ps, int fd, struct ckptd_err *err)
 	f->rec.rdev = f->st.st_rdev;
 	return 0;
 fail:
-	ckptd_err_set(err, "pid %d fd %d: %s: %s%s", (int)ps->pid, fd, what,
+	ckpt_err_msg(err, "pid %d fd %d: %s: %s%s", (int)ps->pid, fd, what,
 		      strerror(-ret), ret == -EBADF || ret == -ENOENT ?
 		      " (the fd went away: is the job frozen?)" : "");
 	return ret;
@@ -223,7 +223,7 @@ static void apply_action(struct cap_fd *f, enum ckptd_capture_action a)
 
 /* Type-specific state; the object's data goes after its first FD record. */
 static int fill_type(struct ckptd_capture *cap, struct cap_fd *f,
-		     struct cap_key **data_obj, struct ckptd_err *err)
+		     struct cap_key **data_obj, struct ckpt_err *err)
 {
 	struct cap_key *k = NULL;
 	int v;
@@ -273,13 +273,13 @@ static int fill_type(struct ckptd_capture *cap, struct cap_fd *f,
 	return 0;
 sys:
 	v = -errno;
-	ckptd_err_set(err, "pid %d fd %d (%s): %s", (int)f->pid, f->fd, f->link,
+	ckpt_err_msg(err, "pid %d fd %d (%s): %s", (int)f->pid, f->fd, f->link,
 		      strerror(errno));
 	return v;
 }
 
 static int add_data(struct ckptd_capture *cap, struct cap_fd *f,
-		    struct ckptd_recbuf *out, struct ckptd_err *err)
+		    struct ckptd_recbuf *out, struct ckpt_err *err)
 {
 	switch (f->rec.type) {
 	case CKPT_FD_PIPE:
@@ -293,7 +293,7 @@ static int add_data(struct ckptd_capture *cap, struct cap_fd *f,
 }
 
 static int remember(struct proc_state *ps, struct ckptd_capture *cap,
-		    struct ckptd_err *err)
+		    struct ckpt_err *err)
 {
 	struct cap_fd *f = &ps->f;
 	struct cap_seen *s;
@@ -331,7 +331,7 @@ static int remember(struct proc_state *ps, struct ckptd_capture *cap,
 }
 
 static int capture_fd(struct ckptd_capture *cap, struct proc_state *ps, int fd,
-		      struct ckptd_recbuf *out, struct ckptd_err *err)
+		      struct ckptd_recbuf *out, struct ckpt_err *err)
 {
 	const struct ckptd_capture_rule *rule = find_rule(cap, ps->pid, fd);
 	struct cap_fd *f = &ps->f;
@@ -353,7 +353,7 @@ static int capture_fd(struct ckptd_capture *cap, struct proc_state *ps, int fd,
 		ret = f->why[0] ? -EOPNOTSUPP : cap_classify(cap, f, err);
 		if (ret == -EOPNOTSUPP) {
 			if (cap->unsupported == CKPTD_CAPTURE_FAIL) {
-				ckptd_err_set(err, "pid %d fd %d: %s is not supported; close it in the application, or capture with the option to treat it as closed or as /dev/null",
+				ckpt_err_msg(err, "pid %d fd %d: %s is not supported; close it in the application, or capture with the option to treat it as closed or as /dev/null",
 					      (int)ps->pid, fd, f->why);
 				goto out;
 			}
@@ -389,7 +389,7 @@ out:
 }
 
 static int add_proc(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
-		    struct ckptd_err *err)
+		    struct ckpt_err *err)
 {
 	if (cap->nr_procs == cap->cap_procs) {
 		size_t n = cap->cap_procs ? 2 * cap->cap_procs : 16;
@@ -405,19 +405,19 @@ static int add_proc(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 }
 
 int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
-			struct ckptd_recbuf *out, struct ckptd_err *err)
+			struct ckptd_recbuf *out, struct ckpt_err *err)
 {
 	struct proc_state *ps;
 	size_t saved = out->len, nr_fds = 0;
 	int *fds = NULL, ret;
 
 	if (cap->failed) {
-		ckptd_err_set(err, "pid %d: an earlier capture of this job failed; start a new one",
+		ckpt_err_msg(err, "pid %d: an earlier capture of this job failed; start a new one",
 			      (int)pid);
 		return -EINVAL;
 	}
 	if (pid <= 0 || img_pid <= 0) {
-		ckptd_err_set(err, "capture: invalid pid %d (%d in the job)",
+		ckpt_err_msg(err, "capture: invalid pid %d (%d in the job)",
 			      (int)pid, (int)img_pid);
 		return -EINVAL;
 	}
@@ -433,7 +433,7 @@ int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 		ps->pidfd = -1;		/* no thread pidfds: reopen_fd() */
 	} else if (ps->pidfd < 0) {
 		ret = ps->pidfd;
-		ckptd_err_set(err, "pid %d: pidfd_open of %s %d: %s", (int)pid,
+		ckpt_err_msg(err, "pid %d: pidfd_open of %s %d: %s", (int)pid,
 			      ps->via == pid ? "the process" : "its live thread",
 			      (int)ps->via, strerror(-ret));
 		goto out;
@@ -444,7 +444,7 @@ int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 	if (!ret) {
 		ret = cap_proc_fds(ps->via, &fds, &nr_fds);
 		if (ret)
-			ckptd_err_set(err, "pid %d: listing /proc/%d/fd: %s",
+			ckpt_err_msg(err, "pid %d: listing /proc/%d/fd: %s",
 				      (int)pid, (int)ps->via, strerror(-ret));
 	}
 	for (size_t i = 0; !ret && i < nr_fds; i++)

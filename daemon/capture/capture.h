@@ -26,7 +26,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "image.h"	/* struct ckptd_err */
+#include "err.h"
 
 /* A growing buffer of records in struct ckpt_rec framing. */
 struct ckptd_recbuf {
@@ -72,7 +72,7 @@ struct ckptd_tcp_sndqs {
 
 /* Reads them for every established TCP socket of the processes @pids. */
 int ckptd_capture_tcp_sndqs(const pid_t *pids, size_t nr, struct ckptd_tcp_sndqs *out,
-			    struct ckptd_err *err);
+			    struct ckpt_err *err);
 void ckptd_tcp_sndqs_free(struct ckptd_tcp_sndqs *q);
 
 struct ckptd_capture_opts {
@@ -95,7 +95,7 @@ struct ckptd_capture;
 
 /* A capture of one job; opts may be NULL (fail on anything unsupported). */
 int ckptd_capture_new(const struct ckptd_capture_opts *opts,
-		      struct ckptd_capture **cap, struct ckptd_err *err);
+		      struct ckptd_capture **cap, struct ckpt_err *err);
 
 /*
  * Appends the records of process pid (as the caller sees it), recorded
@@ -103,7 +103,7 @@ int ckptd_capture_new(const struct ckptd_capture_opts *opts,
  * out is left as it was.
  */
 int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
-			struct ckptd_recbuf *out, struct ckptd_err *err);
+			struct ckptd_recbuf *out, struct ckpt_err *err);
 
 /*
  * After every process of the job: checks what needs the whole job (each
@@ -113,7 +113,7 @@ int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
  * left as it was.
  */
 int ckptd_capture_finish(struct ckptd_capture *cap, struct ckptd_recbuf *out,
-			 struct ckptd_err *err);
+			 struct ckpt_err *err);
 
 void ckptd_capture_free(struct ckptd_capture *cap);
 

@@ -72,7 +72,7 @@ int cap_proc_umask(pid_t pid, uint32_t *umask);
 
 /* The FS record of pid (read through via): cwd, root, umask. */
 int cap_fs_record(pid_t pid, pid_t via, int32_t img_pid,
-		  struct ckptd_recbuf *out, struct ckptd_err *err);
+		  struct ckptd_recbuf *out, struct ckpt_err *err);
 
 /* --- ident.c: identities across the job --------------------------------- */
 
@@ -130,7 +130,7 @@ struct ckptd_capture {
 
 /* The ofd_id of (pid, fd); *is_new when no fd seen before shares it. */
 int cap_ofd_id(struct ckptd_capture *cap, pid_t pid, int fd, uint64_t *id,
-	       bool *is_new, struct ckptd_err *err);
+	       bool *is_new, struct ckpt_err *err);
 /* The object id of (dev, ino), made on first use; NULL without memory. */
 struct cap_key *cap_obj(struct ckptd_capture *cap, uint64_t dev, uint64_t ino);
 
@@ -158,7 +158,7 @@ struct cap_fd {
  * f->why naming it when it cannot be captured.  Other errors set err.
  */
 int cap_classify(struct ckptd_capture *cap, struct cap_fd *f,
-		 struct ckptd_err *err);
+		 struct ckpt_err *err);
 
 /* --- unix_diag.c -------------------------------------------------------- */
 
@@ -171,16 +171,16 @@ struct cap_unix {
 };
 
 int cap_unix_diag(struct ckptd_capture *cap, uint64_t ino, struct cap_unix *u,
-		  struct ckptd_err *err);
+		  struct ckpt_err *err);
 
 /* --- data.c: contents and queued data as FILE_DATA records ------------- */
 
 int cap_file_contents(struct ckptd_capture *cap, struct cap_fd *f,
-		      struct ckptd_recbuf *out, struct ckptd_err *err);
+		      struct ckptd_recbuf *out, struct ckpt_err *err);
 int cap_pipe_data(struct ckptd_capture *cap, struct cap_fd *f,
-		  struct ckptd_recbuf *out, struct ckptd_err *err);
+		  struct ckptd_recbuf *out, struct ckpt_err *err);
 int cap_sock_data(struct ckptd_capture *cap, struct cap_fd *f,
-		  struct ckptd_recbuf *out, struct ckptd_err *err);
+		  struct ckptd_recbuf *out, struct ckpt_err *err);
 
 /* --- tcp.c: established TCP connections (cluster checkpoints) --------- */
 
@@ -188,7 +188,7 @@ int cap_sock_data(struct ckptd_capture *cap, struct cap_fd *f,
 int cap_tcp_is_established(int fd, bool *yes);
 /* The CKPT_REC_TCP record of f's description. */
 int cap_tcp_record(struct ckptd_capture *cap, struct cap_fd *f, struct ckptd_recbuf *out,
-		   struct ckptd_err *err);
+		   struct ckpt_err *err);
 
 /* --- epoll.c ------------------------------------------------------------ */
 
@@ -215,8 +215,8 @@ struct cap_epoll {
 int cap_epoll_tfds(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 		   const struct cap_epoll *ep, const struct cap_seen *seen,
 		   size_t nr_seen, struct ckptd_recbuf *out,
-		   struct ckptd_err *err);
+		   struct ckpt_err *err);
 /* Every pending entry was matched in some process of the job. */
-int cap_epoll_check(struct ckptd_capture *cap, struct ckptd_err *err);
+int cap_epoll_check(struct ckptd_capture *cap, struct ckpt_err *err);
 
 #endif /* CKPTD_CAPTURE_INT_H */

@@ -82,7 +82,7 @@ static const char *family_name(int family)
 }
 
 static int classify_socket(struct ckptd_capture *cap, struct cap_fd *f,
-			   struct ckptd_err *err)
+			   struct ckpt_err *err)
 {
 	socklen_t len = sizeof(int);
 	struct cap_unix u;
@@ -90,7 +90,7 @@ static int classify_socket(struct ckptd_capture *cap, struct cap_fd *f,
 
 	if (getsockopt(f->dup, SOL_SOCKET, SO_DOMAIN, &family, &len)) {
 		ret = -errno;
-		ckptd_err_set(err, "pid %d fd %d: getsockopt(SO_DOMAIN): %s",
+		ckpt_err_msg(err, "pid %d fd %d: getsockopt(SO_DOMAIN): %s",
 			      (int)f->pid, f->fd, strerror(errno));
 		return ret;
 	}
@@ -99,7 +99,7 @@ static int classify_socket(struct ckptd_capture *cap, struct cap_fd *f,
 
 		ret = cap_tcp_is_established(f->dup, &est);
 		if (ret) {
-			ckptd_err_set(err, "pid %d fd %d: %s socket: %s", (int)f->pid,
+			ckpt_err_msg(err, "pid %d fd %d: %s socket: %s", (int)f->pid,
 				      f->fd, family_name(family), strerror(-ret));
 			return ret;
 		}
@@ -185,7 +185,7 @@ static int classify_reg(struct cap_fd *f)
 }
 
 int cap_classify(struct ckptd_capture *cap, struct cap_fd *f,
-		 struct ckptd_err *err)
+		 struct ckpt_err *err)
 {
 	uint32_t fl = f->info.flags;
 	int ret;

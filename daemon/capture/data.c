@@ -32,20 +32,20 @@ static int add_data(struct ckptd_recbuf *out, const struct cap_fd *f,
 }
 
 static int too_much(struct ckptd_capture *cap, const struct cap_fd *f,
-		    const char *what, uint64_t n, struct ckptd_err *err)
+		    const char *what, uint64_t n, struct ckpt_err *err)
 {
-	ckptd_err_set(err, "pid %d fd %d: %s (%s) holds more than %llu bytes (%llu); raise the capture's max_data or treat the fd as closed",
+	ckpt_err_msg(err, "pid %d fd %d: %s (%s) holds more than %llu bytes (%llu); raise the capture's max_data or treat the fd as closed",
 		      (int)f->pid, f->fd, what, f->link,
 		      (unsigned long long)cap->max_data, (unsigned long long)n);
 	return -EFBIG;
 }
 
 static int sys_fail(const struct cap_fd *f, const char *what,
-		    struct ckptd_err *err)
+		    struct ckpt_err *err)
 {
 	int ret = -errno;
 
-	ckptd_err_set(err, "pid %d fd %d (%s): %s: %s", (int)f->pid, f->fd,
+	ckpt_err_msg(err, "pid %d fd %d (%s): %s: %s", (int)f->pid, f->fd,
 		      f->link, what, strerror(errno));
 	return ret;
 }
@@ -64,14 +64,14 @@ static int reopen(const struct cap_fd *f, int flags)
 }
 
 int cap_file_contents(struct ckptd_capture *cap, struct cap_fd *f,
-		      struct ckptd_recbuf *out, struct ckptd_err *err)
+		      struct ckptd_recbuf *out, struct ckpt_err *err)
 {
 	uint64_t size = f->st.st_size, off = 0, stored = 0;
 	uint8_t *buf = malloc(CKPT_FILE_DATA_MAX);
 	int fd = -1, ret = 0;
 
 	if (!buf) {
-		ckptd_err_set(err, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
+		ckpt_err_msg(err, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
 		return -ENOMEM;
 	}
 	fd = reopen(f, O_RDONLY);
@@ -123,14 +123,14 @@ out:
 
 /* Reads everything in pipe fd into records, as pieces of a stream. */
 static int drain(const struct cap_fd *f, int fd, uint64_t avail,
-		 struct ckptd_recbuf *out, struct ckptd_err *err)
+		 struct ckptd_recbuf *out, struct ckpt_err *err)
 {
 	uint8_t *buf = malloc(CKPT_FILE_DATA_MAX);
 	uint64_t off = 0;
 	int ret = 0;
 
 	if (!buf) {
-		ckptd_err_set(err, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
+		ckpt_err_msg(err, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
 		return -ENOMEM;
 	}
 	while (!ret && off < avail) {
@@ -150,7 +150,7 @@ static int drain(const struct cap_fd *f, int fd, uint64_t avail,
 }
 
 int cap_pipe_data(struct ckptd_capture *cap, struct cap_fd *f,
-		  struct ckptd_recbuf *out, struct ckptd_err *err)
+		  struct ckptd_recbuf *out, struct ckpt_err *err)
 {
 	int rd = f->dup, tmp[2] = { -1, -1 }, avail = 0, size, ret = 0;
 	ssize_t n;
@@ -205,7 +205,7 @@ out:
 
 /* Refuses queued file descriptors; credentials are let through. */
 static int check_cmsgs(struct msghdr *m, const struct cap_fd *f,
-		       struct ckptd_err *err)
+		       struct ckpt_err *err)
 {
 	struct cmsghdr *c;
 	bool fds = false;
@@ -221,7 +221,7 @@ static int check_cmsgs(struct msghdr *m, const struct cap_fd *f,
 		}
 	}
 	if (fds || (m->msg_flags & MSG_CTRUNC)) {
-		ckptd_err_set(err, "pid %d fd %d: unix socket (%s) has file descriptors queued (SCM_RIGHTS), which cannot be captured; treat the fd as closed",
+		ckpt_err_msg(err, "pid %d fd %d: unix socket (%s) has file descriptors queued (SCM_RIGHTS), which cannot be captured; treat the fd as closed",
 			      (int)f->pid, f->fd, f->link);
 		return -EOPNOTSUPP;
 	}
@@ -229,7 +229,7 @@ static int check_cmsgs(struct msghdr *m, const struct cap_fd *f,
 }
 
 static int peek_all(struct ckptd_capture *cap, struct cap_fd *f, uint8_t *buf,
-		    struct ckptd_recbuf *out, struct ckptd_err *err)
+		    struct ckptd_recbuf *out, struct ckpt_err *err)
 {
 	bool stream = f->rec.u.sock.type == SOCK_STREAM;
 	union {
@@ -263,7 +263,7 @@ static int peek_all(struct ckptd_capture *cap, struct cap_fd *f, uint8_t *buf,
 			return 0;	/* end of file: the peer shut down */
 		if (!stream) {
 			if (m.msg_flags & MSG_TRUNC) {
-				ckptd_err_set(err, "pid %d fd %d: unix socket (%s) has a datagram queued larger than %u bytes, which cannot be captured",
+				ckpt_err_msg(err, "pid %d fd %d: unix socket (%s) has a datagram queued larger than %u bytes, which cannot be captured",
 					      (int)f->pid, f->fd, f->link,
 					      CKPT_FILE_DATA_MAX);
 				return -EOPNOTSUPP;
@@ -284,7 +284,7 @@ static int peek_all(struct ckptd_capture *cap, struct cap_fd *f, uint8_t *buf,
 }
 
 int cap_sock_data(struct ckptd_capture *cap, struct cap_fd *f,
-		  struct ckptd_recbuf *out, struct ckptd_err *err)
+		  struct ckptd_recbuf *out, struct ckpt_err *err)
 {
 	socklen_t len = sizeof(int);
 	int saved, zero = 0, ret;
@@ -294,7 +294,7 @@ int cap_sock_data(struct ckptd_capture *cap, struct cap_fd *f,
 		return sys_fail(f, "getsockopt(SO_PEEK_OFF)", err);
 	buf = malloc(CKPT_FILE_DATA_MAX);
 	if (!buf) {
-		ckptd_err_set(err, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
+		ckpt_err_msg(err, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
 		return -ENOMEM;
 	}
 	if (setsockopt(f->dup, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero)))

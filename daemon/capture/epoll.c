@@ -59,7 +59,7 @@ static bool same_file(const struct cap_seen *s, const struct cap_tfd *t)
 int cap_epoll_tfds(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 		   const struct cap_epoll *ep, const struct cap_seen *seen,
 		   size_t nr_seen, struct ckptd_recbuf *out,
-		   struct ckptd_err *err)
+		   struct ckpt_err *err)
 {
 	for (size_t i = 0; i < ep->nr_tfds; i++) {
 		const struct cap_tfd *t = &ep->tfds[i];
@@ -86,7 +86,7 @@ int cap_epoll_tfds(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 						  sizeof(r), NULL, 0);
 		}
 		if (ret) {
-			ckptd_err_set(err, "pid %d fd %d: epoll entry for fd %d: %s",
+			ckpt_err_msg(err, "pid %d fd %d: epoll entry for fd %d: %s",
 				      (int)pid, ep->fd, t->tfd, strerror(-ret));
 			return ret;
 		}
@@ -94,7 +94,7 @@ int cap_epoll_tfds(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 	return 0;
 }
 
-int cap_epoll_check(struct ckptd_capture *cap, struct ckptd_err *err)
+int cap_epoll_check(struct ckptd_capture *cap, struct ckpt_err *err)
 {
 	for (size_t i = 0; i < cap->nr_pending; i++) {
 		const struct cap_tfdref *p = &cap->tfd_pending[i];
@@ -107,7 +107,7 @@ int cap_epoll_check(struct ckptd_capture *cap, struct ckptd_err *err)
 				o->ino == p->ino && o->sdev == p->sdev;
 		}
 		if (!found) {
-			ckptd_err_set(err, "pid %d fd %d: the epoll watches a file as fd %d, which no process of the job has open under that number any more; such an entry cannot be restored: close the epoll fd or treat it as closed",
+			ckpt_err_msg(err, "pid %d fd %d: the epoll watches a file as fd %d, which no process of the job has open under that number any more; such an entry cannot be restored: close the epoll fd or treat it as closed",
 				      (int)p->pid, p->epfd, p->tfd);
 			return -EOPNOTSUPP;
 		}

@@ -54,7 +54,7 @@ static bool conv_obj(const struct conv *v, size_t n, uint64_t obj_id)
 /* The sockets whose peer is not in the job, in *v. */
 static int find_outside(struct ckptd_capture *cap,
 			const struct ckptd_recbuf *out, struct conv **v,
-			size_t *nr, struct ckptd_err *err)
+			size_t *nr, struct ckpt_err *err)
 {
 	const struct ckpt_rec *h;
 	struct ckpt_stream s;
@@ -80,7 +80,7 @@ static int find_outside(struct ckptd_capture *cap,
 		    bsearch(&r->u.sock.peer_id, ids, nr_ids, sizeof(*ids), cmp_u64))
 			continue;
 		if (cap->unsupported == CKPTD_CAPTURE_FAIL) {
-			ckptd_err_set(err, "pid %d fd %d: unix socket (socket:[%llu]) whose peer is outside the job is not supported; checkpoint the peer's process with the job, or capture with the option to treat it as closed or as /dev/null",
+			ckpt_err_msg(err, "pid %d fd %d: unix socket (socket:[%llu]) whose peer is outside the job is not supported; checkpoint the peer's process with the job, or capture with the option to treat it as closed or as /dev/null",
 				      (int)real_pid(cap, r->pid), r->fd,
 				      (unsigned long long)r->ino);
 			free(ids);
@@ -94,19 +94,19 @@ static int find_outside(struct ckptd_capture *cap,
 	}
 	free(ids);
 	if (ret < 0) {
-		ckptd_err_set(err, "captured records: %s", s.error);
+		ckpt_err_msg(err, "captured records: %s", s.error);
 		return ret;
 	}
 	return 0;
 nomem:
 	free(ids);
-	ckptd_err_set(err, "capture: out of memory");
+	ckpt_err_msg(err, "capture: out of memory");
 	return -ENOMEM;
 }
 
 /* out without the converted sockets' data and epoll entries. */
 static int rewrite(struct ckptd_capture *cap, struct ckptd_recbuf *out,
-		   const struct conv *v, size_t nr, struct ckptd_err *err)
+		   const struct conv *v, size_t nr, struct ckpt_err *err)
 {
 	struct ckptd_recbuf n = { 0 };
 	const struct ckpt_rec *h;
@@ -154,7 +154,7 @@ static int rewrite(struct ckptd_capture *cap, struct ckptd_recbuf *out,
 	}
 	if (ret < 0) {
 		ckptd_recbuf_free(&n);
-		ckptd_err_set(err, "captured records: %s",
+		ckpt_err_msg(err, "captured records: %s",
 			      ret == -ENOMEM ? "out of memory" : s.error);
 		return ret;
 	}
@@ -164,14 +164,14 @@ static int rewrite(struct ckptd_capture *cap, struct ckptd_recbuf *out,
 }
 
 int ckptd_capture_finish(struct ckptd_capture *cap, struct ckptd_recbuf *out,
-			 struct ckptd_err *err)
+			 struct ckpt_err *err)
 {
 	struct conv *v = NULL;
 	size_t nr = 0;
 	int ret;
 
 	if (cap->failed) {
-		ckptd_err_set(err, "an earlier capture of this job failed; start a new one");
+		ckpt_err_msg(err, "an earlier capture of this job failed; start a new one");
 		return -EINVAL;
 	}
 	ret = cap_epoll_check(cap, err);

@@ -11,7 +11,7 @@
 #include "capture_int.h"
 
 int cap_fs_record(pid_t pid, pid_t via, int32_t img_pid,
-		  struct ckptd_recbuf *out, struct ckptd_err *err)
+		  struct ckptd_recbuf *out, struct ckpt_err *err)
 {
 	static const char *const names[2] = { "cwd", "root" };
 	char path[2][CAP_LINK_MAX];
@@ -26,28 +26,28 @@ int cap_fs_record(pid_t pid, pid_t via, int32_t img_pid,
 
 		ret = cap_proc_link(via, names[i], path[i], sizeof(path[i]));
 		if (ret) {
-			ckptd_err_set(err, "pid %d: reading /proc/%d/%s: %s",
+			ckpt_err_msg(err, "pid %d: reading /proc/%d/%s: %s",
 				      (int)pid, (int)via, names[i], strerror(-ret));
 			return ret;
 		}
 		len[i] = strlen(path[i]);
 		if (path[i][0] != '/' || (len[i] > 10 &&
 		    !strcmp(path[i] + len[i] - 10, " (deleted)"))) {
-			ckptd_err_set(err, "pid %d: its %s %s was deleted (or is outside the capturer's view) and cannot be restored; let the job chdir elsewhere",
+			ckpt_err_msg(err, "pid %d: its %s %s was deleted (or is outside the capturer's view) and cannot be restored; let the job chdir elsewhere",
 				      (int)pid, names[i], path[i]);
 			return -EOPNOTSUPP;
 		}
 		snprintf(p, sizeof(p), "/proc/%d/%s", (int)via, names[i]);
 		if (stat(p, &st[i])) {
 			ret = -errno;
-			ckptd_err_set(err, "pid %d: stat of its %s %s: %s",
+			ckpt_err_msg(err, "pid %d: stat of its %s %s: %s",
 				      (int)pid, names[i], path[i], strerror(errno));
 			return ret;
 		}
 	}
 	ret = cap_proc_umask(via, &r.umask);
 	if (ret) {
-		ckptd_err_set(err, "pid %d: no Umask in /proc/%d/status: %s",
+		ckpt_err_msg(err, "pid %d: no Umask in /proc/%d/status: %s",
 			      (int)pid, (int)via, strerror(-ret));
 		return ret;
 	}
@@ -62,7 +62,7 @@ int cap_fs_record(pid_t pid, pid_t via, int32_t img_pid,
 	ret = cap_rec_add(out, CKPT_REC_FS, &r, sizeof(r), tail,
 			  r.cwd_len + r.root_len);
 	if (ret)
-		ckptd_err_set(err, "pid %d: out of memory while capturing its files",
+		ckpt_err_msg(err, "pid %d: out of memory while capturing its files",
 			      (int)pid);
 	return ret;
 }

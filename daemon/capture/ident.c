@@ -29,7 +29,7 @@ static int kcmp_file(pid_t pid1, int fd1, pid_t pid2, int fd2, int *res)
 }
 
 int cap_ofd_id(struct ckptd_capture *cap, pid_t pid, int fd, uint64_t *id,
-	       bool *is_new, struct ckptd_err *err)
+	       bool *is_new, struct ckpt_err *err)
 {
 	size_t lo = 0, hi = cap->nr_reps;
 
@@ -40,7 +40,7 @@ int cap_ofd_id(struct ckptd_capture *cap, pid_t pid, int fd, uint64_t *id,
 
 		ret = kcmp_file(pid, fd, r->pid, r->fd, &c);
 		if (ret) {
-			ckptd_err_set(err, "pid %d fd %d: kcmp(KCMP_FILE) with pid %d fd %d: %s; the kernel needs CONFIG_CHECKPOINT_RESTORE, the capturer ptrace access, and the job must stay frozen",
+			ckpt_err_msg(err, "pid %d fd %d: kcmp(KCMP_FILE) with pid %d fd %d: %s; the kernel needs CONFIG_CHECKPOINT_RESTORE, the capturer ptrace access, and the job must stay frozen",
 				      (int)pid, fd, (int)r->pid, r->fd,
 				      strerror(-ret));
 			return ret;
@@ -60,7 +60,7 @@ int cap_ofd_id(struct ckptd_capture *cap, pid_t pid, int fd, uint64_t *id,
 		struct cap_rep *v = realloc(cap->reps, n * sizeof(*v));
 
 		if (!v) {
-			ckptd_err_set(err, "pid %d fd %d: out of memory", (int)pid, fd);
+			ckpt_err_msg(err, "pid %d fd %d: out of memory", (int)pid, fd);
 			return -ENOMEM;
 		}
 		cap->reps = v;

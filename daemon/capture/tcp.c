@@ -168,7 +168,7 @@ static int sndq_add(struct ckptd_tcp_sndqs *out, int fd, uint64_t ino)
 }
 
 int ckptd_capture_tcp_sndqs(const pid_t *pids, size_t nr, struct ckptd_tcp_sndqs *out,
-			    struct ckptd_err *err)
+			    struct ckpt_err *err)
 {
 	int ret = 0;
 
@@ -200,7 +200,7 @@ int ckptd_capture_tcp_sndqs(const pid_t *pids, size_t nr, struct ckptd_tcp_sndqs
 			    !cap_tcp_is_established(fd, &est) && est) {
 				ret = sndq_add(out, fd, st.st_ino);
 				if (ret)
-					ckptd_err_set(err, "pid %d fd %d: the send queue of its TCP connection: %s",
+					ckpt_err_msg(err, "pid %d fd %d: the send queue of its TCP connection: %s",
 						      (int)pids[i], fds[k], strerror(-ret));
 			}
 			close(fd);
@@ -290,7 +290,7 @@ static int read_state(int fd, struct ckpt_rec_tcp *t, uint8_t **rcvq, const char
 }
 
 int cap_tcp_record(struct ckptd_capture *cap, struct cap_fd *f, struct ckptd_recbuf *out,
-		   struct ckptd_err *err)
+		   struct ckpt_err *err)
 {
 	const struct ckptd_tcp_sndq *q = NULL;
 	struct ckpt_rec_tcp t;
@@ -322,7 +322,7 @@ int cap_tcp_record(struct ckptd_capture *cap, struct cap_fd *f, struct ckptd_rec
 	free(rcvq);
 	free(data);
 	if (ret)
-		ckptd_err_set(err, "pid %d fd %d (TCP connection %s): %s: %s%s", (int)f->pid, f->fd,
+		ckpt_err_msg(err, "pid %d fd %d (TCP connection %s): %s: %s%s", (int)f->pid, f->fd,
 			      f->link, what, strerror(-ret),
 			      ret == -EPERM ? " (TCP_REPAIR needs CAP_NET_ADMIN: run ckptd as root)" : "");
 	return ret;

@@ -16,7 +16,7 @@
 
 #include "capture_int.h"
 
-static int diag_socket(struct ckptd_capture *cap, struct ckptd_err *err)
+static int diag_socket(struct ckptd_capture *cap, struct ckpt_err *err)
 {
 	if (cap->diag_fd >= 0)
 		return 0;
@@ -25,7 +25,7 @@ static int diag_socket(struct ckptd_capture *cap, struct ckptd_err *err)
 	if (cap->diag_fd < 0) {
 		int ret = -errno;
 
-		ckptd_err_set(err, "sock_diag netlink socket: %s", strerror(-ret));
+		ckpt_err_msg(err, "sock_diag netlink socket: %s", strerror(-ret));
 		return ret;
 	}
 	return 0;
@@ -62,7 +62,7 @@ static void parse_attrs(const struct unix_diag_msg *m, size_t len,
 }
 
 int cap_unix_diag(struct ckptd_capture *cap, uint64_t ino, struct cap_unix *u,
-		  struct ckptd_err *err)
+		  struct ckpt_err *err)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -128,7 +128,7 @@ int cap_unix_diag(struct ckptd_capture *cap, uint64_t ino, struct cap_unix *u,
 	return 0;
 fail:
 	ret = -errno;
-	ckptd_err_set(err, "unix socket inode %llu: sock_diag: %s%s",
+	ckpt_err_msg(err, "unix socket inode %llu: sock_diag: %s%s",
 		      (unsigned long long)ino, strerror(errno),
 		      errno == ENOENT ? " (is the job in another network namespace?)" :
 		      errno == EINVAL || errno == EPROTONOSUPPORT ?

@@ -150,7 +150,7 @@ static int on_restore(struct session *s)
 static void drop_stale_predumps(struct session *s)
 {
 	unsigned int removed = 0;
-	struct ckptd_err e;
+	struct ckpt_err e;
 
 	if (!s->rs.job)
 		return;

@@ -99,7 +99,7 @@ static int capture_member(struct ckptd_capture *cap, pid_t pid, int own_ns,
 {
 	/* a process whose main thread exited: seen through a live thread */
 	char st = ckptd_proc_state(ckptd_capture_task(pid));
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	pid_t img_pid;
 
 	if (st == 'Z' || st == 'X' || !st)
@@ -129,7 +129,7 @@ static int capture_members(const struct ckpt_kjob *kj,
 	};
 	struct ckptd_recbuf rb = { 0 };
 	struct ckptd_capture *cap;
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	int ret;
 
 	ret = ckptd_capture_new(&opts, &cap, &err);
@@ -327,7 +327,7 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 		.compression = op->compression, .level = op->level,
 	};
 	struct ckptd_image_write_stats st;
-	struct ckptd_err ierr = { "" };
+	struct ckpt_err ierr = { 0 };
 	char jobdir[PATH_MAX + 16];
 	int ret;
 
@@ -366,7 +366,7 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	struct extra_buf x = { 0 };
 	struct ckpt_kjob kj = { 0 };
 	struct ckpt_nl_error e;
-	struct ckptd_err gerr;
+	struct ckpt_err gerr;
 	int dump_fd = -1, memfd = -1, thaw_now;
 	unsigned int removed;
 	uint64_t t0 = now_ms(), t1;
@@ -375,7 +375,7 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	if (freeze(op, c, &kj))
 		goto thaw;	/* thaws only what this operation froze */
 	if (op->kind == OP_REFREEZE && op->sndqs) {
-		struct ckptd_err cerr = { "" };
+		struct ckpt_err cerr = { 0 };
 
 		/* cluster prepare: the send queues, while every host is frozen */
 		if (ckptd_capture_tcp_sndqs((const pid_t *)kj.task_pids, kj.nr_task_pids,

@@ -84,7 +84,7 @@ static int store_image(struct ckptd_mig_dump *m, int memfd, const uint8_t *extra
 {
 	struct ckptd_image_write_opts o = { .extra_records = extra, .extra_len = extra_len };
 	struct ckptd_image_write_stats st;
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct ckptd_image *img;
 	char dir[PATH_MAX + 64];
 	int ret;

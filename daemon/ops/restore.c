@@ -55,7 +55,7 @@ static void set_why(struct restore_op *op, const char *fmt, ...)
 static int pick_image(struct restore_op *op)
 {
 	struct ckptd_store_entry *v;
-	struct ckptd_err e;
+	struct ckpt_err e;
 	size_t n;
 	int ret = ckptd_store_list(op->store, op->job_id, &v, &n, &e);
 
@@ -100,7 +100,7 @@ static int pick_image(struct restore_op *op)
 static int verify(struct restore_op *op)
 {
 	struct ckptd_image *img;
-	struct ckptd_err e;
+	struct ckpt_err e;
 	int ret = ckptd_image_open(op->dir, &img, &e);
 
 	if (!ret) {

@@ -184,7 +184,7 @@ int ckpt_peer_send_chain(struct ckpt_peer_conn *c, const char *store,
 	/* the chain, newest first: each manifest names its parent */
 	for (uint64_t cur = seq; cur && !ret; n++) {
 		struct ckptd_image *img;
-		struct ckptd_err e;
+		struct ckpt_err e;
 
 		if (n == CHAIN_MAX) {
 			ret = ckpt_peer_why(c, -ELOOP, "job %u: the parent chain of checkpoint %llu is longer than %u",

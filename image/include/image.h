@@ -14,15 +14,11 @@
 
 #include <linux/ckpt.h>
 
+#include "err.h"
+
 /* The zstd level of compressed images unless configured. */
 #define CKPTD_ZSTD_LEVEL_DEFAULT	3
 
-struct ckptd_err {
-	char msg[512];
-};
-
-void ckptd_err_set(struct ckptd_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 struct ckptd_image_write_opts {
 	unsigned int queue_depth;	/* writes in flight; 0: default (16) */
@@ -60,7 +56,7 @@ struct ckptd_image_write_stats {
 int ckptd_image_write(const char *dir, int stream_fd,
 		      const struct ckptd_image_write_opts *opts,
 		      struct ckptd_image_write_stats *stats,
-		      struct ckptd_err *err);
+		      struct ckpt_err *err);
 
 /* "<store>/<job>/<seq>" into buf; -ENAMETOOLONG if it does not fit. */
 int ckptd_image_path(char *buf, size_t size, const char *store,
@@ -71,7 +67,7 @@ int ckptd_image_path(char *buf, size_t size, const char *store,
  * manifest (crashed or aborted writes).  *removed (may be NULL) counts them.
  */
 int ckptd_image_cleanup_partial(const char *store, unsigned int *removed,
-				struct ckptd_err *err);
+				struct ckpt_err *err);
 
 /* An open image: its manifest, records and pagemap in memory. */
 struct ckptd_image {
@@ -109,7 +105,7 @@ const char *ckptd_image_compression_name(uint32_t compression);
  * (the restorer's blob).
  */
 int ckptd_image_pages_fd(struct ckptd_image *img, int *fd,
-			 struct ckptd_err *err);
+			 struct ckpt_err *err);
 
 /*
  * Opens an image directory: checks the manifest (magic, version, its own
@@ -117,7 +113,7 @@ int ckptd_image_pages_fd(struct ckptd_image *img, int *fd,
  * the checksums of the files: ckptd_image_verify() does.
  */
 int ckptd_image_open(const char *dir, struct ckptd_image **img,
-		     struct ckptd_err *err);
+		     struct ckpt_err *err);
 void ckptd_image_close(struct ckptd_image *img);
 
 /*
@@ -127,18 +123,18 @@ void ckptd_image_close(struct ckptd_image *img);
  * decompressed and checked; with want_pages_fd set (it is passed on to
  * the parents) the contents are kept, as ckptd_image_pages_fd() does.
  */
-int ckptd_image_verify(struct ckptd_image *img, struct ckptd_err *err);
+int ckptd_image_verify(struct ckptd_image *img, struct ckpt_err *err);
 /*
  * The same for @img itself, and that its parent exists and holds every
  * unchanged page, without checking the parents' own contents again: for
  * an image added on top of parents that were verified when committed
  * (an image received from a peer, a migration's final checkpoint).
  */
-int ckptd_image_verify_top(struct ckptd_image *img, struct ckptd_err *err);
+int ckptd_image_verify_top(struct ckptd_image *img, struct ckpt_err *err);
 
 /* The parent image of an incremental image (opened once, kept). */
 int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
-		       struct ckptd_err *err);
+		       struct ckpt_err *err);
 
 /*
  * Copies the contents of page vaddr of process pid into buf (page_size
@@ -146,7 +142,7 @@ int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
  * the image holds no data for it (a hole: zeroes at restore).
  */
 int ckptd_image_read_page(struct ckptd_image *img, int32_t pid,
-			  uint64_t vaddr, void *buf, struct ckptd_err *err);
+			  uint64_t vaddr, void *buf, struct ckpt_err *err);
 
 /* The pagemap entry of this image holding (pid, vaddr), or NULL. */
 const struct ckpt_img_pme *ckptd_image_find(const struct ckptd_image *img,

@@ -8,6 +8,6 @@
 /* Removes dir and the files in it (an image directory has no subdirs). */
 int ckptd_image_remove_dir(const char *dir);
 /* fsync() of a directory, after a rename or create in it. */
-int ckptd_fsync_dir(const char *dir, struct ckptd_err *err);
+int ckptd_fsync_dir(const char *dir, struct ckpt_err *err);
 
 #endif /* CKPTD_IMAGE_STORE_H */

@@ -23,9 +23,9 @@ int ckptd_image_is_predump(const char *store, uint32_t job, uint64_t seq);
  * newest committed dump).  *removed counts them.
  */
 int ckptd_predump_gc(const char *store, uint32_t job, uint64_t keep_from,
-		     unsigned int *removed, struct ckptd_err *err);
+		     unsigned int *removed, struct ckpt_err *err);
 /* The same for every job of the store (at start, when nothing runs). */
 int ckptd_predump_gc_all(const char *store, unsigned int *removed,
-			 struct ckptd_err *err);
+			 struct ckpt_err *err);
 
 #endif /* CKPTD_PREDUMP_H */

@@ -16,6 +16,6 @@
  * looks committed but is not whole.  *removed may be NULL.
  */
 int ckptd_retention_gc(const char *store, uint32_t job, unsigned int keep,
-		       unsigned int *removed, struct ckptd_err *err);
+		       unsigned int *removed, struct ckpt_err *err);
 
 #endif /* CKPTD_RETENTION_H */

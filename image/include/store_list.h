@@ -30,11 +30,11 @@ struct ckptd_store_entry {
  */
 int ckptd_store_list(const char *store, uint32_t job,
 		     struct ckptd_store_entry **out, size_t *n,
-		     struct ckptd_err *err);
+		     struct ckpt_err *err);
 
 /* The job ids that have a directory in the store, sorted; malloc()ed. */
 int ckptd_store_jobs(const char *store, uint32_t **out, size_t *n,
-		     struct ckptd_err *err);
+		     struct ckpt_err *err);
 
 /* The highest seq of any directory of @job, committed or not (0: none). */
 uint64_t ckptd_store_max_seq(const char *store, uint32_t job);

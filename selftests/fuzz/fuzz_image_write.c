@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int fd = -1;
 	struct ckptd_image_write_opts o = { .queue_depth = 1, .no_uring = 1, .no_direct = 1 };
 	struct ckptd_image *img;
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	char dir[256];
 	int ret;
 

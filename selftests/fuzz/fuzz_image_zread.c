@@ -46,7 +46,7 @@ struct sink {
 };
 
 static int chunk(void *arg, uint64_t index, const void *raw, size_t len,
-		 struct ckptd_err *err)
+		 struct ckpt_err *err)
 {
 	struct sink *s = arg;
 
@@ -62,7 +62,7 @@ static int chunk(void *arg, uint64_t index, const void *raw, size_t len,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int fd = -1;
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct sink s = { 0 };
 	uint64_t raw_size, sum;
 	uint8_t *f;

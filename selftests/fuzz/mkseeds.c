@@ -279,7 +279,7 @@ static void seed_job(struct synth *s, uint64_t seq, uint64_t parent, uint32_t np
 static void write_image_ps(const char *tag, uint64_t seq, uint32_t page_size)
 {
 	struct ckptd_image_write_opts o = { .no_uring = 1, .no_direct = 1 };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct ckpt_rec_begin *b;
 	char store[1024], dir[4096];
 	struct synth s;
@@ -331,7 +331,7 @@ static const char *write_image(const char *tag, uint64_t seq, uint64_t parent,
 {
 	static char dir[4096];
 	struct ckptd_image_write_opts o = { .no_uring = 1, .no_direct = 1 };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct synth s;
 	char store[1024];
 	int fd;
@@ -423,7 +423,7 @@ static void image_seeds(void)
 	for (int i = 0; i < 2; i++) {
 		const char *f = i ? CKPT_IMG_PAGES : CKPT_IMG_RECORDS;
 		struct ckptd_image *img;
-		struct ckptd_err err;
+		struct ckpt_err err;
 
 		if (ckptd_image_open(full, &img, &err))
 			abort();

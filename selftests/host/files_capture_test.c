@@ -19,7 +19,7 @@
 #include "kselftest_harness.h"
 
 static int capture_job(const struct fjob *j, const struct ckptd_capture_opts *o,
-		       struct ckptd_recbuf *rb, struct ckptd_err *err)
+		       struct ckptd_recbuf *rb, struct ckpt_err *err)
 {
 	struct ckptd_capture *cap;
 	int ret;
@@ -38,7 +38,7 @@ static int capture_job(const struct fjob *j, const struct ckptd_capture_opts *o,
 
 /* Capture of a one-process job as pid 1. */
 static int capture_one(pid_t pid, const struct ckptd_capture_opts *o,
-		       struct ckptd_recbuf *rb, struct ckptd_err *err)
+		       struct ckptd_recbuf *rb, struct ckpt_err *err)
 {
 	struct ckptd_capture *cap;
 	int ret;
@@ -69,7 +69,7 @@ static int count_fds(void)
 FIXTURE(job) {
 	struct fjob j;
 	struct ckptd_recbuf rb;
-	struct ckptd_err err;
+	struct ckpt_err err;
 	uint8_t *buf;
 };
 
@@ -390,7 +390,7 @@ TEST(inet_socket_fails_naming_pid_fd_and_type)
 {
 	struct ckptd_recbuf rb = { 0 };
 	struct ckptd_capture *cap;
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	char want[64];
 	pid_t pid;
 
@@ -415,7 +415,7 @@ TEST(unsupported_closed_by_option)
 {
 	struct ckptd_capture_opts o = { .unsupported = CKPTD_CAPTURE_CLOSE };
 	struct ckptd_recbuf rb = { 0 };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	const struct ckpt_rec_fd *r;
 	int ret;
 	pid_t pid = fj_spawn(make_inet_socket, NULL, -1);
@@ -436,7 +436,7 @@ TEST(unsupported_devnull_by_rule)
 	struct ckptd_capture_rule rule = { .fd = 5, .action = CKPTD_CAPTURE_DEVNULL };
 	struct ckptd_capture_opts o = { .rules = &rule, .nr_rules = 1 };
 	struct ckptd_recbuf rb = { 0 };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	const struct ckpt_rec_fd *r;
 	int ret;
 	pid_t pid = fj_spawn(make_inet_socket, NULL, -1);
@@ -466,7 +466,7 @@ static int deleted_cwd(void *arg)
 TEST(deleted_cwd_fails)
 {
 	struct ckptd_recbuf rb = { 0 };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	char want[64];
 	pid_t pid = fj_spawn(deleted_cwd, NULL, -1);
 
@@ -485,7 +485,7 @@ TEST(bad_options_refused)
 					   .action = CKPTD_CAPTURE_FAIL };
 	struct ckptd_capture_opts o = { .rules = &rule, .nr_rules = 1 };
 	struct ckptd_capture *cap = NULL;
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 
 	EXPECT_EQ(-EINVAL, ckptd_capture_new(&o, &cap, &err));
 	EXPECT_NE(NULL, strstr(err.msg, "pid 1 fd 5")) TH_LOG("%s", err.msg);
@@ -569,7 +569,7 @@ TEST(other_kinds_fail_naming_them)
 
 	for (int kind = 0; kind < 10; kind++) {
 		struct ckptd_recbuf rb = { 0 };
-		struct ckptd_err err = { "" };
+		struct ckpt_err err = { 0 };
 		char want[32];
 		pid_t pid = fj_spawn(make_kind, &kind, -1);
 
@@ -595,7 +595,7 @@ TEST(socket_peer_outside_the_job)
 {
 	struct ckptd_capture_opts o = { .unsupported = CKPTD_CAPTURE_DEVNULL };
 	struct ckptd_recbuf rb = { 0 };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	const struct ckpt_rec_fd *r;
 	int ret;
 	char want[64];
@@ -642,7 +642,7 @@ TEST(max_data_limits_contents)
 {
 	struct ckptd_capture_opts o = { .max_data = 65536 };
 	struct ckptd_recbuf rb = { 0 };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	char want[64];
 	pid_t pid = fj_spawn(big_memfd, NULL, -1);
 
@@ -685,7 +685,7 @@ static int queued_fd(void *arg)
 TEST(queued_fds_refused_without_leaking)
 {
 	struct ckptd_recbuf rb = { 0 };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	int before = count_fds();
 	pid_t pid = fj_spawn(queued_fd, NULL, -1);
 
@@ -701,7 +701,7 @@ TEST(queued_fds_refused_without_leaking)
 TEST(no_fd_left_open_by_a_capture)
 {
 	struct ckptd_recbuf rb = { 0 };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct fjob j;
 	int before = count_fds();
 
@@ -730,7 +730,7 @@ static int stale_epoll_entry(void *arg)
 TEST(stale_epoll_entry_fails)
 {
 	struct ckptd_recbuf rb = { 0 };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	char want[64];
 	pid_t pid = fj_spawn(stale_epoll_entry, NULL, -1);
 
@@ -777,7 +777,7 @@ static int proc_fd_entries(pid_t pid)
 TEST(main_thread_exited)
 {
 	struct ckptd_recbuf rb = { 0 };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	const struct ckpt_rec_fd *rd, *wr;
 	struct fr_data d;
 	char buf[64];

@@ -456,7 +456,7 @@ static void run_a(struct rst_files *rf, void *arg)
 }
 
 static int capture(pid_t a, pid_t b, const struct ckptd_capture_opts *o,
-		   struct ckptd_recbuf *rb, struct ckptd_err *err)
+		   struct ckptd_recbuf *rb, struct ckpt_err *err)
 {
 	struct ckptd_capture *cap;
 	int ret = ckptd_capture_new(o, &cap, err);
@@ -475,7 +475,7 @@ static int capture(pid_t a, pid_t b, const struct ckptd_capture_opts *o,
 FIXTURE(job) {
 	struct fjob j;
 	struct ckptd_recbuf rb;
-	struct ckptd_err cerr;
+	struct ckpt_err cerr;
 	struct rst_files_err err;
 	struct rst_files *rf;
 };
@@ -617,7 +617,7 @@ TEST(standins_and_outside_ends)
 	struct rst_files_opts o = { .base_fd = BASE };
 	struct standin_arg a;
 	struct ckptd_recbuf rb = { 0 };
-	struct ckptd_err cerr = { "" };
+	struct ckpt_err cerr = { 0 };
 	struct rst_files_err err = { "" };
 	struct rst_files *rf = NULL;
 	const struct ckpt_rec_fd *r;

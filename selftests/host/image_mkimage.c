@@ -11,7 +11,7 @@
 
 static int make(const char *store, uint64_t seq, uint64_t parent)
 {
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct synth s;
 	char dir[4096];
 	int fd, ret;

@@ -24,7 +24,7 @@
 FIXTURE(img) {
 	char store[64];
 	char dir1[256], dir2[256];
-	struct ckptd_err err;
+	struct ckpt_err err;
 };
 
 FIXTURE_SETUP(img)
@@ -52,7 +52,7 @@ FIXTURE_TEARDOWN(img)
 
 static int write_stream(const char *dir, const struct synth *s,
 			const struct ckptd_image_write_opts *o,
-			struct ckptd_err *err)
+			struct ckpt_err *err)
 {
 	int fd = synth_fd(s->buf, s->len);
 	int ret;
@@ -65,7 +65,7 @@ static int write_stream(const char *dir, const struct synth *s,
 }
 
 static int write_job(const char *dir, uint64_t seq, uint64_t parent,
-		     uint32_t npages, struct ckptd_err *err)
+		     uint32_t npages, struct ckpt_err *err)
 {
 	struct synth s;
 	int ret;
@@ -119,7 +119,7 @@ static void flip_byte(const char *dir, const char *file, off_t off)
 }
 
 /* Opens and verifies; returns the error of whichever failed. */
-static int open_verify(const char *dir, struct ckptd_err *err)
+static int open_verify(const char *dir, struct ckpt_err *err)
 {
 	struct ckptd_image *img;
 	int ret = ckptd_image_open(dir, &img, err);
@@ -142,7 +142,7 @@ TEST(xxh64_known_values)
 static void check_roundtrip(struct __test_metadata *_metadata,
 			    const char *dir, const struct synth *s)
 {
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	const struct ckpt_rec *rec;
 	struct ckptd_image *img;
 	struct ckpt_stream st;

@@ -30,7 +30,7 @@
 FIXTURE(zimg) {
 	char store[64];
 	char dir[4][256];	/* seq 1..3, [0]: an uncompressed twin of seq 1 */
-	struct ckptd_err err;
+	struct ckpt_err err;
 };
 
 FIXTURE_SETUP(zimg)
@@ -66,7 +66,7 @@ static const struct ckptd_image_write_opts zopts = {
 
 static int write_stream(const char *dir, const struct synth *s,
 			const struct ckptd_image_write_opts *o,
-			struct ckptd_image_write_stats *st, struct ckptd_err *err)
+			struct ckptd_image_write_stats *st, struct ckpt_err *err)
 {
 	int fd = synth_fd(s->buf, s->len);
 	int ret;
@@ -80,7 +80,7 @@ static int write_stream(const char *dir, const struct synth *s,
 
 static int write_job(const char *dir, uint64_t seq, uint64_t parent,
 		     uint32_t npages, const struct ckptd_image_write_opts *o,
-		     struct ckptd_err *err)
+		     struct ckpt_err *err)
 {
 	struct synth s;
 	int ret;
@@ -110,7 +110,7 @@ static void make_compressible(struct synth *s)
 	}
 }
 
-static int open_verify(const char *dir, struct ckptd_err *err)
+static int open_verify(const char *dir, struct ckpt_err *err)
 {
 	struct ckptd_image *img;
 	int ret = ckptd_image_open(dir, &img, err);
@@ -244,7 +244,7 @@ static void check_pages(struct __test_metadata *_metadata,
 	const struct ckpt_rec *rec;
 	struct ckpt_stream st;
 	uint8_t page[SYN_PAGE];
-	struct ckptd_err err;
+	struct ckpt_err err;
 	size_t body;
 
 	ckpt_stream_init(&st, s->buf, s->len);

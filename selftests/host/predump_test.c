@@ -71,7 +71,7 @@ static int exists(const char *store, int seq)
 TEST_F(store, predump_told_apart)
 {
 	struct ckptd_store_entry *v;
-	struct ckptd_err e;
+	struct ckpt_err e;
 	size_t n;
 
 	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 0));
@@ -93,7 +93,7 @@ TEST_F(store, predump_told_apart)
 TEST_F(store, gc_removes_only_what_no_checkpoint_needs)
 {
 	unsigned int removed = 0;
-	struct ckptd_err e;
+	struct ckpt_err e;
 
 	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 0));
 	ASSERT_EQ(0, mkimage(self->dir, 2, 0, 1));
@@ -115,7 +115,7 @@ TEST_F(store, gc_removes_only_what_no_checkpoint_needs)
 TEST_F(store, gc_keeps_from)
 {
 	unsigned int removed = 0;
-	struct ckptd_err e;
+	struct ckpt_err e;
 
 	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 1));
 	ASSERT_EQ(0, mkimage(self->dir, 2, 0, 1));
@@ -130,7 +130,7 @@ TEST_F(store, gc_keeps_from)
 TEST_F(store, gc_all_jobs)
 {
 	unsigned int removed = 9;
-	struct ckptd_err e;
+	struct ckpt_err e;
 
 	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 1));
 	ASSERT_EQ(0, ckptd_predump_gc_all(self->dir, &removed, &e)) TH_LOG("%s", e.msg);

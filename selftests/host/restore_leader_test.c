@@ -88,7 +88,7 @@ FIXTURE_TEARDOWN(le)
 static int verify(FIXTURE_DATA(le) *self, uint32_t flags, uint32_t nr_threads,
 		  const int32_t *tids, size_t nr_tids)
 {
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct synth s;
 	int fd, p[2], st;
 	ssize_t n, len = 0;

@@ -60,7 +60,7 @@ static int mkimage(const char *store, uint64_t seq, uint64_t parent, int committ
 static void seqs(const char *store, char *out, size_t size)
 {
 	struct ckptd_store_entry *v;
-	struct ckptd_err e;
+	struct ckpt_err e;
 	size_t n, off = 0;
 
 	out[0] = 0;
@@ -85,7 +85,7 @@ TEST_F(store, keep_zero_keeps_all)
 {
 	char s[64];
 	unsigned int removed = 9;
-	struct ckptd_err e;
+	struct ckpt_err e;
 
 	for (int i = 1; i <= 4; i++)
 		ASSERT_EQ(0, mkimage(self->dir, i, 0, 1));
@@ -99,7 +99,7 @@ TEST_F(store, full_images_keep_newest)
 {
 	char s[64];
 	unsigned int removed;
-	struct ckptd_err e;
+	struct ckpt_err e;
 
 	for (int i = 1; i <= 5; i++)
 		ASSERT_EQ(0, mkimage(self->dir, i, 0, 1));
@@ -114,7 +114,7 @@ TEST_F(store, parents_of_kept_images_stay)
 {
 	char s[64];
 	unsigned int removed;
-	struct ckptd_err e;
+	struct ckpt_err e;
 
 	/* 1 <- 2 <- 3 (a chain), 4 full, 5 <- 6 */
 	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 1));
@@ -133,7 +133,7 @@ TEST_F(store, chain_reaching_back_to_the_oldest)
 {
 	char s[64];
 	unsigned int removed;
-	struct ckptd_err e;
+	struct ckpt_err e;
 
 	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 1));
 	for (int i = 2; i <= 5; i++)
@@ -148,7 +148,7 @@ TEST_F(store, uncommitted_directories_untouched)
 {
 	char s[64];
 	unsigned int removed;
-	struct ckptd_err e;
+	struct ckpt_err e;
 
 	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 0));	/* a write in progress */
 	ASSERT_EQ(0, mkimage(self->dir, 2, 0, 1));
@@ -165,7 +165,7 @@ TEST_F(store, unreadable_manifest_keeps_older_images)
 {
 	char s[64], path[200];
 	unsigned int removed;
-	struct ckptd_err e;
+	struct ckpt_err e;
 	int fd;
 
 	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 1));

@@ -109,7 +109,7 @@ struct rst {
 	unsigned int timeout_s;		/* for each task to report */
 	pid_t ns_init;			/* --pidns: the namespace's init */
 	uint64_t pidns_ino;		/* --pidns: the new namespace */
-	struct ckptd_err err;
+	struct ckpt_err err;
 	int exit_code;			/* enum rst_exit of the failure */
 };
 

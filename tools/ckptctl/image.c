@@ -231,7 +231,7 @@ static void print_json(const struct ckptd_image *img, const struct summary *s)
 
 static int open_image(const char *dir, struct ckptd_image **img)
 {
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	int ret = ckptd_image_open(dir, img, &err);
 
 	if (ret)
@@ -261,7 +261,7 @@ static int image_show(const char *dir, bool json)
 
 static int image_verify(const char *dir)
 {
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct ckptd_image *img;
 	int ret;
 

@@ -44,7 +44,7 @@ static void fmt_time(char *buf, size_t size, uint64_t ns)
 static int list_job(const char *store, uint32_t job, struct json_out *j, int *rows)
 {
 	struct ckptd_store_entry *v;
-	struct ckptd_err err;
+	struct ckpt_err err;
 	char t[32], b[32], parent[24];
 	size_t n;
 	int ret = ckptd_store_list(store, job, &v, &n, &err);
@@ -108,7 +108,7 @@ int image_ls_main(int argc, char *argv[])
 	static struct ckptd_config cfg;
 	const char *store = NULL, *config = CKPTD_CONFIG_FILE;
 	struct json_out j;
-	struct ckptd_err err;
+	struct ckpt_err err;
 	uint32_t job = 0, *jobs = NULL;
 	size_t njobs = 0;
 	int json = 0, must = 0, c, ret = 0, rows = 0;

@@ -117,7 +117,7 @@ static int capture_files(struct rh *h, struct gnl_reply *r,
 			 struct ckptd_recbuf *rb)
 {
 	struct ckptd_capture_opts opts = { .unsupported = CKPTD_CAPTURE_FAIL };
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct ckptd_capture *cap;
 	struct gnl_task t[64];
 	int n, ret;
@@ -152,7 +152,7 @@ int rh_checkpoint(struct rh *h, int incremental, uint64_t *seq)
 	struct ckpt_dump_args a = { .job_id = h->job,
 		.flags = incremental ? CKPT_DUMP_INCREMENTAL : 0 };
 	char tmp[200], dir[300];
-	struct ckptd_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct ckptd_image *img;
 	int fd, ret;
 
