@@ -29,36 +29,6 @@ int ckptd_image_is_predump(const char *store, uint32_t job, uint64_t seq)
 	return ret;
 }
 
-static struct ckptd_store_entry *find(struct ckptd_store_entry *v, size_t n,
-				      uint64_t seq)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i].seq == seq)
-			return &v[i];
-	return NULL;
-}
-
-static int remove_image(const char *store, uint32_t job, uint64_t seq,
-			struct ckpt_err *err)
-{
-	char dir[4200], man[4300];
-	int ret;
-
-	if (ckptd_image_path(dir, sizeof(dir), store, job, seq))
-		return -ENAMETOOLONG;
-	snprintf(man, sizeof(man), "%s/" CKPT_IMG_MANIFEST, dir);
-	if (unlink(man) && errno != ENOENT) {
-		ckpt_err_msg(err, "%s: cannot remove a stale pre-dump: %s; remove %s by hand",
-			      man, strerror(errno), dir);
-		return -errno;
-	}
-	ret = ckptd_image_remove_dir(dir);
-	if (ret)
-		ckpt_err_msg(err, "%s: cannot remove a stale pre-dump: %s; remove it by hand",
-			      dir, strerror(-ret));
-	return ret;
-}
-
 int ckptd_predump_gc(const char *store, uint32_t job, uint64_t keep_from,
 		     unsigned int *removed, struct ckpt_err *err)
 {
@@ -77,24 +47,14 @@ int ckptd_predump_gc(const char *store, uint32_t job, uint64_t keep_from,
 		ckpt_err_msg(err, "%s/%u: out of memory", store, job);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct ckptd_store_entry *e = &v[i];
-
-		if (e->predump && !e->bad && !(keep_from && e->seq >= keep_from))
-			continue;
-		while (e && !needed[e - v]) {
-			needed[e - v] = 1;
-			if (e->bad) {	/* it might need any older one */
-				memset(needed, 1, e - v);
-				break;
-			}
-			e = e->parent_seq ? find(v, n, e->parent_seq) : NULL;
-		}
-	}
+	/* what is not a pre-dump (or a pre-dump still wanted) keeps its chain */
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].predump || v[i].bad || (keep_from && v[i].seq >= keep_from))
+			ckptd_store_keep_chain(v, n, i, needed);
 	for (size_t i = 0; i < n && !ret; i++) {
 		if (needed[i] || !v[i].predump)
 			continue;
-		ret = remove_image(store, job, v[i].seq, err);
+		ret = ckptd_store_remove(store, job, v[i].seq, "a stale pre-dump", err);
 		if (!ret && removed)
 			(*removed)++;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "image_store.h"
 #include "store_list.h"
 
 static int parse_num(const char *s, uint64_t *v)
@@ -190,4 +191,48 @@ uint64_t ckptd_store_max_seq(const char *store, uint32_t job)
 			max = seq;
 	closedir(d);
 	return max;
+}
+
+static const struct ckptd_store_entry *find(const struct ckptd_store_entry *v, size_t n,
+					    uint64_t seq)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].seq == seq)
+			return &v[i];
+	return NULL;
+}
+
+void ckptd_store_keep_chain(const struct ckptd_store_entry *v, size_t n, size_t i,
+			    char *needed)
+{
+	const struct ckptd_store_entry *e = &v[i];
+
+	while (e && !needed[e - v]) {
+		needed[e - v] = 1;
+		if (e->bad) {	/* it might need any older one */
+			memset(needed, 1, e - v);
+			break;
+		}
+		e = e->parent_seq ? find(v, n, e->parent_seq) : NULL;
+	}
+}
+
+int ckptd_store_remove(const char *store, uint32_t job, uint64_t seq,
+		       const char *what, struct ckpt_err *err)
+{
+	char dir[4200], man[4300];
+	int ret;
+
+	if (ckptd_image_path(dir, sizeof(dir), store, job, seq))
+		return ckpt_err_set(err, ENAMETOOLONG, "%s/%u/%llu: path too long",
+				    store, job, (unsigned long long)seq);
+	snprintf(man, sizeof(man), "%s/" CKPT_IMG_MANIFEST, dir);
+	if (unlink(man) && errno != ENOENT)
+		return ckpt_err_sys(err, "%s: cannot remove %s; remove %s by hand",
+				    man, what, dir);
+	ret = ckptd_image_remove_dir(dir);
+	if (ret)
+		return ckpt_err_set(err, -ret, "%s: cannot remove %s: %s; remove it by hand",
+				    dir, what, strerror(-ret));
+	return 0;
 }

@@ -39,4 +39,20 @@ int ckptd_store_jobs(const char *store, uint32_t **out, size_t *n,
 /* The highest seq of any directory of @job, committed or not (0: none). */
 uint64_t ckptd_store_max_seq(const char *store, uint32_t job);
 
+/*
+ * Marks v[i] and every image its parent chain reaches in needed[] (one byte
+ * per entry of @v).  An image whose manifest cannot be read might be the
+ * child of any older one: all older ones are marked.
+ */
+void ckptd_store_keep_chain(const struct ckptd_store_entry *v, size_t n, size_t i,
+			    char *needed);
+
+/*
+ * Removes one committed image: its manifest first, so that a half-removed
+ * image never looks committed, then the directory.  @what says why, for
+ * the message ("a stale pre-dump", "for retention").
+ */
+int ckptd_store_remove(const char *store, uint32_t job, uint64_t seq,
+		       const char *what, struct ckpt_err *err);
+
 #endif /* CKPTD_STORE_LIST_H */
