@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "ckptctl.h"
-#include "ckptd_config.h"
+#include "size.h"
 #include "ctl_client.h"
 #include "progress.h"
 
@@ -136,7 +136,7 @@ int migrate_main(int argc, char *argv[])
 			}
 			break;
 		case 'd':
-			if (ckptd_parse_size(optarg, &dirty)) {
+			if (ckpt_parse_size(optarg, &dirty)) {
 				fprintf(stderr, "%s migrate: --dirty-threshold '%s': give a size in bytes, or with K, M or G\n",
 					ckptctl_prog, optarg);
 				return CKPTCTL_EXIT_USAGE;
