@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ckptctl: the administrator's command line.  A table of subcommands. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ckptctl.h"
 
-const char *ckptctl_prog = "ckptctl";
+const char *ckptctl_prog = CKPTCTL_PROG;
 
 static const struct {
 	const char *name;
@@ -35,21 +34,6 @@ static void usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(f, "\n'%s <command> --help' describes a command; see ckptctl(8).\n",
 		ckptctl_prog);
-}
-
-int ckptctl_exit_code(int err)
-{
-	switch (err) {
-	case 0:
-		return CKPTCTL_EXIT_OK;
-	case -EPERM:
-	case -EACCES:
-		return CKPTCTL_EXIT_DENIED;
-	case -ENOENT:
-		return CKPTCTL_EXIT_UNAVAILABLE;
-	default:
-		return CKPTCTL_EXIT_FAILED;
-	}
 }
 
 int main(int argc, char *argv[])
