@@ -21,7 +21,7 @@ static void print_table(const struct ckpt_kfeatures *f)
 	uint64_t unknown = ckpt_features_unknown(f->bits);
 
 	printf("%-20s %s (ABI %u; %s ABI %u)\n", "ckpt.ko", f->module_version,
-	       f->abi_version, ckptctl_prog, CKPT_ABI_VERSION);
+	       f->abi_version, CKPTCTL_PROG, CKPT_ABI_VERSION);
 	printf("%-20s %s\n", "kernel", f->kernel_release);
 	printf("%-20s %u\n", "page size", f->page_size);
 	printf("\n%-20s %-5s %s\n", "FEATURE", "STATE", "USED FOR");
@@ -33,7 +33,7 @@ static void print_table(const struct ckpt_kfeatures *f)
 	}
 	if (unknown)
 		printf("\n%s does not know feature bits 0x%llx: upgrade ckptctl\n",
-		       ckptctl_prog, (unsigned long long)unknown);
+		       CKPTCTL_PROG, (unsigned long long)unknown);
 }
 
 static void print_json(const struct ckpt_kfeatures *f)
@@ -61,15 +61,15 @@ static int report_error(const struct ckpt_nl_error *e)
 	if (e->err == -ENOENT)
 		fprintf(stderr,
 			"%s: check: ckpt.ko is not loaded (%s); load it with 'modprobe ckpt'\n",
-			ckptctl_prog, e->msg);
+			CKPTCTL_PROG, e->msg);
 	else if (e->msg[0])
-		fprintf(stderr, "%s: check: %s: %s\n", ckptctl_prog,
+		fprintf(stderr, "%s: check: %s: %s\n", CKPTCTL_PROG,
 			strerror(-e->err), e->msg);
 	else
-		fprintf(stderr, "%s: check: %s\n", ckptctl_prog,
+		fprintf(stderr, "%s: check: %s\n", CKPTCTL_PROG,
 			strerror(-e->err));
 	if (e->err == -EPERM)
-		fprintf(stderr, "%s: check: run it as root\n", ckptctl_prog);
+		fprintf(stderr, "%s: check: run it as root\n", CKPTCTL_PROG);
 	/* here ENOENT is the module, not a job */
 	return e->err == -ENOENT ? CKPTCTL_EXIT_UNAVAILABLE : ckptctl_exit_code(e->err);
 }
@@ -98,7 +98,7 @@ int check_main(int argc, char *argv[])
 		return ckptctl_stop_exit(err);
 	if (a.argc) {
 		fprintf(stderr, "%s: check: unexpected argument '%s'\n",
-			ckptctl_prog, a.argv[0]);
+			CKPTCTL_PROG, a.argv[0]);
 		return CKPTCTL_EXIT_USAGE;
 	}
 

@@ -15,7 +15,6 @@ enum {
 
 /* how ckptctl names itself in messages and --help texts */
 #define CKPTCTL_PROG	"ckptctl"
-extern const char *ckptctl_prog;
 
 int check_main(int argc, char *argv[]);
 int image_main(int argc, char *argv[]);

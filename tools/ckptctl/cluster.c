@@ -116,6 +116,6 @@ int cluster_main(int argc, char *argv[])
 		if (!strcmp(argv[1], ops[i].cmd.action))
 			return ckptctl_op_main(&ops[i], argc - 1, argv + 1);
 	fprintf(stderr, "%s cluster: unknown action '%s' (set, unset or ls)\n",
-		ckptctl_prog, argv[1]);
+		CKPTCTL_PROG, argv[1]);
 	return CKPTCTL_EXIT_USAGE;
 }

@@ -13,7 +13,7 @@
 
 #include "ckptctl.h"
 #include "cmdline.h"
-#include "ctl_client.h"
+#include "ctl_proto.h"
 #include "err.h"
 #include "size.h"
 
@@ -37,7 +37,7 @@ static const char *who(const struct ckptctl_cmd *cmd)
 {
 	static char buf[64];
 
-	ckpt_fmt(buf, sizeof(buf), "%s %s%s%s", ckptctl_prog, cmd->name,
+	ckpt_fmt(buf, sizeof(buf), "%s %s%s%s", CKPTCTL_PROG, cmd->name,
 		 cmd->action ? " " : "", cmd->action ? cmd->action : "");
 	return buf;
 }
@@ -47,7 +47,7 @@ static void job_cmd_help(const struct ckptctl_cmd *cmd, FILE *f)
 {
 	const struct ckptctl_opt *o;
 
-	fprintf(f, "Usage: %s %s --job ID", ckptctl_prog, cmd->name);
+	fprintf(f, "Usage: %s %s --job ID", CKPTCTL_PROG, cmd->name);
 	for (o = cmd->opts; o && o->name; o++)
 		fprintf(f, " [--%s]", o->name);
 	fprintf(f, " [--json] [--socket PATH]\n\n%s\n\n"
@@ -89,7 +89,7 @@ int ckptctl_usage_error(const struct ckptctl_args *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "; see '%s %s --help'\n", ckptctl_prog, a->cmd->name);
+	fprintf(stderr, "; see '%s %s --help'\n", CKPTCTL_PROG, a->cmd->name);
 	return -EINVAL;
 }
 
@@ -163,7 +163,7 @@ static void long_opts(const struct ckptctl_cmd *cmd, struct option *lo)
 	for (size_t i = 0; i < N_SHARED; i++)
 		if (cmd->shared & shared_opts[i].bit)
 			lo[n++] = shared_opts[i].o;
-	for (unsigned int i = 0; cmd->opts && cmd->opts[i].name; i++)
+	for (unsigned int i = 0; cmd->opts && cmd->opts[i].name && i < CKPTCTL_OPTS_MAX; i++)
 		lo[n++] = (struct option){
 			cmd->opts[i].name,
 			cmd->opts[i].kind == CKPTCTL_FLAG ? no_argument : required_argument,
@@ -206,7 +206,7 @@ int ckptctl_parse(const struct ckptctl_cmd *cmd, int argc, char *argv[],
 			a->json = 1;
 			break;
 		case O_SOCKET:
-			ckptctl_socket = optarg;
+			a->socket = optarg;
 			break;
 		default:
 			if (c < O_OWN || c >= O_OWN + CKPTCTL_OPTS_MAX) {

@@ -17,7 +17,7 @@
 enum {
 	CKPTCTL_O_JOB = 1 << 0,		/* --job ID: args.job */
 	CKPTCTL_O_JSON = 1 << 1,	/* --json: args.json */
-	CKPTCTL_O_SOCKET = 1 << 2,	/* --socket PATH: ckptctl_socket */
+	CKPTCTL_O_SOCKET = 1 << 2,	/* --socket PATH: args.socket */
 	CKPTCTL_O_UNSUP = 1 << 3,	/* --unsupported-fds fail|close|devnull:
 					 * CKPTD_F_UNSUP_* in args.flags */
 };
@@ -57,6 +57,7 @@ struct ckptctl_args {
 	uint32_t job;			/* --job; 0 when not given */
 	uint32_t flags;			/* the CKPTD_F_* bits the options set */
 	int json;
+	const char *socket;		/* --socket; NULL when not given */
 	unsigned int n[CKPTCTL_OPTS_MAX];	/* how often each own option came */
 	const char *str[CKPTCTL_OPTS_MAX];	/* the last one's argument */
 	uint64_t num[CKPTCTL_OPTS_MAX];		/* ... as a number */

@@ -17,8 +17,6 @@
 #include "err.h"
 #include "progress.h"
 
-const char *ckptctl_socket;
-
 /* The request of this run and its reply (one per ckptctl process). */
 static struct {
 	uint8_t buf[CKPTD_CTL_MSG_MAX];
@@ -26,12 +24,13 @@ static struct {
 	struct ctl_reply rep;
 } req;
 
-static const char *socket_path(void)
+/* --socket, else $CKPTD_SOCKET, else CKPTD_CTL_SOCKET. */
+static const char *socket_path(const struct ckptctl_args *a)
 {
 	const char *env = getenv("CKPTD_SOCKET");
 
-	if (ckptctl_socket)
-		return ckptctl_socket;
+	if (a->socket)
+		return a->socket;
 	return env && *env ? env : CKPTD_CTL_SOCKET;
 }
 
@@ -51,10 +50,10 @@ int ckptctl_exit_code(int err)
 }
 
 /* A connected socket, or -errno with what to do in @e. */
-static int connect_ckptd(struct ckpt_err *e)
+static int connect_ckptd(const struct ckptctl_args *a, struct ckpt_err *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	const char *path = socket_path();
+	const char *path = socket_path(a);
 	int fd, err;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
@@ -134,12 +133,12 @@ int ckptctl_request(const struct ckptctl_args *a, int progress,
 	len = ckptd_ctl_end(&req.m);
 	if (len < 0) {
 		fprintf(stderr, "%s: request too large (more than %d bytes)\n",
-			ckptctl_prog, CKPTD_CTL_MSG_MAX);
+			CKPTCTL_PROG, CKPTD_CTL_MSG_MAX);
 		return CKPTCTL_EXIT_USAGE;
 	}
-	fd = connect_ckptd(&e);
+	fd = connect_ckptd(a, &e);
 	if (fd < 0) {
-		fprintf(stderr, "%s: %s\n", ckptctl_prog, e.msg);
+		fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, e.msg);
 		return CKPTCTL_EXIT_UNAVAILABLE;
 	}
 	ckptctl_progress_init(&pr, progress && !a->json);
@@ -147,12 +146,12 @@ int ckptctl_request(const struct ckptctl_args *a, int progress,
 	ckptctl_progress_end(&pr);
 	close(fd);
 	if (ret) {
-		fprintf(stderr, "%s: %s\n", ckptctl_prog, e.msg);
+		fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, e.msg);
 		return CKPTCTL_EXIT_FAILED;
 	}
 	ret = tb->a[CKPTD_CA_ERRNO] ? ckptd_ctl_s32(tb->a[CKPTD_CA_ERRNO]) : -EPROTO;
 	if (ret) {
-		fprintf(stderr, "%s: %s\n", ckptctl_prog,
+		fprintf(stderr, "%s: %s\n", CKPTCTL_PROG,
 			ckptctl_str(tb, CKPTD_CA_ERRMSG, strerror(-ret)));
 		return ckptctl_exit_code(ret);
 	}

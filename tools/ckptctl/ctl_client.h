@@ -15,9 +15,6 @@
 #include "ctl_proto.h"
 #include "json.h"
 
-/* -s/--socket, else $CKPTD_SOCKET, else CKPTD_CTL_SOCKET. */
-extern const char *ckptctl_socket;
-
 struct ctl_reply {
 	uint8_t buf[CKPTD_CTL_MSG_MAX];
 	const struct ckptd_ctl_hdr *h;

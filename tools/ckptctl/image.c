@@ -71,7 +71,7 @@ static int summarize(const struct ckptd_image *img, struct summary *s)
 
 			if (!np) {
 				fprintf(stderr, "%s: image: %s: out of memory for process %d\n",
-					ckptctl_prog, img->dir, t->pid);
+					CKPTCTL_PROG, img->dir, t->pid);
 				return -ENOMEM;
 			}
 			s->procs = np;
@@ -92,7 +92,7 @@ static int summarize(const struct ckptd_image *img, struct summary *s)
 	}
 	if (ret < 0) {
 		fprintf(stderr, "%s: image: %s/" CKPT_IMG_RECORDS ": %s; run '%s image verify %s'\n",
-			ckptctl_prog, img->dir, st.error, ckptctl_prog, img->dir);
+			CKPTCTL_PROG, img->dir, st.error, CKPTCTL_PROG, img->dir);
 		return ret;
 	}
 	for (uint64_t i = 0; i < img->man.nr_pme; i++) {
@@ -232,7 +232,7 @@ static int open_image(const char *dir, struct ckptd_image **img)
 	int ret = ckptd_image_open(dir, img, &err);
 
 	if (ret)
-		fprintf(stderr, "%s: image: %s\n", ckptctl_prog, err.msg);
+		fprintf(stderr, "%s: image: %s\n", CKPTCTL_PROG, err.msg);
 	return ret;
 }
 
@@ -266,7 +266,7 @@ static int image_verify(const char *dir)
 		return CKPTCTL_EXIT_FAILED;
 	ret = ckptd_image_verify(img, &err);
 	if (ret)
-		fprintf(stderr, "%s: image verify: %s\n", ckptctl_prog, err.msg);
+		fprintf(stderr, "%s: image verify: %s\n", CKPTCTL_PROG, err.msg);
 	else
 		printf("%s: valid (job %u, seq %llu, %llu pages%s)\n", dir,
 		       img->man.job_id, (unsigned long long)img->man.seq,
@@ -308,7 +308,7 @@ int image_main(int argc, char *argv[])
 	}
 	if (cmd == &image || a.argc != 1) {
 		fprintf(stderr, "%s: image: expected 'show [--json] DIR' or 'verify DIR'; see '%s image --help'\n",
-			ckptctl_prog, ckptctl_prog);
+			CKPTCTL_PROG, CKPTCTL_PROG);
 		return CKPTCTL_EXIT_USAGE;
 	}
 	if (cmd == &show)

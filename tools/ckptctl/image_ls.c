@@ -35,7 +35,7 @@ static int list_job(const char *store, uint32_t job, struct json_out *j, int *ro
 	int ret = ckptd_store_list(store, job, &v, &n, &err);
 
 	if (ret) {
-		fprintf(stderr, "%s: %s\n", ckptctl_prog, err.msg);
+		fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, err.msg);
 		return ret;
 	}
 	for (size_t i = 0; i < n; i++, (*rows)++) {
@@ -128,7 +128,7 @@ int image_ls_main(int argc, char *argv[])
 	if (!store) {
 		ckptd_config_defaults(&cfg);
 		if (ckptd_config_load(&cfg, config, !!a.str[O_CONFIG], why, sizeof(why))) {
-			fprintf(stderr, "%s: %s\n", ckptctl_prog, why);
+			fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, why);
 			return CKPTCTL_EXIT_FAILED;
 		}
 		store = cfg.image_store;
@@ -138,7 +138,7 @@ int image_ls_main(int argc, char *argv[])
 		jobs = &one;
 		njobs = 1;
 	} else if (ckptd_store_jobs(store, &jobs, &njobs, &err)) {
-		fprintf(stderr, "%s: %s\n", ckptctl_prog, err.msg);
+		fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, err.msg);
 		return CKPTCTL_EXIT_FAILED;
 	}
 	if (a.json) {

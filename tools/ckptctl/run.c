@@ -18,7 +18,7 @@ static int build(const struct ckptctl_args *a, struct ckptd_ctl_msg *m)
 		return ckptctl_usage_error(a, "%s", !a->job ? "--job ID is required" :
 					   "the command to run is missing (after --)");
 	if (a->argc > CKPTD_CTL_ARGV_MAX) {
-		fprintf(stderr, "%s run: more than %d arguments\n", ckptctl_prog,
+		fprintf(stderr, "%s run: more than %d arguments\n", CKPTCTL_PROG,
 			CKPTD_CTL_ARGV_MAX);
 		return -EINVAL;
 	}
