@@ -14,36 +14,7 @@
 #include <string.h>
 
 #include "ckptd_config.h"
-
-/* "4096", "64K", "4M", "1G" into bytes; -EINVAL if it is none of those. */
-int ckptd_parse_size(const char *val, uint64_t *out)
-{
-	char *e;
-	unsigned long long v;
-	unsigned int shift = 0;
-
-	if (!isdigit((unsigned char)val[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(val, &e, 10);
-	if (errno)
-		return -EINVAL;
-	switch (toupper((unsigned char)*e)) {
-	case 0: break;
-	case 'K': shift = 10; e++; break;
-	case 'M': shift = 20; e++; break;
-	case 'G': shift = 30; e++; break;
-	default: return -EINVAL;
-	}
-	if ((*e == 'i' || *e == 'I') && shift)
-		e++;
-	if ((*e == 'B' || *e == 'b') && shift)
-		e++;
-	if (*e || v > (UINT64_MAX >> shift))
-		return -EINVAL;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
+#include "size.h"
 
 int ckptd_config_migrate_set(struct ckptd_config *c, const char *key, const char *val,
 			     char *err, size_t size)
@@ -60,7 +31,7 @@ int ckptd_config_migrate_set(struct ckptd_config *c, const char *key, const char
 		return 0;
 	}
 	if (!strcmp(key, "migrate_dirty_threshold")) {
-		if (ckptd_parse_size(val, &c->migrate_dirty_bytes)) {
+		if (ckpt_parse_size(val, &c->migrate_dirty_bytes)) {
 			snprintf(err, size, "migrate_dirty_threshold: '%s' is not a size (bytes, or with K, M or G)", val);
 			return -EINVAL;
 		}

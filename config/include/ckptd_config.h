@@ -74,8 +74,6 @@ int ckptd_config_parse_addr(const char *val, char *host, size_t size,
 /* migrate_iterations, migrate_dirty_threshold (migrate_config.c) */
 int ckptd_config_migrate_set(struct ckptd_config *c, const char *key, const char *val,
 			     char *err, size_t size);
-/* "4096", "64K", "4M", "1G" into bytes; -EINVAL if not a size. */
-int ckptd_parse_size(const char *val, uint64_t *out);
 /* The [peers] entry called @name, or NULL. */
 const struct ckptd_peer_cfg *ckptd_config_peer(const struct ckptd_config *c,
 					       const char *name);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* daemon/config.c: ckptd.conf parsing, good files and errors with file:line. */
+/* config/ (libckpt_config) and common/size.c: ckptd.conf parsing, good files and errors with file:line. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 #include "ckptd_config.h"
 #include "image.h"
 #include "kselftest_harness.h"
+#include "size.h"
 
 FIXTURE(cfg) {
 	struct ckptd_config c;
@@ -114,16 +115,16 @@ TEST_F(cfg, migrate_keys)
 					self->err, sizeof(self->err)));
 	EXPECT_EQ(3, self->c.migrate_iterations);
 	EXPECT_EQ(512 << 10, self->c.migrate_dirty_bytes);
-	EXPECT_EQ(0, ckptd_parse_size("0", &v));
+	EXPECT_EQ(0, ckpt_parse_size("0", &v));
 	EXPECT_EQ(0, v);
-	EXPECT_EQ(0, ckptd_parse_size("2MiB", &v));
+	EXPECT_EQ(0, ckpt_parse_size("2MiB", &v));
 	EXPECT_EQ(2 << 20, v);
-	EXPECT_EQ(0, ckptd_parse_size("1g", &v));
+	EXPECT_EQ(0, ckpt_parse_size("1g", &v));
 	EXPECT_EQ(1ULL << 30, v);
-	EXPECT_EQ(-EINVAL, ckptd_parse_size("", &v));
-	EXPECT_EQ(-EINVAL, ckptd_parse_size("M", &v));
-	EXPECT_EQ(-EINVAL, ckptd_parse_size("-1", &v));
-	EXPECT_EQ(-EINVAL, ckptd_parse_size("99999999999G", &v));
+	EXPECT_EQ(-EINVAL, ckpt_parse_size("", &v));
+	EXPECT_EQ(-EINVAL, ckpt_parse_size("M", &v));
+	EXPECT_EQ(-EINVAL, ckpt_parse_size("-1", &v));
+	EXPECT_EQ(-EINVAL, ckpt_parse_size("99999999999G", &v));
 }
 
 TEST_F(cfg, lower_patterns_none)

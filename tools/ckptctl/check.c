@@ -5,37 +5,23 @@
  * administrator's first diagnostic, useful before ckptd runs.
  */
 #include <errno.h>
-#include <getopt.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <linux/ckpt.h>
 
 #include "ckptctl.h"
+#include "cmdline.h"
 #include "feature_names.h"
 #include "json.h"
 #include "kmod_nl.h"
-
-static void check_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: %s check [--json]\n"
-		"\n"
-		"Show the loaded ckpt.ko's version and ABI, the kernel release and\n"
-		"which kernel features ckpt can use.  Needs root or\n"
-		"CAP_CHECKPOINT_RESTORE.\n"
-		"\n"
-		"  --json   one JSON object instead of a table\n"
-		"  --help   this text\n", ckptctl_prog);
-}
 
 static void print_table(const struct ckpt_kfeatures *f)
 {
 	uint64_t unknown = ckpt_features_unknown(f->bits);
 
 	printf("%-20s %s (ABI %u; %s ABI %u)\n", "ckpt.ko", f->module_version,
-	       f->abi_version, ckptctl_prog, CKPT_ABI_VERSION);
+	       f->abi_version, CKPTCTL_PROG, CKPT_ABI_VERSION);
 	printf("%-20s %s\n", "kernel", f->kernel_release);
 	printf("%-20s %u\n", "page size", f->page_size);
 	printf("\n%-20s %-5s %s\n", "FEATURE", "STATE", "USED FOR");
@@ -47,15 +33,14 @@ static void print_table(const struct ckpt_kfeatures *f)
 	}
 	if (unknown)
 		printf("\n%s does not know feature bits 0x%llx: upgrade ckptctl\n",
-		       ckptctl_prog, (unsigned long long)unknown);
+		       CKPTCTL_PROG, (unsigned long long)unknown);
 }
 
 static void print_json(const struct ckpt_kfeatures *f)
 {
 	struct json_out j;
 
-	json_init(&j, stdout);
-	json_begin_object(&j, NULL);
+	ckptctl_json_begin(&j);
 	json_string(&j, "module_version", f->module_version);
 	json_u64(&j, "abi_version", f->abi_version);
 	json_u64(&j, "client_abi_version", CKPT_ABI_VERSION);
@@ -68,8 +53,7 @@ static void print_json(const struct ckpt_kfeatures *f)
 			  f->bits & ckpt_feature_descs[i].bit);
 	json_end_object(&j);
 	json_u64(&j, "unknown_feature_bits", ckpt_features_unknown(f->bits));
-	json_end_object(&j);
-	json_finish(&j);
+	ckptctl_json_end(&j);
 }
 
 static int report_error(const struct ckpt_nl_error *e)
@@ -77,47 +61,44 @@ static int report_error(const struct ckpt_nl_error *e)
 	if (e->err == -ENOENT)
 		fprintf(stderr,
 			"%s: check: ckpt.ko is not loaded (%s); load it with 'modprobe ckpt'\n",
-			ckptctl_prog, e->msg);
+			CKPTCTL_PROG, e->msg);
 	else if (e->msg[0])
-		fprintf(stderr, "%s: check: %s: %s\n", ckptctl_prog,
+		fprintf(stderr, "%s: check: %s: %s\n", CKPTCTL_PROG,
 			strerror(-e->err), e->msg);
 	else
-		fprintf(stderr, "%s: check: %s\n", ckptctl_prog,
+		fprintf(stderr, "%s: check: %s\n", CKPTCTL_PROG,
 			strerror(-e->err));
 	if (e->err == -EPERM)
-		fprintf(stderr, "%s: check: run it as root\n", ckptctl_prog);
-	return ckptctl_exit_code(e->err);
+		fprintf(stderr, "%s: check: run it as root\n", CKPTCTL_PROG);
+	/* here ENOENT is the module, not a job */
+	return e->err == -ENOENT ? CKPTCTL_EXIT_UNAVAILABLE : ckptctl_exit_code(e->err);
 }
 
 int check_main(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
+	static const struct ckptctl_cmd cmd = {
+		.name = "check", .shared = CKPTCTL_O_JSON,
+		.help = "Usage: " CKPTCTL_PROG " check [--json]\n"
+			"\n"
+			"Show the loaded ckpt.ko's version and ABI, the kernel release and\n"
+			"which kernel features ckpt can use.  Needs root or\n"
+			"CAP_CHECKPOINT_RESTORE.\n"
+			"\n"
+			"  --json   one JSON object instead of a table\n"
+			"  --help   this text\n",
 	};
 	struct ckpt_nl_error e = { 0 };
+	struct ckptctl_args a;
 	struct ckpt_kfeatures f;
 	struct ckpt_nl *nl;
-	bool json = false;
-	int c, err;
+	int err;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			check_usage(stdout);
-			return CKPTCTL_EXIT_OK;
-		default:
-			check_usage(stderr);
-			return CKPTCTL_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
+	err = ckptctl_parse(&cmd, argc, argv, &a);
+	if (err)
+		return ckptctl_stop_exit(err);
+	if (a.argc) {
 		fprintf(stderr, "%s: check: unexpected argument '%s'\n",
-			ckptctl_prog, argv[optind]);
+			CKPTCTL_PROG, a.argv[0]);
 		return CKPTCTL_EXIT_USAGE;
 	}
 
@@ -129,7 +110,7 @@ int check_main(int argc, char *argv[])
 	if (err)
 		return report_error(&e);
 
-	if (json)
+	if (a.json)
 		print_json(&f);
 	else
 		print_table(&f);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* ckptctl's name, exit codes and subcommands (main.c's table). */
 #ifndef CKPTCTL_H
 #define CKPTCTL_H
 
@@ -12,7 +13,8 @@ enum {
 	CKPTCTL_EXIT_NOTFOUND = 5,	/* no such job or image */
 };
 
-extern const char *ckptctl_prog;
+/* how ckptctl names itself in messages and --help texts */
+#define CKPTCTL_PROG	"ckptctl"
 
 int check_main(int argc, char *argv[]);
 int image_main(int argc, char *argv[]);
@@ -29,7 +31,12 @@ int restore_main(int argc, char *argv[]);
 int migrate_main(int argc, char *argv[]);
 int cluster_main(int argc, char *argv[]);
 
-/* Maps a negative errno from an operation to an exit code. */
+/* The exit code for a negative errno (ckptd's reply, or ckpt.ko's). */
 int ckptctl_exit_code(int err);
+
+/* One JSON object on stdout: begin it; end it with the newline (job_print.c). */
+struct json_out;
+void ckptctl_json_begin(struct json_out *j);
+void ckptctl_json_end(struct json_out *j);
 
 #endif /* CKPTCTL_H */

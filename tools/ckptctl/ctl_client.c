@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Talking to ckptd over its control socket (common/ctl_proto.h). */
+/*
+ * Talking to ckptd over its control socket (common/ctl_proto.h): the one
+ * request a ckptctl run sends, the reply and its attributes, and the
+ * commands that ask ckptd (struct ckptctl_op) from command line to output.
+ */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,20 +14,27 @@
 
 #include "ckptctl.h"
 #include "ctl_client.h"
+#include "err.h"
 #include "progress.h"
 
-const char *ckptctl_socket;
+/* The request of this run and its reply (one per ckptctl process). */
+static struct {
+	uint8_t buf[CKPTD_CTL_MSG_MAX];
+	struct ckptd_ctl_msg m;
+	struct ctl_reply rep;
+} req;
 
-static const char *socket_path(void)
+/* --socket, else $CKPTD_SOCKET, else CKPTD_CTL_SOCKET. */
+static const char *socket_path(const struct ckptctl_args *a)
 {
 	const char *env = getenv("CKPTD_SOCKET");
 
-	if (ckptctl_socket)
-		return ckptctl_socket;
+	if (a->socket)
+		return a->socket;
 	return env && *env ? env : CKPTD_CTL_SOCKET;
 }
 
-int ckptctl_exit_for_reply(int err)
+int ckptctl_exit_code(int err)
 {
 	switch (err) {
 	case 0:
@@ -39,198 +49,161 @@ int ckptctl_exit_for_reply(int err)
 	}
 }
 
-static int connect_ckptd(void)
+/* A connected socket, or -errno with what to do in @e. */
+static int connect_ckptd(const struct ckptctl_args *a, struct ckpt_err *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	const char *path = socket_path();
-	int fd;
+	const char *path = socket_path(a);
+	int fd, err;
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "%s: control socket path %s is too long\n",
-			ckptctl_prog, path);
-		return -ENAMETOOLONG;
-	}
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return ckpt_err_set(e, ENAMETOOLONG,
+				    "control socket path %s is too long", path);
 	memcpy(sa.sun_path, path, strlen(path));
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		int err = errno;
-
-		fprintf(stderr, "%s: cannot reach ckptd at %s: %s; %s\n", ckptctl_prog,
-			path, strerror(err),
-			err == EACCES ? "you may not use its socket" :
-			"is ckptd running? start it with 'systemctl start ckptd' (or run 'ckptd' as root)");
-		if (fd >= 0)
-			close(fd);
-		return -ECONNREFUSED;
-	}
-	return fd;
+	if (fd >= 0 && !connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return fd;
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	return ckpt_err_set(e, err, "cannot reach ckptd at %s: %s; %s", path,
+			    strerror(err), err == EACCES ? "you may not use its socket" :
+			    "is ckptd running? start it with 'systemctl start ckptd' (or run 'ckptd' as root)");
 }
 
-int ckptctl_request(struct ckptd_ctl_msg *req, struct ctl_reply *rep,
-		    int progress)
+/*
+ * Sends the @len bytes of the request on @fd and receives until ckptd's
+ * REPLY, showing its PROGRESS on @pr; 0, or -errno with the reason in @e.
+ */
+static int exchange(int fd, int len, struct ckptctl_progress *pr,
+		    struct ckpt_err *e)
 {
-	struct ckptctl_progress pr;
+	uint32_t seq = ((struct ckptd_ctl_hdr *)req.buf)->seq;
+	struct ctl_reply *rep = &req.rep;
 	char why[256];
-	int fd, len, ret;
-	uint32_t seq = ((struct ckptd_ctl_hdr *)req->buf)->seq;
+	int ret;
 
-	len = ckptd_ctl_end(req);
-	if (len < 0) {
-		fprintf(stderr, "%s: request too large (more than %d bytes)\n",
-			ckptctl_prog, CKPTD_CTL_MSG_MAX);
-		return CKPTCTL_EXIT_USAGE;
-	}
-	fd = connect_ckptd();
-	if (fd < 0)
-		return CKPTCTL_EXIT_UNAVAILABLE;
-	if (send(fd, req->buf, len, MSG_NOSIGNAL) != len) {
-		fprintf(stderr, "%s: sending to ckptd: %s\n", ckptctl_prog, strerror(errno));
-		close(fd);
-		return CKPTCTL_EXIT_FAILED;
-	}
-	ckptctl_progress_init(&pr, progress);
+	if (send(fd, req.buf, len, MSG_NOSIGNAL) != len)
+		return ckpt_err_sys(e, "sending to ckptd");
 	for (;;) {
 		ssize_t n = recv(fd, rep->buf, sizeof(rep->buf), MSG_TRUNC);
+		int err = errno;
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && err == EINTR)
 			continue;
-		if (n <= 0) {
-			ckptctl_progress_end(&pr);
-			fprintf(stderr, "%s: ckptd closed the connection without a reply (%s); see its log\n",
-				ckptctl_prog, n < 0 ? strerror(errno) : "it may have stopped or crashed");
-			close(fd);
-			return CKPTCTL_EXIT_FAILED;
-		}
+		if (n <= 0)
+			return ckpt_err_set(e, n < 0 ? err : ECONNRESET,
+					    "ckptd closed the connection without a reply (%s); see its log",
+					    n < 0 ? strerror(err) : "it may have stopped or crashed");
 		ret = ckptd_ctl_check(rep->buf, n > (ssize_t)sizeof(rep->buf) ? sizeof(rep->buf) : (size_t)n,
 				      n > (ssize_t)sizeof(rep->buf), &rep->h, &rep->tb,
 				      why, sizeof(why));
-		if (ret || rep->h->seq != seq) {
-			ckptctl_progress_end(&pr);
-			fprintf(stderr, "%s: malformed reply from ckptd: %s\n", ckptctl_prog,
-				ret ? why : "wrong sequence number");
-			close(fd);
-			return CKPTCTL_EXIT_FAILED;
-		}
+		if (ret || rep->h->seq != seq)
+			return ckpt_err_set(e, ret ? -ret : EPROTO, "malformed reply from ckptd: %s",
+					    ret ? why : "wrong sequence number");
 		if (rep->h->type == CKPTD_CTL_PROGRESS) {
 			if (rep->tb.a[CKPTD_CA_BYTES] && rep->tb.a[CKPTD_CA_TOTAL])
-				ckptctl_progress_update(&pr, ckptd_ctl_u64(rep->tb.a[CKPTD_CA_BYTES]),
+				ckptctl_progress_update(pr, ckptd_ctl_u64(rep->tb.a[CKPTD_CA_BYTES]),
 							ckptd_ctl_u64(rep->tb.a[CKPTD_CA_TOTAL]));
 			continue;
 		}
 		if (rep->h->type == CKPTD_CTL_REPLY)
-			break;
+			return 0;
 	}
-	ckptctl_progress_end(&pr);
-	close(fd);
-	ret = rep->tb.a[CKPTD_CA_ERRNO] ? ckptd_ctl_s32(rep->tb.a[CKPTD_CA_ERRNO]) : -EPROTO;
-	if (ret) {
-		fprintf(stderr, "%s: %s\n", ckptctl_prog,
-			rep->tb.a[CKPTD_CA_ERRMSG] ? ckptd_ctl_str(rep->tb.a[CKPTD_CA_ERRMSG])
-						   : strerror(-ret));
-		return ckptctl_exit_for_reply(ret);
-	}
-	return 0;
 }
 
-int ckptctl_parse_unsupported(const char *cmd, const char *s, uint32_t *flags)
+struct ckptd_ctl_msg *ckptctl_start(uint16_t type, const struct ckptctl_args *a)
 {
-	if (!strcmp(s, "close"))
-		*flags |= CKPTD_F_UNSUP_CLOSE;
-	else if (!strcmp(s, "devnull"))
-		*flags |= CKPTD_F_UNSUP_DEVNULL;
-	else if (strcmp(s, "fail")) {
-		fprintf(stderr, "%s %s: --unsupported-fds: '%s' is not fail, close or devnull\n",
-			ckptctl_prog, cmd, s);
-		return -1;
-	}
-	return 0;
+	ckptd_ctl_start(&req.m, req.buf, type, (uint32_t)getpid());
+	if (a->job)
+		ckptd_ctl_put_u32(&req.m, CKPTD_CA_JOB_ID, a->job);
+	if (a->flags)
+		ckptd_ctl_put_u32(&req.m, CKPTD_CA_FLAGS, a->flags);
+	return &req.m;
 }
 
-uint32_t ckptctl_parse_job(const char *s)
+int ckptctl_request(const struct ckptctl_args *a, int progress,
+		    ckptctl_print_fn *print)
 {
-	char *end;
-	unsigned long v;
+	const struct ckptd_ctl_attrs *tb = &req.rep.tb;
+	struct ckpt_err e = { 0 };
+	struct ckptctl_progress pr;
+	int fd, len, ret;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end || errno || !v || v > UINT32_MAX) {
-		fprintf(stderr, "%s: '%s' is not a job id (a number from 1)\n",
-			ckptctl_prog, s);
-		return 0;
-	}
-	return v;
-}
-
-static void job_cmd_usage(const struct job_cmd *jc, FILE *f)
-{
-	fprintf(f, "Usage: %s %s --job ID%s%s%s [--json] [--socket PATH]\n\n%s\n\n"
-		"  --job ID         the job\n%s%s%s"
-		"  --json           one JSON object instead of text\n"
-		"  --socket PATH    ckptd's control socket (default $CKPTD_SOCKET or "
-		CKPTD_CTL_SOCKET ")\n"
-		"  --help           this text\n",
-		ckptctl_prog, jc->name, jc->flag_name ? " [--" : "",
-		jc->flag_name ? jc->flag_name : "", jc->flag_name ? "]" : "",
-		jc->summary, jc->flag_name ? "  --" : "",
-		jc->flag_name ? jc->flag_name : "",
-		jc->flag_name ? "    see above\n" : "");
-	if (jc->unsupported_fds)
-		fprintf(f, "  --unsupported-fds fail|close|devnull\n"
-			"                   an open file the capture cannot handle (e.g. a\n"
-			"                   network socket): fail naming pid, fd and type\n"
-			"                   (default), or record it as closed, or as /dev/null,\n"
-			"                   after a restore\n");
-}
-
-int ckptctl_job_cmd(const struct job_cmd *jc, int argc, char *argv[])
-{
-	struct option opts[] = {
-		{ "job", required_argument, NULL, 'j' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "socket", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ jc->flag_name ? jc->flag_name : "help", no_argument, NULL, 'F' },
-		{ jc->unsupported_fds ? "unsupported-fds" : "help",
-		  jc->unsupported_fds ? required_argument : no_argument, NULL, 'U' },
-		{ 0 },
-	};
-	static struct ctl_reply rep;
-	static uint8_t buf[CKPTD_CTL_MSG_MAX];
-	struct ckptd_ctl_msg m;
-	uint32_t job = 0, flags = 0;
-	int json = 0, c, ret;
-
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			job = ckptctl_parse_job(optarg);
-			if (!job)
-				return CKPTCTL_EXIT_USAGE;
-			break;
-		case 'J': json = 1; break;
-		case 'S': ckptctl_socket = optarg; break;
-		case 'F': flags |= jc->flag_bit; break;
-		case 'U':
-			if (ckptctl_parse_unsupported(jc->name, optarg, &flags))
-				return CKPTCTL_EXIT_USAGE;
-			break;
-		case 'h': job_cmd_usage(jc, stdout); return CKPTCTL_EXIT_OK;
-		default: job_cmd_usage(jc, stderr); return CKPTCTL_EXIT_USAGE;
-		}
-	}
-	if (optind < argc || !job) {
-		fprintf(stderr, "%s %s: %s; see '%s %s --help'\n", ckptctl_prog, jc->name,
-			optind < argc ? "unexpected argument" : "--job ID is required",
-			ckptctl_prog, jc->name);
+	len = ckptd_ctl_end(&req.m);
+	if (len < 0) {
+		fprintf(stderr, "%s: request too large (more than %d bytes)\n",
+			CKPTCTL_PROG, CKPTD_CTL_MSG_MAX);
 		return CKPTCTL_EXIT_USAGE;
 	}
-	ckptd_ctl_start(&m, buf, jc->cmd, (uint32_t)getpid());
-	ckptd_ctl_put_u32(&m, CKPTD_CA_JOB_ID, job);
-	if (flags)
-		ckptd_ctl_put_u32(&m, CKPTD_CA_FLAGS, flags);
-	ret = ckptctl_request(&m, &rep, jc->progress && !json);
-	if (ret)
-		return ret;
-	jc->print(&rep, json);
+	fd = connect_ckptd(a, &e);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, e.msg);
+		return CKPTCTL_EXIT_UNAVAILABLE;
+	}
+	ckptctl_progress_init(&pr, progress && !a->json);
+	ret = exchange(fd, len, &pr, &e);
+	ckptctl_progress_end(&pr);
+	close(fd);
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, e.msg);
+		return CKPTCTL_EXIT_FAILED;
+	}
+	ret = tb->a[CKPTD_CA_ERRNO] ? ckptd_ctl_s32(tb->a[CKPTD_CA_ERRNO]) : -EPROTO;
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", CKPTCTL_PROG,
+			ckptctl_str(tb, CKPTD_CA_ERRMSG, strerror(-ret)));
+		return ckptctl_exit_code(ret);
+	}
+	print(&req.rep, a);
 	return CKPTCTL_EXIT_OK;
+}
+
+int ckptctl_op_main(const struct ckptctl_op *op, int argc, char *argv[])
+{
+	struct ckptctl_args a;
+	struct ckptd_ctl_msg *m;
+	int ret = ckptctl_parse(&op->cmd, argc, argv, &a);
+
+	if (!ret && !op->build && (a.argc || !a.job))
+		ret = ckptctl_usage_error(&a, "%s", a.argc ? "unexpected argument" :
+					  "--job ID is required");
+	if (ret)
+		return ckptctl_stop_exit(ret);
+	m = ckptctl_start(op->type, &a);
+	if (op->build) {
+		ret = op->build(&a, m);
+		if (ret)
+			return ckptctl_stop_exit(ret);
+	}
+	return ckptctl_request(&a, op->progress, op->print);
+}
+
+uint32_t ckptctl_u32(const struct ckptd_ctl_attrs *tb, int type)
+{
+	return tb->a[type] ? ckptd_ctl_u32(tb->a[type]) : 0;
+}
+
+uint64_t ckptctl_u64(const struct ckptd_ctl_attrs *tb, int type)
+{
+	return tb->a[type] ? ckptd_ctl_u64(tb->a[type]) : 0;
+}
+
+const char *ckptctl_str(const struct ckptd_ctl_attrs *tb, int type,
+			const char *dflt)
+{
+	return tb->a[type] ? ckptd_ctl_str(tb->a[type]) : dflt;
+}
+
+const struct ckptd_ctl_attr *ckptctl_next_job(const struct ctl_reply *rep,
+					      size_t *pos,
+					      struct ckptd_ctl_attrs *tb)
+{
+	const struct ckptd_ctl_attr *a;
+	char why[128];
+
+	while ((a = ckptd_ctl_next(rep->h + 1, rep->h->len - sizeof(*rep->h), pos)))
+		if (a->type == CKPTD_CA_JOB && !ckptd_ctl_parse_nest(a, tb, why, sizeof(why)))
+			return a;
+	return NULL;
 }

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* ckptctl's side of the control socket, and what the job commands share. */
+/*
+ * ckptctl's side of the control socket: the one request a command sends
+ * (ckptctl_start, ckptctl_request), the commands that take only --job
+ * (struct job_cmd), reading a reply's attributes, and the printers the
+ * commands share (job_print.c).
+ */
 #ifndef CKPTCTL_CTL_CLIENT_H
 #define CKPTCTL_CTL_CLIENT_H
 
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cmdline.h"
 #include "ctl_proto.h"
 #include "json.h"
-
-/* -s/--socket, else $CKPTD_SOCKET, else CKPTD_CTL_SOCKET. */
-extern const char *ckptctl_socket;
 
 struct ctl_reply {
 	uint8_t buf[CKPTD_CTL_MSG_MAX];
@@ -18,43 +21,65 @@ struct ctl_reply {
 	struct ckptd_ctl_attrs tb;
 };
 
+/* Prints a successful reply; @a->json: as one JSON object. */
+typedef void ckptctl_print_fn(const struct ctl_reply *rep,
+			      const struct ckptctl_args *a);
+
 /*
- * Sends @req and waits for the reply; PROGRESS messages are shown on a
- * terminal when @progress.  On failure prints the reason (ckptd's own
- * message, or how to start ckptd) and returns the exit code; 0 on success.
+ * Starts the request of this run: command @type with JOB_ID when the
+ * command line gave --job and FLAGS when its options set any.  Returns the
+ * message, for the command's own attributes.
  */
-int ckptctl_request(struct ckptd_ctl_msg *req, struct ctl_reply *rep,
-		    int progress);
+struct ckptd_ctl_msg *ckptctl_start(uint16_t type, const struct ckptctl_args *a);
 
-/* Exit code for an error ckptd replied with. */
-int ckptctl_exit_for_reply(int err);
+/*
+ * Sends the request begun by ckptctl_start() and waits for the reply;
+ * PROGRESS messages are shown on a terminal when @progress (never with
+ * --json).  On success prints the reply with @print and returns 0; else
+ * prints the reason (ckptd's own message, or how to start ckptd) and
+ * returns the exit code.
+ */
+int ckptctl_request(const struct ckptctl_args *a, int progress,
+		    ckptctl_print_fn *print);
 
-/* A job command: --job ID [--json] [--socket PATH] plus its own flags. */
-struct job_cmd {
-	const char *name;
-	uint16_t cmd;
-	const char *summary;		/* the --help text after the usage line */
-	const char *flag_name;		/* an optional boolean flag, e.g. "incremental" */
-	uint32_t flag_bit;
+/*
+ * A command that asks ckptd: its command line, the request, and how the
+ * reply is printed.
+ */
+struct ckptctl_op {
+	struct ckptctl_cmd cmd;
+	uint16_t type;			/* CKPTD_CMD_* */
 	int progress;			/* show progress on a terminal */
-	int unsupported_fds;		/* takes --unsupported-fds fail|close|devnull */
-	/* prints the successful reply */
-	void (*print)(const struct ctl_reply *rep, int json);
+	/*
+	 * Checks what the command line gave together and puts the request's
+	 * own attributes; 0, or -EINVAL after saying what is wrong (another
+	 * -errno: the command failed).  NULL: a job command, --job ID and
+	 * nothing else required.
+	 */
+	int (*build)(const struct ckptctl_args *a, struct ckptd_ctl_msg *m);
+	ckptctl_print_fn *print;
 };
 
-int ckptctl_job_cmd(const struct job_cmd *jc, int argc, char *argv[]);
+/* Runs @op on the command line @argc/@argv (argv[0]: the command). */
+int ckptctl_op_main(const struct ckptctl_op *op, int argc, char *argv[]);
 
-/* Shared printers. */
-void ckptctl_print_jobs(const struct ctl_reply *rep, int json, int detail);
-void ckptctl_print_image_result(const struct ctl_reply *rep, int json,
-				const char *what);
-
-/* Parses a job id (1..UINT32_MAX); 0 on error (after a message). */
-uint32_t ckptctl_parse_job(const char *s);
+/* A reply's attribute @type, or 0 / @dflt when it is absent. */
+uint32_t ckptctl_u32(const struct ckptd_ctl_attrs *tb, int type);
+uint64_t ckptctl_u64(const struct ckptd_ctl_attrs *tb, int type);
+const char *ckptctl_str(const struct ckptd_ctl_attrs *tb, int type,
+			const char *dflt);
 /*
- * --unsupported-fds fail|close|devnull of command @cmd into @flags
- * (CKPTD_F_UNSUP_*); -1 after saying what is wrong.
+ * The reply's JOB nests in turn, each parsed into @tb (one that does not
+ * parse is passed over); @pos starts at 0.  NULL after the last.
  */
-int ckptctl_parse_unsupported(const char *cmd, const char *s, uint32_t *flags);
+const struct ckptd_ctl_attr *ckptctl_next_job(const struct ctl_reply *rep,
+					      size_t *pos,
+					      struct ckptd_ctl_attrs *tb);
+
+/* Printers the commands share (job_print.c). */
+ckptctl_print_fn ckptctl_print_jobs;		/* a JOB nest per job, a table */
+ckptctl_print_fn ckptctl_print_job_status;	/* one job and its members */
+void ckptctl_print_image_result(const struct ctl_reply *rep,
+				const struct ckptctl_args *a, const char *what);
 
 #endif /* CKPTCTL_CTL_CLIENT_H */

@@ -4,13 +4,12 @@
  * ckpt.ko or ckptd (Documentation/image-format.md).
  */
 #include <errno.h>
-#include <getopt.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ckptctl.h"
+#include "cmdline.h"
 #include "dump_stream.h"
 #include "image.h"
 #include "json.h"
@@ -28,25 +27,22 @@ struct summary {
 	size_t n;
 };
 
-static void image_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: %s image ls [--json] [--store DIR] [JOB]\n"
-		"       %s image show [--json] DIR\n"
-		"       %s image verify DIR\n"
-		"\n"
-		"Read a checkpoint image directory (<store>/<job>/<seq>) without\n"
-		"ckpt.ko or ckptd.\n"
-		"\n"
-		"  ls       the committed checkpoints in the store ('image ls --help')\n"
-		"  show     job, seq, parent, compression (stored and raw bytes),\n"
-		"           and per process: pid, ppid, comm, threads, VMAs and pages\n"
-		"  verify   check every checksum, the records, the page index and,\n"
-		"           for an incremental image, its parents; exit 0 if valid,\n"
-		"           else say what is wrong (file and offset) and exit 1\n"
-		"  --json   (show) one JSON object instead of a table\n"
-		"  --help   this text\n", ckptctl_prog, ckptctl_prog, ckptctl_prog);
-}
+static const char help[] =
+	"Usage: " CKPTCTL_PROG " image ls [--json] [--store DIR] [JOB]\n"
+	"       " CKPTCTL_PROG " image show [--json] DIR\n"
+	"       " CKPTCTL_PROG " image verify DIR\n"
+	"\n"
+	"Read a checkpoint image directory (<store>/<job>/<seq>) without\n"
+	"ckpt.ko or ckptd.\n"
+	"\n"
+	"  ls       the committed checkpoints in the store ('image ls --help')\n"
+	"  show     job, seq, parent, compression (stored and raw bytes),\n"
+	"           and per process: pid, ppid, comm, threads, VMAs and pages\n"
+	"  verify   check every checksum, the records, the page index and,\n"
+	"           for an incremental image, its parents; exit 0 if valid,\n"
+	"           else say what is wrong (file and offset) and exit 1\n"
+	"  --json   (show) one JSON object instead of a table\n"
+	"  --help   this text\n";
 
 static struct proc *find_proc(struct summary *s, int32_t pid)
 {
@@ -73,8 +69,11 @@ static int summarize(const struct ckptd_image *img, struct summary *s)
 			const struct ckpt_rec_task *t = b;
 			struct proc *np = realloc(s->procs, (s->n + 1) * sizeof(*np));
 
-			if (!np)
+			if (!np) {
+				fprintf(stderr, "%s: image: %s: out of memory for process %d\n",
+					CKPTCTL_PROG, img->dir, t->pid);
 				return -ENOMEM;
+			}
 			s->procs = np;
 			p = &np[s->n++];
 			memset(p, 0, sizeof(*p));
@@ -93,7 +92,7 @@ static int summarize(const struct ckptd_image *img, struct summary *s)
 	}
 	if (ret < 0) {
 		fprintf(stderr, "%s: image: %s/" CKPT_IMG_RECORDS ": %s; run '%s image verify %s'\n",
-			ckptctl_prog, img->dir, st.error, ckptctl_prog, img->dir);
+			CKPTCTL_PROG, img->dir, st.error, CKPTCTL_PROG, img->dir);
 		return ret;
 	}
 	for (uint64_t i = 0; i < img->man.nr_pme; i++) {
@@ -191,8 +190,7 @@ static void print_json(const struct ckptd_image *img, const struct summary *s)
 	const struct ckpt_img_manifest *m = &img->man;
 	struct json_out j;
 
-	json_init(&j, stdout);
-	json_begin_object(&j, NULL);
+	ckptctl_json_begin(&j);
 	json_string(&j, "dir", img->dir);
 	json_u64(&j, "format_version", m->version);
 	json_u64(&j, "job", m->job_id);
@@ -225,8 +223,7 @@ static void print_json(const struct ckptd_image *img, const struct summary *s)
 		json_end_object(&j);
 	}
 	json_end_array(&j);
-	json_end_object(&j);
-	json_finish(&j);
+	ckptctl_json_end(&j);
 }
 
 static int open_image(const char *dir, struct ckptd_image **img)
@@ -235,11 +232,11 @@ static int open_image(const char *dir, struct ckptd_image **img)
 	int ret = ckptd_image_open(dir, img, &err);
 
 	if (ret)
-		fprintf(stderr, "%s: image: %s\n", ckptctl_prog, err.msg);
+		fprintf(stderr, "%s: image: %s\n", CKPTCTL_PROG, err.msg);
 	return ret;
 }
 
-static int image_show(const char *dir, bool json)
+static int image_show(const char *dir, int json)
 {
 	struct ckptd_image *img;
 	struct summary s;
@@ -269,7 +266,7 @@ static int image_verify(const char *dir)
 		return CKPTCTL_EXIT_FAILED;
 	ret = ckptd_image_verify(img, &err);
 	if (ret)
-		fprintf(stderr, "%s: image verify: %s\n", ckptctl_prog, err.msg);
+		fprintf(stderr, "%s: image verify: %s\n", CKPTCTL_PROG, err.msg);
 	else
 		printf("%s: valid (job %u, seq %llu, %llu pages%s)\n", dir,
 		       img->man.job_id, (unsigned long long)img->man.seq,
@@ -281,50 +278,40 @@ static int image_verify(const char *dir)
 
 int image_main(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
+	static const struct ckptctl_cmd image = { .name = "image", .help = help };
+	static const struct ckptctl_cmd show = {
+		.name = "image", .action = "show", .help = help, .shared = CKPTCTL_O_JSON,
 	};
-	bool json = false;
-	const char *cmd;
-	int c;
+	static const struct ckptctl_cmd verify = {
+		.name = "image", .action = "verify", .help = help,
+	};
+	const struct ckptctl_cmd *cmd = &image;
+	struct ckptctl_args a;
+	int ret;
 
 	if (argc >= 2 && !strcmp(argv[1], "ls"))
 		return image_ls_main(argc - 1, argv + 1);
-
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			image_usage(stdout);
-			return CKPTCTL_EXIT_OK;
-		}
-		image_usage(stderr);
+	if (argc >= 2 && !strcmp(argv[1], "show"))
+		cmd = &show;
+	else if (argc >= 2 && !strcmp(argv[1], "verify"))
+		cmd = &verify;
+	if (cmd != &image) {
+		argc--;
+		argv++;
+	}
+	ret = ckptctl_parse(cmd, argc, argv, &a);
+	if (ret)
+		return ckptctl_stop_exit(ret);
+	if (cmd == &image && !a.argc) {
+		fputs(help, stderr);
 		return CKPTCTL_EXIT_USAGE;
 	}
-	if (optind >= argc) {
-		image_usage(stderr);
-		return CKPTCTL_EXIT_USAGE;
-	}
-	cmd = argv[optind];
-	optind++;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			image_usage(stdout);
-			return CKPTCTL_EXIT_OK;
-		}
-		if (c == 'j' && !strcmp(cmd, "show")) {
-			json = true;
-			continue;
-		}
-		image_usage(stderr);
-		return CKPTCTL_EXIT_USAGE;
-	}
-	if (optind + 1 != argc || (strcmp(cmd, "show") && strcmp(cmd, "verify"))) {
+	if (cmd == &image || a.argc != 1) {
 		fprintf(stderr, "%s: image: expected 'show [--json] DIR' or 'verify DIR'; see '%s image --help'\n",
-			ckptctl_prog, ckptctl_prog);
+			CKPTCTL_PROG, CKPTCTL_PROG);
 		return CKPTCTL_EXIT_USAGE;
 	}
-	if (!strcmp(cmd, "show"))
-		return image_show(argv[optind], json);
-	return image_verify(argv[optind]);
+	if (cmd == &show)
+		return image_show(a.argv[0], a.json);
+	return image_verify(a.argv[0]);
 }

@@ -5,32 +5,17 @@
  * in progress or one that crashed) are never listed.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "ckptctl.h"
-#include "ctl_client.h"
+#include "cmdline.h"
 #include "ckptd_config.h"
 #include "json.h"
 #include "progress.h"
 #include "store_list.h"
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: %s image ls [--json] [--store DIR | --config FILE] [JOB]\n"
-		"\n"
-		"List the committed checkpoints of every job (or of JOB) in the image\n"
-		"store: image_store= of the config file, or --store.\n"
-		"\n"
-		"  --store DIR      the image store\n"
-		"  --config FILE    read image_store from FILE (default " CKPTD_CONFIG_FILE ")\n"
-		"  --json           one JSON object instead of a table\n"
-		"  --help           this text\n", ckptctl_prog);
-}
 
 static void fmt_time(char *buf, size_t size, uint64_t ns)
 {
@@ -50,7 +35,7 @@ static int list_job(const char *store, uint32_t job, struct json_out *j, int *ro
 	int ret = ckptd_store_list(store, job, &v, &n, &err);
 
 	if (ret) {
-		fprintf(stderr, "%s: %s\n", ckptctl_prog, err.msg);
+		fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, err.msg);
 		return ret;
 	}
 	for (size_t i = 0; i < n; i++, (*rows)++) {
@@ -96,68 +81,80 @@ static int list_job(const char *store, uint32_t job, struct json_out *j, int *ro
 	return 0;
 }
 
+enum { O_STORE, O_CONFIG };
+
 int image_ls_main(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	static const struct ckptctl_opt opts[] = {
+		[O_STORE] = { "store", CKPTCTL_STR },
+		[O_CONFIG] = { "config", CKPTCTL_STR },
+		{ NULL },
+	};
+	static const struct ckptctl_cmd cmd = {
+		.name = "image ls", .opts = opts, .shared = CKPTCTL_O_JSON,
+		.help = "Usage: " CKPTCTL_PROG " image ls [--json] [--store DIR | --config FILE] [JOB]\n"
+			"\n"
+			"List the committed checkpoints of every job (or of JOB) in the image\n"
+			"store: image_store= of the config file, or --store.\n"
+			"\n"
+			"  --store DIR      the image store\n"
+			"  --config FILE    read image_store from FILE (default " CKPTD_CONFIG_FILE ")\n"
+			"  --json           one JSON object instead of a table\n"
+			"  --help           this text\n",
 	};
 	static struct ckptd_config cfg;
-	const char *store = NULL, *config = CKPTD_CONFIG_FILE;
+	const char *store, *config;
+	struct ckptctl_args a;
 	struct json_out j;
 	struct ckpt_err err;
-	uint32_t job = 0, *jobs = NULL;
+	uint32_t one, *jobs = NULL;
+	uint64_t job = 0;
 	size_t njobs = 0;
-	int json = 0, must = 0, c, ret = 0, rows = 0;
+	int ret, rows = 0;
 	char why[1024];
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': store = optarg; break;
-		case 'c': config = optarg; must = 1; break;
-		case 'J': json = 1; break;
-		case 'h': usage(stdout); return CKPTCTL_EXIT_OK;
-		default: usage(stderr); return CKPTCTL_EXIT_USAGE;
-		}
-	}
-	if (optind + 1 < argc || (optind < argc && !(job = ckptctl_parse_job(argv[optind])))) {
-		usage(stderr);
+	ret = ckptctl_parse(&cmd, argc, argv, &a);
+	if (ret)
+		return ckptctl_stop_exit(ret);
+	if (a.argc > 1) {
+		ckptctl_usage(&cmd, stderr);
 		return CKPTCTL_EXIT_USAGE;
 	}
+	if (a.argc && ckptctl_parse_num(&a, "JOB", a.argv[0], 1, UINT32_MAX,
+					"a job id (a number from 1)", &job))
+		return CKPTCTL_EXIT_USAGE;
+	store = a.str[O_STORE];
+	config = a.str[O_CONFIG] ? a.str[O_CONFIG] : CKPTD_CONFIG_FILE;
 	if (!store) {
 		ckptd_config_defaults(&cfg);
-		if (ckptd_config_load(&cfg, config, must, why, sizeof(why))) {
-			fprintf(stderr, "%s: %s\n", ckptctl_prog, why);
+		if (ckptd_config_load(&cfg, config, !!a.str[O_CONFIG], why, sizeof(why))) {
+			fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, why);
 			return CKPTCTL_EXIT_FAILED;
 		}
 		store = cfg.image_store;
 	}
 	if (job) {
-		jobs = &job;
+		one = job;
+		jobs = &one;
 		njobs = 1;
 	} else if (ckptd_store_jobs(store, &jobs, &njobs, &err)) {
-		fprintf(stderr, "%s: %s\n", ckptctl_prog, err.msg);
+		fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, err.msg);
 		return CKPTCTL_EXIT_FAILED;
 	}
-	if (json) {
-		json_init(&j, stdout);
-		json_begin_object(&j, NULL);
+	if (a.json) {
+		ckptctl_json_begin(&j);
 		json_string(&j, "store", store);
 		json_begin_array(&j, "images");
 	}
 	for (size_t i = 0; i < njobs && !ret; i++)
-		ret = list_job(store, jobs[i], json ? &j : NULL, &rows);
-	if (json) {
+		ret = list_job(store, jobs[i], a.json ? &j : NULL, &rows);
+	if (a.json) {
 		json_end_array(&j);
-		json_end_object(&j);
-		json_finish(&j);
+		ckptctl_json_end(&j);
 	} else if (!rows && !ret) {
 		printf("no checkpoints in %s%s\n", store, job ? " for this job" : "");
 	}
-	if (!job)
+	if (jobs != &one)
 		free(jobs);
 	return ret ? CKPTCTL_EXIT_FAILED : CKPTCTL_EXIT_OK;
 }

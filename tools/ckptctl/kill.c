@@ -4,34 +4,33 @@
 
 #include "ckptctl.h"
 #include "ctl_client.h"
-#include "json.h"
 
-static void print(const struct ctl_reply *rep, int json)
+static void print(const struct ctl_reply *rep, const struct ckptctl_args *a)
 {
-	const struct ckptd_ctl_attrs *tb = &rep->tb;
-	uint32_t id = tb->a[CKPTD_CA_JOB_ID] ? ckptd_ctl_u32(tb->a[CKPTD_CA_JOB_ID]) : 0;
-	uint32_t n = tb->a[CKPTD_CA_NR_TASKS] ? ckptd_ctl_u32(tb->a[CKPTD_CA_NR_TASKS]) : 0;
+	uint32_t id = ckptctl_u32(&rep->tb, CKPTD_CA_JOB_ID);
+	uint32_t n = ckptctl_u32(&rep->tb, CKPTD_CA_NR_TASKS);
 	struct json_out j;
 
-	if (!json) {
+	if (!a->json) {
 		printf("job %u: killed %u process(es); its checkpoints stay in the store\n", id, n);
 		return;
 	}
-	json_init(&j, stdout);
-	json_begin_object(&j, NULL);
+	ckptctl_json_begin(&j);
 	json_u64(&j, "job", id);
 	json_u64(&j, "killed", n);
-	json_end_object(&j);
-	json_finish(&j);
+	ckptctl_json_end(&j);
 }
 
 int kill_main(int argc, char *argv[])
 {
-	static const struct job_cmd jc = {
-		.name = "kill", .cmd = CKPTD_CMD_KILL, .print = print,
-		.summary = "Send SIGKILL to every process of the job (frozen ones too) and\n"
-			   "forget the job.  Its checkpoints stay in the image store.",
+	static const struct ckptctl_op op = {
+		.cmd = {
+			.name = "kill", .shared = CKPTCTL_O_JOB | CKPTCTL_O_CKPTD,
+			.summary = "Send SIGKILL to every process of the job (frozen ones too) and\n"
+				   "forget the job.  Its checkpoints stay in the image store.",
+		},
+		.type = CKPTD_CMD_KILL, .print = print,
 	};
 
-	return ckptctl_job_cmd(&jc, argc, argv);
+	return ckptctl_op_main(&op, argc, argv);
 }

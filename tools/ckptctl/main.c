@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ckptctl: the administrator's command line.  A table of subcommands. */
-#include <errno.h>
+/*
+ * ckptctl: the administrator's command line.  A table of subcommands, each
+ * X_main() in X.c.  What they share: cmdline.c parses every command's
+ * options (the shared --job, --json, --socket, --unsupported-fds, --help
+ * and a table of its own), ctl_client.c sends the one request to ckptd
+ * and reads the reply, job_print.c prints replies as text or JSON,
+ * progress.c the progress line.  check asks ckpt.ko directly; image and
+ * image ls read the image store.
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "ckptctl.h"
-
-const char *ckptctl_prog = "ckptctl";
 
 static const struct {
 	const char *name;
@@ -30,26 +35,11 @@ static const struct {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: %s <command> [options]\n\nCommands:\n", ckptctl_prog);
+	fprintf(f, "Usage: %s <command> [options]\n\nCommands:\n", CKPTCTL_PROG);
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(f, "\n'%s <command> --help' describes a command; see ckptctl(8).\n",
-		ckptctl_prog);
-}
-
-int ckptctl_exit_code(int err)
-{
-	switch (err) {
-	case 0:
-		return CKPTCTL_EXIT_OK;
-	case -EPERM:
-	case -EACCES:
-		return CKPTCTL_EXIT_DENIED;
-	case -ENOENT:
-		return CKPTCTL_EXIT_UNAVAILABLE;
-	default:
-		return CKPTCTL_EXIT_FAILED;
-	}
+		CKPTCTL_PROG);
 }
 
 int main(int argc, char *argv[])
@@ -64,7 +54,7 @@ int main(int argc, char *argv[])
 		return CKPTCTL_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("%s %s\n", ckptctl_prog, CKPT_VERSION);
+		printf("%s %s\n", CKPTCTL_PROG, CKPT_VERSION);
 		return CKPTCTL_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
@@ -72,6 +62,6 @@ int main(int argc, char *argv[])
 			return subcommands[i].main(argc - 1, argv + 1);
 
 	fprintf(stderr, "%s: unknown command '%s'; run '%s --help' for the list\n",
-		ckptctl_prog, argv[1], ckptctl_prog);
+		CKPTCTL_PROG, argv[1], CKPTCTL_PROG);
 	return CKPTCTL_EXIT_USAGE;
 }

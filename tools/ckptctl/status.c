@@ -3,18 +3,16 @@
 #include "ckptctl.h"
 #include "ctl_client.h"
 
-static void print(const struct ctl_reply *rep, int json)
-{
-	ckptctl_print_jobs(rep, json, 1);
-}
-
 int status_main(int argc, char *argv[])
 {
-	static const struct job_cmd jc = {
-		.name = "status", .cmd = CKPTD_CMD_STATUS, .print = print,
-		.summary = "Show one job: its kind, state, owner, newest checkpoint and\n"
-			   "the pids of its members as ckpt.ko sees them now.",
+	static const struct ckptctl_op op = {
+		.cmd = {
+			.name = "status", .shared = CKPTCTL_O_JOB | CKPTCTL_O_CKPTD,
+			.summary = "Show one job: its kind, state, owner, newest checkpoint and\n"
+				   "the pids of its members as ckpt.ko sees them now.",
+		},
+		.type = CKPTD_CMD_STATUS, .print = ckptctl_print_job_status,
 	};
 
-	return ckptctl_job_cmd(&jc, argc, argv);
+	return ckptctl_op_main(&op, argc, argv);
 }

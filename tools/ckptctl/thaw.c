@@ -3,18 +3,16 @@
 #include "ckptctl.h"
 #include "ctl_client.h"
 
-static void print(const struct ctl_reply *rep, int json)
-{
-	ckptctl_print_jobs(rep, json, 0);
-}
-
 int thaw_main(int argc, char *argv[])
 {
-	static const struct job_cmd jc = {
-		.name = "thaw", .cmd = CKPTD_CMD_THAW, .print = print,
-		.summary = "Let a frozen job run again.  Interrupted system calls restart\n"
-			   "transparently.",
+	static const struct ckptctl_op op = {
+		.cmd = {
+			.name = "thaw", .shared = CKPTCTL_O_JOB | CKPTCTL_O_CKPTD,
+			.summary = "Let a frozen job run again.  Interrupted system calls restart\n"
+				   "transparently.",
+		},
+		.type = CKPTD_CMD_THAW, .print = ckptctl_print_jobs,
 	};
 
-	return ckptctl_job_cmd(&jc, argc, argv);
+	return ckptctl_op_main(&op, argc, argv);
 }
