@@ -10,7 +10,7 @@
 #include <errno.h>
 
 #include "restore.h"
-#include "restore_files.h"
+#include "files/files.h"
 
 static bool has_captured_files(const struct rst *r)
 {
@@ -26,7 +26,7 @@ int rst_files_setup(struct rst *r)
 		.base_fd = r->fd_base + 1,
 		.flags = r->opts.other_host ? RST_FILES_OTHER_HOST : 0,
 	};
-	struct rst_files_err err = { "" };
+	struct ckpt_err err = { 0 };
 	int ret;
 
 	if (!has_captured_files(r))
@@ -43,7 +43,7 @@ int rst_files_setup(struct rst *r)
 int rst_files_install(struct rst *r, struct rst_task *t, const int *keep,
 		      size_t nr_keep)
 {
-	struct rst_files_err err = { "" };
+	struct ckpt_err err = { 0 };
 	int ret;
 
 	if (!r->files || !t->nr_urecs)

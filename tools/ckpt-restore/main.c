@@ -24,7 +24,7 @@
 
 #include "blob/blob.h"
 #include "restore.h"
-#include "restore_files.h"
+#include "files/files.h"
 
 static void usage(FILE *f)
 {
@@ -242,11 +242,11 @@ static int hold(struct rst *r)
 
 static int release_tcp(struct rst *r)
 {
-	char why[256];
-	int ret = rst_tcp_release(why, sizeof(why));
+	struct ckpt_err err = { 0 };
+	int ret = rst_tcp_release(&err);
 
 	if (ret)
-		rst_fail(r, RST_EXIT_FAILED, "%s", why);
+		rst_fail(r, RST_EXIT_FAILED, "%s", err.msg);
 	return ret;
 }
 
