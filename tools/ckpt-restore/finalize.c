@@ -79,7 +79,7 @@ static int find_tids(struct rst *r, struct rst_task *t)
 	snprintf(path, sizeof(path), "/proc/%d/task", host);
 	d = host > 0 ? opendir(path) : NULL;
 	if (!t->host_tids || !d) {
-		rst_fail(r, RST_EXIT_FAILED, "pid %d: its threads cannot be found (%s)",
+		rst_fail(r, RST_EXIT_FAILED, ESRCH, "pid %d: its threads cannot be found (%s)",
 			 t->task->pid, strerror(errno));
 		if (d)
 			closedir(d);
@@ -101,24 +101,20 @@ static int find_tids(struct rst *r, struct rst_task *t)
 			}
 	}
 	closedir(d);
-	if (found != t->nr_threads || (rst_leader_exited(t) && !t->host_leader)) {
-		rst_fail(r, RST_EXIT_FAILED, "pid %d: %zu of %zu threads found%s",
-			 t->task->pid, found, t->nr_threads,
-			 rst_leader_exited(t) && !t->host_leader ?
-			 ", and not its leader" : "");
-		return -ESRCH;
-	}
+	if (found != t->nr_threads || (rst_leader_exited(t) && !t->host_leader))
+		return rst_fail(r, RST_EXIT_FAILED, ESRCH,
+				"pid %d: %zu of %zu threads found%s",
+				t->task->pid, found, t->nr_threads,
+				rst_leader_exited(t) && !t->host_leader ?
+				", and not its leader" : "");
 	return 0;
 }
 
 static int ptrace_fail(struct rst *r, struct rst_task *t, pid_t tid,
 		       const char *what)
 {
-	int ret = -errno;
-
-	rst_fail(r, RST_EXIT_FAILED, "pid %d thread %d: %s: %s", t->task->pid,
-		 tid, what, strerror(errno));
-	return ret ? ret : -EIO;
+	return rst_fail(r, RST_EXIT_FAILED, errno, "pid %d thread %d: %s: %s",
+			t->task->pid, tid, what, strerror(errno));
 }
 
 static int wait_stop(pid_t tid, int want_sig, int *status)
@@ -182,12 +178,10 @@ static int set_fpu_tls(struct rst *r, struct rst_task *t, size_t i,
 	size_t off = 0;
 	int ret;
 
-	if (th->regs_len != sizeof(*regs)) {
-		rst_fail(r, RST_EXIT_IMAGE,
-			 "pid %d thread %d: general registers of %u bytes, expected %zu",
-			 t->task->pid, th->tid, th->regs_len, sizeof(*regs));
-		return -EBADMSG;
-	}
+	if (th->regs_len != sizeof(*regs))
+		return rst_fail(r, RST_EXIT_IMAGE, EBADMSG,
+				"pid %d thread %d: general registers of %u bytes, expected %zu",
+				t->task->pid, th->tid, th->regs_len, sizeof(*regs));
 	memcpy(regs, d, sizeof(*regs));
 	regs->orig_rax = (unsigned long long)-1;	/* no syscall restart */
 	off += align8(th->regs_len);
@@ -305,10 +299,9 @@ static int release_leader(struct rst *r, struct rst_task *t)
 			return 0;
 		nanosleep(&ms, NULL);
 	}
-	rst_fail(r, RST_EXIT_FAILED,
-		 "pid %d: its leader thread did not exit within %u s (state %c)",
-		 t->task->pid, r->timeout_s, st ? st : '?');
-	return -ETIMEDOUT;
+	return rst_fail(r, RST_EXIT_FAILED, ETIMEDOUT,
+			"pid %d: its leader thread did not exit within %u s (state %c)",
+			t->task->pid, r->timeout_s, st ? st : '?');
 }
 
 static int queue_signals(struct rst *r, struct rst_task *t)
