@@ -53,57 +53,61 @@ static int bad(struct rst *r, const char *what, int32_t pid)
 			r->img->dir, what, pid);
 }
 
-/* The process a record belongs to must have its TASK record before. */
-static struct rst_task *owner(struct rst *r, const struct ckpt_rec *h,
-			      const char *what)
+/* The records of a process that come after its TASK record. */
+static const char *task_record(uint32_t type)
 {
-	int32_t pid = *(const int32_t *)(h + 1);
-	struct rst_task *t = rst_task_by_pid(r, pid);
+	switch (type) {
+	case CKPT_REC_SIGACTIONS: return "SIGACTIONS before TASK";
+	case CKPT_REC_MM: return "MM before TASK";
+	case CKPT_REC_VMA: return "VMA before TASK";
+	case CKPT_REC_THREAD: return "THREAD before TASK";
+	default:	/* BEGIN, END, REGION, pages: not needed */
+		return type < CKPT_REC_USER_BASE ? NULL :
+		       "captured record before TASK";
+	}
+}
 
-	if (!t)
-		bad(r, what, pid);
-	return t;
+static int add_task(struct rst *r, const struct ckpt_rec_task *task)
+{
+	struct rst_task n = { .task = task, .ctl_rd = -1, .ctl_wr = -1,
+			      .rep_rd = -1, .rep_wr = -1 };
+
+	if (rst_task_by_pid(r, task->pid))
+		return bad(r, "second TASK record", task->pid);
+	if (task->pid <= 0)
+		return bad(r, "TASK record with an invalid pid", task->pid);
+	return push(&r->tasks, &r->nr_tasks, sizeof(n), &n);
 }
 
 static int index_record(struct rst *r, const struct ckpt_rec *h)
 {
+	const char *what = task_record(h->type);
 	const void *b = h + 1;
 	struct rst_task *t;
+	int32_t pid;
 
+	if (h->type == CKPT_REC_TASK)
+		return add_task(r, b);
+	if (!what)
+		return 0;
+	/* the process a record belongs to must have its TASK record before */
+	pid = *(const int32_t *)b;
+	t = rst_task_by_pid(r, pid);
+	if (!t)
+		return bad(r, what, pid);
 	switch (h->type) {
-	case CKPT_REC_TASK: {
-		struct rst_task n = { .task = b, .ctl_rd = -1, .ctl_wr = -1,
-				      .rep_rd = -1, .rep_wr = -1 };
-
-		if (rst_task_by_pid(r, n.task->pid))
-			return bad(r, "second TASK record", n.task->pid);
-		if (n.task->pid <= 0)
-			return bad(r, "TASK record with an invalid pid", n.task->pid);
-		return push(&r->tasks, &r->nr_tasks, sizeof(n), &n);
-	}
 	case CKPT_REC_SIGACTIONS:
-		t = owner(r, h, "SIGACTIONS before TASK");
-		if (!t)
-			return -EBADMSG;
 		t->sigactions = b;
 		return 0;
 	case CKPT_REC_MM:
-		t = owner(r, h, "MM before TASK");
-		if (!t)
-			return -EBADMSG;
 		t->mm = b;
 		return 0;
 	case CKPT_REC_VMA:
-		t = owner(r, h, "VMA before TASK");
-		return t ? push(&t->vmas, &t->nr_vmas, sizeof(b), &b) : -EBADMSG;
+		return push(&t->vmas, &t->nr_vmas, sizeof(b), &b);
 	case CKPT_REC_THREAD:
-		t = owner(r, h, "THREAD before TASK");
-		return t ? push(&t->threads, &t->nr_threads, sizeof(b), &b) : -EBADMSG;
+		return push(&t->threads, &t->nr_threads, sizeof(b), &b);
 	default:
-		if (h->type < CKPT_REC_USER_BASE)
-			return 0;	/* BEGIN, END, REGION, pages: not needed */
-		t = owner(r, h, "captured record before TASK");
-		return t ? push(&t->urecs, &t->nr_urecs, sizeof(h), &h) : -EBADMSG;
+		return push(&t->urecs, &t->nr_urecs, sizeof(h), &h);
 	}
 }
 

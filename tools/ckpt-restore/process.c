@@ -29,6 +29,16 @@ static void __attribute__((noreturn)) child_fail(struct rst *r,
 	_exit(127);
 }
 
+/* mprotect() of the blob region, or the process fails. */
+static void protect(struct rst *r, struct rst_task *t, uint64_t start,
+		    uint64_t len, int prot, const char *what)
+{
+	if (mprotect((void *)start, len, prot))
+		child_fail(r, t, rst_fail(r, RST_EXIT_FAILED, errno,
+					  "pid %d: %s: %s", t->task->pid, what,
+					  strerror(errno)));
+}
+
 /* The job's own descriptors, keeping those the blob still needs. */
 static int install_files(struct rst *r, struct rst_task *t, const int *fds,
 			 int exe_fd)
@@ -323,18 +333,14 @@ void rst_process_main(struct rst *r, struct rst_task *t)
 	ret = rst_region_map(r, t, &self, max_ops, &reg);
 	if (ret)
 		child_fail(r, t, ret);
-	if (mprotect((void *)reg.start, reg.park_off, PROT_READ | PROT_WRITE))
-		child_fail(r, t, rst_fail(r, RST_EXIT_FAILED, errno,
-					  "pid %d: making the blob region writable: %s",
-					  t->task->pid, strerror(errno)));
+	protect(r, t, reg.start, reg.park_off, PROT_READ | PROT_WRITE,
+		"making the blob region writable");
 	memcpy((void *)reg.start, rst_blob_bin, rst_blob_bin_end - rst_blob_bin);
 	ret = fill_args(r, t, &self, &reg, fds, runs, nr_runs, max_ops, exe_fd);
 	if (ret)
 		child_fail(r, t, ret);
-	if (mprotect((void *)reg.start, reg.code_len, PROT_READ | PROT_EXEC))
-		child_fail(r, t, rst_fail(r, RST_EXIT_FAILED, errno,
-					  "pid %d: making the blob code executable: %s",
-					  t->task->pid, strerror(errno)));
+	protect(r, t, reg.start, reg.code_len, PROT_READ | PROT_EXEC,
+		"making the blob code executable");
 	if (getenv("CKPT_RESTORE_DEBUG"))
 		dump_ops(t, &reg);
 	ret = unregister_rseq(r, t);

@@ -76,19 +76,55 @@ static int cmp_idx_obj(const void *a, const void *b, void *ctx)
 	return (x > y) - (x < y);
 }
 
+/*
+ * The indexes i < nr for which want(ctx, i), sorted by cmp, at *idx; returns
+ * a zeroed table of nr + 1 groups of group_size bytes, NULL (err set) when
+ * out of memory.
+ */
+static void *sort_for_grouping(size_t nr, bool (*want)(const void *ctx, size_t i),
+			       int (*cmp)(const void *, const void *, void *),
+			       void *ctx, size_t **idx, size_t *n,
+			       size_t group_size, struct ckpt_err *err)
+{
+	void *groups = calloc(nr + 1, group_size);
+
+	*n = 0;
+	*idx = malloc((nr + 1) * sizeof(**idx));
+	if (!*idx || !groups) {
+		free(*idx);
+		free(groups);
+		ckpt_err_set(err, ENOMEM, "file records: out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < nr; i++)
+		if (want(ctx, i))
+			(*idx)[(*n)++] = i;
+	qsort_r(*idx, *n, sizeof(**idx), cmp, ctx);
+	return groups;
+}
+
+/* Closed fds have no description. */
+static bool has_ofd(const void *ctx, size_t i)
+{
+	return ((const struct rst_fd *)ctx)[i].r.type != CKPT_FD_CLOSED;
+}
+
+/* A stand-in for a description has no object of its own. */
+static bool has_obj(const void *ctx, size_t i)
+{
+	const struct rst_ofd *o = &((const struct rst_ofd *)ctx)[i];
+
+	return o->first->r.obj_id && o->first->r.type != CKPT_FD_DEVNULL;
+}
+
 static int group_ofds(struct rst_files *rf, struct ckpt_err *err)
 {
-	size_t *idx = malloc((rf->nr_fds + 1) * sizeof(*idx)), n = 0;
+	size_t *idx, n;
 
-	rf->ofds = calloc(rf->nr_fds + 1, sizeof(*rf->ofds));
-	if (!idx || !rf->ofds) {
-		free(idx);
-		return ckpt_err_set(err, ENOMEM, "file records: out of memory");
-	}
-	for (size_t i = 0; i < rf->nr_fds; i++)
-		if (rf->fds[i].r.type != CKPT_FD_CLOSED)
-			idx[n++] = i;
-	qsort_r(idx, n, sizeof(*idx), cmp_idx_ofd, rf->fds);
+	rf->ofds = sort_for_grouping(rf->nr_fds, has_ofd, cmp_idx_ofd, rf->fds,
+				     &idx, &n, sizeof(*rf->ofds), err);
+	if (!rf->ofds)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct rst_fd *f = &rf->fds[idx[i]];
 		struct rst_ofd *o = rf->nr_ofds ? &rf->ofds[rf->nr_ofds - 1] : NULL;
@@ -102,7 +138,7 @@ static int group_ofds(struct rst_files *rf, struct ckpt_err *err)
 		} else if (!same_ofd(o->first, f)) {
 			free(idx);
 			return rst_malformed(err, "the FD record", f->r.pid, f->r.fd,
-				   "disagrees with another record of its description");
+					     "disagrees with another record of its description");
 		}
 		f->ofd = o - rf->ofds;
 	}
@@ -112,18 +148,12 @@ static int group_ofds(struct rst_files *rf, struct ckpt_err *err)
 
 static int group_objs(struct rst_files *rf, struct ckpt_err *err)
 {
-	size_t *idx = malloc((rf->nr_ofds + 1) * sizeof(*idx)), n = 0;
+	size_t *idx, n;
 
-	rf->objs = calloc(rf->nr_ofds + 1, sizeof(*rf->objs));
-	if (!idx || !rf->objs) {
-		free(idx);
-		return ckpt_err_set(err, ENOMEM, "file records: out of memory");
-	}
-	for (size_t i = 0; i < rf->nr_ofds; i++)
-		if (rf->ofds[i].first->r.obj_id &&
-		    rf->ofds[i].first->r.type != CKPT_FD_DEVNULL)
-			idx[n++] = i;
-	qsort_r(idx, n, sizeof(*idx), cmp_idx_obj, rf->ofds);
+	rf->objs = sort_for_grouping(rf->nr_ofds, has_obj, cmp_idx_obj, rf->ofds,
+				     &idx, &n, sizeof(*rf->objs), err);
+	if (!rf->objs)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct rst_ofd *o = &rf->ofds[idx[i]];
 		struct rst_obj *b = rf->nr_objs ? &rf->objs[rf->nr_objs - 1] : NULL;
@@ -137,8 +167,8 @@ static int group_objs(struct rst_files *rf, struct ckpt_err *err)
 		} else if (!same_obj(b->first, o->first)) {
 			free(idx);
 			return rst_malformed(err, "the FD record", o->first->r.pid,
-				   o->first->r.fd,
-				   "disagrees with another description of its object");
+					     o->first->r.fd,
+					     "disagrees with another description of its object");
 		}
 		o->obj = b - rf->objs;
 	}
@@ -162,7 +192,7 @@ static int link_peers(struct rst_files *rf, struct ckpt_err *err)
 		    p->first->r.u.sock.peer_id != b->id ||
 		    p->first->r.u.sock.type != r->u.sock.type)
 			return rst_malformed(err, "the FD record", r->pid, r->fd,
-				   "names a socket peer that does not name it back");
+					     "names a socket peer that does not name it back");
 		b->peer = p - rf->objs;
 	}
 	return 0;
