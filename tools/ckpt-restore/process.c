@@ -134,19 +134,21 @@ static int open_vma_fds(struct rst *r, struct rst_task *t, int *fds)
 	return 0;
 }
 
-static int open_exe(struct rst *r, struct rst_task *t)
+/* The executable for PR_SET_MM_MAP's exe_fd at *fd; -1 when it has none. */
+static int open_exe(struct rst *r, struct rst_task *t, int *fd)
 {
 	const struct ckpt_rec_mm *mm = t->mm;
-	int fd;
 
+	*fd = -1;
 	if (!mm->exe_path[0])
-		return -1;
-	fd = open(mm->exe_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+		return 0;
+	*fd = open(mm->exe_path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
 		return rst_fail(r, RST_EXIT_FILES, errno,
 				"%s: the executable of pid %d: %s", mm->exe_path,
 				t->task->pid, strerror(errno));
-	return rst_fd_high(r, fd);
+	*fd = rst_fd_high(r, *fd);
+	return *fd < 0 ? *fd : 0;
 }
 
 static size_t auxv_bytes(const struct ckpt_rec_mm *mm)
@@ -315,9 +317,9 @@ void rst_process_main(struct rst *r, struct rst_task *t)
 		ret = open_vma_fds(r, t, fds);
 	if (ret)
 		child_fail(r, t, ret);
-	exe_fd = open_exe(r, t);
-	if (exe_fd < -1)
-		child_fail(r, t, exe_fd);
+	ret = open_exe(r, t, &exe_fd);
+	if (ret)
+		child_fail(r, t, ret);
 	ret = install_files(r, t, fds, exe_fd);
 	if (ret)
 		child_fail(r, t, ret);
