@@ -32,7 +32,7 @@ FUZZ_SRC_peer_wire   := daemon/peer/peer_wire.c daemon/peer/peer_recv.c \
 FUZZ_SRC_dump_stream := common/dump_stream.c
 FUZZ_SRC_image_write := common/dump_stream.c common/xxh64.c common/err.c $(IMAGE_SRCS)
 FUZZ_SRC_image       := common/dump_stream.c common/xxh64.c common/err.c $(IMAGE_SRCS) \
-	tools/ckpt-restore/job_load.c tools/ckpt-restore/page_runs.c
+	tools/ckpt-restore/job.c tools/ckpt-restore/memory/page_runs.c
 FUZZ_SRC_image_zread := common/dump_stream.c common/xxh64.c common/err.c $(IMAGE_SRCS)
 FUZZ_SRC_files       := common/dump_stream.c common/err.c $(RESTORE_FILES_SRCS)
 

@@ -11,10 +11,12 @@ BLOB_CFLAGS := -O2 -fPIE -fno-plt -nostdlib -ffreestanding -fno-builtin \
 	-fcf-protection=none -fno-jump-tables -mno-sse -mno-mmx -mno-avx \
 	-Wall -Wextra -Werror -isystem kmod/uapi
 
-RESTORE_SRCS := $(call srcs_under,tools/ckpt-restore)
-# the restore half of open files (Documentation/files.md); the host tests
-# link it beside the capture half in daemon/capture/
-RESTORE_FILES_SRCS := $(wildcard tools/ckpt-restore/restore_files*.c)
+# the blob is not part of the program's objects: it is embedded, built below
+RESTORE_SRCS := $(filter-out tools/ckpt-restore/blob/%,$(call srcs_under,tools/ckpt-restore))
+# the restore half of open files (Documentation/files.md), public header
+# tools/ckpt-restore/files/files.h; the host tests link it beside the
+# capture half in daemon/capture/
+RESTORE_FILES_SRCS := $(call srcs_under,tools/ckpt-restore/files)
 RESTORE_FILES_OBJS := $(RESTORE_FILES_SRCS:%.c=$(BUILD)/obj/%.o)
 RESTORE_OBJS := $(RESTORE_SRCS:%.c=$(BUILD)/obj/%.o) $(BLOB_DIR)/blob_bin.o
 userspace: $(BUILD)/bin/ckpt-restore

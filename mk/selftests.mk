@@ -4,7 +4,7 @@
 
 KSFT_CFLAGS := -isystem $(CACHE)/kselftest
 TEST_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-isystem kmod/uapi $(DAEMON_INC) -Idaemon/capture -Itools/ckpt-restore \
+	-isystem kmod/uapi $(DAEMON_INC) -Idaemon/capture -Itools/ckpt-restore/files \
 	-Iselftests/guest/lib $(KSFT_CFLAGS) \
 	-Wno-unused-parameter -Wno-sign-compare
 

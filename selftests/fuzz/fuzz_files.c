@@ -2,7 +2,7 @@
 /*
  * Captured file records (CKPT_REC_FS / FD / FILE_DATA / EPOLL_TFD / TCP in
  * records.img) as ckpt-restore reads them: rst_parse()
- * (tools/ckpt-restore/restore_files_parse.c) builds and checks the tables
+ * (tools/ckpt-restore/files/parse.c) builds and checks the tables
  * of processes, descriptions and objects, rst_check_fs() looks up the
  * recorded working and root directories, and the TCP record of every TCP
  * description is found and checked (rst_tcp_record()).  Nothing is
@@ -10,11 +10,11 @@
  */
 #include "dump_stream.h"
 #include "fuzz.h"
-#include "restore_files_int.h"
+#include "files/files_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct rst_files_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct rst_files *rf;
 	uint8_t *copy;
 	int ret;

@@ -4,7 +4,7 @@
  * its chunk sums and compression block), records.img, pagemap.img and
  * pages.img of an image and optionally of its parent, through
  * ckptd_image_open()/ckptd_image_verify() (daemon/image/) and the
- * restorer's loader (tools/ckpt-restore/job_load.c, page_runs.c), then
+ * restorer's loader (tools/ckpt-restore/job.c, memory/page_runs.c), then
  * every indexed page read back.
  *
  * Input: one flags byte, then fuzz_section()s: the image's manifest,
@@ -18,7 +18,7 @@
 
 #include "fuzz.h"
 #include "image.h"
-#include "restore.h"
+#include "memory/memory.h"
 #include "xxh64.h"
 
 static const char *const names[CKPT_IMG_NR_FILES] = {

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "files_records.h"
-#include "restore_files.h"
+#include "files.h"
 #include "kselftest_harness.h"
 
 #define BASE	100
@@ -84,7 +84,7 @@ FIXTURE(bad) {
 	struct set s;
 	int nfds;
 	struct rst_files_opts o;
-	struct rst_files_err err;
+	struct ckpt_err err;
 	struct rst_files *rf;
 };
 

@@ -16,7 +16,7 @@
 #include "capture.h"
 #include "files_job.h"
 #include "files_records.h"
-#include "restore_files.h"
+#include "files.h"
 #include "kselftest_harness.h"
 
 #define BASE		200	/* the pool starts here */
@@ -329,7 +329,7 @@ static void __attribute__((noreturn)) restored_b(struct rst_files *rf)
 	static const int want[] = {
 		FJ_REG, FJ_PIPE_R, FJ_EVENTFD, FJ_EPOLL, FJ_XPIPE_W, REPORT_FD, SYNC_R,
 	};
-	struct rst_files_err err = { "" };
+	struct ckpt_err err = { 0 };
 	unsigned long long data;
 	unsigned int events;
 	char c, buf[10];
@@ -357,7 +357,7 @@ static void __attribute__((noreturn)) restored_a(struct rst_files *rf,
 						 const struct ckptd_recbuf *rb)
 {
 	static const int keep[] = { REPORT_FD, SYNC_W };
-	struct rst_files_err err = { "" };
+	struct ckpt_err err = { 0 };
 	int want[FJ_NR_A + 2], st, sp[2];
 	char cwd[160], p[128];
 	pid_t b;
@@ -476,7 +476,7 @@ FIXTURE(job) {
 	struct fjob j;
 	struct ckptd_recbuf rb;
 	struct ckpt_err cerr;
-	struct rst_files_err err;
+	struct ckpt_err err;
 	struct rst_files *rf;
 };
 
@@ -565,7 +565,7 @@ static void check_standins(struct rst_files *rf, void *arg)
 		SI_TTY, SI_INET, SI_OPATH, SI_PAIR, FJ_PASSED, REPORT_FD,
 	};
 	struct standin_arg *a = arg;
-	struct rst_files_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct stat st, file;
 	int expect_tty = 0, fd;
 	char buf[16];
@@ -618,7 +618,7 @@ TEST(standins_and_outside_ends)
 	struct standin_arg a;
 	struct ckptd_recbuf rb = { 0 };
 	struct ckpt_err cerr = { 0 };
-	struct rst_files_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct rst_files *rf = NULL;
 	const struct ckpt_rec_fd *r;
 	char rep[4096];
@@ -679,7 +679,7 @@ static void check_chrooted(struct rst_files *rf, void *arg)
 {
 	static const int keep[] = { REPORT_FD };
 	struct chroot_arg *a = arg;
-	struct rst_files_err err = { "" };
+	struct ckpt_err err = { 0 };
 	struct stat in, out, root;
 	char cwd[128];
 

@@ -79,7 +79,7 @@ static int find_tids(struct rst *r, struct rst_task *t)
 	snprintf(path, sizeof(path), "/proc/%d/task", host);
 	d = host > 0 ? opendir(path) : NULL;
 	if (!t->host_tids || !d) {
-		rst_fail(r, RST_EXIT_FAILED, "pid %d: its threads cannot be found (%s)",
+		rst_fail(r, RST_EXIT_FAILED, ESRCH, "pid %d: its threads cannot be found (%s)",
 			 t->task->pid, strerror(errno));
 		if (d)
 			closedir(d);
@@ -101,24 +101,20 @@ static int find_tids(struct rst *r, struct rst_task *t)
 			}
 	}
 	closedir(d);
-	if (found != t->nr_threads || (rst_leader_exited(t) && !t->host_leader)) {
-		rst_fail(r, RST_EXIT_FAILED, "pid %d: %zu of %zu threads found%s",
-			 t->task->pid, found, t->nr_threads,
-			 rst_leader_exited(t) && !t->host_leader ?
-			 ", and not its leader" : "");
-		return -ESRCH;
-	}
+	if (found != t->nr_threads || (rst_leader_exited(t) && !t->host_leader))
+		return rst_fail(r, RST_EXIT_FAILED, ESRCH,
+				"pid %d: %zu of %zu threads found%s",
+				t->task->pid, found, t->nr_threads,
+				rst_leader_exited(t) && !t->host_leader ?
+				", and not its leader" : "");
 	return 0;
 }
 
 static int ptrace_fail(struct rst *r, struct rst_task *t, pid_t tid,
 		       const char *what)
 {
-	int ret = -errno;
-
-	rst_fail(r, RST_EXIT_FAILED, "pid %d thread %d: %s: %s", t->task->pid,
-		 tid, what, strerror(errno));
-	return ret ? ret : -EIO;
+	return rst_fail(r, RST_EXIT_FAILED, errno, "pid %d thread %d: %s: %s",
+			t->task->pid, tid, what, strerror(errno));
 }
 
 static int wait_stop(pid_t tid, int want_sig, int *status)
@@ -182,12 +178,10 @@ static int set_fpu_tls(struct rst *r, struct rst_task *t, size_t i,
 	size_t off = 0;
 	int ret;
 
-	if (th->regs_len != sizeof(*regs)) {
-		rst_fail(r, RST_EXIT_IMAGE,
-			 "pid %d thread %d: general registers of %u bytes, expected %zu",
-			 t->task->pid, th->tid, th->regs_len, sizeof(*regs));
-		return -EBADMSG;
-	}
+	if (th->regs_len != sizeof(*regs))
+		return rst_fail(r, RST_EXIT_IMAGE, EBADMSG,
+				"pid %d thread %d: general registers of %u bytes, expected %zu",
+				t->task->pid, th->tid, th->regs_len, sizeof(*regs));
 	memcpy(regs, d, sizeof(*regs));
 	regs->orig_rax = (unsigned long long)-1;	/* no syscall restart */
 	off += align8(th->regs_len);
@@ -205,30 +199,54 @@ static int set_fpu_tls(struct rst *r, struct rst_task *t, size_t i,
 	return ret;
 }
 
+/*
+ * Thread tid runs syscall nr(a0, a1) on the blob's own syscall instruction,
+ * starting from regs, until its syscall stop number @stops (1: the call's
+ * entry, 2: its exit); regs is then what the thread holds.  msg names, in
+ * failures, setting the registers, waiting and reading them back.
+ */
+static int blob_syscall(struct rst *r, struct rst_task *t, pid_t tid,
+			struct user_regs_struct *regs, unsigned long long nr,
+			unsigned long long a0, unsigned long long a1, int stops,
+			const char *const msg[3])
+{
+	struct iovec iov = { regs, sizeof(*regs) };
+	int st;
+
+	regs->rip = t->blob_start + RST_BLOB_SYSCALL_OFF;
+	regs->rax = nr;
+	regs->rdi = a0;
+	regs->rsi = a1;
+	regs->orig_rax = (unsigned long long)-1;
+	if (ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov))
+		return ptrace_fail(r, t, tid, msg[0]);
+	for (int stop = 0; stop < stops; stop++) {
+		if (ptrace(PTRACE_SYSCALL, tid, 0, 0))
+			return ptrace_fail(r, t, tid, "PTRACE_SYSCALL");
+		if (wait_stop(tid, SIGTRAP | 0x80, &st))
+			return ptrace_fail(r, t, tid, msg[1]);
+	}
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov))
+		return ptrace_fail(r, t, tid, msg[2]);
+	return 0;
+}
+
 /* The leader runs munmap(blob) on the blob's own syscall instruction. */
 static int unmap_blob(struct rst *r, struct rst_task *t, pid_t tid,
 		      const struct user_regs_struct *final)
 {
+	static const char *const msg[3] = {
+		"registers for the blob's unmap", "waiting for the unmap",
+		"reading the unmap's result",
+	};
 	struct user_regs_struct regs = *final;
-	struct iovec iov = { &regs, sizeof(regs) };
-	int st;
+	int ret;
 
-	regs.rip = t->blob_start + RST_BLOB_SYSCALL_OFF;
-	regs.rax = SYS_munmap;
-	regs.rdi = t->blob_start;
-	regs.rsi = t->blob_len;
-	regs.orig_rax = (unsigned long long)-1;
-	if (ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov))
-		return ptrace_fail(r, t, tid, "registers for the blob's unmap");
 	/* to the syscall's entry, then its exit */
-	for (int stop = 0; stop < 2; stop++) {
-		if (ptrace(PTRACE_SYSCALL, tid, 0, 0))
-			return ptrace_fail(r, t, tid, "PTRACE_SYSCALL");
-		if (wait_stop(tid, SIGTRAP | 0x80, &st))
-			return ptrace_fail(r, t, tid, "waiting for the unmap");
-	}
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov))
-		return ptrace_fail(r, t, tid, "reading the unmap's result");
+	ret = blob_syscall(r, t, tid, &regs, SYS_munmap, t->blob_start,
+			   t->blob_len, 2, msg);
+	if (ret)
+		return ret;
 	if (regs.rax != 0) {
 		errno = -(int)regs.rax;
 		return ptrace_fail(r, t, tid, "unmapping the restorer blob");
@@ -245,25 +263,22 @@ static int unmap_blob(struct rst *r, struct rst_task *t, pid_t tid,
  */
 static int hold_leader_at_exit(struct rst *r, struct rst_task *t)
 {
+	static const char *const msg[3] = {
+		"registers for the leader's exit",
+		"waiting for the leader's exit call",
+		"reading the leader's exit call",
+	};
 	struct user_regs_struct regs;
 	struct iovec iov = { &regs, sizeof(regs) };
 	pid_t tid = t->host_leader;
-	int st;
+	int ret;
 
 	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov))
 		return ptrace_fail(r, t, tid, "reading the exiting leader's registers");
-	regs.rip = t->blob_start + RST_BLOB_SYSCALL_OFF;
-	regs.rax = SYS_exit;
-	regs.rdi = 0;
-	regs.orig_rax = (unsigned long long)-1;
-	if (ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov))
-		return ptrace_fail(r, t, tid, "registers for the leader's exit");
-	if (ptrace(PTRACE_SYSCALL, tid, 0, 0))
-		return ptrace_fail(r, t, tid, "PTRACE_SYSCALL");
-	if (wait_stop(tid, SIGTRAP | 0x80, &st))
-		return ptrace_fail(r, t, tid, "waiting for the leader's exit call");
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov))
-		return ptrace_fail(r, t, tid, "reading the leader's exit call");
+	/* held at the call's entry */
+	ret = blob_syscall(r, t, tid, &regs, SYS_exit, 0, 0, 1, msg);
+	if (ret)
+		return ret;
 	if (regs.orig_rax != SYS_exit) {
 		errno = EPROTO;
 		return ptrace_fail(r, t, tid, "stopping the leader at its exit call");
@@ -305,10 +320,9 @@ static int release_leader(struct rst *r, struct rst_task *t)
 			return 0;
 		nanosleep(&ms, NULL);
 	}
-	rst_fail(r, RST_EXIT_FAILED,
-		 "pid %d: its leader thread did not exit within %u s (state %c)",
-		 t->task->pid, r->timeout_s, st ? st : '?');
-	return -ETIMEDOUT;
+	return rst_fail(r, RST_EXIT_FAILED, ETIMEDOUT,
+			"pid %d: its leader thread did not exit within %u s (state %c)",
+			t->task->pid, r->timeout_s, st ? st : '?');
 }
 
 static int queue_signals(struct rst *r, struct rst_task *t)

@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "memory/memory.h"
 
 extern const char rst_blob_bin[], rst_blob_bin_end[];
 
@@ -29,6 +29,16 @@ static void __attribute__((noreturn)) child_fail(struct rst *r,
 	_exit(127);
 }
 
+/* mprotect() of the blob region, or the process fails. */
+static void protect(struct rst *r, struct rst_task *t, uint64_t start,
+		    uint64_t len, int prot, const char *what)
+{
+	if (mprotect((void *)start, len, prot))
+		child_fail(r, t, rst_fail(r, RST_EXIT_FAILED, errno,
+					  "pid %d: %s: %s", t->task->pid, what,
+					  strerror(errno)));
+}
+
 /* The job's own descriptors, keeping those the blob still needs. */
 static int install_files(struct rst *r, struct rst_task *t, const int *fds,
 			 int exe_fd)
@@ -37,7 +47,8 @@ static int install_files(struct rst *r, struct rst_task *t, const int *fds,
 	int *keep = calloc(max, sizeof(*keep)), ret;
 
 	if (!keep)
-		return -ENOMEM;
+		return rst_fail(r, RST_EXIT_FAILED, ENOMEM, "pid %d: out of memory",
+				t->task->pid);
 	for (size_t i = 0; i < t->nr_vmas; i++)
 		if (fds[i] >= 0)
 			keep[n++] = fds[i];
@@ -71,14 +82,10 @@ static int set_sigactions(struct rst *r, struct rst_task *t)
 
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		if (syscall(SYS_rt_sigaction, sig, &ka, NULL, 8)) {
-			int ret = -errno;
-
-			rst_fail(r, RST_EXIT_FAILED,
-				 "pid %d: signal %d handler: %s", t->task->pid,
-				 sig, strerror(errno));
-			return ret;
-		}
+		if (syscall(SYS_rt_sigaction, sig, &ka, NULL, 8))
+			return rst_fail(r, RST_EXIT_FAILED, errno,
+					"pid %d: signal %d handler: %s", t->task->pid,
+					sig, strerror(errno));
 	}
 	return 0;
 }
@@ -91,10 +98,9 @@ static int set_group(struct rst *r, struct rst_task *t)
 		return 0;
 	if (setpgid(0, pgid == t->task->pid ? 0 : pgid) == 0)
 		return 0;
-	rst_fail(r, RST_EXIT_UNSUPPORTED,
-		 "pid %d: cannot join process group %d: %s (its leader is not part of the job)",
-		 t->task->pid, pgid, strerror(errno));
-	return -errno;
+	return rst_fail(r, RST_EXIT_UNSUPPORTED, errno,
+			"pid %d: cannot join process group %d: %s (its leader is not part of the job)",
+			t->task->pid, pgid, strerror(errno));
 }
 
 /* One descriptor per VMA to map from: a file or a shared-memory object. */
@@ -110,13 +116,11 @@ static int open_vma_fds(struct rst *r, struct rst_task *t, int *fds)
 			continue;
 		if (rst_vma_is_shm_object(v)) {
 			shm = rst_shm_find(r, v);
-			if (!shm) {
-				rst_fail(r, RST_EXIT_UNSUPPORTED,
-					 "pid %d: private mapping of shared memory %s at 0x%llx cannot be restored",
-					 t->task->pid, v->path_len > 1 ? v->path : "",
-					 (unsigned long long)v->start);
-				return -EOPNOTSUPP;
-			}
+			if (!shm)
+				return rst_fail(r, RST_EXIT_UNSUPPORTED, EOPNOTSUPP,
+						"pid %d: private mapping of shared memory %s at 0x%llx cannot be restored",
+						t->task->pid, v->path_len > 1 ? v->path : "",
+						(unsigned long long)v->start);
 			fds[i] = shm->fd;
 			continue;
 		}
@@ -130,21 +134,21 @@ static int open_vma_fds(struct rst *r, struct rst_task *t, int *fds)
 	return 0;
 }
 
-static int open_exe(struct rst *r, struct rst_task *t)
+/* The executable for PR_SET_MM_MAP's exe_fd at *fd; -1 when it has none. */
+static int open_exe(struct rst *r, struct rst_task *t, int *fd)
 {
 	const struct ckpt_rec_mm *mm = t->mm;
-	int fd;
 
+	*fd = -1;
 	if (!mm->exe_path[0])
-		return -1;
-	fd = open(mm->exe_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rst_fail(r, RST_EXIT_FILES,
-			 "%s: the executable of pid %d: %s", mm->exe_path,
-			 t->task->pid, strerror(errno));
-		return -errno;
-	}
-	return rst_fd_high(r, fd);
+		return 0;
+	*fd = open(mm->exe_path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return rst_fail(r, RST_EXIT_FILES, errno,
+				"%s: the executable of pid %d: %s", mm->exe_path,
+				t->task->pid, strerror(errno));
+	*fd = rst_fd_high(r, *fd);
+	return *fd < 0 ? *fd : 0;
 }
 
 static size_t auxv_bytes(const struct ckpt_rec_mm *mm)
@@ -174,6 +178,7 @@ static int fill_args(struct rst *r, struct rst_task *t,
 	uint64_t *auxv = (void *)(mm + 1);
 	const struct ckpt_rec_task *tk = t->task;
 	size_t auxlen = auxv_bytes(t->mm);
+	int ret;
 
 	*mm = (struct prctl_mm_map){
 		.start_code = t->mm->start_code, .end_code = t->mm->end_code,
@@ -226,11 +231,10 @@ static int fill_args(struct rst *r, struct rst_task *t,
 				     (i + 1) * RST_THREAD_STACK,
 		};
 	}
-	if (rst_plan_build(r, t, self, reg, fds, runs, nr_runs,
-			   (uint64_t)mm, sizeof(*mm), &p))
-		return -EINVAL;
+	ret = rst_plan_build(r, t, self, reg, fds, runs, nr_runs,
+			     (uint64_t)mm, sizeof(*mm), &p);
 	a->nr_ops = (uint32_t)p.nr;
-	return 0;
+	return ret;
 }
 
 /*
@@ -247,9 +251,8 @@ static int unregister_rseq(struct rst *r, struct rst_task *t)
 	if (syscall(SYS_rseq, area, __rseq_size < 32 ? 32 : __rseq_size,
 		    RSEQ_FLAG_UNREGISTER, RSEQ_SIG) == 0 || errno == EINVAL)
 		return 0;
-	rst_fail(r, RST_EXIT_FAILED, "pid %d: unregistering rseq: %s",
-		 t->task->pid, strerror(errno));
-	return -errno;
+	return rst_fail(r, RST_EXIT_FAILED, errno, "pid %d: unregistering rseq: %s",
+			t->task->pid, strerror(errno));
 }
 
 /* CKPT_RESTORE_DEBUG=1: the blob's operations on stderr, one per line. */
@@ -302,7 +305,8 @@ void rst_process_main(struct rst *r, struct rst_task *t)
 	close(t->ctl_rd);
 	fds = calloc(t->nr_vmas + 1, sizeof(*fds));
 	if (!fds)
-		child_fail(r, t, -ENOMEM);
+		child_fail(r, t, rst_fail(r, RST_EXIT_FAILED, ENOMEM,
+					  "pid %d: out of memory", t->task->pid));
 	ret = set_group(r, t);
 	if (!ret)
 		ret = set_sigactions(r, t);
@@ -313,18 +317,17 @@ void rst_process_main(struct rst *r, struct rst_task *t)
 		ret = open_vma_fds(r, t, fds);
 	if (ret)
 		child_fail(r, t, ret);
-	exe_fd = open_exe(r, t);
-	if (exe_fd < -1)
-		child_fail(r, t, exe_fd);
+	ret = open_exe(r, t, &exe_fd);
+	if (ret)
+		child_fail(r, t, ret);
 	ret = install_files(r, t, fds, exe_fd);
 	if (ret)
 		child_fail(r, t, ret);
 	/* the notify descriptor is fd_base itself; the blob closes the rest */
-	if (dup2(t->rep_wr, r->fd_base) < 0) {
-		rst_fail(r, RST_EXIT_FAILED, "pid %d: dup2: %s", t->task->pid,
-			 strerror(errno));
-		child_fail(r, t, -errno);
-	}
+	if (dup2(t->rep_wr, r->fd_base) < 0)
+		child_fail(r, t, rst_fail(r, RST_EXIT_FAILED, errno,
+					  "pid %d: dup2: %s", t->task->pid,
+					  strerror(errno)));
 	ret = rst_self_read(r, &self);
 	if (ret)
 		child_fail(r, t, ret);
@@ -332,14 +335,14 @@ void rst_process_main(struct rst *r, struct rst_task *t)
 	ret = rst_region_map(r, t, &self, max_ops, &reg);
 	if (ret)
 		child_fail(r, t, ret);
-	if (mprotect((void *)reg.start, reg.park_off, PROT_READ | PROT_WRITE))
-		child_fail(r, t, -errno);
+	protect(r, t, reg.start, reg.park_off, PROT_READ | PROT_WRITE,
+		"making the blob region writable");
 	memcpy((void *)reg.start, rst_blob_bin, rst_blob_bin_end - rst_blob_bin);
 	ret = fill_args(r, t, &self, &reg, fds, runs, nr_runs, max_ops, exe_fd);
 	if (ret)
 		child_fail(r, t, ret);
-	if (mprotect((void *)reg.start, reg.code_len, PROT_READ | PROT_EXEC))
-		child_fail(r, t, -errno);
+	protect(r, t, reg.start, reg.code_len, PROT_READ | PROT_EXEC,
+		"making the blob code executable");
 	if (getenv("CKPT_RESTORE_DEBUG"))
 		dump_ops(t, &reg);
 	ret = unregister_rseq(r, t);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ckpt-restore: recreating a job from an image directory.  The job model
- * (per process: its records from records.img) and the steps main.c runs.
- * Every step returns 0 or a negative errno and leaves a message naming the
- * object in rst->err.
+ * (per process: its records from records.img) and the steps main.c runs
+ * (README.md says which file does what).  Every step returns 0 or a
+ * negative errno and leaves the errno, a message naming the object and
+ * the exit code in struct rst (rst_fail()).
  */
 #ifndef CKPT_RESTORE_H
 #define CKPT_RESTORE_H
@@ -66,14 +67,6 @@ static inline size_t rst_blob_threads(const struct rst_task *t)
 	return t->nr_threads + rst_leader_exited(t);
 }
 
-/* One run of pages to read into place: from which image's pages.img. */
-struct rst_run {
-	uint64_t vaddr;
-	uint64_t len;
-	uint64_t offset;		/* in pages.img of image level */
-	unsigned int level;		/* 0: the image restored, 1: its parent... */
-};
-
 /* A shared-memory object (memfd, shared anonymous, SysV shm) of the job. */
 struct rst_shm {
 	uint64_t dev, ino;
@@ -113,49 +106,53 @@ struct rst {
 	int exit_code;			/* enum rst_exit of the failure */
 };
 
-/* job_load.c: opens and verifies the image chain, indexes records. */
+/*
+ * job.c: the job from the image chain (opened and verified, records
+ * indexed per process), and how every step records its failure.
+ */
 int rst_load(struct rst *r, const char *dir);
 void rst_free(struct rst *r);
 struct rst_task *rst_task_by_pid(struct rst *r, pid_t pid);
+/*
+ * Sets r->err (errnum, positive or negative, and the message: it names the
+ * object and what to do) and the exit code main() returns; returns
+ * -errnum, so that a step can "return rst_fail(...)".
+ */
+int rst_fail(struct rst *r, int exit_code, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-/* page_runs.c: the page runs of one process through the chain. */
-int rst_page_runs(struct rst *r, pid_t pid, struct rst_run **runs,
-		  size_t *nr);
-
-/* mapped_files.c: every mapped file and the exe unchanged. */
-int rst_check_files(struct rst *r);
-/* Opens the file of a VMA for mapping (checked again against the image). */
-int rst_open_vma_file(struct rst *r, const struct rst_task *t,
-		      const struct ckpt_rec_vma *v);
-
-/* shm.c: one memfd per shared-memory object of the job. */
-bool rst_vma_is_shm_object(const struct ckpt_rec_vma *v);
-int rst_shm_create(struct rst *r);
-const struct rst_shm *rst_shm_find(const struct rst *r,
-				   const struct ckpt_rec_vma *v);
-
-/* fds.c: moves a descriptor to the first free one at or above fd_base+1. */
+/* fds.c: fd_base, the restorer's descriptors above it, the job's files. */
+int rst_fds_setup(struct rst *r);
+/* Moves fd to the first free descriptor above fd_base (fd is consumed). */
 int rst_fd_high(struct rst *r, int fd);
-/* Writes a report to the restorer (from a restored process). */
-void rst_report(int fd, int error, uint32_t op);
-
-/* files.c: the captured open files (restore_files.h) around the tree. */
+/* The captured open files (files/files.h): made before the tree ... */
 int rst_files_setup(struct rst *r);
+/* ... installed in each process (keep: the restorer's fds it still needs) */
 int rst_files_install(struct rst *r, struct rst_task *t, const int *keep,
 		      size_t nr_keep);
+/* ... and the restorer's copies closed once the tree exists. */
+void rst_files_done(struct rst *r);
 
 /* tree.c: creates every process; each ends in rst_process_main(). */
 int rst_create_tree(struct rst *r);
-void rst_kill_all(struct rst *r);
+/* A failed restore: kills every process of the job, drops TCP copies. */
+void rst_abort(struct rst *r);
 
 /* process.c: runs in a restored process; never returns. */
 void rst_process_main(struct rst *r, struct rst_task *t)
 	__attribute__((noreturn));
 
+/* report.c: reports of the processes, and their "go". */
+/* From a restored process: error 0 or -errno at step op (RST_REPORT_*). */
+void rst_report(int fd, int error, uint32_t op);
+/* One report from every live process: @final the blob's, else CREATED. */
+int rst_collect(struct rst *r, bool final);
+/* --hold: "held" on stdout, then waits for "go" on stdin. */
+int rst_hold(struct rst *r);
+/* TCP repair mode ends, every process goes on into its blob. */
+int rst_go(struct rst *r);
+
 /* finalize.c: registers, signals and release of every stopped process. */
 int rst_finalize(struct rst *r);
-
-void rst_fail(struct rst *r, int exit_code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 #endif /* CKPT_RESTORE_H */

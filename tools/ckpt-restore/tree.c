@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "blob/blob.h"
+#include "files/files.h"
+#include "memory/memory.h"
 #include "restore.h"
 
 static pid_t clone_with_pid(pid_t pid, int exit_signal, uint64_t flags)
@@ -80,10 +82,11 @@ static void __attribute__((noreturn)) start(struct rst *r, struct rst_task *t,
 		become_zombie(t);
 	if (t->task->sid == t->task->pid && getsid(0) != t->task->pid &&
 	    setsid() < 0) {
-		rst_fail(r, RST_EXIT_FAILED, "pid %d: setsid: %s",
-			 t->task->pid, strerror(errno));
+		int ret = rst_fail(r, RST_EXIT_FAILED, errno, "pid %d: setsid: %s",
+				   t->task->pid, strerror(errno));
+
 		fprintf(stderr, "ckpt-restore: %s\n", r->err.msg);
-		rst_report(t->rep_wr, -errno, RST_REPORT_SETUP);
+		rst_report(t->rep_wr, ret, RST_REPORT_SETUP);
 		_exit(127);
 	}
 	for (size_t i = 0; i < r->nr_tasks; i++) {
@@ -122,20 +125,15 @@ static int create(struct rst *r, struct rst_task *t)
 		exit_signal = SIGCHLD;
 	pid = clone_with_pid(r->opts.pidns && t->task->pid == 1 ? 1 :
 			     t->task->pid, exit_signal, 0);
-	if (pid < 0) {
-		int ret = -errno;
-
-		if (errno == EEXIST)
-			rst_fail(r, RST_EXIT_PID,
-				 "pid %d is in use on this host; stop what runs as pid %d or restore with --pidns",
-				 t->task->pid, t->task->pid);
-		else
-			rst_fail(r, RST_EXIT_FAILED,
-				 "creating pid %d (clone3 with set_tid): %s%s",
-				 t->task->pid, strerror(errno),
-				 errno == EPERM ? " (restore needs root or CAP_CHECKPOINT_RESTORE)" : "");
-		return ret;
-	}
+	if (pid < 0 && errno == EEXIST)
+		return rst_fail(r, RST_EXIT_PID, EEXIST,
+				"pid %d is in use on this host; stop what runs as pid %d or restore with --pidns",
+				t->task->pid, t->task->pid);
+	if (pid < 0)
+		return rst_fail(r, RST_EXIT_FAILED, errno,
+				"creating pid %d (clone3 with set_tid): %s%s",
+				t->task->pid, strerror(errno),
+				errno == EPERM ? " (restore needs root or CAP_CHECKPOINT_RESTORE)" : "");
 	if (pid == 0)
 		start(r, t, self);
 	t->host_pid = pid;
@@ -173,19 +171,15 @@ static int setup_pidns(struct rst *r)
 	int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	pid_t pid;
 
-	if (unshare(CLONE_NEWPID)) {
-		rst_fail(r, RST_EXIT_FAILED, "--pidns: unshare(CLONE_NEWPID): %s",
-			 strerror(errno));
-		return -errno;
-	}
+	if (unshare(CLONE_NEWPID))
+		return rst_fail(r, RST_EXIT_FAILED, errno,
+				"--pidns: unshare(CLONE_NEWPID): %s", strerror(errno));
 	if (rst_task_by_pid(r, 1))
 		return 0;	/* the job's own init becomes pid 1 */
 	pid = clone_with_pid(0, SIGCHLD, 0);
-	if (pid < 0) {
-		rst_fail(r, RST_EXIT_FAILED, "--pidns: creating the init: %s",
-			 strerror(errno));
-		return -errno;
-	}
+	if (pid < 0)
+		return rst_fail(r, RST_EXIT_FAILED, errno,
+				"--pidns: creating the init: %s", strerror(errno));
 	if (pid == 0) {
 		/* the roots are our children: orphans stay in the namespace */
 		prctl(PR_SET_NAME, "ckpt-ns-init");
@@ -212,10 +206,10 @@ static int make_pipes(struct rst *r)
 		struct rst_task *t = &r->tasks[i];
 		int ctl[2], rep[2];
 
-		if (pipe2(ctl, O_CLOEXEC) || pipe2(rep, O_CLOEXEC)) {
-			rst_fail(r, RST_EXIT_FAILED, "pipe: %s", strerror(errno));
-			return -errno;
-		}
+		if (pipe2(ctl, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
+			return rst_fail(r, RST_EXIT_FAILED, errno,
+					"pid %d: its control and report pipes: %s",
+					t->task->pid, strerror(errno));
 		t->ctl_rd = rst_fd_high(r, ctl[0]);
 		t->ctl_wr = rst_fd_high(r, ctl[1]);
 		t->rep_rd = rst_fd_high(r, rep[0]);
@@ -246,13 +240,12 @@ int rst_create_tree(struct rst *r)
 	if (!ret && r->opts.pidns) {
 		struct stat st;
 
-		if (stat("/proc/self/ns/pid_for_children", &st)) {
-			rst_fail(r, RST_EXIT_FAILED, "--pidns: the new namespace: %s",
-				 strerror(errno));
-			ret = -errno;
-		} else {
+		if (stat("/proc/self/ns/pid_for_children", &st))
+			ret = rst_fail(r, RST_EXIT_FAILED, errno,
+				       "--pidns: the new namespace: %s",
+				       strerror(errno));
+		else
 			r->pidns_ino = st.st_ino;
-		}
 	}
 	/* the processes hold the other ends: a dead one reads as EOF */
 	for (size_t i = 0; i < r->nr_tasks; i++) {
@@ -264,12 +257,14 @@ int rst_create_tree(struct rst *r)
 }
 
 /*
- * Kills every process of the job that exists: in a new pid namespace its
- * init takes all with it; else each pid that reported (a pid that never
- * did may belong to someone else).
+ * A failed restore: the TCP connections' copies still in repair mode are
+ * closed (silently), and every process of the job that exists is killed:
+ * in a new pid namespace its init takes all with it; else each pid that
+ * reported (a pid that never did may belong to someone else).
  */
-void rst_kill_all(struct rst *r)
+void rst_abort(struct rst *r)
 {
+	rst_tcp_drop();
 	if (r->opts.pidns) {
 		if (r->ns_init > 0)
 			kill(r->ns_init, SIGKILL);

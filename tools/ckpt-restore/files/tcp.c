@@ -23,8 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "dump_stream.h"
-#include "restore_files_int.h"
+#include "files_int.h"
 
 #define KEEP_MAX	1024
 #define CHUNK		(256U << 10)
@@ -38,10 +37,7 @@ static const struct ckpt_rec_tcp *find_rec(const struct rst_files *rf, uint64_t 
 	const struct ckpt_rec *h;
 	struct ckpt_stream s;
 
-	ckpt_stream_init(&s, rf->records, rf->records_len);
-	if (rf->records_len < sizeof(*h) ||
-	    ((const struct ckpt_rec *)rf->records)->type != CKPT_REC_BEGIN)
-		s.page_size = 1;
+	rst_records_start(&s, rf->records, rf->records_len);
 	while (ckpt_stream_next(&s, &h, body) == 1)
 		if (h->type == CKPT_REC_TCP && *body >= sizeof(struct ckpt_rec_tcp) &&
 		    ((const struct ckpt_rec_tcp *)(h + 1))->ofd_id == ofd_id)
@@ -49,24 +45,23 @@ static const struct ckpt_rec_tcp *find_rec(const struct rst_files *rf, uint64_t 
 	return NULL;
 }
 
-static int check_rec(const struct ckpt_rec_tcp *t, size_t body)
+/* The record makes sense: addresses, options, queues within the body. */
+static bool rec_ok(const struct ckpt_rec_tcp *t, size_t body)
 {
 	size_t alen = t->family == AF_INET ? sizeof(struct sockaddr_in) :
 		      sizeof(struct sockaddr_in6);
 
 	if (t->family != AF_INET && t->family != AF_INET6)
-		return -1;
+		return false;
 	if (((const struct sockaddr *)t->local)->sa_family != t->family ||
 	    ((const struct sockaddr *)t->remote)->sa_family != t->family ||
 	    alen > sizeof(t->local))
-		return -1;
+		return false;
 	if ((t->opts & ~CKPT_TCP_OPTS) || t->snd_len > CKPT_TCP_QUEUE_MAX ||
 	    t->rcv_len > CKPT_TCP_QUEUE_MAX || !t->mss || t->mss > 65535 ||
 	    t->snd_wscale > 14 || t->rcv_wscale > 14 || t->nodelay > 1 || t->pad0 || t->pad1)
-		return -1;
-	if (body - sizeof(*t) < (size_t)t->snd_len + t->rcv_len)
-		return -1;
-	return 0;
+		return false;
+	return body - sizeof(*t) >= (size_t)t->snd_len + t->rcv_len;
 }
 
 static int set_int(int fd, int level, int opt, int v)
@@ -171,20 +166,20 @@ static void addr_str(const void *sa, char *buf, size_t size)
 }
 
 int rst_tcp_record(const struct rst_files *rf, const struct rst_fd *f,
-		   const struct ckpt_rec_tcp **out, struct rst_files_err *err)
+		   const struct ckpt_rec_tcp **out, struct ckpt_err *err)
 {
 	const struct ckpt_rec_tcp *t;
 	size_t body;
 
 	t = find_rec(rf, f->r.ofd_id, &body);
-	if (!t || check_rec(t, body))
-		return rst_err(err, -EINVAL, "pid %d fd %d: the TCP record of its description is %s",
-			       f->r.pid, f->r.fd, t ? "malformed" : "missing");
+	if (!t || !rec_ok(t, body))
+		return ckpt_err_set(err, EINVAL, "pid %d fd %d: the TCP record of its description is %s",
+				    f->r.pid, f->r.fd, t ? "malformed" : "missing");
 	*out = t;
 	return 0;
 }
 
-int rst_tcp_make(struct rst_files *rf, const struct rst_fd *f, struct rst_files_err *err)
+int rst_tcp_make(struct rst_files *rf, const struct rst_fd *f, struct ckpt_err *err)
 {
 	const struct ckpt_rec_tcp *t;
 	const char *what = "socket";
@@ -196,7 +191,8 @@ int rst_tcp_make(struct rst_files *rf, const struct rst_fd *f, struct rst_files_
 	if (ret)
 		return ret;
 	if (nr_kept == KEEP_MAX)
-		return rst_err(err, -EMFILE, "more than %d TCP connections", KEEP_MAX);
+		return ckpt_err_set(err, EMFILE, "pid %d fd %d: more than %d TCP connections to restore",
+				    f->r.pid, f->r.fd, KEEP_MAX);
 	addr_str(t->local, l, sizeof(l));
 	addr_str(t->remote, r, sizeof(r));
 	alen = t->family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
@@ -230,22 +226,22 @@ int rst_tcp_make(struct rst_files *rf, const struct rst_fd *f, struct rst_files_
 	}
 	close(fd);
 fail:
-	return rst_err(err, ret, "pid %d fd %d: TCP connection %s -> %s: %s: %s%s", f->r.pid,
-		       f->r.fd, l, r, what, strerror(-ret),
-		       ret == -EADDRINUSE ? " (the original connection is still open on this host: kill the job first)" :
-		       ret == -EPERM ? " (TCP_REPAIR needs CAP_NET_ADMIN)" : "");
+	return ckpt_err_set(err, ret, "pid %d fd %d: TCP connection %s -> %s: %s: %s%s", f->r.pid,
+			    f->r.fd, l, r, what, strerror(-ret),
+			    ret == -EADDRINUSE ? " (the original connection is still open on this host: kill the job first)" :
+			    ret == -EPERM ? " (TCP_REPAIR needs CAP_NET_ADMIN)" : "");
 }
 
-int rst_tcp_release(char *why, size_t size)
+int rst_tcp_release(struct ckpt_err *err)
 {
 	int ret = 0;
 
 	for (size_t i = 0; i < nr_kept; i++) {
-		if (!ret && set_int(kept[i], IPPROTO_TCP, TCP_REPAIR, TCP_REPAIR_OFF)) {
-			ret = -errno;
-			snprintf(why, size, "ending TCP repair mode of a restored connection: %s",
-				 strerror(errno));
-		}
+		int e = ret ? 0 : set_int(kept[i], IPPROTO_TCP, TCP_REPAIR, TCP_REPAIR_OFF);
+
+		if (e)
+			ret = ckpt_err_set(err, e, "ending TCP repair mode of a restored connection: %s",
+					   strerror(-e));
 		close(kept[i]);
 	}
 	nr_kept = 0;

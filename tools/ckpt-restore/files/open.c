@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Files reached by path, verified through the descriptor that is then used:
- * regular files, directories, character devices, FIFOs (a holder opened
- * read-write), working directories and roots; and the stand-ins that
- * need no verification: terminals (the terminal rule) and /dev/null.
+ * Files reached by path, verified through the descriptor that is then used
+ * ("Verification" in Documentation/files.md): regular files, directories,
+ * character devices, FIFOs (a holder opened read-write); and the stand-ins
+ * that need no verification: terminals (the terminal rule) and /dev/null.
+ * Each description goes into the pool (pool.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,32 +13,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "restore_files_int.h"
+#include "files_int.h"
 
 static int missing(const struct rst_fd *f, const char *what,
-		   struct rst_files_err *err)
+		   struct ckpt_err *err)
 {
 	char d[320];
 	int e = errno;
 
 	if (e == ENOENT || e == ENOTDIR)
-		return rst_err(err, -ENOENT, "%s: %s is missing; restore the file as it was at the checkpoint, or restore where it exists",
-			       rst_fd_desc(f, d, sizeof(d)), f->path);
-	return rst_err(err, -e, "%s: %s %s: %s", rst_fd_desc(f, d, sizeof(d)),
-		       what, f->path, strerror(e));
+		return ckpt_err_set(err, ENOENT, "%s: %s is missing; restore the file as it was at the checkpoint, or restore where it exists",
+				    rst_fd_desc(f, d, sizeof(d)), f->path);
+	return ckpt_err_set(err, e, "%s: %s %s: %s",
+			    rst_fd_desc(f, d, sizeof(d)), what, f->path,
+			    strerror(e));
 }
 
 static int changed(const struct rst_fd *f, const char *how,
-		   struct rst_files_err *err)
+		   struct ckpt_err *err)
 {
 	char d[320];
 
-	return rst_err(err, -ESTALE, "%s: %s %s since the checkpoint; restore the file as it was, or restore where it is unchanged",
-		       rst_fd_desc(f, d, sizeof(d)), f->path, how);
+	return ckpt_err_set(err, ESTALE, "%s: %s %s since the checkpoint; restore the file as it was, or restore where it is unchanged",
+			    rst_fd_desc(f, d, sizeof(d)), f->path, how);
 }
 
 static int verify(const struct rst_files *rf, const struct rst_fd *f, int fd,
-		  struct rst_files_err *err)
+		  struct ckpt_err *err)
 {
 	const struct ckpt_rec_fd *r = &f->r;
 	uint32_t acc = r->flags & O_ACCMODE;
@@ -86,7 +88,7 @@ static int verify(const struct rst_files *rf, const struct rst_fd *f, int fd,
  * not hang the restore.
  */
 static int open_verified(struct rst_files *rf, struct rst_ofd *o, int flags,
-			 struct rst_files_err *err)
+			 struct ckpt_err *err)
 {
 	const struct rst_fd *f = o->first;
 	int fd = open(f->path, flags | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), ret;
@@ -97,20 +99,14 @@ static int open_verified(struct rst_files *rf, struct rst_ofd *o, int flags,
 	ret = verify(rf, f, fd, err);
 	if (!ret && f->r.pos && !(flags & O_PATH) && f->r.type != CKPT_FD_CHR &&
 	    lseek(fd, f->r.pos, SEEK_SET) != (off_t)f->r.pos)
-		ret = rst_err(err, -errno, "%s: setting the offset %llu: %s",
-			      rst_fd_desc(f, d, sizeof(d)),
-			      (unsigned long long)f->r.pos, strerror(errno));
+		ret = ckpt_err_sys(err, "%s: setting the offset %llu",
+				   rst_fd_desc(f, d, sizeof(d)),
+				   (unsigned long long)f->r.pos);
 	if (ret) {
 		close(fd);
 		return ret;
 	}
-	fd = rst_to_pool(rf, fd);
-	if (fd < 0)
-		return rst_err(err, fd, "%s: moving it to fd %d or above: %s",
-			       rst_fd_desc(f, d, sizeof(d)), rf->base,
-			       strerror(-fd));
-	o->pool = fd;
-	return (flags & O_PATH) ? 0 : rst_set_flags(o, fd, err);
+	return rst_pool_put(rf, o, fd, !(flags & O_PATH), err);
 }
 
 /*
@@ -134,31 +130,25 @@ static int open_terminal(int flags)
 	return fd;
 }
 
-static int open_standin(struct rst_files *rf, const struct rst_fd *f,
-			int *out, struct rst_files_err *err)
+static int open_standin(struct rst_files *rf, struct rst_ofd *o,
+			struct ckpt_err *err)
 {
+	const struct rst_fd *f = o->first;
 	int flags = f->r.flags & (O_ACCMODE | O_APPEND | O_NONBLOCK);
 	int fd = f->r.type == CKPT_FD_TTY ? open_terminal(flags) :
 		 open("/dev/null", flags | O_CLOEXEC);
 	char d[320];
 
 	if (fd < 0)
-		return rst_err(err, -errno, "%s: opening %s: %s",
-			       rst_fd_desc(f, d, sizeof(d)),
-			       f->r.type == CKPT_FD_TTY ? "a terminal" : "/dev/null",
-			       strerror(errno));
-	fd = rst_to_pool(rf, fd);
-	if (fd < 0)
-		return rst_err(err, fd, "%s: moving it to fd %d or above: %s",
-			       rst_fd_desc(f, d, sizeof(d)), rf->base,
-			       strerror(-fd));
-	*out = fd;
-	return 0;
+		return ckpt_err_sys(err, "%s: opening %s",
+				    rst_fd_desc(f, d, sizeof(d)),
+				    f->r.type == CKPT_FD_TTY ? "a terminal" : "/dev/null");
+	return rst_pool_put(rf, o, fd, false, err);
 }
 
 /* A FIFO is held open read-write while its data is written back. */
 static int open_fifo(struct rst_files *rf, struct rst_obj *b,
-		     struct rst_files_err *err)
+		     struct ckpt_err *err)
 {
 	int ret;
 
@@ -175,7 +165,7 @@ static int open_fifo(struct rst_files *rf, struct rst_obj *b,
 	return ret;
 }
 
-int rst_open_paths(struct rst_files *rf, struct rst_files_err *err)
+int rst_open_paths(struct rst_files *rf, struct ckpt_err *err)
 {
 	int ret = 0;
 
@@ -194,46 +184,12 @@ int rst_open_paths(struct rst_files *rf, struct rst_files_err *err)
 			break;
 		case CKPT_FD_TTY:
 		case CKPT_FD_DEVNULL:
-			ret = open_standin(rf, f, &o->pool, err);
+			ret = open_standin(rf, o, err);
 			break;
 		case CKPT_FD_FIFO:
 			ret = open_fifo(rf, &rf->objs[o->obj], err);
 			break;
 		}
-	}
-	return ret;
-}
-
-static int check_dir(const struct rst_files *rf, const struct rst_proc *p,
-		     const char *what, const char *path, uint64_t ino,
-		     struct rst_files_err *err)
-{
-	struct stat st;
-
-	if (stat(path, &st))
-		return rst_err(err, errno == ENOENT ? -ENOENT : -errno,
-			       "pid %d: its %s %s: %s; restore the directory, or restore where it exists",
-			       p->pid, what, path, strerror(errno));
-	if (!S_ISDIR(st.st_mode) ||
-	    (st.st_ino != ino && !(rf->flags & RST_FILES_OTHER_HOST)))
-		return rst_err(err, -ESTALE,
-			       "pid %d: its %s %s was replaced since the checkpoint (inode %llu, recorded %llu); restore where it is unchanged",
-			       p->pid, what, path, (unsigned long long)st.st_ino,
-			       (unsigned long long)ino);
-	return 0;
-}
-
-int rst_check_fs(struct rst_files *rf, struct rst_files_err *err)
-{
-	int ret = 0;
-
-	for (size_t i = 0; !ret && i < rf->nr_procs; i++) {
-		const struct rst_proc *p = &rf->procs[i];
-
-		ret = check_dir(rf, p, "working directory", p->cwd, p->fs.cwd_ino, err);
-		/* "/" is the restorer's own root, whatever its inode here */
-		if (!ret && strcmp(p->root, "/"))
-			ret = check_dir(rf, p, "root", p->root, p->fs.root_ino, err);
 	}
 	return ret;
 }

@@ -17,121 +17,11 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 
-#include "plan.h"
-
-#define USER_TOP	0x7ffffffff000ULL	/* 47-bit user address space */
-#define MAP_BOTTOM	0x10000ULL		/* vm.mmap_min_addr default */
+#include "memory.h"
 
 static const char *vma_name(const struct ckpt_rec_vma *v)
 {
 	return v->path_len > 1 ? v->path : "";
-}
-
-int rst_self_read(struct rst *r, struct rst_self *self)
-{
-	FILE *f = fopen("/proc/self/maps", "re");
-	char line[512];
-
-	memset(self, 0, sizeof(*self));
-	if (!f) {
-		rst_fail(r, RST_EXIT_FAILED, "/proc/self/maps: %s",
-			 strerror(errno));
-		return -errno;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long s, e;
-		char name[256] = "";
-		struct rst_special *sp;
-
-		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %255s", &s, &e,
-			   name) < 2 || name[0] != '[' || !strcmp(name, "[heap]") ||
-		    !strncmp(name, "[stack", 6) || !strcmp(name, "[vsyscall]") ||
-		    !strncmp(name, "[anon", 5))
-			continue;
-		if (self->nr_sp == RST_SPECIALS_MAX)
-			break;
-		sp = &self->sp[self->nr_sp++];
-		sp->start = s;
-		sp->end = e;
-		snprintf(sp->name, sizeof(sp->name), "%s", name);
-	}
-	fclose(f);
-	return 0;
-}
-
-static bool overlaps(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
-{
-	return s1 < e2 && s2 < e1;
-}
-
-static bool is_free(const struct rst_task *t, const struct rst_self *self,
-		    uint64_t s, uint64_t e)
-{
-	for (size_t i = 0; i < t->nr_vmas; i++)
-		if (overlaps(s, e, t->vmas[i]->start, t->vmas[i]->end))
-			return false;
-	for (unsigned int i = 0; i < self->nr_sp; i++)
-		if (overlaps(s, e, self->sp[i].start, self->sp[i].end))
-			return false;
-	return true;
-}
-
-static int try_map(struct rst_region *reg, uint64_t addr)
-{
-	void *p = mmap((void *)addr, reg->len, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return -errno;
-	if ((uint64_t)p != addr) {	/* a kernel without FIXED_NOREPLACE */
-		munmap(p, reg->len);
-		return -EEXIST;
-	}
-	reg->start = addr;
-	return 0;
-}
-
-int rst_region_map(struct rst *r, const struct rst_task *t,
-		   const struct rst_self *self, size_t max_ops,
-		   struct rst_region *reg)
-{
-	extern const char rst_blob_bin[], rst_blob_bin_end[];
-	const uint64_t ps = r->page_size, guard = 16 * ps;
-	uint64_t args;
-
-	memset(reg, 0, sizeof(*reg));
-	reg->code_len = (rst_blob_bin_end - rst_blob_bin + ps - 1) & ~(ps - 1);
-	args = sizeof(struct rst_blob_args) +
-	       rst_blob_threads(t) * sizeof(struct rst_blob_thread) +
-	       max_ops * sizeof(struct rst_op) + 4096 /* mm map + auxv */;
-	reg->args_off = reg->code_len;
-	reg->args_len = (args + ps - 1) & ~(ps - 1);
-	reg->stacks_off = reg->args_off + reg->args_len;
-	reg->park_off = reg->stacks_off + rst_blob_threads(t) * RST_THREAD_STACK;
-	for (unsigned int i = 0; i < self->nr_sp; i++)
-		reg->park_len += self->sp[i].end - self->sp[i].start;
-	reg->len = reg->park_off + reg->park_len;
-
-	/* gaps of the target's layout, highest first, that are free here */
-	for (size_t i = 0; i <= t->nr_vmas; i++) {
-		size_t k = t->nr_vmas - i;	/* the gap below VMA k */
-		uint64_t gap_end = k < t->nr_vmas ? t->vmas[k]->start : USER_TOP;
-		uint64_t gap_start = k ? t->vmas[k - 1]->end : MAP_BOTTOM;
-		uint64_t cand[2];
-
-		if (gap_end < gap_start + reg->len + 2 * guard)
-			continue;
-		cand[0] = gap_end - guard - reg->len;
-		cand[1] = gap_start + guard;
-		for (int c = 0; c < 2; c++)
-			if (is_free(t, self, cand[c], cand[c] + reg->len) &&
-			    !try_map(reg, cand[c]))
-				return 0;
-	}
-	rst_fail(r, RST_EXIT_FAILED,
-		 "pid %d: no address gap of %llu bytes free both in the target's layout and in the restorer",
-		 t->task->pid, (unsigned long long)reg->len);
-	return -ENOMEM;
 }
 
 size_t rst_plan_max_ops(const struct rst_task *t, const struct rst_self *self,
@@ -214,14 +104,12 @@ static int move_specials(struct rst *r, const struct rst_task *t,
 		if (v->tag != CKPT_TAG_SPECIAL)
 			continue;
 		sp = self_special(self, vma_name(v));
-		if (!sp || sp->end - sp->start != v->end - v->start) {
-			rst_fail(r, RST_EXIT_UNSUPPORTED,
-				 "pid %d: kernel mapping %s at 0x%llx (%llu bytes) has no match of that size on this kernel; restore on a host running the kernel the job was checkpointed on",
-				 t->task->pid, vma_name(v),
-				 (unsigned long long)v->start,
-				 (unsigned long long)(v->end - v->start));
-			return -EOPNOTSUPP;
-		}
+		if (!sp || sp->end - sp->start != v->end - v->start)
+			return rst_fail(r, RST_EXIT_UNSUPPORTED, EOPNOTSUPP,
+					"pid %d: kernel mapping %s at 0x%llx (%llu bytes) has no match of that size on this kernel; restore on a host running the kernel the job was checkpointed on",
+					t->task->pid, vma_name(v),
+					(unsigned long long)v->start,
+					(unsigned long long)(v->end - v->start));
 		wanted[sp - self->sp] = true;
 	}
 	for (unsigned int i = 0; i < self->nr_sp && !ret; i++) {
@@ -261,7 +149,7 @@ static bool has_pages(const struct ckpt_rec_vma *v, const struct rst_run *runs,
 		      size_t nr_runs)
 {
 	for (size_t i = 0; i < nr_runs; i++)
-		if (overlaps(v->start, v->end, runs[i].vaddr,
+		if (rst_overlaps(v->start, v->end, runs[i].vaddr,
 			     runs[i].vaddr + runs[i].len))
 			return true;
 	return false;
@@ -281,13 +169,11 @@ static int map_vma(struct rst *r, const struct rst_task *t,
 		if (v->flags & CKPT_VMA_GROWSDOWN)
 			flags |= MAP_GROWSDOWN;
 	} else {
-		if (fd < 0) {
-			rst_fail(r, RST_EXIT_FAILED,
-				 "pid %d: no file to map at 0x%llx (%s)",
-				 t->task->pid, (unsigned long long)v->start,
-				 vma_name(v));
-			return -EBADF;
-		}
+		if (fd < 0)
+			return rst_fail(r, RST_EXIT_FAILED, EBADF,
+					"pid %d: no file to map at 0x%llx (%s)",
+					t->task->pid, (unsigned long long)v->start,
+					vma_name(v));
 		flags |= (v->flags & CKPT_VMA_SHARED) ? MAP_SHARED : MAP_PRIVATE;
 		off = v->pgoff * r->page_size;
 	}
@@ -325,7 +211,7 @@ int rst_plan_build(struct rst *r, const struct rst_task *t,
 		return -ENOMEM;
 	ret = emit(p, RST_OP_PERSONALITY, t->task->personality, 0, 0, 0, 0, 0);
 	if (!ret)
-		ret = unmap_range(p, self, reg, 0, USER_TOP);
+		ret = unmap_range(p, self, reg, 0, RST_USER_TOP);
 	if (!ret)
 		ret = move_specials(r, t, self, reg, p);
 	for (size_t i = 0; i < t->nr_vmas && !ret; i++) {
@@ -352,9 +238,9 @@ int rst_plan_build(struct rst *r, const struct rst_task *t,
 		ret = emit(p, RST_OP_CLOSE, r->fd_base + 1, ~0U, 0, 0, 0, 0);
 	free(fill);
 	if (ret == -E2BIG)
-		rst_fail(r, RST_EXIT_FAILED, "pid %d: operation list overflow",
+		rst_fail(r, RST_EXIT_FAILED, E2BIG, "pid %d: operation list overflow",
 			 t->task->pid);
 	else if (ret == -ENOMEM)
-		rst_fail(r, RST_EXIT_FAILED, "out of memory");
+		rst_fail(r, RST_EXIT_FAILED, ENOMEM, "out of memory");
 	return ret;
 }

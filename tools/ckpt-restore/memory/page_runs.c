@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "restore.h"
+#include "memory.h"
 
 struct runs {
 	struct rst_run *v;
@@ -55,10 +55,9 @@ static int resolve_same(struct rst *r, struct runs *rs, pid_t pid,
 			return add(rs, vaddr, r->page_size, l,
 				   e->offset + (vaddr - e->vaddr));
 	}
-	rst_fail(r, RST_EXIT_IMAGE,
-		 "%s: page 0x%llx of pid %d is marked unchanged but no parent image holds it; the chain is broken, restore from a full image",
-		 r->img->dir, (unsigned long long)vaddr, pid);
-	return -EBADMSG;
+	return rst_fail(r, RST_EXIT_IMAGE, EBADMSG,
+			"%s: page 0x%llx of pid %d is marked unchanged but no parent image holds it; the chain is broken, restore from a full image",
+			r->img->dir, (unsigned long long)vaddr, pid);
 }
 
 int rst_page_runs(struct rst *r, pid_t pid, struct rst_run **out, size_t *nr)
@@ -83,7 +82,7 @@ int rst_page_runs(struct rst *r, pid_t pid, struct rst_run **out, size_t *nr)
 	}
 	if (ret) {
 		if (ret == -ENOMEM)
-			rst_fail(r, RST_EXIT_FAILED, "out of memory");
+			rst_fail(r, RST_EXIT_FAILED, ENOMEM, "out of memory");
 		free(rs.v);
 		return ret;
 	}

@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "restore.h"
+#include "memory.h"
 
 /*
  * Shared memory with no name to reopen: memfd, MAP_SHARED|MAP_ANONYMOUS
@@ -71,25 +71,23 @@ int rst_shm_create(struct rst *r)
 		const struct rst_task *t = &r->tasks[i];
 
 		for (size_t j = 0; j < t->nr_vmas; j++)
-			if (shared_shmem(t->vmas[j]) && add(r, t->vmas[j])) {
-				rst_fail(r, RST_EXIT_FAILED, "out of memory");
-				return -ENOMEM;
-			}
+			if (shared_shmem(t->vmas[j]) && add(r, t->vmas[j]))
+				return rst_fail(r, RST_EXIT_FAILED, ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < r->nr_shm; i++) {
 		struct rst_shm *s = &r->shm[i];
 		char name[64];
-		int fd, ret;
+		int fd;
 
 		snprintf(name, sizeof(name), "ckpt-shm-%llu",
 			 (unsigned long long)s->ino);
 		fd = memfd_create(name, MFD_CLOEXEC);
 		if (fd < 0 || ftruncate(fd, (off_t)s->size)) {
-			ret = -errno;
-			rst_fail(r, RST_EXIT_FAILED,
-				 "shared memory object (inode %llu, %llu bytes): %s",
-				 (unsigned long long)s->ino,
-				 (unsigned long long)s->size, strerror(errno));
+			int ret = rst_fail(r, RST_EXIT_FAILED, errno,
+					   "shared memory object (inode %llu, %llu bytes): %s",
+					   (unsigned long long)s->ino,
+					   (unsigned long long)s->size, strerror(errno));
+
 			if (fd >= 0)
 				close(fd);
 			return ret;

@@ -1,26 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loading a job from an image: the image and its parents are opened and
+ * The job, loaded from an image: the image and its parents are opened and
  * verified (checksums, structure, chain) before anything else happens,
- * then records.img is indexed per process.
+ * then records.img is indexed per process (struct rst_task) and checked.
+ * And rst_fail(): how every step of the restore records its failure.
  */
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dump_stream.h"
 #include "restore.h"
 
-void rst_fail(struct rst *r, int exit_code, const char *fmt, ...)
+int rst_fail(struct rst *r, int exit_code, int errnum, const char *fmt, ...)
 {
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(r->err.msg, sizeof(r->err.msg), fmt, ap);
+	ret = ckpt_err_vset(&r->err, errnum, fmt, ap);
 	va_end(ap);
 	r->exit_code = exit_code;
+	return ret;
 }
 
 struct rst_task *rst_task_by_pid(struct rst *r, pid_t pid)
@@ -46,63 +48,66 @@ static int push(void *arr, size_t *nr, size_t size, const void *item)
 
 static int bad(struct rst *r, const char *what, int32_t pid)
 {
-	rst_fail(r, RST_EXIT_IMAGE,
-		 "%s/" CKPT_IMG_RECORDS ": %s of pid %d; the image is inconsistent, restore from another checkpoint",
-		 r->img->dir, what, pid);
-	return -EBADMSG;
+	return rst_fail(r, RST_EXIT_IMAGE, EBADMSG,
+			"%s/" CKPT_IMG_RECORDS ": %s of pid %d; the image is inconsistent, restore from another checkpoint",
+			r->img->dir, what, pid);
 }
 
-/* The process a record belongs to must have its TASK record before. */
-static struct rst_task *owner(struct rst *r, const struct ckpt_rec *h,
-			      const char *what)
+/* The records of a process that come after its TASK record. */
+static const char *task_record(uint32_t type)
 {
-	int32_t pid = *(const int32_t *)(h + 1);
-	struct rst_task *t = rst_task_by_pid(r, pid);
+	switch (type) {
+	case CKPT_REC_SIGACTIONS: return "SIGACTIONS before TASK";
+	case CKPT_REC_MM: return "MM before TASK";
+	case CKPT_REC_VMA: return "VMA before TASK";
+	case CKPT_REC_THREAD: return "THREAD before TASK";
+	default:	/* BEGIN, END, REGION, pages: not needed */
+		return type < CKPT_REC_USER_BASE ? NULL :
+		       "captured record before TASK";
+	}
+}
 
-	if (!t)
-		bad(r, what, pid);
-	return t;
+static int add_task(struct rst *r, const struct ckpt_rec_task *task)
+{
+	struct rst_task n = { .task = task, .ctl_rd = -1, .ctl_wr = -1,
+			      .rep_rd = -1, .rep_wr = -1 };
+
+	if (rst_task_by_pid(r, task->pid))
+		return bad(r, "second TASK record", task->pid);
+	if (task->pid <= 0)
+		return bad(r, "TASK record with an invalid pid", task->pid);
+	return push(&r->tasks, &r->nr_tasks, sizeof(n), &n);
 }
 
 static int index_record(struct rst *r, const struct ckpt_rec *h)
 {
+	const char *what = task_record(h->type);
 	const void *b = h + 1;
 	struct rst_task *t;
+	int32_t pid;
 
+	if (h->type == CKPT_REC_TASK)
+		return add_task(r, b);
+	if (!what)
+		return 0;
+	/* the process a record belongs to must have its TASK record before */
+	pid = *(const int32_t *)b;
+	t = rst_task_by_pid(r, pid);
+	if (!t)
+		return bad(r, what, pid);
 	switch (h->type) {
-	case CKPT_REC_TASK: {
-		struct rst_task n = { .task = b, .ctl_rd = -1, .ctl_wr = -1,
-				      .rep_rd = -1, .rep_wr = -1 };
-
-		if (rst_task_by_pid(r, n.task->pid))
-			return bad(r, "second TASK record", n.task->pid);
-		if (n.task->pid <= 0)
-			return bad(r, "TASK record with an invalid pid", n.task->pid);
-		return push(&r->tasks, &r->nr_tasks, sizeof(n), &n);
-	}
 	case CKPT_REC_SIGACTIONS:
-		t = owner(r, h, "SIGACTIONS before TASK");
-		if (!t)
-			return -EBADMSG;
 		t->sigactions = b;
 		return 0;
 	case CKPT_REC_MM:
-		t = owner(r, h, "MM before TASK");
-		if (!t)
-			return -EBADMSG;
 		t->mm = b;
 		return 0;
 	case CKPT_REC_VMA:
-		t = owner(r, h, "VMA before TASK");
-		return t ? push(&t->vmas, &t->nr_vmas, sizeof(b), &b) : -EBADMSG;
+		return push(&t->vmas, &t->nr_vmas, sizeof(b), &b);
 	case CKPT_REC_THREAD:
-		t = owner(r, h, "THREAD before TASK");
-		return t ? push(&t->threads, &t->nr_threads, sizeof(b), &b) : -EBADMSG;
+		return push(&t->threads, &t->nr_threads, sizeof(b), &b);
 	default:
-		if (h->type < CKPT_REC_USER_BASE)
-			return 0;	/* BEGIN, END, REGION, pages: not needed */
-		t = owner(r, h, "captured record before TASK");
-		return t ? push(&t->urecs, &t->nr_urecs, sizeof(h), &h) : -EBADMSG;
+		return push(&t->urecs, &t->nr_urecs, sizeof(h), &h);
 	}
 }
 
@@ -155,11 +160,9 @@ static int check_tasks(struct rst *r)
 			return bad(r, "THREAD records do not match the thread count",
 				   t->task->pid);
 	}
-	if (!r->nr_tasks) {
-		rst_fail(r, RST_EXIT_IMAGE, "%s: the image holds no process",
-			 r->img->dir);
-		return -EBADMSG;
-	}
+	if (!r->nr_tasks)
+		return rst_fail(r, RST_EXIT_IMAGE, EBADMSG,
+				"%s: the image holds no process", r->img->dir);
 	return 0;
 }
 
@@ -172,7 +175,7 @@ static int open_chain(struct rst *r)
 					(r->nr_levels + 1) * sizeof(*n));
 
 		if (!n)
-			return -ENOMEM;
+			return rst_fail(r, RST_EXIT_FAILED, ENOMEM, "out of memory");
 		r->levels = n;
 		r->levels[r->nr_levels++] = img;
 		if (!img->man.parent_seq)
@@ -205,12 +208,10 @@ int rst_load(struct rst *r, const char *dir)
 		return ret;
 	}
 	r->page_size = r->img->man.page_size;
-	if (r->page_size != 4096) {
-		rst_fail(r, RST_EXIT_UNSUPPORTED,
-			 "%s: page size %u; this restorer supports 4096 only",
-			 dir, r->page_size);
-		return -EOPNOTSUPP;
-	}
+	if (r->page_size != 4096)
+		return rst_fail(r, RST_EXIT_UNSUPPORTED, EOPNOTSUPP,
+				"%s: page size %u; this restorer supports 4096 only",
+				dir, r->page_size);
 	ret = open_chain(r);
 	if (ret)
 		return ret;
@@ -218,15 +219,13 @@ int rst_load(struct rst *r, const char *dir)
 	while ((ret = ckpt_stream_next(&s, &h, &body)) == 1) {
 		ret = index_record(r, h);
 		if (ret == -ENOMEM)
-			rst_fail(r, RST_EXIT_FAILED, "out of memory");
+			rst_fail(r, RST_EXIT_FAILED, ENOMEM, "out of memory");
 		if (ret)
 			return ret;
 	}
-	if (ret < 0) {
-		rst_fail(r, RST_EXIT_IMAGE, "%s/" CKPT_IMG_RECORDS ": %s",
-			 dir, s.error);
-		return ret;
-	}
+	if (ret < 0)
+		return rst_fail(r, RST_EXIT_IMAGE, ret,
+				"%s/" CKPT_IMG_RECORDS ": %s", dir, s.error);
 	return check_tasks(r);
 }
 

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "restore.h"
+#include "memory.h"
 
 /* A VMA whose contents come from a file by its path. */
 static bool is_file_vma(const struct ckpt_rec_vma *v)
@@ -43,11 +43,10 @@ static int compare(struct rst *r, const struct rst_task *t,
 		why = "its modification time changed";
 	if (!why)
 		return 0;
-	rst_fail(r, RST_EXIT_FILES,
-		 "%s: mapped by pid %d at 0x%llx, but %s since the checkpoint (was inode %llu, %llu bytes); put the original file back or restore elsewhere",
-		 v->path, t->task->pid, (unsigned long long)v->start, why,
-		 (unsigned long long)v->ino, (unsigned long long)v->size);
-	return -ESTALE;
+	return rst_fail(r, RST_EXIT_FILES, ESTALE,
+			"%s: mapped by pid %d at 0x%llx, but %s since the checkpoint (was inode %llu, %llu bytes); put the original file back or restore elsewhere",
+			v->path, t->task->pid, (unsigned long long)v->start, why,
+			(unsigned long long)v->ino, (unsigned long long)v->size);
 }
 
 static int check_vma(struct rst *r, const struct rst_task *t,
@@ -57,34 +56,26 @@ static int check_vma(struct rst *r, const struct rst_task *t,
 
 	if (v->tag == CKPT_TAG_SPECIAL)
 		return 0;	/* [vdso], [vvar]: moved from this kernel's */
-	if (v->flags & CKPT_VMA_IO) {
-		rst_fail(r, RST_EXIT_UNSUPPORTED,
-			 "pid %d: device mapping at 0x%llx (%s) cannot be restored",
-			 t->task->pid, (unsigned long long)v->start,
-			 v->path_len > 1 ? v->path : "no file");
-		return -EOPNOTSUPP;
-	}
+	if (v->flags & CKPT_VMA_IO)
+		return rst_fail(r, RST_EXIT_UNSUPPORTED, EOPNOTSUPP,
+				"pid %d: device mapping at 0x%llx (%s) cannot be restored",
+				t->task->pid, (unsigned long long)v->start,
+				v->path_len > 1 ? v->path : "no file");
 	if (!is_file_vma(v))
 		return 0;
-	if (v->path[v->path_len - 1] != '\0' || v->path[0] != '/') {
-		rst_fail(r, RST_EXIT_IMAGE,
-			 "pid %d: VMA at 0x%llx has a malformed file path",
-			 t->task->pid, (unsigned long long)v->start);
-		return -EBADMSG;
-	}
-	if (deleted(v->path)) {
-		rst_fail(r, RST_EXIT_UNSUPPORTED,
-			 "%s: mapped by pid %d at 0x%llx but deleted before the checkpoint; such mappings cannot be restored",
-			 v->path, t->task->pid, (unsigned long long)v->start);
-		return -EOPNOTSUPP;
-	}
-	if (stat(v->path, &st)) {
-		rst_fail(r, RST_EXIT_FILES,
-			 "%s: mapped by pid %d at 0x%llx: %s; the file must exist where the job is restored",
-			 v->path, t->task->pid, (unsigned long long)v->start,
-			 strerror(errno));
-		return -ENOENT;
-	}
+	if (v->path[v->path_len - 1] != '\0' || v->path[0] != '/')
+		return rst_fail(r, RST_EXIT_IMAGE, EBADMSG,
+				"pid %d: VMA at 0x%llx has a malformed file path",
+				t->task->pid, (unsigned long long)v->start);
+	if (deleted(v->path))
+		return rst_fail(r, RST_EXIT_UNSUPPORTED, EOPNOTSUPP,
+				"%s: mapped by pid %d at 0x%llx but deleted before the checkpoint; such mappings cannot be restored",
+				v->path, t->task->pid, (unsigned long long)v->start);
+	if (stat(v->path, &st))
+		return rst_fail(r, RST_EXIT_FILES, ENOENT,
+				"%s: mapped by pid %d at 0x%llx: %s; the file must exist where the job is restored",
+				v->path, t->task->pid, (unsigned long long)v->start,
+				strerror(errno));
 	return compare(r, t, v, &st);
 }
 
@@ -113,10 +104,9 @@ int rst_open_vma_file(struct rst *r, const struct rst_task *t,
 	fd = open(v->path, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		rst_fail(r, RST_EXIT_FILES, "%s: mapped by pid %d at 0x%llx: %s",
-			 v->path, t->task->pid, (unsigned long long)v->start,
-			 strerror(errno));
-		return ret;
+		return rst_fail(r, RST_EXIT_FILES, ret, "%s: mapped by pid %d at 0x%llx: %s",
+				v->path, t->task->pid, (unsigned long long)v->start,
+				strerror(errno));
 	}
 	if (fstat(fd, &st)) {
 		ret = -errno;

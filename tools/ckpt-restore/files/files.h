@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Recreating the open files and filesystem context of restored processes
- * from the captured records (CKPT_REC_FS / FD / FILE_DATA / EPOLL_TFD,
- * <linux/ckpt.h>, Documentation/files.md).
+ * tools/ckpt-restore/files/: recreating the open files and filesystem
+ * context of restored processes from the captured records (CKPT_REC_FS /
+ * FD / FILE_DATA / EPOLL_TFD / TCP, <linux/ckpt.h>, Documentation/files.md);
+ * the restore half of daemon/capture/.  This is its one public header, for
+ * the rest of ckpt-restore and the host tests; files_int.h is private.
  *
  * The restorer forks the process tree top-down from a controller, so every
  * object is made once, in the controller, before the tree is forked, and
@@ -26,8 +28,9 @@
  * It must run after the process has forked its children: it closes the
  * pool they inherit.
  *
- * Every function returns 0 or -errno and, on failure, leaves a message in
- * err->msg naming the pid, fd, file and what to do; nothing is leaked.
+ * Every function returns 0 or -errno and, on failure, leaves the errno and a
+ * message naming the pid, fd, file and what to do in err (common/err.h);
+ * nothing is leaked.
  * Malformed records are -EBADMSG (framing) or -EINVAL (meaning); a file
  * that changed since the checkpoint is -ESTALE, a missing one -ENOENT.
  */
@@ -37,9 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct rst_files_err {
-	char msg[512];
-};
+#include "err.h"
 
 /* Regular files open for writing must match size and mtime too. */
 #define RST_FILES_STRICT	(1U << 0)
@@ -71,14 +72,14 @@ struct rst_files;
  */
 int rst_files_prepare(const void *records, size_t len,
 		      const struct rst_files_opts *opts, struct rst_files **rf,
-		      struct rst_files_err *err);
+		      struct ckpt_err *err);
 
 /*
  * In restored process pid (in the job's pid namespace).  keep_fds must not
  * be recorded fd numbers of pid (-EINVAL).
  */
 int rst_files_apply(struct rst_files *rf, int32_t pid, const int *keep_fds,
-		    size_t nr_keep, struct rst_files_err *err);
+		    size_t nr_keep, struct ckpt_err *err);
 
 /*
  * The pool fd holding the description of fd of pid, -1 if none: e.g. for
@@ -89,9 +90,9 @@ int rst_files_pool_fd(const struct rst_files *rf, int32_t pid, int fd);
 /*
  * TCP connections (CKPT_FD_TCP) are made in repair mode; the controller
  * ends it for all of them just before the restored processes go on
- * (restore_files_tcp.c), or drops its copies when the restore fails.
+ * (tcp.c), or drops its copies when the restore fails.
  */
-int rst_tcp_release(char *why, size_t size);
+int rst_tcp_release(struct ckpt_err *err);
 void rst_tcp_drop(void);
 
 /* Closes the pool and frees rf (NULL is fine). */
