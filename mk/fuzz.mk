@@ -76,10 +76,10 @@ fuzz: $(FUZZ_BINS)
 		./selftests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # The seed corpus, from the project's own writers.
-$(FUZZ_DIR)/mkseeds: selftests/fuzz/mkseeds.c $(DAEMON_A) $(CONFIG_A) $(IMAGE_A) $(COMMON_A) $(wildcard selftests/host/*.h) | need-ksft
+$(FUZZ_DIR)/mkseeds: selftests/fuzz/mkseeds.c $(HOST_HELPERS_O) $(DAEMON_A) $(CONFIG_A) $(IMAGE_A) $(COMMON_A) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -Iselftests/host -o $@ $< $(DAEMON_A) $(CONFIG_A) \
+	$(Q)$(CC) $(TEST_CFLAGS) -Iselftests/host -o $@ $< $(HOST_HELPERS_O) $(DAEMON_A) $(CONFIG_A) \
 		$(IMAGE_A) $(COMMON_A) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS) $(PEER_LIBS) -lpthread
 
 fuzz-seeds: $(FUZZ_DIR)/mkseeds
