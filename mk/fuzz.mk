@@ -55,7 +55,7 @@ $(FUZZ_DIR)/obj/%.o: %.c | need-fuzz need-user
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 define FUZZ_TARGET_RULE
-$(FUZZ_DIR)/fuzz_$(1): selftests/fuzz/fuzz_$(1).c selftests/fuzz/fuzz.h selftests/fuzz/fuzz_alloc.c \
+$(FUZZ_DIR)/fuzz_$(1): selftests/fuzz/fuzz_$(1).c $(wildcard selftests/fuzz/*.h) selftests/fuzz/fuzz_alloc.c \
 		$(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC_$(1))) | need-fuzz need-user
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZLD  $$@"
