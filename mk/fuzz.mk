@@ -55,7 +55,7 @@ $(FUZZ_DIR)/obj/%.o: %.c | need-fuzz need-user
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 define FUZZ_TARGET_RULE
-$(FUZZ_DIR)/fuzz_$(1): selftests/fuzz/fuzz_$(1).c selftests/fuzz/fuzz.h selftests/fuzz/fuzz_alloc.c \
+$(FUZZ_DIR)/fuzz_$(1): selftests/fuzz/fuzz_$(1).c $(wildcard selftests/fuzz/*.h) selftests/fuzz/fuzz_alloc.c \
 		$(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC_$(1))) | need-fuzz need-user
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZLD  $$@"
@@ -76,10 +76,10 @@ fuzz: $(FUZZ_BINS)
 		./selftests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # The seed corpus, from the project's own writers.
-$(FUZZ_DIR)/mkseeds: selftests/fuzz/mkseeds.c $(DAEMON_A) $(CONFIG_A) $(IMAGE_A) $(COMMON_A) $(wildcard selftests/host/*.h) | need-ksft
+$(FUZZ_DIR)/mkseeds: selftests/fuzz/mkseeds.c $(HOST_HELPERS_O) $(DAEMON_A) $(CONFIG_A) $(IMAGE_A) $(COMMON_A) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -Iselftests/host -o $@ $< $(DAEMON_A) $(CONFIG_A) \
+	$(Q)$(CC) $(TEST_CFLAGS) -Iselftests/host -o $@ $< $(HOST_HELPERS_O) $(DAEMON_A) $(CONFIG_A) \
 		$(IMAGE_A) $(COMMON_A) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS) $(PEER_LIBS) -lpthread
 
 fuzz-seeds: $(FUZZ_DIR)/mkseeds

@@ -15,17 +15,24 @@ HOST_TESTS := $(HOST_TEST_SRCS:selftests/host/%.c=$(BUILD)/host/%) \
 	$(BUILD)/testbin/image_mkimage
 
 HOST_TEST_LIBS := $(RESTORE_FILES_OBJS) $(DAEMON_A) $(CONFIG_A) $(IMAGE_A) $(COMMON_A)
+# the shared fixtures (selftests/host/helpers.{c,h}), linked into every test
+HOST_HELPERS_O := $(BUILD)/obj/selftests/host/helpers.o
 
-$(BUILD)/host/%_test: selftests/host/%_test.c $(HOST_TEST_LIBS) $(wildcard selftests/host/*.h) | need-ksft
+$(HOST_HELPERS_O): selftests/host/helpers.c $(wildcard selftests/host/*.h) | need-ksft
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/host/%_test: selftests/host/%_test.c $(HOST_HELPERS_O) $(HOST_TEST_LIBS) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(HOST_TEST_LIBS) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS) $(PEER_LIBS) -lpthread
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(HOST_HELPERS_O) $(HOST_TEST_LIBS) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS) $(PEER_LIBS) -lpthread
 
 # helpers of the host tests (not run by themselves: check.sh runs build/host/*)
-$(BUILD)/testbin/%: selftests/host/%.c $(IMAGE_A) $(COMMON_A) $(wildcard selftests/host/*.h) | need-ksft
+$(BUILD)/testbin/%: selftests/host/%.c $(HOST_HELPERS_O) $(HOST_TEST_LIBS) $(wildcard selftests/host/*.h) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(IMAGE_A) $(COMMON_A) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(HOST_HELPERS_O) $(HOST_TEST_LIBS) $(NL_LIBS) $(URING_LIBS) $(ZSTD_LIBS) $(PEER_LIBS) -lpthread
 
 $(BUILD)/host/%.sh: selftests/host/%.sh
 	@mkdir -p $(dir $@)

@@ -17,6 +17,7 @@
 #include <zstd.h>
 
 #include "fuzz.h"
+#include "fuzz_zchunk.h"
 #include "image.h"
 #include "memory/memory.h"
 #include "xxh64.h"
@@ -30,37 +31,6 @@ struct files {
 	size_t len[1 + CKPT_IMG_NR_FILES];
 	uint8_t *man;		/* a fixed-up copy of the manifest, or NULL */
 };
-
-/*
- * A compressed file's chunk headers get the checksums of their bytes;
- * for pages.img also the manifest's chunk sums (of the raw contents).
- */
-static void fix_zfile(uint8_t *f, size_t len, uint64_t *sums, uint64_t nr_sums)
-{
-	static uint8_t *raw;
-	size_t off = 0;
-
-	if (!raw)
-		raw = malloc(CKPT_IMG_CHUNK);
-	for (uint64_t k = 0; off + sizeof(struct ckpt_img_zchunk) <= len; k++) {
-		struct ckpt_img_zchunk h;
-		size_t comp, n;
-
-		memcpy(&h, f + off, sizeof(h));
-		comp = len - off - sizeof(h);
-		if (h.comp_len < comp)
-			comp = h.comp_len;
-		h.xxh64 = ckptd_xxh64(f + off + sizeof(h), comp, 0);
-		n = ZSTD_decompress(raw, CKPT_IMG_CHUNK, f + off + sizeof(h), comp);
-		if (!ZSTD_isError(n)) {
-			h.raw_xxh64 = ckptd_xxh64(raw, n, 0);
-			if (sums && k < nr_sums)
-				memcpy(&sums[k], &h.raw_xxh64, 8);
-		}
-		memcpy(f + off, &h, sizeof(h));
-		off += sizeof(h) + ((comp + 7) & ~(size_t)7);
-	}
-}
 
 /* Sizes, file checksums, chunk sums and the manifest's own checksum. */
 static void fix_up(struct files *fs, uint8_t **fixed_files)
@@ -97,7 +67,7 @@ static void fix_up(struct files *fs, uint8_t **fixed_files)
 		memcpy(f, fs->p[1 + i], len);
 		fs->p[1 + i] = f;
 		if (zinfo && (zi.zfiles & (1U << i))) {
-			fix_zfile(f, len, i == CKPT_IMG_F_PAGES ? sums : NULL, nr_sums);
+			fuzz_fix_zchunks(f, len, i == CKPT_IMG_F_PAGES ? sums : NULL, nr_sums);
 		} else {
 			if (zinfo)
 				zi.raw_size[i] = len;

@@ -13,33 +13,10 @@
 #include <zstd.h>
 
 #include "fuzz.h"
+#include "fuzz_zchunk.h"
 #include "image.h"
 #include "compress.h"
 #include "xxh64.h"
-
-static void fix_chunks(uint8_t *f, size_t len)
-{
-	static uint8_t *raw;
-	size_t off = 0;
-
-	if (!raw)
-		raw = malloc(CKPT_IMG_CHUNK);
-	while (off + sizeof(struct ckpt_img_zchunk) <= len) {
-		struct ckpt_img_zchunk h;
-		size_t comp, n;
-
-		memcpy(&h, f + off, sizeof(h));
-		comp = len - off - sizeof(h);
-		if (h.comp_len < comp)
-			comp = h.comp_len;
-		h.xxh64 = ckptd_xxh64(f + off + sizeof(h), comp, 0);
-		n = ZSTD_decompress(raw, CKPT_IMG_CHUNK, f + off + sizeof(h), comp);
-		if (!ZSTD_isError(n))
-			h.raw_xxh64 = ckptd_xxh64(raw, n, 0);
-		memcpy(f + off, &h, sizeof(h));
-		off += sizeof(h) + ((comp + 7) & ~(size_t)7);
-	}
-}
 
 struct sink {
 	uint64_t next, bytes;
@@ -76,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f = malloc(len ? len : 1);
 	memcpy(f, data + 9, len);
 	if (data[8] & 1)
-		fix_chunks(f, len);
+		fuzz_fix_zchunks(f, len, NULL, 0);
 	if (fd < 0)
 		fd = memfd_create("zfile", MFD_CLOEXEC);
 	if (fd < 0 || ftruncate(fd, 0) || pwrite(fd, f, len, 0) != (ssize_t)len)

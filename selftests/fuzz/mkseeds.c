@@ -241,38 +241,6 @@ static void cluster_seeds(void)
 /* --- images ------------------------------------------------------------- */
 
 /*
- * synth_job() with what the restorer needs of each process besides:
- * MM and SIGACTIONS records that name it.
- */
-static void seed_job(struct synth *s, uint64_t seq, uint64_t parent, uint32_t npages)
-{
-	static const struct { int32_t pid, ppid; const char *comm; int thr; }
-		procs[] = { { 100, 1, "server", 2 }, { 101, 100, "worker", 1 } };
-
-	memset(s, 0, sizeof(*s));
-	synth_begin(s, seq, parent);
-	for (int p = 0; p < 2; p++) {
-		int32_t pid = procs[p].pid;
-		uint32_t n = p ? npages / 2 : npages;
-		uint32_t half = parent ? n / 2 : 0;
-		struct ckpt_rec_mm mm = { .pid = pid, .nr_vmas = 2 };
-		struct ckpt_rec_sigactions sa = { .pid = pid };
-
-		synth_task(s, pid, procs[p].ppid, procs[p].comm, procs[p].thr);
-		synth_rec(s, CKPT_REC_SIGACTIONS, &sa, sizeof(sa));
-		for (int t = 0; t < procs[p].thr; t++)
-			synth_thread(s, pid, pid + t * 1000);
-		synth_rec(s, CKPT_REC_MM, &mm, sizeof(mm));
-		synth_vma(s, pid, 0x400000, 0x401000, "/usr/bin/server");
-		synth_vma(s, pid, SYN_HEAP, SYN_HEAP + (uint64_t)n * SYN_PAGE, "");
-		if (half)
-			synth_pages(s, pid, SYN_HEAP, half, 0, 1);
-		synth_pages(s, pid, SYN_HEAP + (uint64_t)half * SYN_PAGE, n - half, seq, 0);
-	}
-	synth_end(s);
-}
-
-/*
  * A full image of the same job with pages of page_size bytes (each
  * process one run of two pages), as <scratch>/<tag>/7/<seq>.
  */
@@ -341,7 +309,7 @@ static const char *write_image(const char *tag, uint64_t seq, uint64_t parent,
 	snprintf(dir, sizeof(dir), "%s/7", store);
 	mkdir(dir, 0755);
 	ckptd_image_path(dir, sizeof(dir), store, SYN_JOB, seq);
-	seed_job(&s, seq, parent, npages);
+	synth_job_as(&s, seq, parent, npages, 1);
 	if (zstd) {
 		o.compression = CKPT_IMG_COMP_ZSTD;
 		o.level = 1;
@@ -446,7 +414,7 @@ static void image_seeds(void)
 	for (int incr = 0; incr < 2; incr++) {
 		const char *name = incr ? "incremental" : "full";
 
-		seed_job(&s, 1 + incr, incr, 2);
+		synth_job_as(&s, 1 + incr, incr, 2, 1);
 		seed("dump_stream", name, s.buf, s.len);
 		put_u8(&b, 0);
 		put(&b, s.buf, s.len);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "kselftest_harness.h"
 #include "cluster/msg.h"
 #include "cluster/store.h"
@@ -292,8 +293,7 @@ TEST(store_and_member)
 	EXPECT_STREQ("alpha", hosts.name[0]);
 	ASSERT_EQ(0, ckptd_cluster_member_set(dir, 7, NULL, why, sizeof(why)));
 	EXPECT_EQ(-ENOENT, ckptd_cluster_member_get(dir, 7, &hosts, why, sizeof(why)));
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	system(cmd);
+	th_rmtree(dir);
 }
 
 TEST_HARNESS_MAIN

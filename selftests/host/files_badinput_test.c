@@ -88,27 +88,6 @@ FIXTURE(bad) {
 	struct rst_files *rf;
 };
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd))
-		abort();
-}
-
 /*
  * pid 1: fd 3 "data" read-only at 5, fd 4 "out" write-only, a pipe (5, 6)
  * holding "abc", the FIFO (7), an epoll (8) watching fd 5, a stream
@@ -126,13 +105,12 @@ FIXTURE_SETUP(bad)
 	struct stat st;
 
 	memset(&self->s, 0, sizeof(self->s));
-	strcpy(self->dir, "/tmp/ckpt-files-XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->dir));
+	ASSERT_EQ(0, th_tmpdir(self->dir, sizeof(self->dir), "ckpt-files"));
 	snprintf(self->data, sizeof(self->data), "%s/data", self->dir);
 	snprintf(self->out, sizeof(self->out), "%s/out", self->dir);
 	snprintf(self->fifo, sizeof(self->fifo), "%s/fifo", self->dir);
-	write_file(self->data, "0123456789");
-	write_file(self->out, "log\n");
+	th_write_file(self->data, "0123456789");
+	th_write_file(self->out, "log\n");
 	ASSERT_EQ(0, mkfifo(self->fifo, 0600));
 
 	ASSERT_EQ(0, stat(self->dir, &st));
@@ -182,18 +160,14 @@ FIXTURE_SETUP(bad)
 	self->o = (struct rst_files_opts){ .base_fd = BASE };
 	self->rf = NULL;
 	self->err.msg[0] = '\0';
-	self->nfds = count_fds();
+	self->nfds = th_count_fds();
 }
 
 FIXTURE_TEARDOWN(bad)
 {
-	char cmd[128];
-
 	rst_files_cleanup(self->rf);
 	ckptd_recbuf_free(&self->s.rb);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->dir);
-	if (system(cmd))
-		fprintf(stderr, "# could not remove %s\n", self->dir);
+	th_rmtree(self->dir);
 }
 
 /* prepare fails with ret and a message holding each of the strings. */
@@ -206,7 +180,7 @@ FIXTURE_TEARDOWN(bad)
 		EXPECT_NE(NULL, strstr(self->err.msg, want_[i_]))		\
 			TH_LOG("\"%s\" lacks \"%s\"", self->err.msg, want_[i_]);	\
 	}									\
-	EXPECT_EQ(self->nfds, count_fds());					\
+	EXPECT_EQ(self->nfds, th_count_fds());					\
 } while (0)
 
 /* The well-formed set works: apply in a child gets what it describes. */
@@ -419,7 +393,7 @@ TEST_F(bad, options)
 
 TEST_F(bad, read_only_file_modified)
 {
-	write_file(self->data, "01234567890");
+	th_write_file(self->data, "01234567890");
 	EXPECT_REFUSED(-ESTALE, "pid 1 fd 3", self->data, "was modified");
 }
 
@@ -437,7 +411,7 @@ TEST_F(bad, file_replaced)
 
 	/* made while the old one exists: another inode */
 	snprintf(tmp, sizeof(tmp), "%s.new", self->data);
-	write_file(tmp, "0123456789");
+	th_write_file(tmp, "0123456789");
 	ASSERT_EQ(0, rename(tmp, self->data));
 	EXPECT_REFUSED(-ESTALE, self->data, "replaced");
 }
@@ -451,7 +425,7 @@ TEST_F(bad, file_missing)
 /* A file open for writing may have been written by the job itself. */
 TEST_F(bad, writable_file_may_change_unless_strict)
 {
-	write_file(self->out, "log\nmore lines\n");
+	th_write_file(self->out, "log\nmore lines\n");
 	EXPECT_EQ(0, rst_files_prepare(self->s.rb.buf, self->s.rb.len, &self->o,
 				       &self->rf, &self->err)) TH_LOG("%s", self->err.msg);
 	rst_files_cleanup(self->rf);
@@ -463,7 +437,7 @@ TEST_F(bad, writable_file_may_change_unless_strict)
 TEST_F(bad, fifo_replaced)
 {
 	ASSERT_EQ(0, unlink(self->fifo));
-	write_file(self->fifo, "");
+	th_write_file(self->fifo, "");
 	EXPECT_REFUSED(-ESTALE, "pid 1 fd 7", self->fifo, "type");
 }
 
@@ -516,7 +490,7 @@ TEST_F(bad, random_corruption)
 		self->rf = NULL;
 	}
 	free(orig);
-	EXPECT_EQ(self->nfds, count_fds());
+	EXPECT_EQ(self->nfds, th_count_fds());
 	EXPECT_LT(1000, refused);
 	TH_LOG("%u refused, %u restorable", refused, ok);
 }

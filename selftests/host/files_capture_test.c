@@ -18,54 +18,6 @@
 #include "files_records.h"
 #include "kselftest_harness.h"
 
-static int capture_job(const struct fjob *j, const struct ckptd_capture_opts *o,
-		       struct ckptd_recbuf *rb, struct ckpt_err *err)
-{
-	struct ckptd_capture *cap;
-	int ret;
-
-	ret = ckptd_capture_new(o, &cap, err);
-	if (ret)
-		return ret;
-	ret = ckptd_capture_files(cap, j->a, 1, rb, err);
-	if (!ret)
-		ret = ckptd_capture_files(cap, j->b, 2, rb, err);
-	if (!ret)
-		ret = ckptd_capture_finish(cap, rb, err);
-	ckptd_capture_free(cap);
-	return ret;
-}
-
-/* Capture of a one-process job as pid 1. */
-static int capture_one(pid_t pid, const struct ckptd_capture_opts *o,
-		       struct ckptd_recbuf *rb, struct ckpt_err *err)
-{
-	struct ckptd_capture *cap;
-	int ret;
-
-	ret = ckptd_capture_new(o, &cap, err);
-	if (ret)
-		return ret;
-	ret = ckptd_capture_files(cap, pid, 1, rb, err);
-	if (!ret)
-		ret = ckptd_capture_finish(cap, rb, err);
-	ckptd_capture_free(cap);
-	return ret;
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
 FIXTURE(job) {
 	struct fjob j;
 	struct ckptd_recbuf rb;
@@ -79,7 +31,7 @@ FIXTURE_SETUP(job)
 	self->buf = malloc(FJ_MEMFD_SIZE);
 	ASSERT_NE(NULL, self->buf);
 	ASSERT_EQ(0, fj_start(&self->j));
-	if (capture_job(&self->j, NULL, &self->rb, &self->err)) {
+	if (fr_capture(self->j.a, self->j.b, NULL, &self->rb, &self->err)) {
 		/* no teardown after a failed setup */
 		fj_cleanup(&self->j);
 		ASSERT_TRUE(false) TH_LOG("%s", self->err.msg);
@@ -421,7 +373,7 @@ TEST(unsupported_closed_by_option)
 	pid_t pid = fj_spawn(make_inet_socket, NULL, -1);
 
 	ASSERT_LT(0, pid);
-	ret = capture_one(pid, &o, &rb, &err);
+	ret = fr_capture(pid, 0, &o, &rb, &err);
 	EXPECT_EQ(0, fj_end(pid));
 	ASSERT_EQ(0, ret) TH_LOG("%s", err.msg);
 	r = fr_fd(&rb, 1, 5);
@@ -443,7 +395,7 @@ TEST(unsupported_devnull_by_rule)
 
 	ASSERT_LT(0, pid);
 	rule.pid = pid;
-	ret = capture_one(pid, &o, &rb, &err);
+	ret = fr_capture(pid, 0, &o, &rb, &err);
 	EXPECT_EQ(0, fj_end(pid));
 	ASSERT_EQ(0, ret) TH_LOG("%s", err.msg);
 	r = fr_fd(&rb, 1, 5);
@@ -471,7 +423,7 @@ TEST(deleted_cwd_fails)
 	pid_t pid = fj_spawn(deleted_cwd, NULL, -1);
 
 	ASSERT_LT(0, pid);
-	EXPECT_EQ(-EOPNOTSUPP, capture_one(pid, NULL, &rb, &err));
+	EXPECT_EQ(-EOPNOTSUPP, fr_capture(pid, 0, NULL, &rb, &err));
 	snprintf(want, sizeof(want), "pid %d: its cwd", (int)pid);
 	EXPECT_NE(NULL, strstr(err.msg, want)) TH_LOG("%s", err.msg);
 	EXPECT_NE(NULL, strstr(err.msg, "deleted")) TH_LOG("%s", err.msg);
@@ -574,7 +526,7 @@ TEST(other_kinds_fail_naming_them)
 		pid_t pid = fj_spawn(make_kind, &kind, -1);
 
 		ASSERT_LT(0, pid) TH_LOG("%s", names[kind]);
-		EXPECT_EQ(-EOPNOTSUPP, capture_one(pid, NULL, &rb, &err));
+		EXPECT_EQ(-EOPNOTSUPP, fr_capture(pid, 0, NULL, &rb, &err));
 		snprintf(want, sizeof(want), "pid %d fd 7: ", (int)pid);
 		EXPECT_NE(NULL, strstr(err.msg, want)) TH_LOG("%s", err.msg);
 		EXPECT_NE(NULL, strstr(err.msg, names[kind])) TH_LOG("%s", err.msg);
@@ -607,7 +559,7 @@ TEST(socket_peer_outside_the_job)
 	pid = fj_spawn(keep_passed, NULL, sv[1]);
 	ASSERT_LT(0, pid);
 	close(sv[1]);
-	EXPECT_EQ(-EOPNOTSUPP, capture_one(pid, NULL, &rb, &err));
+	EXPECT_EQ(-EOPNOTSUPP, fr_capture(pid, 0, NULL, &rb, &err));
 	snprintf(want, sizeof(want), "pid %d fd %d: unix socket", (int)pid,
 		 FJ_PASSED);
 	EXPECT_NE(NULL, strstr(err.msg, want)) TH_LOG("%s", err.msg);
@@ -615,7 +567,7 @@ TEST(socket_peer_outside_the_job)
 	ckptd_recbuf_free(&rb);
 
 	/* replaced by /dev/null: its queued data goes too */
-	ret = capture_one(pid, &o, &rb, &err);
+	ret = fr_capture(pid, 0, &o, &rb, &err);
 	EXPECT_EQ(0, fj_end(pid));
 	close(sv[0]);
 	ASSERT_EQ(0, ret) TH_LOG("%s", err.msg);
@@ -647,12 +599,12 @@ TEST(max_data_limits_contents)
 	pid_t pid = fj_spawn(big_memfd, NULL, -1);
 
 	ASSERT_LT(0, pid);
-	EXPECT_EQ(-EFBIG, capture_one(pid, &o, &rb, &err));
+	EXPECT_EQ(-EFBIG, fr_capture(pid, 0, &o, &rb, &err));
 	snprintf(want, sizeof(want), "pid %d fd 5:", (int)pid);
 	EXPECT_NE(NULL, strstr(err.msg, want)) TH_LOG("%s", err.msg);
 	EXPECT_NE(NULL, strstr(err.msg, "max_data")) TH_LOG("%s", err.msg);
 	o.max_data = 0;		/* the default is enough */
-	EXPECT_EQ(0, capture_one(pid, &o, &rb, &err)) TH_LOG("%s", err.msg);
+	EXPECT_EQ(0, fr_capture(pid, 0, &o, &rb, &err)) TH_LOG("%s", err.msg);
 	EXPECT_EQ(0, fj_end(pid));
 	ckptd_recbuf_free(&rb);
 }
@@ -686,14 +638,14 @@ TEST(queued_fds_refused_without_leaking)
 {
 	struct ckptd_recbuf rb = { 0 };
 	struct ckpt_err err = { 0 };
-	int before = count_fds();
+	int before = th_count_fds();
 	pid_t pid = fj_spawn(queued_fd, NULL, -1);
 
 	ASSERT_LT(0, pid);
-	EXPECT_EQ(-EOPNOTSUPP, capture_one(pid, NULL, &rb, &err));
+	EXPECT_EQ(-EOPNOTSUPP, fr_capture(pid, 0, NULL, &rb, &err));
 	EXPECT_NE(NULL, strstr(err.msg, "SCM_RIGHTS")) TH_LOG("%s", err.msg);
 	EXPECT_NE(NULL, strstr(err.msg, "fd 6")) TH_LOG("%s", err.msg);
-	EXPECT_EQ(before, count_fds());
+	EXPECT_EQ(before, th_count_fds());
 	EXPECT_EQ(0, fj_end(pid));
 	ckptd_recbuf_free(&rb);
 }
@@ -703,11 +655,11 @@ TEST(no_fd_left_open_by_a_capture)
 	struct ckptd_recbuf rb = { 0 };
 	struct ckpt_err err = { 0 };
 	struct fjob j;
-	int before = count_fds();
+	int before = th_count_fds();
 
 	ASSERT_EQ(0, fj_start(&j));
-	EXPECT_EQ(0, capture_job(&j, NULL, &rb, &err)) TH_LOG("%s", err.msg);
-	EXPECT_EQ(before, count_fds());
+	EXPECT_EQ(0, fr_capture(j.a, j.b, NULL, &rb, &err)) TH_LOG("%s", err.msg);
+	EXPECT_EQ(before, th_count_fds());
 	EXPECT_EQ(0, fj_finish(&j));
 	fj_cleanup(&j);
 	ckptd_recbuf_free(&rb);
@@ -735,7 +687,7 @@ TEST(stale_epoll_entry_fails)
 	pid_t pid = fj_spawn(stale_epoll_entry, NULL, -1);
 
 	ASSERT_LT(0, pid);
-	EXPECT_EQ(-EOPNOTSUPP, capture_one(pid, NULL, &rb, &err));
+	EXPECT_EQ(-EOPNOTSUPP, fr_capture(pid, 0, NULL, &rb, &err));
 	snprintf(want, sizeof(want), "pid %d fd 8: the epoll watches a file as fd 5",
 		 (int)pid);
 	EXPECT_NE(NULL, strstr(err.msg, want)) TH_LOG("%s", err.msg);
@@ -802,7 +754,7 @@ TEST(main_thread_exited)
 	/* what a capture through the process itself would see */
 	EXPECT_EQ(0, proc_fd_entries(pid));
 	EXPECT_EQ(2, proc_fd_entries(via));
-	ASSERT_EQ(0, capture_one(pid, NULL, &rb, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, fr_capture(pid, 0, NULL, &rb, &err)) TH_LOG("%s", err.msg);
 	EXPECT_NE(NULL, fr_fs(&rb, 1));
 	rd = fr_fd(&rb, 1, 0);
 	wr = fr_fd(&rb, 1, 1);

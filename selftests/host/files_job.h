@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helpers.h"
+
 /* A's fds */
 enum {
 	FJ_REG = 10,	/* "data" O_RDONLY at offset 100 */
@@ -369,8 +371,7 @@ static int __attribute__((unused)) fj_start(struct fjob *j)
 	size_t got = 0;
 
 	memset(j, 0, sizeof(*j));
-	strcpy(j->dir, "/tmp/ckpt-files-XXXXXX");
-	if (!mkdtemp(j->dir)) {
+	if (th_tmpdir(j->dir, sizeof(j->dir), "ckpt-files")) {
 		j->dir[0] = '\0';
 		return -1;
 	}
@@ -440,8 +441,6 @@ static int __attribute__((unused)) fj_finish(struct fjob *j)
 /* Kills what is left of the job and removes its files; idempotent. */
 static void __attribute__((unused)) fj_cleanup(struct fjob *j)
 {
-	char cmd[128];
-
 	if (j->b > 0)
 		kill(j->b, SIGKILL);
 	if (j->a > 0) {
@@ -450,9 +449,7 @@ static void __attribute__((unused)) fj_cleanup(struct fjob *j)
 	}
 	j->a = j->b = 0;
 	if (j->dir[0] && strncmp(j->dir, "/tmp/ckpt-files-", 16) == 0) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", j->dir);
-		if (system(cmd))
-			fprintf(stderr, "# could not remove %s\n", j->dir);
+		th_rmtree(j->dir);
 		j->dir[0] = '\0';
 	}
 }

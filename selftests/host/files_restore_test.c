@@ -399,13 +399,6 @@ static void __attribute__((noreturn)) restored_a(struct rst_files *rf,
 
 /* --- in the test -------------------------------------------------------- */
 
-static int count_fds(void)
-{
-	int v[256];
-
-	return open_fds(v, 256);
-}
-
 /*
  * Runs restored(rf, ...) in a child with REPORT_FD open; returns what it
  * reported ("" if nothing) in buf and its exit status.
@@ -455,22 +448,6 @@ static void run_a(struct rst_files *rf, void *arg)
 	restored_a(rf, a->j, a->rb);
 }
 
-static int capture(pid_t a, pid_t b, const struct ckptd_capture_opts *o,
-		   struct ckptd_recbuf *rb, struct ckpt_err *err)
-{
-	struct ckptd_capture *cap;
-	int ret = ckptd_capture_new(o, &cap, err);
-
-	if (!ret)
-		ret = ckptd_capture_files(cap, a, 1, rb, err);
-	if (!ret && b > 0)
-		ret = ckptd_capture_files(cap, b, 2, rb, err);
-	if (!ret)
-		ret = ckptd_capture_finish(cap, rb, err);
-	ckptd_capture_free(cap);
-	return ret;
-}
-
 /* A job, its records, and what prepare made of them; cleaned up always. */
 FIXTURE(job) {
 	struct fjob j;
@@ -500,12 +477,12 @@ TEST_F(job, recreated)
 	int before, pool, ret;
 	struct stat st;
 
-	ret = capture(self->j.a, self->j.b, NULL, &self->rb, &self->cerr);
+	ret = fr_capture(self->j.a, self->j.b, NULL, &self->rb, &self->cerr);
 	/* the originals read their data and go: the restore starts afresh */
 	EXPECT_EQ(0, fj_finish(&self->j));
 	ASSERT_EQ(0, ret) TH_LOG("%s", self->cerr.msg);
 
-	before = count_fds();
+	before = th_count_fds();
 	ASSERT_EQ(0, rst_files_prepare(self->rb.buf, self->rb.len, &o, &self->rf,
 				       &self->err)) TH_LOG("%s", self->err.msg);
 	/* one pool fd per description, all at BASE or above */
@@ -524,7 +501,7 @@ TEST_F(job, recreated)
 	self->rf = NULL;
 	EXPECT_STREQ("", rep);
 	EXPECT_EQ(0, ret);
-	EXPECT_EQ(before, count_fds());
+	EXPECT_EQ(before, th_count_fds());
 }
 
 /* --- stand-ins: terminal, /dev/null, closed, O_PATH, outside ends ----- */
@@ -639,7 +616,7 @@ TEST(standins_and_outside_ends)
 	ASSERT_LT(0, pid);
 	close(p[0]);
 	rules[0].pid = rules[1].pid = pid;
-	ret = capture(pid, 0, &co, &rb, &cerr);
+	ret = fr_capture(pid, 0, &co, &rb, &cerr);
 	EXPECT_EQ(0, fj_end(pid));
 	close(p[1]);		/* the writer outside the job is gone */
 	ASSERT_EQ(0, ret) TH_LOG("%s", cerr.msg);
@@ -713,7 +690,7 @@ TEST_F(job, chrooted_process)
 	a.ino = st.st_ino;
 	pid = fj_spawn(make_chrooted, &a, -1);
 	ASSERT_LT(0, pid);
-	ret = capture(pid, 0, NULL, &self->rb, &self->cerr);
+	ret = fr_capture(pid, 0, NULL, &self->rb, &self->cerr);
 	EXPECT_EQ(0, fj_end(pid));
 	ASSERT_EQ(0, ret) TH_LOG("%s", self->cerr.msg);
 	fs = fr_fs(&self->rb, 1);

@@ -6,27 +6,22 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "helpers.h"
 #include "image.h"
 #include "synth_stream.h"
 
 static int make(const char *store, uint64_t seq, uint64_t parent)
 {
 	struct ckpt_err err = { 0 };
-	struct synth s;
 	char dir[4096];
-	int fd, ret;
+	int ret;
 
-	snprintf(dir, sizeof(dir), "%s/%d", store, SYN_JOB);
 	mkdir(store, 0755);
-	mkdir(dir, 0755);
+	th_store_job(store, SYN_JOB);
 	ckptd_image_path(dir, sizeof(dir), store, SYN_JOB, seq);
-	synth_job(&s, seq, parent, 300);
-	fd = synth_fd(s.buf, s.len);
-	ret = ckptd_image_write(dir, fd, NULL, NULL, &err);
+	ret = th_write_job(dir, seq, parent, 300, NULL, &err);
 	if (ret)
 		fprintf(stderr, "image_mkimage: %s\n", err.msg);
-	close(fd);
-	synth_free(&s);
 	return ret;
 }
 

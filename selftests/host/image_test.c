@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 #include "image.h"
 #include "xxh64.h"
 #include "synth_stream.h"
+#include "helpers.h"
 #include "kselftest_harness.h"
 
 FIXTURE(img) {
@@ -29,12 +29,7 @@ FIXTURE(img) {
 
 FIXTURE_SETUP(img)
 {
-	char job[128];
-
-	strcpy(self->store, "/tmp/ckpt-image-test.XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->store));
-	snprintf(job, sizeof(job), "%s/%d", self->store, SYN_JOB);
-	ASSERT_EQ(0, mkdir(job, 0755));
+	ASSERT_EQ(0, th_store(self->store, sizeof(self->store), "ckpt-image-test", SYN_JOB));
 	ckptd_image_path(self->dir1, sizeof(self->dir1), self->store, SYN_JOB, 1);
 	ckptd_image_path(self->dir2, sizeof(self->dir2), self->store, SYN_JOB, 2);
 	self->err.msg[0] = '\0';
@@ -42,93 +37,7 @@ FIXTURE_SETUP(img)
 
 FIXTURE_TEARDOWN(img)
 {
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "umount %s/mnt 2>/dev/null; rm -rf %s",
-		 self->store, self->store);
-	if (system(cmd))
-		fprintf(stderr, "# cleanup of %s failed\n", self->store);
-}
-
-static int write_stream(const char *dir, const struct synth *s,
-			const struct ckptd_image_write_opts *o,
-			struct ckpt_err *err)
-{
-	int fd = synth_fd(s->buf, s->len);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = ckptd_image_write(dir, fd, o, NULL, err);
-	close(fd);
-	return ret;
-}
-
-static int write_job(const char *dir, uint64_t seq, uint64_t parent,
-		     uint32_t npages, struct ckpt_err *err)
-{
-	struct synth s;
-	int ret;
-
-	synth_job(&s, seq, parent, npages);
-	ret = write_stream(dir, &s, NULL, err);
-	synth_free(&s);
-	return ret;
-}
-
-static bool exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
-
-/* Rewrites the manifest after fn() changed it, with a valid self-checksum. */
-static void patch_manifest(const char *dir,
-			   void (*fn)(struct ckpt_img_manifest *m, const char *dir))
-{
-	char path[512];
-	uint8_t buf[1 << 16];
-	uint64_t sum;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/manifest", dir);
-	fd = open(path, O_RDWR);
-	n = pread(fd, buf, sizeof(buf), 0);
-	fn((struct ckpt_img_manifest *)buf, dir);
-	sum = ckptd_xxh64(buf, n - 8, 0);
-	memcpy(buf + n - 8, &sum, 8);
-	if (pwrite(fd, buf, n, 0) != n)
-		abort();
-	close(fd);
-}
-
-static void flip_byte(const char *dir, const char *file, off_t off)
-{
-	char path[512];
-	uint8_t b;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_RDWR);
-	if (fd < 0 || pread(fd, &b, 1, off) != 1)
-		abort();
-	b ^= 0x40;
-	if (pwrite(fd, &b, 1, off) != 1)
-		abort();
-	close(fd);
-}
-
-/* Opens and verifies; returns the error of whichever failed. */
-static int open_verify(const char *dir, struct ckpt_err *err)
-{
-	struct ckptd_image *img;
-	int ret = ckptd_image_open(dir, &img, err);
-
-	if (ret)
-		return ret;
-	ret = ckptd_image_verify(img, err);
-	ckptd_image_close(img);
-	return ret;
+	th_rmtree(self->store);
 }
 
 TEST(xxh64_known_values)
@@ -188,13 +97,10 @@ TEST_F(img, roundtrip_uring)
 {
 	struct ckptd_image_write_stats st = {};
 	struct synth s;
-	int fd;
 
 	synth_job(&s, 1, 0, 700);	/* 1050 pages: 5 chunks */
-	fd = synth_fd(s.buf, s.len);
-	ASSERT_EQ(0, ckptd_image_write(self->dir1, fd, NULL, &st, &self->err))
+	ASSERT_EQ(0, th_write_stream(self->dir1, &s, NULL, &st, &self->err))
 		TH_LOG("%s", self->err.msg);
-	close(fd);
 	TH_LOG("io_uring %s, O_DIRECT %s", st.used_uring ? "yes" : "no",
 	       st.used_direct ? "yes" : "no");
 	check_roundtrip(_metadata, self->dir1, &s);
@@ -206,13 +112,10 @@ TEST_F(img, roundtrip_plain_writes)
 	struct ckptd_image_write_opts o = { .no_uring = 1, .no_direct = 1 };
 	struct ckptd_image_write_stats st = {};
 	struct synth s;
-	int fd;
 
 	synth_job(&s, 1, 0, 700);
-	fd = synth_fd(s.buf, s.len);
-	ASSERT_EQ(0, ckptd_image_write(self->dir1, fd, &o, &st, &self->err))
+	ASSERT_EQ(0, th_write_stream(self->dir1, &s, &o, &st, &self->err))
 		TH_LOG("%s", self->err.msg);
-	close(fd);
 	EXPECT_EQ(0, st.used_uring);
 	EXPECT_EQ(0, st.used_direct);
 	check_roundtrip(_metadata, self->dir1, &s);
@@ -234,7 +137,7 @@ TEST_F(img, captured_records_before_end)
 	synth_rec(&extra, CKPT_REC_USER_BASE + 0xfff, &v, sizeof(v));
 	o.extra_records = extra.buf;
 	o.extra_len = extra.len;
-	ASSERT_EQ(0, write_stream(self->dir1, &s, &o, &self->err))
+	ASSERT_EQ(0, th_write_stream(self->dir1, &s, &o, NULL, &self->err))
 		TH_LOG("%s", self->err.msg);
 	ASSERT_EQ(0, ckptd_image_open(self->dir1, &img, &self->err));
 	ASSERT_EQ(0, ckptd_image_verify(img, &self->err)) TH_LOG("%s", self->err.msg);
@@ -263,10 +166,10 @@ TEST_F(img, captured_kernel_record_refused)
 	synth_rec(&extra, CKPT_REC_REGION, &r, sizeof(r));
 	o.extra_records = extra.buf;
 	o.extra_len = extra.len;
-	EXPECT_EQ(-EINVAL, write_stream(self->dir1, &s, &o, &self->err));
+	EXPECT_EQ(-EINVAL, th_write_stream(self->dir1, &s, &o, NULL, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "kernel record type"))
 		TH_LOG("%s", self->err.msg);
-	EXPECT_FALSE(exists(self->dir1));
+	EXPECT_FALSE(th_exists("%s", self->dir1));
 	synth_free(&s);
 	synth_free(&extra);
 }
@@ -276,8 +179,8 @@ TEST_F(img, incremental_resolves_parent)
 	uint8_t page[SYN_PAGE], want[SYN_PAGE];
 	struct ckptd_image *img;
 
-	ASSERT_EQ(0, write_job(self->dir1, 1, 0, 200, &self->err)) TH_LOG("%s", self->err.msg);
-	ASSERT_EQ(0, write_job(self->dir2, 2, 1, 200, &self->err)) TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(0, th_write_job(self->dir1, 1, 0, 200, NULL, &self->err)) TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(0, th_write_job(self->dir2, 2, 1, 200, NULL, &self->err)) TH_LOG("%s", self->err.msg);
 	ASSERT_EQ(0, ckptd_image_open(self->dir2, &img, &self->err));
 	ASSERT_EQ(0, ckptd_image_verify(img, &self->err)) TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(150, img->man.nr_pages_same);
@@ -305,14 +208,14 @@ TEST_F(img, verify_top_leaves_the_parents_contents)
 {
 	struct ckptd_image *img;
 
-	ASSERT_EQ(0, write_job(self->dir1, 1, 0, 200, &self->err)) TH_LOG("%s", self->err.msg);
-	ASSERT_EQ(0, write_job(self->dir2, 2, 1, 200, &self->err)) TH_LOG("%s", self->err.msg);
-	flip_byte(self->dir1, "pages.img", 10);
+	ASSERT_EQ(0, th_write_job(self->dir1, 1, 0, 200, NULL, &self->err)) TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(0, th_write_job(self->dir2, 2, 1, 200, NULL, &self->err)) TH_LOG("%s", self->err.msg);
+	th_flip_byte(self->dir1, "pages.img", 10);
 	ASSERT_EQ(0, ckptd_image_open(self->dir2, &img, &self->err));
 	EXPECT_EQ(0, ckptd_image_verify_top(img, &self->err)) TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(-EBADMSG, ckptd_image_verify(img, &self->err));
 	ckptd_image_close(img);
-	flip_byte(self->dir2, "pages.img", 10);
+	th_flip_byte(self->dir2, "pages.img", 10);
 	ASSERT_EQ(0, ckptd_image_open(self->dir2, &img, &self->err));
 	EXPECT_EQ(-EBADMSG, ckptd_image_verify_top(img, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "pages.img")) TH_LOG("%s", self->err.msg);
@@ -321,9 +224,9 @@ TEST_F(img, verify_top_leaves_the_parents_contents)
 
 TEST_F(img, flipped_page_byte_fails_chunk_checksum)
 {
-	ASSERT_EQ(0, write_job(self->dir1, 1, 0, 400, &self->err));
-	flip_byte(self->dir1, "pages.img", 3 * CKPT_IMG_CHUNK / 2);
-	EXPECT_EQ(-EBADMSG, open_verify(self->dir1, &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir1, 1, 0, 400, NULL, &self->err));
+	th_flip_byte(self->dir1, "pages.img", 3 * CKPT_IMG_CHUNK / 2);
+	EXPECT_EQ(-EBADMSG, th_open_verify(self->dir1, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "pages.img")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "chunk 1")) TH_LOG("%s", self->err.msg);
 }
@@ -332,16 +235,18 @@ TEST_F(img, truncated_records_refused)
 {
 	char path[512];
 
-	ASSERT_EQ(0, write_job(self->dir1, 1, 0, 10, &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir1, 1, 0, 10, NULL, &self->err));
 	snprintf(path, sizeof(path), "%s/records.img", self->dir1);
 	ASSERT_EQ(0, truncate(path, 1000));
-	EXPECT_EQ(-EBADMSG, open_verify(self->dir1, &self->err));
+	EXPECT_EQ(-EBADMSG, th_open_verify(self->dir1, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "records.img")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "truncated")) TH_LOG("%s", self->err.msg);
 }
 
-static void pme_past_end(struct ckpt_img_manifest *m, const char *dir)
+static void pme_past_end(struct ckpt_img_manifest *m, struct ckpt_img_zinfo *zi,
+			 void *arg)
 {
+	const char *dir = arg;
 	char path[512];
 	struct ckpt_img_pme e;
 	int fd;
@@ -365,9 +270,9 @@ static void pme_past_end(struct ckpt_img_manifest *m, const char *dir)
 
 TEST_F(img, pagemap_entry_past_pages_refused)
 {
-	ASSERT_EQ(0, write_job(self->dir1, 1, 0, 100, &self->err));
-	patch_manifest(self->dir1, pme_past_end);
-	EXPECT_EQ(-EBADMSG, open_verify(self->dir1, &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir1, 1, 0, 100, NULL, &self->err));
+	th_patch_manifest(self->dir1, pme_past_end, self->dir1);
+	EXPECT_EQ(-EBADMSG, th_open_verify(self->dir1, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "pagemap.img: entry 1")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "past the end")) TH_LOG("%s", self->err.msg);
 }
@@ -377,21 +282,21 @@ TEST_F(img, missing_manifest_is_no_checkpoint)
 	char path[512];
 	unsigned int removed = 0;
 
-	ASSERT_EQ(0, write_job(self->dir1, 1, 0, 10, &self->err));
-	ASSERT_EQ(0, write_job(self->dir2, 2, 1, 10, &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir1, 1, 0, 10, NULL, &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir2, 2, 1, 10, NULL, &self->err));
 	snprintf(path, sizeof(path), "%s/manifest", self->dir2);
 	ASSERT_EQ(0, unlink(path));
-	EXPECT_EQ(-ENOENT, open_verify(self->dir2, &self->err));
+	EXPECT_EQ(-ENOENT, th_open_verify(self->dir2, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "not a committed checkpoint")) TH_LOG("%s", self->err.msg);
 	ASSERT_EQ(0, ckptd_image_cleanup_partial(self->store, &removed, &self->err));
 	EXPECT_EQ(1, removed);
-	EXPECT_FALSE(exists(self->dir2));
-	EXPECT_EQ(0, open_verify(self->dir1, &self->err)) TH_LOG("%s", self->err.msg);
+	EXPECT_FALSE(th_exists("%s", self->dir2));
+	EXPECT_EQ(0, th_open_verify(self->dir1, &self->err)) TH_LOG("%s", self->err.msg);
 }
 
-static void newer_version(struct ckpt_img_manifest *m, const char *dir)
+static void newer_version(struct ckpt_img_manifest *m, struct ckpt_img_zinfo *zi,
+			  void *arg)
 {
-	(void)dir;
 	m->version = CKPT_IMG_VERSION + 1;
 }
 
@@ -399,8 +304,8 @@ TEST_F(img, newer_format_refused)
 {
 	struct ckptd_image *img;
 
-	ASSERT_EQ(0, write_job(self->dir1, 1, 0, 10, &self->err));
-	patch_manifest(self->dir1, newer_version);
+	ASSERT_EQ(0, th_write_job(self->dir1, 1, 0, 10, NULL, &self->err));
+	th_patch_manifest(self->dir1, newer_version, NULL);
 	EXPECT_EQ(-EPROTONOSUPPORT, ckptd_image_open(self->dir1, &img, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "manifest")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "upgrade")) TH_LOG("%s", self->err.msg);
@@ -408,13 +313,10 @@ TEST_F(img, newer_format_refused)
 
 TEST_F(img, incremental_without_parent_refused)
 {
-	char cmd[512];
-
-	ASSERT_EQ(0, write_job(self->dir1, 1, 0, 10, &self->err));
-	ASSERT_EQ(0, write_job(self->dir2, 2, 1, 10, &self->err));
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir1);
-	ASSERT_EQ(0, system(cmd));
-	EXPECT_EQ(-ENOENT, open_verify(self->dir2, &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir1, 1, 0, 10, NULL, &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir2, 2, 1, 10, NULL, &self->err));
+	ASSERT_EQ(0, th_rmtree(self->dir1));
+	EXPECT_EQ(-ENOENT, th_open_verify(self->dir2, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "parent image 1 is missing")) TH_LOG("%s", self->err.msg);
 }
 
@@ -424,9 +326,9 @@ TEST_F(img, truncated_stream_leaves_nothing)
 
 	synth_job(&s, 1, 0, 100);
 	s.len -= 4096 + 40;	/* cut inside the last PAGES record */
-	EXPECT_EQ(-EBADMSG, write_stream(self->dir1, &s, NULL, &self->err));
+	EXPECT_EQ(-EBADMSG, th_write_stream(self->dir1, &s, NULL, NULL, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "dump stream")) TH_LOG("%s", self->err.msg);
-	EXPECT_FALSE(exists(self->dir1));
+	EXPECT_FALSE(th_exists("%s", self->dir1));
 	synth_free(&s);
 }
 
@@ -436,9 +338,9 @@ TEST_F(img, stream_without_end_leaves_nothing)
 
 	synth_job(&s, 1, 0, 100);
 	s.len -= sizeof(struct ckpt_rec) + sizeof(struct ckpt_rec_end);
-	EXPECT_EQ(-EBADMSG, write_stream(self->dir1, &s, NULL, &self->err));
+	EXPECT_EQ(-EBADMSG, th_write_stream(self->dir1, &s, NULL, NULL, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "before its END")) TH_LOG("%s", self->err.msg);
-	EXPECT_FALSE(exists(self->dir1));
+	EXPECT_FALSE(th_exists("%s", self->dir1));
 	synth_free(&s);
 }
 
@@ -448,29 +350,24 @@ TEST_F(img, same_pages_in_full_dump_refused)
 
 	synth_job(&s, 2, 1, 100);
 	((struct ckpt_rec_begin *)(s.buf + sizeof(struct ckpt_rec)))->parent_seq = 0;
-	EXPECT_EQ(-EBADMSG, write_stream(self->dir2, &s, NULL, &self->err));
+	EXPECT_EQ(-EBADMSG, th_write_stream(self->dir2, &s, NULL, NULL, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "PAGES_SAME")) TH_LOG("%s", self->err.msg);
-	EXPECT_FALSE(exists(self->dir2));
+	EXPECT_FALSE(th_exists("%s", self->dir2));
 	synth_free(&s);
 }
 
 TEST_F(img, disk_full_leaves_nothing)
 {
-	char mnt[256], job[300], dir[400];
+	char dir[400];
+	int ret = th_small_store(self->store, dir, sizeof(dir));
 
-	snprintf(mnt, sizeof(mnt), "%s/mnt", self->store);
-	ASSERT_EQ(0, mkdir(mnt, 0755));
-	if (mount("tmpfs", mnt, "tmpfs", 0, "size=1m"))
+	if (ret)
 		SKIP(return, "cannot mount a 1 MiB tmpfs (%s): needs root",
-		     strerror(errno));
-	snprintf(job, sizeof(job), "%s/7", mnt);
-	snprintf(dir, sizeof(dir), "%s/1", job);
-	ASSERT_EQ(0, mkdir(job, 0755));
-	EXPECT_EQ(-ENOSPC, write_job(dir, 1, 0, 600, &self->err));
+		     strerror(-ret));
+	EXPECT_EQ(-ENOSPC, th_write_job(dir, 1, 0, 600, NULL, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "pages.img")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "free space")) TH_LOG("%s", self->err.msg);
-	EXPECT_FALSE(exists(dir));
-	umount(mnt);
+	EXPECT_FALSE(th_exists("%s", dir));
 }
 
 TEST_HARNESS_MAIN

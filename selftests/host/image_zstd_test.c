@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +24,7 @@
 #include "store_list.h"
 #include "xxh64.h"
 #include "synth_stream.h"
+#include "helpers.h"
 #include "kselftest_harness.h"
 
 FIXTURE(zimg) {
@@ -35,14 +35,8 @@ FIXTURE(zimg) {
 
 FIXTURE_SETUP(zimg)
 {
-	char job[128];
-
-	strcpy(self->store, "/tmp/ckpt-zimage-test.XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->store));
-	snprintf(job, sizeof(job), "%s/%d", self->store, SYN_JOB);
-	ASSERT_EQ(0, mkdir(job, 0755));
-	snprintf(job, sizeof(job), "%s/%d", self->store, SYN_JOB + 1);
-	ASSERT_EQ(0, mkdir(job, 0755));
+	ASSERT_EQ(0, th_store(self->store, sizeof(self->store), "ckpt-zimage-test", SYN_JOB));
+	ASSERT_EQ(0, th_store_job(self->store, SYN_JOB + 1));
 	ckptd_image_path(self->dir[0], sizeof(self->dir[0]), self->store, SYN_JOB + 1, 1);
 	for (int i = 1; i < 4; i++)
 		ckptd_image_path(self->dir[i], sizeof(self->dir[i]), self->store,
@@ -52,44 +46,12 @@ FIXTURE_SETUP(zimg)
 
 FIXTURE_TEARDOWN(zimg)
 {
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "umount %s/mnt 2>/dev/null; rm -rf %s",
-		 self->store, self->store);
-	if (system(cmd))
-		fprintf(stderr, "# cleanup of %s failed\n", self->store);
+	th_rmtree(self->store);
 }
 
 static const struct ckptd_image_write_opts zopts = {
 	.compression = CKPT_IMG_COMP_ZSTD,
 };
-
-static int write_stream(const char *dir, const struct synth *s,
-			const struct ckptd_image_write_opts *o,
-			struct ckptd_image_write_stats *st, struct ckpt_err *err)
-{
-	int fd = synth_fd(s->buf, s->len);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = ckptd_image_write(dir, fd, o, st, err);
-	close(fd);
-	return ret;
-}
-
-static int write_job(const char *dir, uint64_t seq, uint64_t parent,
-		     uint32_t npages, const struct ckptd_image_write_opts *o,
-		     struct ckpt_err *err)
-{
-	struct synth s;
-	int ret;
-
-	synth_job(&s, seq, parent, npages);
-	ret = write_stream(dir, &s, o, NULL, err);
-	synth_free(&s);
-	return ret;
-}
 
 /* Zeroes 3/4 of every page: compressible, still distinct. */
 static void make_compressible(struct synth *s)
@@ -110,96 +72,12 @@ static void make_compressible(struct synth *s)
 	}
 }
 
-static int open_verify(const char *dir, struct ckpt_err *err)
-{
-	struct ckptd_image *img;
-	int ret = ckptd_image_open(dir, &img, err);
-
-	if (ret)
-		return ret;
-	ret = ckptd_image_verify(img, err);
-	ckptd_image_close(img);
-	return ret;
-}
-
-static uint64_t file_size(const char *dir, const char *name)
-{
-	char path[512];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return stat(path, &st) ? 0 : st.st_size;
-}
-
-/* Reads a whole file into a new buffer; *len its size. */
-static uint8_t *slurp_fd(int fd, size_t *len)
-{
-	struct stat st;
-	uint8_t *b;
-
-	if (fstat(fd, &st))
-		return NULL;
-	b = malloc(st.st_size + 1);
-	if (b && pread(fd, b, st.st_size, 0) != st.st_size) {
-		free(b);
-		return NULL;
-	}
-	*len = st.st_size;
-	return b;
-}
-
-static uint8_t *slurp(const char *dir, const char *name, size_t *len)
-{
-	char path[512];
-	uint8_t *b;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return NULL;
-	b = slurp_fd(fd, len);
-	close(fd);
-	return b;
-}
-
-static void put_file(const char *dir, const char *name, const void *b, size_t len)
-{
-	char path[512];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_TRUNC);
-	if (fd < 0 || write(fd, b, len) != (ssize_t)len)
-		abort();
-	close(fd);
-}
-
-/* Lets fn change the header and compression block; fixes the checksum. */
-static void patch_manifest(const char *dir,
-			   void (*fn)(struct ckpt_img_manifest *m,
-				      struct ckpt_img_zinfo *zi, void *arg),
-			   void *arg)
-{
-	size_t n;
-	uint8_t *buf = slurp(dir, CKPT_IMG_MANIFEST, &n);
-	uint64_t sum;
-
-	if (!buf)
-		abort();
-	fn((void *)buf, (void *)(buf + sizeof(struct ckpt_img_manifest)), arg);
-	sum = ckptd_xxh64(buf, n - 8, 0);
-	memcpy(buf + n - 8, &sum, 8);
-	put_file(dir, CKPT_IMG_MANIFEST, buf, n);
-	free(buf);
-}
-
 /* The manifest follows a file rewritten by the test (size and sum). */
 static void resum(struct ckpt_img_manifest *m, struct ckpt_img_zinfo *zi, void *arg)
 {
 	const char *dir = arg;
 	size_t n;
-	uint8_t *b = slurp(dir, CKPT_IMG_PAGES, &n);
+	uint8_t *b = th_slurp(dir, CKPT_IMG_PAGES, &n);
 
 	(void)zi;
 	m->files[CKPT_IMG_F_PAGES].size = n;
@@ -224,18 +102,6 @@ static uint64_t chunk_off(const char *dir, const char *name, unsigned int k)
 	}
 	close(fd);
 	return off;
-}
-
-static void flip_byte(const char *dir, const char *name, uint64_t off)
-{
-	size_t n;
-	uint8_t *b = slurp(dir, name, &n);
-
-	if (!b || off >= n)
-		abort();
-	b[off] ^= 0x40;
-	put_file(dir, name, b, n);
-	free(b);
 }
 
 static void check_pages(struct __test_metadata *_metadata,
@@ -274,9 +140,9 @@ TEST_F(zimg, roundtrip_compressible)
 
 	synth_job(&s, 1, 0, 700);	/* 1050 pages: 5 chunks */
 	make_compressible(&s);
-	ASSERT_EQ(0, write_stream(self->dir[1], &s, &zopts, &st, &self->err))
+	ASSERT_EQ(0, th_write_stream(self->dir[1], &s, &zopts, &st, &self->err))
 		TH_LOG("%s", self->err.msg);
-	ASSERT_EQ(0, write_stream(self->dir[0], &s, NULL, &st0, &self->err))
+	ASSERT_EQ(0, th_write_stream(self->dir[0], &s, NULL, &st0, &self->err))
 		TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(st0.bytes, st.raw_bytes);
 	EXPECT_EQ(st0.bytes, st0.raw_bytes);
@@ -300,14 +166,14 @@ TEST_F(zimg, roundtrip_compressible)
 	ASSERT_EQ(plain->records_len, img->records_len);
 	EXPECT_EQ(0, memcmp(plain->records, img->records, img->records_len));
 	ASSERT_EQ(0, ckptd_image_pages_fd(img, &fd, &self->err)) TH_LOG("%s", self->err.msg);
-	raw = slurp_fd(fd, &raw_len);
-	want = slurp(self->dir[0], CKPT_IMG_PAGES, &want_len);
+	raw = th_slurp_fd(fd, &raw_len);
+	want = th_slurp(self->dir[0], CKPT_IMG_PAGES, &want_len);
 	ASSERT_NE(NULL, raw);
 	ASSERT_EQ(want_len, raw_len);
 	EXPECT_EQ(0, memcmp(want, raw, raw_len));
-	EXPECT_GT(file_size(self->dir[0], CKPT_IMG_PAGES),
-		  2 * file_size(self->dir[1], CKPT_IMG_PAGES));
-	recs = slurp(self->dir[1], CKPT_IMG_RECORDS, &recs_len);
+	EXPECT_GT(th_file_size(self->dir[0], CKPT_IMG_PAGES),
+		  2 * th_file_size(self->dir[1], CKPT_IMG_PAGES));
+	recs = th_slurp(self->dir[1], CKPT_IMG_RECORDS, &recs_len);
 	EXPECT_NE(0, memcmp(recs, plain->records, 16));	/* stored compressed */
 	free(recs);
 	free(raw);
@@ -324,7 +190,7 @@ TEST_F(zimg, roundtrip_incompressible)
 	struct synth s;
 
 	synth_job(&s, 1, 0, 300);
-	ASSERT_EQ(0, write_stream(self->dir[1], &s, &zopts, NULL, &self->err))
+	ASSERT_EQ(0, th_write_stream(self->dir[1], &s, &zopts, NULL, &self->err))
 		TH_LOG("%s", self->err.msg);
 	ASSERT_EQ(0, ckptd_image_open(self->dir[1], &img, &self->err)) TH_LOG("%s", self->err.msg);
 	img->want_pages_fd = true;	/* as the restorer does */
@@ -343,13 +209,13 @@ TEST_F(zimg, uncompressed_keeps_version_1)
 	size_t n;
 	uint8_t *m;
 
-	ASSERT_EQ(0, write_job(self->dir[1], 1, 0, 100, NULL, &self->err));
-	m = slurp(self->dir[1], CKPT_IMG_MANIFEST, &n);
+	ASSERT_EQ(0, th_write_job(self->dir[1], 1, 0, 100, NULL, &self->err));
+	m = th_slurp(self->dir[1], CKPT_IMG_MANIFEST, &n);
 	ASSERT_NE(NULL, m);
 	EXPECT_EQ(CKPT_IMG_VERSION_PLAIN, ((struct ckpt_img_manifest *)m)->version);
 	EXPECT_EQ(sizeof(struct ckpt_img_manifest),
 		  ((struct ckpt_img_manifest *)m)->hdr_len);
-	EXPECT_EQ(150 * SYN_PAGE, file_size(self->dir[1], CKPT_IMG_PAGES));
+	EXPECT_EQ(150 * SYN_PAGE, th_file_size(self->dir[1], CKPT_IMG_PAGES));
 	free(m);
 	ASSERT_EQ(0, ckptd_image_open(self->dir[1], &img, &self->err));
 	EXPECT_EQ(CKPT_IMG_COMP_NONE, img->zi.compression);
@@ -364,9 +230,9 @@ TEST_F(zimg, mixed_incremental_chain)
 	uint8_t page[SYN_PAGE], want[SYN_PAGE];
 	struct ckptd_image *img;
 
-	ASSERT_EQ(0, write_job(self->dir[1], 1, 0, 200, &zopts, &self->err)) TH_LOG("%s", self->err.msg);
-	ASSERT_EQ(0, write_job(self->dir[2], 2, 1, 200, NULL, &self->err)) TH_LOG("%s", self->err.msg);
-	ASSERT_EQ(0, write_job(self->dir[3], 3, 2, 200, &zopts, &self->err)) TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(0, th_write_job(self->dir[1], 1, 0, 200, &zopts, &self->err)) TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(0, th_write_job(self->dir[2], 2, 1, 200, NULL, &self->err)) TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(0, th_write_job(self->dir[3], 3, 2, 200, &zopts, &self->err)) TH_LOG("%s", self->err.msg);
 	ASSERT_EQ(0, ckptd_image_open(self->dir[3], &img, &self->err));
 	img->want_pages_fd = true;
 	ASSERT_EQ(0, ckptd_image_verify(img, &self->err)) TH_LOG("%s", self->err.msg);
@@ -396,8 +262,8 @@ TEST_F(zimg, flipped_byte_in_pages_chunk)
 {
 	struct ckptd_image *img;
 
-	ASSERT_EQ(0, write_job(self->dir[1], 1, 0, 400, &zopts, &self->err));
-	flip_byte(self->dir[1], CKPT_IMG_PAGES,
+	ASSERT_EQ(0, th_write_job(self->dir[1], 1, 0, 400, &zopts, &self->err));
+	th_flip_byte(self->dir[1], CKPT_IMG_PAGES,
 		  chunk_off(self->dir[1], CKPT_IMG_PAGES, 1) + 100);
 	/* open reads only the header: the restorer's verify catches it */
 	ASSERT_EQ(0, ckptd_image_open(self->dir[1], &img, &self->err));
@@ -411,9 +277,9 @@ TEST_F(zimg, flipped_byte_in_pages_chunk)
 
 TEST_F(zimg, flipped_byte_in_records_chunk)
 {
-	ASSERT_EQ(0, write_job(self->dir[1], 1, 0, 10, &zopts, &self->err));
-	flip_byte(self->dir[1], CKPT_IMG_RECORDS, sizeof(struct ckpt_img_zchunk) + 3);
-	EXPECT_EQ(-EBADMSG, open_verify(self->dir[1], &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir[1], 1, 0, 10, &zopts, &self->err));
+	th_flip_byte(self->dir[1], CKPT_IMG_RECORDS, sizeof(struct ckpt_img_zchunk) + 3);
+	EXPECT_EQ(-EBADMSG, th_open_verify(self->dir[1], &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "records.img: compressed chunk 0 ")) TH_LOG("%s", self->err.msg);
 }
 
@@ -422,17 +288,17 @@ TEST_F(zimg, truncated_compressed_pages)
 	char path[512];
 	uint64_t size;
 
-	ASSERT_EQ(0, write_job(self->dir[1], 1, 0, 400, &zopts, &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir[1], 1, 0, 400, &zopts, &self->err));
 	snprintf(path, sizeof(path), "%s/" CKPT_IMG_PAGES, self->dir[1]);
-	size = file_size(self->dir[1], CKPT_IMG_PAGES);
+	size = th_file_size(self->dir[1], CKPT_IMG_PAGES);
 	ASSERT_EQ(0, truncate(path, size - 100));
 	/* the manifest's size catches a plain truncation at open */
-	EXPECT_EQ(-EBADMSG, open_verify(self->dir[1], &self->err));
+	EXPECT_EQ(-EBADMSG, th_open_verify(self->dir[1], &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "pages.img")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "truncated")) TH_LOG("%s", self->err.msg);
 	/* and the chunk walk one the manifest agrees with */
-	patch_manifest(self->dir[1], resum, self->dir[1]);
-	EXPECT_EQ(-EBADMSG, open_verify(self->dir[1], &self->err));
+	th_patch_manifest(self->dir[1], resum, self->dir[1]);
+	EXPECT_EQ(-EBADMSG, th_open_verify(self->dir[1], &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "pages.img: compressed chunk 2 ")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "truncated")) TH_LOG("%s", self->err.msg);
 }
@@ -444,15 +310,15 @@ TEST_F(zimg, chunk_claiming_huge_size)
 	size_t n;
 	uint8_t *b;
 
-	ASSERT_EQ(0, write_job(self->dir[1], 1, 0, 400, &zopts, &self->err));
-	b = slurp(self->dir[1], CKPT_IMG_PAGES, &n);
+	ASSERT_EQ(0, th_write_job(self->dir[1], 1, 0, 400, &zopts, &self->err));
+	b = th_slurp(self->dir[1], CKPT_IMG_PAGES, &n);
 	memcpy(&h, b, sizeof(h));
 	h.raw_len = 0xffffffffu;
 	memcpy(b, &h, sizeof(h));
-	put_file(self->dir[1], CKPT_IMG_PAGES, b, n);
+	th_put_file(self->dir[1], CKPT_IMG_PAGES, b, n);
 	free(b);
-	patch_manifest(self->dir[1], resum, self->dir[1]);
-	EXPECT_EQ(-EBADMSG, open_verify(self->dir[1], &self->err));
+	th_patch_manifest(self->dir[1], resum, self->dir[1]);
+	EXPECT_EQ(-EBADMSG, th_open_verify(self->dir[1], &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "pages.img: compressed chunk 0 ")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "claims 4294967295 bytes")) TH_LOG("%s", self->err.msg);
 }
@@ -471,7 +337,7 @@ TEST_F(zimg, frame_claiming_more_than_its_chunk)
 
 	ASSERT_NE(NULL, zero);
 	ASSERT_NE(NULL, out);
-	ASSERT_EQ(0, write_job(self->dir[1], 1, 0, 100, &zopts, &self->err));	/* 150 pages: 1 chunk */
+	ASSERT_EQ(0, th_write_job(self->dir[1], 1, 0, 100, &zopts, &self->err));	/* 150 pages: 1 chunk */
 	n = ZSTD_compress(out + sizeof(h), cap, zero, big, 3);
 	ASSERT_FALSE(ZSTD_isError(n));
 	memset(out + sizeof(h) + n, 0, 8);
@@ -480,8 +346,8 @@ TEST_F(zimg, frame_claiming_more_than_its_chunk)
 	h.raw_xxh64 = ckptd_xxh64(zero, h.raw_len, 0);
 	h.xxh64 = ckptd_xxh64(out + sizeof(h), n, 0);
 	memcpy(out, &h, sizeof(h));
-	put_file(self->dir[1], CKPT_IMG_PAGES, out, sizeof(h) + ((n + 7) & ~7UL));
-	patch_manifest(self->dir[1], resum, self->dir[1]);
+	th_put_file(self->dir[1], CKPT_IMG_PAGES, out, sizeof(h) + ((n + 7) & ~7UL));
+	th_patch_manifest(self->dir[1], resum, self->dir[1]);
 	ASSERT_EQ(0, ckptd_image_open(self->dir[1], &img, &self->err)) TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(-EBADMSG, ckptd_image_verify(img, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "pages.img: compressed chunk 0 ")) TH_LOG("%s", self->err.msg);
@@ -504,8 +370,8 @@ TEST_F(zimg, unknown_compression_refused)
 {
 	struct ckptd_image *img;
 
-	ASSERT_EQ(0, write_job(self->dir[1], 1, 0, 10, &zopts, &self->err));
-	patch_manifest(self->dir[1], unknown_method, NULL);
+	ASSERT_EQ(0, th_write_job(self->dir[1], 1, 0, 10, &zopts, &self->err));
+	th_patch_manifest(self->dir[1], unknown_method, NULL);
 	EXPECT_EQ(-EPROTONOSUPPORT, ckptd_image_open(self->dir[1], &img, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "manifest")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "compression method 7")) TH_LOG("%s", self->err.msg);
@@ -516,7 +382,7 @@ TEST_F(zimg, unknown_writer_method_refused)
 {
 	struct ckptd_image_write_opts o = { .compression = 9 };
 
-	EXPECT_EQ(-EINVAL, write_job(self->dir[1], 1, 0, 10, &o, &self->err));
+	EXPECT_EQ(-EINVAL, th_write_job(self->dir[1], 1, 0, 10, &o, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "unknown compression 9")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(0, access(self->dir[1], F_OK));
 }
@@ -530,10 +396,10 @@ TEST_F(zimg, store_list_and_retention)
 	size_t n;
 
 	ckptd_image_path(dir4, sizeof(dir4), self->store, SYN_JOB, 4);
-	ASSERT_EQ(0, write_job(self->dir[1], 1, 0, 100, &zopts, &self->err));
-	ASSERT_EQ(0, write_job(self->dir[2], 2, 0, 100, NULL, &self->err));
-	ASSERT_EQ(0, write_job(self->dir[3], 3, 2, 100, &zopts, &self->err));
-	ASSERT_EQ(0, write_job(dir4, 4, 3, 100, NULL, &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir[1], 1, 0, 100, &zopts, &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir[2], 2, 0, 100, NULL, &self->err));
+	ASSERT_EQ(0, th_write_job(self->dir[3], 3, 2, 100, &zopts, &self->err));
+	ASSERT_EQ(0, th_write_job(dir4, 4, 3, 100, NULL, &self->err));
 	ASSERT_EQ(0, ckptd_store_list(self->store, SYN_JOB, &v, &n, &self->err));
 	ASSERT_EQ(4, n);
 	EXPECT_EQ(CKPT_IMG_COMP_ZSTD, v[0].compression);
@@ -548,28 +414,23 @@ TEST_F(zimg, store_list_and_retention)
 		TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(1, removed);
 	EXPECT_NE(0, access(self->dir[1], F_OK));
-	EXPECT_EQ(0, open_verify(dir4, &self->err)) TH_LOG("%s", self->err.msg);
+	EXPECT_EQ(0, th_open_verify(dir4, &self->err)) TH_LOG("%s", self->err.msg);
 }
 
 /* A full disk while writing chunks: an error naming the file, nothing left. */
 TEST_F(zimg, disk_full_leaves_nothing)
 {
-	char mnt[256], job[300], dir[400];
+	char dir[400];
+	int ret = th_small_store(self->store, dir, sizeof(dir));
 
-	snprintf(mnt, sizeof(mnt), "%s/mnt", self->store);
-	ASSERT_EQ(0, mkdir(mnt, 0755));
-	if (mount("tmpfs", mnt, "tmpfs", 0, "size=1m"))
+	if (ret)
 		SKIP(return, "cannot mount a 1 MiB tmpfs (%s): needs root",
-		     strerror(errno));
-	snprintf(job, sizeof(job), "%s/7", mnt);
-	snprintf(dir, sizeof(dir), "%s/1", job);
-	ASSERT_EQ(0, mkdir(job, 0755));
+		     strerror(-ret));
 	/* random pages: 3.6 MiB that zstd cannot shrink */
-	EXPECT_EQ(-ENOSPC, write_job(dir, 1, 0, 600, &zopts, &self->err));
+	EXPECT_EQ(-ENOSPC, th_write_job(dir, 1, 0, 600, &zopts, &self->err));
 	EXPECT_NE(NULL, strstr(self->err.msg, "pages.img")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(NULL, strstr(self->err.msg, "free space")) TH_LOG("%s", self->err.msg);
 	EXPECT_NE(0, access(dir, F_OK));
-	umount(mnt);
 }
 
 TEST_HARNESS_MAIN

@@ -4,13 +4,11 @@
  * checkpoints, and removed once no committed checkpoint needs them.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "helpers.h"
 #include "kselftest_harness.h"
 #include "predump.h"
 #include "store_list.h"
@@ -21,51 +19,12 @@ FIXTURE(store) {
 
 FIXTURE_SETUP(store)
 {
-	char job[96];
-
-	strcpy(self->dir, "/tmp/ckptd-pre-XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->dir));
-	snprintf(job, sizeof(job), "%s/1", self->dir);
-	ASSERT_EQ(0, mkdir(job, 0700));
+	ASSERT_EQ(0, th_store(self->dir, sizeof(self->dir), "ckptd-pre", 1));
 }
 
 FIXTURE_TEARDOWN(store)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-	system(cmd);
-}
-
-/* A committed image of job 1: seq, parent, pre-dump or not. */
-static int mkimage(const char *store, uint64_t seq, uint64_t parent, int predump)
-{
-	struct ckpt_img_manifest m = {
-		.magic = CKPT_IMG_MAGIC, .version = CKPT_IMG_VERSION,
-		.hdr_len = sizeof(m), .job_id = 1, .seq = seq, .parent_seq = parent,
-		.dump_flags = (predump ? CKPT_DUMP_PREDUMP : 0) |
-			      (parent ? CKPT_DUMP_INCREMENTAL : 0),
-	};
-	char path[200];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/1/%llu", store, (unsigned long long)seq);
-	if (mkdir(path, 0700))
-		return -1;
-	strcat(path, "/manifest");
-	fd = open(path, O_WRONLY | O_CREAT, 0600);
-	if (fd < 0 || write(fd, &m, sizeof(m)) != sizeof(m))
-		return -1;
-	return close(fd);
-}
-
-static int exists(const char *store, int seq)
-{
-	char path[200];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/1/%d", store, seq);
-	return !stat(path, &st);
+	th_rmtree(self->dir);
 }
 
 TEST_F(store, predump_told_apart)
@@ -74,8 +33,8 @@ TEST_F(store, predump_told_apart)
 	struct ckpt_err e;
 	size_t n;
 
-	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 0));
-	ASSERT_EQ(0, mkimage(self->dir, 2, 0, 1));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 1, 0, 0));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 2, 0, TH_IMG_PREDUMP));
 	EXPECT_EQ(0, ckptd_image_is_predump(self->dir, 1, 1));
 	EXPECT_EQ(1, ckptd_image_is_predump(self->dir, 1, 2));
 	EXPECT_EQ(0, ckptd_image_is_predump(self->dir, 1, 3));	/* none */
@@ -95,20 +54,20 @@ TEST_F(store, gc_removes_only_what_no_checkpoint_needs)
 	unsigned int removed = 0;
 	struct ckpt_err e;
 
-	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 0));
-	ASSERT_EQ(0, mkimage(self->dir, 2, 0, 1));
-	ASSERT_EQ(0, mkimage(self->dir, 3, 2, 1));
-	ASSERT_EQ(0, mkimage(self->dir, 4, 3, 1));
-	ASSERT_EQ(0, mkimage(self->dir, 5, 4, 0));
-	ASSERT_EQ(0, mkimage(self->dir, 6, 0, 1));
-	ASSERT_EQ(0, mkimage(self->dir, 7, 6, 1));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 1, 0, 0));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 2, 0, TH_IMG_PREDUMP));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 3, 2, TH_IMG_PREDUMP));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 4, 3, TH_IMG_PREDUMP));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 5, 4, 0));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 6, 0, TH_IMG_PREDUMP));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 7, 6, TH_IMG_PREDUMP));
 	ASSERT_EQ(0, ckptd_predump_gc(self->dir, 1, 0, &removed, &e)) TH_LOG("%s", e.msg);
 	EXPECT_EQ(2, removed);
 	for (int k = 1; k <= 5; k++) {
-		EXPECT_TRUE(exists(self->dir, k));
+		EXPECT_TRUE(th_exists("%s/1/%d", self->dir, k));
 	}
-	EXPECT_FALSE(exists(self->dir, 6));
-	EXPECT_FALSE(exists(self->dir, 7));
+	EXPECT_FALSE(th_exists("%s/1/%d", self->dir, 6));
+	EXPECT_FALSE(th_exists("%s/1/%d", self->dir, 7));
 }
 
 /* keep_from: a running migration's own pre-dumps stay. */
@@ -117,14 +76,14 @@ TEST_F(store, gc_keeps_from)
 	unsigned int removed = 0;
 	struct ckpt_err e;
 
-	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 1));
-	ASSERT_EQ(0, mkimage(self->dir, 2, 0, 1));
-	ASSERT_EQ(0, mkimage(self->dir, 3, 2, 1));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 1, 0, TH_IMG_PREDUMP));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 2, 0, TH_IMG_PREDUMP));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 3, 2, TH_IMG_PREDUMP));
 	ASSERT_EQ(0, ckptd_predump_gc(self->dir, 1, 2, &removed, &e)) TH_LOG("%s", e.msg);
 	EXPECT_EQ(1, removed);
-	EXPECT_FALSE(exists(self->dir, 1));
-	EXPECT_TRUE(exists(self->dir, 2));
-	EXPECT_TRUE(exists(self->dir, 3));
+	EXPECT_FALSE(th_exists("%s/1/%d", self->dir, 1));
+	EXPECT_TRUE(th_exists("%s/1/%d", self->dir, 2));
+	EXPECT_TRUE(th_exists("%s/1/%d", self->dir, 3));
 }
 
 TEST_F(store, gc_all_jobs)
@@ -132,10 +91,10 @@ TEST_F(store, gc_all_jobs)
 	unsigned int removed = 9;
 	struct ckpt_err e;
 
-	ASSERT_EQ(0, mkimage(self->dir, 1, 0, 1));
+	ASSERT_EQ(0, th_mkimage(self->dir, 1, 1, 0, TH_IMG_PREDUMP));
 	ASSERT_EQ(0, ckptd_predump_gc_all(self->dir, &removed, &e)) TH_LOG("%s", e.msg);
 	EXPECT_EQ(1, removed);
-	EXPECT_FALSE(exists(self->dir, 1));
+	EXPECT_FALSE(th_exists("%s/1/%d", self->dir, 1));
 	removed = 9;
 	ASSERT_EQ(0, ckptd_predump_gc_all("/nonexistent/store", &removed, &e));
 	EXPECT_EQ(0, removed);

@@ -10,6 +10,7 @@
 
 #include <linux/ckpt.h>
 
+#include "helpers.h"
 #include "kselftest_harness.h"
 #include "jobs/registry.h"
 
@@ -21,18 +22,14 @@ FIXTURE(reg) {
 
 FIXTURE_SETUP(reg)
 {
-	strcpy(self->dir, "/tmp/ckptd-reg-XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->dir));
+	ASSERT_EQ(0, th_tmpdir(self->dir, sizeof(self->dir), "ckptd-reg"));
 	memset(&self->r, 0, sizeof(self->r));
 }
 
 FIXTURE_TEARDOWN(reg)
 {
-	char cmd[128];
-
 	ckptd_registry_free(&self->r);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-	system(cmd);
+	th_rmtree(self->dir);
 }
 
 static void save(struct __test_metadata *_metadata, struct ckptd_registry *r,

@@ -19,6 +19,7 @@
 
 #include "image.h"
 #include "synth_stream.h"
+#include "helpers.h"
 #include "kselftest_harness.h"
 
 #define LE_PID	100
@@ -68,19 +69,13 @@ FIXTURE_SETUP(le)
 		 self_exe);
 	ASSERT_EQ(0, access(self->restorer, X_OK)) TH_LOG("%s: build it first (make userspace)",
 							 self->restorer);
-	strcpy(self->store, "/tmp/ckpt-le-XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->store));
-	snprintf(self->dir, sizeof(self->dir), "%s/%d", self->store, SYN_JOB);
-	ASSERT_EQ(0, mkdir(self->dir, 0755));
+	ASSERT_EQ(0, th_store(self->store, sizeof(self->store), "ckpt-le", SYN_JOB));
 	snprintf(self->dir, sizeof(self->dir), "%s/%d/1", self->store, SYN_JOB);
 }
 
 FIXTURE_TEARDOWN(le)
 {
-	char cmd[200];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->store);
-	if (system(cmd))
+	if (th_rmtree(self->store))
 		TH_LOG("could not remove %s", self->store);
 }
 
@@ -90,19 +85,17 @@ static int verify(FIXTURE_DATA(le) *self, uint32_t flags, uint32_t nr_threads,
 {
 	struct ckpt_err err = { 0 };
 	struct synth s;
-	int fd, p[2], st;
+	int p[2], st, ret;
 	ssize_t n, len = 0;
 	pid_t pid;
 
 	le_job(&s, flags, nr_threads, tids, nr_tids);
-	fd = synth_fd(s.buf, s.len);
-	if (fd < 0 || ckptd_image_write(self->dir, fd, NULL, NULL, &err)) {
+	ret = th_write_stream(self->dir, &s, NULL, NULL, &err);
+	synth_free(&s);
+	if (ret) {
 		fprintf(stderr, "# image write: %s\n", err.msg);
-		synth_free(&s);
 		return -1;
 	}
-	close(fd);
-	synth_free(&s);
 	if (pipe(p))
 		return -1;
 	pid = fork();

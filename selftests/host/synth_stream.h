@@ -169,10 +169,12 @@ static void synth_end(struct synth *s)
  * and "worker" (pid 101, one thread, npages / 2 pages).  A full dump
  * (parent 0) writes every page as generation seq; an incremental one
  * marks the first half of each process's pages unchanged (PAGES_SAME) and
- * writes the second half as generation seq.
+ * writes the second half as generation seq.  With restorable, each
+ * process also has what the restorer needs of it: SIGACTIONS and an MM
+ * record that name it.
  */
-static void __attribute__((unused)) synth_job(struct synth *s, uint64_t seq,
-					      uint64_t parent, uint32_t npages)
+static void synth_job_as(struct synth *s, uint64_t seq, uint64_t parent,
+			 uint32_t npages, int restorable)
 {
 	static const struct { int32_t pid, ppid; const char *comm; int thr; }
 		procs[] = { { 100, 1, "server", 2 }, { 101, 100, "worker", 1 } };
@@ -183,11 +185,15 @@ static void __attribute__((unused)) synth_job(struct synth *s, uint64_t seq,
 		int32_t pid = procs[p].pid;
 		uint32_t n = p ? npages / 2 : npages;
 		uint32_t half = parent ? n / 2 : 0;
+		struct ckpt_rec_mm mm = { .pid = pid, .nr_vmas = 2 };
+		struct ckpt_rec_sigactions sa = { .pid = pid };
 
 		synth_task(s, pid, procs[p].ppid, procs[p].comm, procs[p].thr);
+		if (restorable)
+			synth_rec(s, CKPT_REC_SIGACTIONS, &sa, sizeof(sa));
 		for (int t = 0; t < procs[p].thr; t++)
 			synth_thread(s, pid, pid + t * 1000);
-		synth_rec(s, CKPT_REC_MM, NULL, sizeof(struct ckpt_rec_mm));
+		synth_rec(s, CKPT_REC_MM, restorable ? &mm : NULL, sizeof(mm));
 		synth_vma(s, pid, 0x400000, 0x401000, "/usr/bin/server");
 		synth_vma(s, pid, SYN_HEAP, SYN_HEAP + (uint64_t)n * SYN_PAGE,
 			  "");
@@ -197,6 +203,12 @@ static void __attribute__((unused)) synth_job(struct synth *s, uint64_t seq,
 			    n - half, seq, 0);
 	}
 	synth_end(s);
+}
+
+static void __attribute__((unused)) synth_job(struct synth *s, uint64_t seq,
+					      uint64_t parent, uint32_t npages)
+{
+	synth_job_as(s, seq, parent, npages, 0);
 }
 
 /* A memfd holding len bytes of buf, at offset 0, or -1. */

@@ -4,19 +4,11 @@
 # beta stop-and-copy, then a second one live; each checks its memory on
 # beta.  Alpha prints the downtimes as "# bench: ..." lines and
 # "# bench: migrate_live_downtime_ratio=R" (live / stop-and-copy).
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/ckptd.sh"
-. "$(dirname "$0")/../lib/peers.sh"
-[ "$CKPT_NODES" -ge 2 ] || { echo "1..0 # SKIP needs two guests"; exit 0; }
-[ "$NODE" -le 1 ] || { echo "1..0 # SKIP $ME has no part in this benchmark"; exit 0; }
+. "$(dirname "$0")/../lib/two_host.sh"
+need_hosts 2 "this benchmark"
 MIB=${BENCH_MIGRATE_MIB:-256}
 RATE=1024	# KiB/s
-load_module
-rm -rf "$STATE" /tmp/bm5*
-mkdir -p /tmp/bm51 /tmp/bm52
-write_peers_conf
-start_ckptd
-cd /tmp
+hosts_start /tmp/bm51 /tmp/bm52
 json_num() { printf '%s' "$OUT" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
 verify_here() {
 	rm -f "$2/result"
@@ -66,5 +58,4 @@ else
 	ckptctl kill --job 52 >/dev/null 2>&1
 	barrier_signal_long 0 7625 600
 fi
-stop_ckptd
 finish

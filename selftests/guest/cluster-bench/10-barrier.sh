@@ -4,17 +4,11 @@
 # them; alpha takes ROUNDS cluster checkpoints and reports the barrier
 # latency (PREPARE sent -> every host frozen) and the commit latency
 # (PREPARE sent -> global manifest committed) as "# bench:" lines.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/ckptd.sh"
-. "$(dirname "$0")/../lib/peers.sh"
-[ "$CKPT_NODES" -ge 3 ] || { echo "1..0 # SKIP needs three guests"; exit 0; }
-[ "$NODE" -le 2 ] || { echo "1..0 # SKIP $ME has no part in this three-host run"; exit 0; }
+. "$(dirname "$0")/../lib/two_host.sh"
+need_hosts 3
 ROUNDS=7
-load_module
-rm -rf "$STATE"
-write_peers_conf
-start_ckptd || { echo "1..0 # ckptd does not start:"; sed 's/^/# /' "$CKPTD_LOG"; exit 1; }
-cd /tmp
+cleanup_paths /tmp/barrier.us /tmp/commit.us
+hosts_start
 run ckptctl run --job 71 -- ckpt_memhog 8
 run ckptctl cluster set --job 71 --hosts alpha,beta,gamma
 sleep 1
@@ -23,7 +17,6 @@ if [ "$ME" != alpha ]; then
 	barrier_signal 0 $((7700 + NODE))
 	barrier_wait 7710
 	check "$ME took part in $ROUNDS global checkpoints" test "$(ckptctl cluster ls --job 71 | grep -c '^  global')" = $ROUNDS
-	stop_ckptd
 	finish
 fi
 plan 2
@@ -47,5 +40,4 @@ echo "# bench: cluster_commit_ms_3host=$c"
 check "the numbers are there" test -n "$b" -a -n "$c"
 barrier_signal 1 7710
 barrier_signal 2 7710
-stop_ckptd
 finish

@@ -5,9 +5,8 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/ckptd.sh"
 plan 30
-load_module
-rm -rf "$STATE" /etc/ckpt
-mkdir -p /etc/ckpt
+test_setup
+cleanup_paths /tmp/fake-restore /tmp/fake-restore.args /tmp/bad.conf
 
 run ckptctl list
 check "no ckptd: exit 3, says to start ckptd" \
@@ -50,6 +49,7 @@ check "image 3's parent is 2, and it verifies through the chain" \
 
 sleep 1000 &
 SLEEPER=$!
+cleanup_pids $SLEEPER
 run ckptctl attach --job 43 --pid "$SLEEPER"
 check "attach --job 43 --pid: a tree job" sh -c '[ "$1" = 0 ] && printf "%s" "$2" | grep -q "^43 .* tree "' - "$RC" "$OUT"
 run ckptctl list --json

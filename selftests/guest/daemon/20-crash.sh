@@ -4,8 +4,8 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/ckptd.sh"
 plan 14
-load_module
-rm -rf "$STATE" /etc/ckpt
+test_setup
+cleanup_paths /tmp/freeze7.out /tmp/small /tmp/state2
 start_ckptd
 cd /tmp
 

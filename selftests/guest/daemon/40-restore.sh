@@ -8,9 +8,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/ckptd.sh"
 plan 10
-load_module
-rm -rf "$STATE" /etc/ckpt /tmp/d44 /tmp/d47
-mkdir -p /etc/ckpt /tmp/d44 /tmp/d47
+test_setup /tmp/d44 /tmp/d47
 start_ckptd
 
 cd /tmp
@@ -49,4 +47,4 @@ kill -USR1 "$ROOT"
 wait_for test -e /tmp/d47/result
 check "the restored tree finds its pids, groups, pipes and zombie intact: $(cat /tmp/d47/result)" \
 	grep -q '^PASS' /tmp/d47/result
-stop_ckptd
+finish

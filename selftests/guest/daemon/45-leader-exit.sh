@@ -8,9 +8,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/ckptd.sh"
 plan 7
-load_module
-rm -rf "$STATE" /etc/ckpt /tmp/d45
-mkdir -p /etc/ckpt /tmp/d45
+test_setup /tmp/d45
 start_ckptd
 
 # status_of PID FIELD: a field of /proc/PID/status
@@ -38,5 +36,4 @@ kill -USR1 "$PID"
 wait_for test -e /tmp/d45/result
 check "the restored threads find their state intact: $(cat /tmp/d45/result)" \
 	grep -q '^PASS' /tmp/d45/result
-stop_ckptd
 finish

@@ -6,9 +6,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/ckptd.sh"
 plan 6
-load_module
-rm -rf "$STATE" /etc/ckpt /tmp/d45
-mkdir -p /etc/ckpt /tmp/d45
+test_setup /tmp/d45
 start_ckptd
 
 cd /tmp
@@ -29,4 +27,4 @@ check "restore: exit 0" test "$RC" = 0
 kill -USR1 "$PID"
 wait_for test -e /tmp/d45/result
 check "the restored job finds fd 9 closed: $(cat /tmp/d45/result)" grep -q '^PASS' /tmp/d45/result
-stop_ckptd
+finish

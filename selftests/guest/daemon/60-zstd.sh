@@ -10,9 +10,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/ckptd.sh"
 plan 20
-load_module
-rm -rf "$STATE" /etc/ckpt /tmp/d46
-mkdir -p /etc/ckpt /tmp/d46
+test_setup /tmp/d46
 
 # reload_conf TEXT: new ckptd.conf, SIGHUP, wait until ckptd took it
 reload_conf() {
@@ -102,5 +100,4 @@ run ckpt-restore "$STORE/46/$S3"
 check "ckpt-restore refuses it with exit 2 (image corrupt), naming the chunk" \
 	sh -c '[ "$1" = 2 ] && printf "%s" "$2" | grep -q "pages.img: compressed chunk 0"' - "$RC" "$OUT"
 check "still nothing runs as pid $PID" sh -c "! kill -0 $PID"
-stop_ckptd
 finish

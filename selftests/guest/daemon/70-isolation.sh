@@ -12,9 +12,9 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/ckptd.sh"
 plan 58
-load_module
-rm -rf "$STATE" /etc/ckpt /tmp/d80 /tmp/replies /tmp/t6* /tmp/isol_*
-mkdir -p /etc/ckpt
+rm -rf /tmp/d80 /tmp/replies /tmp/t6* /tmp/isol_*
+test_setup
+cleanup_paths /tmp/d80 /tmp/replies /tmp/t6* /tmp/isol_* /tmp/t92.caps
 # an initramfs root is 0700: users must reach /bin, /tmp and the store
 chmod 755 /
 grep -q '^u1000:' /etc/passwd || {
@@ -98,6 +98,7 @@ EOF
 chmod 755 /tmp/isol_tree.sh
 as u1000 "echo \$\$ > /tmp/t61.anchor; exec /tmp/isol_tree.sh /tmp/t61.child" </dev/null >/dev/null 2>&1 &
 ANCHOR=$(pid_of /tmp/t61.anchor); SUID=$(pid_of /tmp/t61.child)
+cleanup_pids $ANCHOR $SUID
 wait_for test "$(euid "$SUID")" = 0
 urun u1000 "ckptctl attach --job 61 --tree --pid $ANCHOR"
 check "attach --tree over its shell with a setuid-root child: refused, names pid $SUID" refused 61 "$SUID"
@@ -106,6 +107,7 @@ check "... its processes run" running "$ANCHOR" "$SUID"
 
 urun u1000 "ckptctl run --job 62 -- /tmp/isol_tree.sh /tmp/t62.child"
 SUID=$(pid_of /tmp/t62.child)
+cleanup_pids $SUID
 wait_for test "$(euid "$SUID")" = 0
 urun u1000 "ckptctl checkpoint --job 62"
 check "run + checkpoint of a tree with a setuid-root child: refused, names pid $SUID" refused 62 "$SUID"
@@ -141,6 +143,7 @@ urun u1000 "ckptctl checkpoint --job 66"
 check "job 66: a first checkpoint is taken" test "$RC" = 0
 hold_secret /tmp/t66.out
 ROOTP=$!
+cleanup_pids $ROOTP
 echo "$ROOTP" > /sys/fs/cgroup/ckpt/job-66/cgroup.procs
 urun u1000 "ckptctl checkpoint --job 66"
 check "a root process joined the job's cgroup since: checkpoint refused, names pid $ROOTP" refused 66 "$ROOTP"
@@ -153,6 +156,7 @@ urun u1000 "ckptctl freeze --job 67"
 check "job 67: frozen by its owner (image 1)" test "$RC" = 0
 hold_secret /tmp/t67.out
 ROOTP2=$!
+cleanup_pids $ROOTP2
 echo "$ROOTP2" > /sys/fs/cgroup/ckpt/job-67/cgroup.procs
 urun u1000 "ckptctl checkpoint --job 67"
 check "a root process joined after the freeze: checkpoint refused, names pid $ROOTP2" refused 67 "$ROOTP2"
@@ -204,6 +208,7 @@ check "... kill of root's job: refused (exit 4)" test "$RC" = 4
 check "... job 90 runs" job_running 90
 ckpt_isol sleep &
 ROOTS=$!
+cleanup_pids $ROOTS
 urun root "ckpt_isol dropcaps ckptctl attach --job 91 --pid $ROOTS"
 check "... attach of a root process with capabilities: refused, names pid $ROOTS" refused 91 "$ROOTS"
 urun root "ckpt_isol dropcaps ckptctl run --job 92 -- sh -c 'grep CapEff /proc/self/status > /tmp/t92.caps; exec ckpt_isol sleep'"

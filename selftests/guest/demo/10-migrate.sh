@@ -4,11 +4,8 @@
 # is frozen, moved with `ckptctl restore --host beta`, and counts on on
 # beta from where it stopped, its memory intact.  Everything worth seeing
 # is a TAP comment; scripts/demo.sh shows them as they come.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/ckptd.sh"
-. "$(dirname "$0")/../lib/peers.sh"
-[ "$CKPT_NODES" -ge 2 ] || { echo "1..0 # SKIP the demo needs two guests"; exit 0; }
-[ "$NODE" -le 1 ] || { echo "1..0 # SKIP $ME has no part in the demo"; exit 0; }
+. "$(dirname "$0")/../lib/two_host.sh"
+need_hosts 2 "the demo"
 say() { echo "# $*"; }
 # show CMD...: the command and its output, as typed on $ME
 show() {
@@ -32,12 +29,7 @@ watch() {
 		n=$((n - 1))
 	done
 }
-load_module
-rm -rf "$STATE" /tmp/demo42
-mkdir -p /tmp/demo42
-write_peers_conf
-start_ckptd
-cd /tmp
+hosts_start /tmp/demo42
 
 if [ "$ME" = alpha ]; then
 	plan 5
@@ -87,5 +79,4 @@ else
 	ckptctl kill --job 42 >/dev/null 2>&1
 	barrier_signal_long 0 7703 300
 fi
-stop_ckptd
 finish

@@ -4,6 +4,9 @@
 KO=${CKPT_KO:-/lib/ckpt/ckpt.ko}
 plan 9
 [ -e /sys/module/ckpt ] || insmod "$KO"
+# the next test finds ckpt.ko loaded even if this one stops while it is not
+trap 'st=$?; [ -e /sys/module/ckpt ] || insmod "$KO"; exit $st' EXIT
+trap 'exit 143' TERM
 # as extended regular expressions: releases contain "+" (6.12.117+deb12)
 ere() { printf '%s' "$1" | sed 's/[].[^$*+?(){}|\\]/\\&/g'; }
 REL=$(ere "$(uname -r)")

@@ -42,9 +42,7 @@ FIXTURE(defects) {
 
 FIXTURE_SETUP(defects)
 {
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
+	ASSERT_EQ(0, dh_test_setup(&self->g, NULL));
 	self->c = wl_shared(sizeof(*self->c));
 	ASSERT_NE(NULL, self->c);
 	self->job = getpid();
@@ -60,37 +58,6 @@ FIXTURE_TEARDOWN(defects)
 	ASSERT_EQ(0, gnl_job_freeze(&(self)->g, id, 30000, &(self)->r)) \
 		TH_LOG("JOB_FREEZE of job %u: %s", id, (self)->r.extack)
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != strlen(s))
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
-static int read_str(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* --- the system freezer ------------------------------------------------------ */
 
 TEST_F_TIMEOUT(defects, suspend_freezer_with_frozen_job, 180)
@@ -100,9 +67,9 @@ TEST_F_TIMEOUT(defects, suspend_freezer_with_frozen_job, 180)
 	uint64_t t0, ms;
 	int err;
 
-	ASSERT_EQ(0, read_str("/sys/power/state", states, sizeof(states)))
+	ASSERT_EQ(0, wl_read_file("/sys/power/state", states, sizeof(states)))
 		TH_LOG("no /sys/power/state: the kernel lacks CONFIG_SUSPEND");
-	ASSERT_EQ(0, read_str("/sys/power/pm_test", pm_test, sizeof(pm_test)))
+	ASSERT_EQ(0, wl_read_file("/sys/power/pm_test", pm_test, sizeof(pm_test)))
 		TH_LOG("no /sys/power/pm_test: the kernel lacks CONFIG_PM_DEBUG");
 	state = strstr(states, "freeze") ? "freeze" : strstr(states, "mem") ? "mem" : NULL;
 	ASSERT_NE(NULL, state) TH_LOG("/sys/power/state offers \"%s\"", states);
@@ -113,11 +80,11 @@ TEST_F_TIMEOUT(defects, suspend_freezer_with_frozen_job, 180)
 	FREEZE(self, self->job);
 	ASSERT_FALSE(wl_counter_moves(self->c, 300));
 
-	ASSERT_EQ(0, write_str("/sys/power/pm_test", "freezer"));
+	ASSERT_EQ(0, wl_write_file("/sys/power/pm_test", "freezer"));
 	t0 = wl_now_ms();
-	err = write_str("/sys/power/state", state);
+	err = wl_write_file("/sys/power/state", state);
 	ms = wl_now_ms() - t0;
-	write_str("/sys/power/pm_test", "none");
+	wl_write_file("/sys/power/pm_test", "none");
 	TH_LOG("echo %s > /sys/power/state (pm_test freezer): %s after %llu ms",
 	       state, err ? strerror(-err) : "done", (unsigned long long)ms);
 	EXPECT_EQ(0, err)

@@ -238,11 +238,7 @@ FIXTURE_SETUP(fuse)
 	uint8_t *p;
 	int fd, keep[1];
 
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
-	self->dev = dh_dev_open();
-	ASSERT_LE(0, self->dev);
+	ASSERT_EQ(0, dh_test_setup(&self->g, &self->dev));
 	self->job = getpid();
 	self->m = wl_shared(sizeof(*self->m));
 	ASSERT_NE(NULL, self->m);

@@ -45,9 +45,7 @@ FIXTURE(uring) {
 
 FIXTURE_SETUP(uring)
 {
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
+	ASSERT_EQ(0, dh_test_setup(&self->g, NULL));
 	self->p = wl_shared(sizeof(*self->p));
 	ASSERT_NE(NULL, self->p);
 	self->job = getpid();

@@ -61,18 +61,13 @@ FIXTURE(defects) {
 FIXTURE_SETUP(defects)
 {
 	ASSERT_EQ(PS, sysconf(_SC_PAGESIZE));
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
-	self->dev = dh_dev_open();
-	ASSERT_LE(0, self->dev);
+	ASSERT_EQ(0, dh_test_setup(&self->g, &self->dev));
 	self->job = getpid();
 	self->cg[0] = '\0';
 	self->swap_on = self->huge_pages = 0;
 }
 
 static void swap_off(void);
-static int write_str(const char *path, const char *s);
 
 FIXTURE_TEARDOWN(defects)
 {
@@ -80,27 +75,11 @@ FIXTURE_TEARDOWN(defects)
 	if (self->swap_on)
 		swap_off();
 	if (self->huge_pages)
-		write_str("/proc/sys/vm/nr_hugepages", "0");
+		wl_write_file("/proc/sys/vm/nr_hugepages", "0");
 	if (self->cg[0])
 		rmdir(self->cg);
 	close(self->dev);
 	gnl_close(&self->g);
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != strlen(s))
-		err = -EIO;
-	close(fd);
-	return err;
 }
 
 /* The first number in file @dir/@name, or -1. */
@@ -130,7 +109,7 @@ static int cg_make(char *path, size_t size, const char *name)
 	snprintf(path, size, CGROOT "/%s", name);
 	rmdir(path);
 	/* the root may already have it; writing it again is harmless */
-	if (write_str(CGROOT "/cgroup.subtree_control", "+memory"))
+	if (wl_write_file(CGROOT "/cgroup.subtree_control", "+memory"))
 		return -errno ?: -EIO;
 	if (mkdir(path, 0755))
 		return -errno;
@@ -143,7 +122,7 @@ static int cg_enter(const char *path)
 	char procs[256];
 
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
-	return write_str(procs, "0");
+	return wl_write_file(procs, "0");
 }
 
 /* --- kernel memory is accounted ------------------------------------------- */
@@ -461,7 +440,7 @@ static long long sysv_swap(int shmid)
 static void swap_off(void)
 {
 	swapoff("/dev/zram0");
-	write_str(ZRAM "/reset", "1");
+	wl_write_file(ZRAM "/reset", "1");
 }
 
 TEST_F_TIMEOUT(defects, swapped_shmem_carried, 600)
@@ -478,7 +457,7 @@ TEST_F_TIMEOUT(defects, swapped_shmem_carried, 600)
 	ASSERT_EQ(0, access(ZRAM, F_OK))
 		TH_LOG("no %s: zram.ko must be loaded (GUEST_MODULES in mk/selftests.mk)", ZRAM);
 	swap_off();
-	ASSERT_EQ(0, write_str(ZRAM "/disksize", "256M"));
+	ASSERT_EQ(0, wl_write_file(ZRAM "/disksize", "256M"));
 	ASSERT_EQ(0, system("mkswap /dev/zram0 >/dev/null 2>&1"));
 	ASSERT_EQ(0, swapon("/dev/zram0", 0)) TH_LOG("swapon /dev/zram0: %s", strerror(errno));
 	self->swap_on = 1;
@@ -499,7 +478,7 @@ TEST_F_TIMEOUT(defects, swapped_shmem_carried, 600)
 		char path[192];
 
 		snprintf(path, sizeof(path), "%s/memory.reclaim", self->cg);
-		err = write_str(path, "200M");
+		err = wl_write_file(path, "200M");
 		ASSERT_TRUE(err == 0 || err == -EAGAIN) TH_LOG("memory.reclaim: %s", strerror(-err));
 	}
 	memfd_swap = smaps_swap_kb(pid, s->memfd_addr) * 1024;
@@ -554,7 +533,7 @@ TEST_F_TIMEOUT(defects, shared_hugetlb_refused_with_range, 180)
 	int fd, err;
 
 	ASSERT_NE(NULL, s);
-	ASSERT_EQ(0, write_str("/proc/sys/vm/nr_hugepages", "4"));
+	ASSERT_EQ(0, wl_write_file("/proc/sys/vm/nr_hugepages", "4"));
 	self->huge_pages = 1;
 	ASSERT_LE(1, dh_meminfo_kb("HugePages_Total"))
 		TH_LOG("no 2 MiB huge page could be reserved");

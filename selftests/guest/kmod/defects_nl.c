@@ -38,11 +38,7 @@ FIXTURE(defects) {
 
 FIXTURE_SETUP(defects)
 {
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
-	self->dev = dh_dev_open();
-	ASSERT_LE(0, self->dev);
+	ASSERT_EQ(0, dh_test_setup(&self->g, &self->dev));
 	self->job = getpid();
 }
 

@@ -38,11 +38,7 @@ FIXTURE(dump) {
 
 FIXTURE_SETUP(dump)
 {
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
-	self->dev = dh_dev_open();
-	ASSERT_LE(0, self->dev);
+	ASSERT_EQ(0, dh_test_setup(&self->g, &self->dev));
 	self->c = wl_shared(sizeof(*self->c));
 	ASSERT_NE(NULL, self->c);
 	/* a root and 2 workers of 2 threads counting every millisecond */

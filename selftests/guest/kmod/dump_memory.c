@@ -268,11 +268,7 @@ FIXTURE(mem) {
 FIXTURE_SETUP(mem)
 {
 	ASSERT_EQ(PS, sysconf(_SC_PAGESIZE));
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
-	self->dev = dh_dev_open();
-	ASSERT_LE(0, self->dev);
+	ASSERT_EQ(0, dh_test_setup(&self->g, &self->dev));
 	mkdir("/tmp", 01777);
 	snprintf(self->file, sizeof(self->file), "/tmp/ckpt-dump-memory.%d",
 		 getpid());

@@ -33,11 +33,7 @@ FIXTURE(join) {
 
 FIXTURE_SETUP(join)
 {
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
-	self->dev = dh_dev_open();
-	ASSERT_LE(0, self->dev);
+	ASSERT_EQ(0, dh_test_setup(&self->g, &self->dev));
 	self->joiner = wl_shared(2 * sizeof(pid_t));
 	ASSERT_NE(NULL, self->joiner);
 	snprintf(self->secret, sizeof(self->secret),

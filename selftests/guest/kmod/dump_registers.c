@@ -225,11 +225,7 @@ FIXTURE(regs) {
 
 FIXTURE_SETUP(regs)
 {
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
-	self->dev = dh_dev_open();
-	ASSERT_LE(0, self->dev);
+	ASSERT_EQ(0, dh_test_setup(&self->g, &self->dev));
 	self->s = wl_shared(sizeof(*self->s));
 	ASSERT_NE(NULL, self->s);
 }

@@ -109,11 +109,7 @@ FIXTURE_SETUP(iso)
 {
 	struct timespec ts;
 
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
-	self->dev = dh_dev_open();
-	ASSERT_LE(0, self->dev);
+	ASSERT_EQ(0, dh_test_setup(&self->g, &self->dev));
 	self->o = wl_shared(sizeof(*self->o));
 	self->shared = wl_shared(4096);
 	ASSERT_NE(NULL, self->o);

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dump_helpers.h"
 #include "genl_raw.h"
 #include "kselftest_harness.h"
 #include "workload.h"
@@ -57,9 +58,7 @@ static pid_t spawn_idle(void)
 
 FIXTURE_SETUP(bad)
 {
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
+	ASSERT_EQ(0, dh_test_setup(&self->g, NULL));
 	self->idle = spawn_idle();
 	ASSERT_LT(0, self->idle);
 	ASSERT_EQ(0, gnl_job_create(&self->g, JOB, CKPT_JOB_TREE, self->idle,

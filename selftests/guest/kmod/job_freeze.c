@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dump_helpers.h"
 #include "genl_raw.h"
 #include "kselftest_harness.h"
 #include "workload.h"
@@ -35,9 +36,7 @@ FIXTURE(freeze) {
 
 FIXTURE_SETUP(freeze)
 {
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
+	ASSERT_EQ(0, dh_test_setup(&self->g, NULL));
 	self->c = wl_shared(sizeof(*self->c));
 	ASSERT_NE(NULL, self->c);
 	self->job = getpid();

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dump_helpers.h"
 #include "genl_raw.h"
 #include "kselftest_harness.h"
 #include "privs.h"
@@ -37,9 +38,7 @@ FIXTURE(job) {
 
 FIXTURE_SETUP(job)
 {
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
+	ASSERT_EQ(0, dh_test_setup(&self->g, NULL));
 }
 
 FIXTURE_TEARDOWN(job)

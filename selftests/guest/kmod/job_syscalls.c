@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dump_helpers.h"
 #include "genl_raw.h"
 #include "kselftest_harness.h"
 #include "workload.h"
@@ -49,9 +50,7 @@ FIXTURE(sys) {
 
 FIXTURE_SETUP(sys)
 {
-	ASSERT_EQ(0, ckpt_test_load_module());
-	ASSERT_EQ(0, wl_become_subreaper());
-	ASSERT_EQ(0, gnl_open(&self->g));
+	ASSERT_EQ(0, dh_test_setup(&self->g, NULL));
 	ASSERT_EQ(0, pipe(self->res));
 	self->job = getpid();
 }

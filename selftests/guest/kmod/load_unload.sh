@@ -6,6 +6,9 @@
 KO=${CKPT_KO:-/lib/ckpt/ckpt.ko}
 CYCLES=100
 plan 6
+# whatever happens, the next test finds /dev/ckpt closed and ckpt.ko loaded
+trap 'st=$?; exec 3>&-; [ -e /sys/module/ckpt ] || insmod "$KO"; exit $st' EXIT
+trap 'exit 143' TERM
 
 sunreclaim_kb() { awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo; }
 

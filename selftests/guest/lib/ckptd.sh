@@ -61,3 +61,53 @@ images() {
 	ckptctl image ls --store "$STORE" --json "$1" |
 		grep -o '"seq":[0-9]*' | cut -d: -f2 | tr '\n' ' ' | sed 's/ $//'
 }
+
+# start_ckptd_or_bail [ARGS...]: start_ckptd, or ckptd's log and "Bail out!"
+start_ckptd_or_bail() {
+	start_ckptd "$@" && return 0
+	sed 's/^/# ckptd: /' "$CKPTD_LOG"
+	echo "Bail out! ckptd did not start on ${ME:-$(hostname)}"
+	exit 1
+}
+
+# --- cleanup on exit ----------------------------------------------------
+# Whatever way the test ends (its own exit, a failure, the guest's
+# watchdog's SIGTERM), the EXIT trap kills the processes of every job the
+# running ckptd lists (SIGKILL to its members on this host only: a cluster
+# job's other hosts are left alone), stops ckptd, kills the processes
+# given to cleanup_pids, and unmounts and removes the paths given to
+# cleanup_paths.
+CLEANUP_PIDS=
+CLEANUP_PATHS=
+cleanup_pids() { CLEANUP_PIDS="$CLEANUP_PIDS $*"; }
+cleanup_paths() { CLEANUP_PATHS="$CLEANUP_PATHS $*"; }
+
+ckptd_cleanup() {
+	st=$?
+	trap - EXIT
+	if [ -n "${CKPTD_PID:-}" ] && kill -0 "$CKPTD_PID" 2>/dev/null; then
+		for j in $(ckptctl list --json 2>/dev/null | grep -o '"job":[0-9]*' | cut -d: -f2); do
+			pids=$(members "$j")
+			[ -z "$pids" ] || kill -KILL $pids 2>/dev/null
+		done
+		stop_ckptd
+	fi
+	[ -z "$CLEANUP_PIDS" ] || kill -KILL $CLEANUP_PIDS 2>/dev/null
+	for p in $CLEANUP_PATHS; do
+		grep -q " $p " /proc/mounts && umount "$p"
+		rm -rf "$p"
+	done
+	exit $st
+}
+trap ckptd_cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+# test_setup PATH...: ckpt.ko loaded; the daemon's state, /etc/ckpt and
+# PATHs emptied (directories made again) and removed when the test ends
+test_setup() {
+	load_module
+	rm -rf "$STATE" /etc/ckpt "$@"
+	mkdir -p /etc/ckpt "$@"
+	cleanup_paths "$STATE" /etc/ckpt "$@"
+}

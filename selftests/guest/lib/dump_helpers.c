@@ -21,6 +21,36 @@ int dh_dev_open(void)
 	return fd < 0 ? -errno : fd;
 }
 
+int dh_test_setup(struct gnl *g, int *dev)
+{
+	int ret;
+
+	if (ckpt_test_load_module()) {
+		fprintf(stderr, "# ckpt.ko is not loaded and insmod %s failed\n",
+			getenv("CKPT_KO") ?: "/lib/ckpt/ckpt.ko");
+		return -ENOENT;
+	}
+	ret = wl_become_subreaper();
+	if (ret) {
+		fprintf(stderr, "# PR_SET_CHILD_SUBREAPER: %s\n", strerror(-ret));
+		return ret;
+	}
+	ret = gnl_open(g);
+	if (ret) {
+		fprintf(stderr, "# opening the ckpt generic netlink family: %s\n",
+			strerror(-ret));
+		return ret;
+	}
+	if (!dev)
+		return 0;
+	*dev = dh_dev_open();
+	if (*dev < 0) {
+		fprintf(stderr, "# opening /dev/ckpt: %s\n", strerror(-*dev));
+		return *dev;
+	}
+	return 0;
+}
+
 int dh_dump_open(int dev, uint32_t id)
 {
 	struct ckpt_dump_args a = { .job_id = id };

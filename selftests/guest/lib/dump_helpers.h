@@ -20,6 +20,12 @@
 
 /* /dev/ckpt opened read-write and close-on-exec: an fd or -errno. */
 int dh_dev_open(void);
+/* The start of a kmod test's fixture: ckpt.ko loaded, the test process a
+ * subreaper (its workloads' orphans stay its own), the generic netlink
+ * socket @g opened and, unless @dev is NULL, /dev/ckpt opened into *@dev
+ * (-errno there if that failed).  0, or the -errno of the step that
+ * failed, which is named on stderr. */
+int dh_test_setup(struct gnl *g, int *dev);
 /* CKPT_IOC_DUMP of job @id: the session fd or -errno. */
 int dh_dump_open(int dev, uint32_t id);
 /* read() @fd until it returns 0 into a malloc'd buffer; on error *buf

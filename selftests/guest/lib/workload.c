@@ -42,7 +42,7 @@ void wl_sleep_ms(unsigned int ms)
 		;
 }
 
-static int read_small(const char *path, char *buf, size_t size)
+int wl_read_file(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -62,7 +62,7 @@ char wl_task_state(pid_t pid, pid_t tid)
 	char path[64], buf[512], *p;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
-	if (read_small(path, buf, sizeof(buf)))
+	if (wl_read_file(path, buf, sizeof(buf)))
 		return 0;
 	/* "pid (comm) S ...": comm may hold spaces and parentheses */
 	p = strrchr(buf, ')');
@@ -74,7 +74,7 @@ long wl_proc_syscall(pid_t pid)
 	char path[64], buf[256];
 
 	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-	if (read_small(path, buf, sizeof(buf)) || buf[0] < '0' || buf[0] > '9')
+	if (wl_read_file(path, buf, sizeof(buf)) || buf[0] < '0' || buf[0] > '9')
 		return -1;
 	return strtol(buf, NULL, 10);
 }
@@ -162,7 +162,7 @@ static pid_t proc_ppid(pid_t pid)
 	int ppid;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_small(path, buf, sizeof(buf)))
+	if (wl_read_file(path, buf, sizeof(buf)))
 		return -1;
 	p = strrchr(buf, ')');
 	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
@@ -353,12 +353,15 @@ bool wl_counter_moves(const struct wl_counters *c, unsigned int ms)
 int wl_write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-	ssize_t len = strlen(text);
+	ssize_t len = strlen(text), n;
 
 	if (fd < 0)
 		return -errno;
-	if (write(fd, text, len) != len)
+	n = write(fd, text, len);
+	if (n < 0)
 		err = -errno;
+	else if (n != len)
+		err = -EIO;
 	close(fd);
 	return err;
 }

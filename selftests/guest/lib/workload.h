@@ -71,8 +71,12 @@ int wl_counters_start(struct wl_counters *c, int nprocs, int nthreads,
 /* Does ->count change within @ms? */
 bool wl_counter_moves(const struct wl_counters *c, unsigned int ms);
 
-/* Write @text to the file @path (a cgroup or /proc file): 0 or -errno. */
+/* Write @text to the file @path (a cgroup or /proc file): 0 or -errno
+ * (-EIO for a short write). */
 int wl_write_file(const char *path, const char *text);
+/* Read the file @path (a /proc or sysfs file) into @buf, at most @size - 1
+ * bytes, NUL-terminated: 0 or -errno. */
+int wl_read_file(const char *path, char *buf, size_t size);
 
 /* Fill a malloc'd (brk heap) block with copies of @secret, then sleep
  * forever: a process whose memory must, or must not, be dumped. */

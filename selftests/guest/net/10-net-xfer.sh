@@ -37,6 +37,8 @@ fi
 # Seeds differ per sender, so data from the wrong peer cannot pass.
 "$XFER" recv $PORT $BYTES $((1000 + prev)) > "$LOG.recv" 2>&1 &
 rpid=$!
+trap 'st=$?; kill $rpid 2>/dev/null; rm -f "$LOG.send" "$LOG.recv"; exit $st' EXIT
+trap 'exit 143' TERM
 "$XFER" send "$to" $PORT $BYTES $((1000 + node)) > "$LOG.send" 2>&1
 sst=$?
 wait $rpid
@@ -54,5 +56,4 @@ if [ $rst -eq 0 ]; then
 else
 	echo "not ok 2 node$node received 32 MiB from $from (net_xfer recv exit status $rst)"
 fi
-rm -f "$LOG.send" "$LOG.recv"
 [ $sst -eq 0 ] && [ $rst -eq 0 ]

@@ -12,19 +12,13 @@
 #   job 46  live, and beta's ckptd is killed during the first pre-dump's
 #           transfer: the job runs on on alpha, intact; beta's restarted
 #           ckptd leaves no pre-dump or staging of job 46 behind
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/ckptd.sh"
-. "$(dirname "$0")/../lib/peers.sh"
-[ "$CKPT_NODES" -ge 2 ] || { echo "1..0 # SKIP needs two guests"; exit 0; }
+. "$(dirname "$0")/../lib/two_host.sh"
+need_hosts 2
 # make check's three-guest run is about the network; the two-guest runs
 # (both kernels) cover migration, and the suite's time is limited
 [ "$CKPT_NODES" = 2 ] || { echo "1..0 # SKIP migration is tested in the two-guest runs"; exit 0; }
-load_module
-rm -rf "$STATE" /tmp/dm4*
-mkdir -p /tmp/dm43 /tmp/dm44 /tmp/dm46
-write_peers_conf
-start_ckptd
-cd /tmp
+cleanup_paths /tmp/dm45-alpha-only
+hosts_start /tmp/dm43 /tmp/dm44 /tmp/dm46
 MIB=64
 
 json_num() { printf '%s' "$OUT" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
@@ -167,5 +161,4 @@ else
 	check "beta has no job 46" sh -c "! printf '%s' \"\$1\" | grep -q '\"job\":46'" _ "$OUT"
 fi
 grep -E 'migrat|pre-dump|incoming' "$CKPTD_LOG" | sed 's/^/# ckptd: /'
-stop_ckptd
 finish

@@ -4,17 +4,9 @@
 # and TLS; a three-level process tree with pipes and a zombie) and moves
 # them to beta (node 1), which restores them; the jobs then check their
 # own state on beta and say PASS.  The originals on alpha are gone.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/ckptd.sh"
-. "$(dirname "$0")/../lib/peers.sh"
-[ "$CKPT_NODES" -ge 2 ] || { echo "1..0 # SKIP needs two guests"; exit 0; }
-[ "$NODE" -le 1 ] || { echo "1..0 # SKIP $ME has no part in this two-host test"; exit 0; }
-load_module
-rm -rf "$STATE" /tmp/d41 /tmp/d42
-mkdir -p /tmp/d41 /tmp/d42
-write_peers_conf
-start_ckptd || { sed 's/^/# ckptd: /' "$CKPTD_LOG"; echo "Bail out! ckptd did not start on $ME"; exit 1; }
-cd /tmp
+. "$(dirname "$0")/../lib/two_host.sh"
+need_hosts 2
+hosts_start /tmp/d41 /tmp/d42
 
 if [ "$ME" = alpha ]; then
 	plan 6
@@ -55,6 +47,5 @@ else
 	check "job 42 on beta: $(cat /tmp/d42/result 2>/dev/null)" grep -q '^PASS' /tmp/d42/result
 	check "beta's ckptd log names the restores" grep -q 'job 42 restored here' "$CKPTD_LOG"
 fi
-stop_ckptd
 [ "$TAP_FAILED" = 0 ] || sed "s/^/# ckptd: /" "$CKPTD_LOG"
 finish

@@ -10,20 +10,11 @@
 #      restore step on beta before anything runs.
 # After each, the original is still frozen on alpha; at the end it is
 # thawed and checks its own memory (PASS), so nothing of it was lost.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/ckptd.sh"
-. "$(dirname "$0")/../lib/peers.sh"
-[ "$CKPT_NODES" -ge 2 ] || { echo "1..0 # SKIP needs two guests"; exit 0; }
-[ "$NODE" -le 1 ] || { echo "1..0 # SKIP $ME has no part in this two-host test"; exit 0; }
-load_module
-rm -rf "$STATE" /tmp/d51 /tmp/d53
-mkdir -p /tmp/d51 /tmp/d53
+. "$(dirname "$0")/../lib/two_host.sh"
+need_hosts 2
+test_setup /tmp/d51 /tmp/d53
 : > "$CKPTD_LOG"
 cd /tmp
-
-ckptd_or_bail() {
-	start_ckptd || { sed 's/^/# ckptd: /' "$CKPTD_LOG"; echo "Bail out! ckptd did not start on $ME"; exit 1; }
-}
 
 # thaw_and_verify JOB DIR: the original resumes and finds its state intact
 thaw_and_verify() {
@@ -37,7 +28,7 @@ if [ "$ME" = alpha ]; then
 	plan 12
 	write_peers_conf
 	export CKPTD_TEST_CORRUPT_CHUNK=2
-	ckptd_or_bail
+	start_ckptd_or_bail
 	unset CKPTD_TEST_CORRUPT_CHUNK
 	run ckptctl run --job 51 -- ckpt_rt_prog memory /tmp/d51
 	wait_file /tmp/d51/ready 60
@@ -63,7 +54,7 @@ if [ "$ME" = alpha ]; then
 	barrier_wait 7615	# B checked on beta
 	# C: without the hook; the restart thaws job 51, which runs on
 	stop_ckptd
-	ckptd_or_bail
+	start_ckptd_or_bail
 	run ckptctl run --job 53 -- ckpt_rt_prog memory /tmp/d53
 	wait_file /tmp/d53/ready 60
 	run ckptctl freeze --job 53
@@ -82,14 +73,14 @@ if [ "$ME" = alpha ]; then
 else
 	plan 6
 	write_peers_conf not-the-key-alpha-holds-0123456789
-	ckptd_or_bail
+	start_ckptd_or_bail
 	barrier_signal 0 7611
 	barrier_wait 7612	# A done
 	check "A. beta logged the refused connection from alpha" \
 		grep -q 'peer connection from .* refused' "$CKPTD_LOG"
 	stop_ckptd
 	write_peers_conf
-	ckptd_or_bail
+	start_ckptd_or_bail
 	barrier_signal 0 7613
 	barrier_wait 7614	# B done
 	check "B. beta detected the corrupted transfer and discarded it" \
@@ -107,6 +98,5 @@ else
 	check "C. beta does not list job 53" sh -c "! printf '%s' \"\$1\" | grep -q '\"job\":53'" _ "$OUT"
 	check "C. no process of job 53 runs on beta" sh -c "! pgrep -f 'ckpt_rt_prog memory /tmp/d53'"
 fi
-stop_ckptd
 [ "$TAP_FAILED" = 0 ] || sed 's/^/# ckptd: /' "$CKPTD_LOG"
 finish

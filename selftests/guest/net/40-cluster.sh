@@ -9,17 +9,9 @@
 #   4. beta answers PREPARE late (hook) -> timeout named; both thawed
 #   5. kill on both, `restore --job 81` on alpha brings checkpoint 1 back
 #      on both hosts, and each restored job checks its own state: PASS
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/ckptd.sh"
-. "$(dirname "$0")/../lib/peers.sh"
-[ "$CKPT_NODES" -ge 2 ] || { echo "1..0 # SKIP needs two guests"; exit 0; }
-[ "$NODE" -le 1 ] || { echo "1..0 # SKIP $ME has no part in this two-host test"; exit 0; }
-load_module
-rm -rf "$STATE" /tmp/d81 /tmp/d82
-mkdir -p /tmp/d81 /tmp/d82
-write_peers_conf
-start_ckptd || { echo "1..0 # ckptd does not start:"; sed 's/^/# /' "$CKPTD_LOG"; exit 1; }
-cd /tmp
+. "$(dirname "$0")/../lib/two_host.sh"
+need_hosts 2
+hosts_start /tmp/d81 /tmp/d82
 
 # restart_ckptd [ENV=VALUE]: stop ckptd, start it again (with a test hook)
 restart_ckptd() {
@@ -159,5 +151,4 @@ for j in 81 82; do
 	ckptctl kill --job $j >/dev/null 2>&1
 	ckptctl cluster unset --job $j >/dev/null 2>&1
 done
-stop_ckptd
 finish

@@ -8,20 +8,12 @@
 # `restore --job 91`, and each end must then receive the whole sequence
 # from where the checkpoint left it: every byte checked, the count and
 # the checksum exact.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/ckptd.sh"
-. "$(dirname "$0")/../lib/peers.sh"
-[ "$CKPT_NODES" -ge 2 ] || { echo "1..0 # SKIP needs two guests"; exit 0; }
-[ "$NODE" -le 1 ] || { echo "1..0 # SKIP $ME has no part in this two-host test"; exit 0; }
+. "$(dirname "$0")/../lib/two_host.sh"
+need_hosts 2
 BYTES=$((16 << 20))
 D=/tmp/d91
 STREAM=$(command -v tcp_stream) || STREAM=$(cd "$(dirname "$0")" && pwd)/../bin/tcp_stream
-load_module
-rm -rf "$STATE" $D
-mkdir -p $D
-write_peers_conf
-start_ckptd || { echo "1..0 # ckptd does not start:"; sed 's/^/# /' "$CKPTD_LOG"; exit 1; }
-cd /tmp
+hosts_start $D
 if [ "$ME" = alpha ]; then plan 7; else plan 6; fi
 
 if [ "$ME" = alpha ]; then
@@ -76,5 +68,4 @@ for j in 91; do
 	ckptctl kill --job $j >/dev/null 2>&1
 	ckptctl cluster unset --job $j >/dev/null 2>&1
 done
-stop_ckptd
 finish
