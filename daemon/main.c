@@ -21,6 +21,7 @@
 
 #include "ops/checkpoint.h"
 #include "ckptd.h"
+#include "ctl/dispatch.h"
 #include "ctl/server.h"
 #include "image.h"
 #include "jobs/jobs.h"
@@ -323,7 +324,7 @@ int main(int argc, char *argv[])
 		pr_err("cannot start worker threads: %s", strerror(-ret));
 		return 1;
 	}
-	if (ckptd_ctl_listen(&d))
+	if (ckptd_ctl_listen(&d, ckptd_dispatch))
 		return 1;
 	if (ckptd_peer_listen(&d))
 		return 1;

@@ -149,7 +149,7 @@ static void on_message(struct ckptd *d, struct ckptd_client *c, size_t len,
 				  "ckptd is stopping; retry when it is back");
 		return;
 	}
-	ckptd_handle_request(d, &rq);
+	d->ctl_handle(d, &rq);
 }
 
 static void on_client(struct ckptd *d, struct ckptd_watch *w, uint32_t events)
@@ -237,7 +237,7 @@ static void on_accept(struct ckptd *d, struct ckptd_watch *w, uint32_t events)
 	d->clients = c;
 }
 
-int ckptd_ctl_listen(struct ckptd *d)
+int ckptd_ctl_listen(struct ckptd *d, ckptd_ctl_handler *handle)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	const char *path = d->cfg.socket;
@@ -270,6 +270,7 @@ int ckptd_ctl_listen(struct ckptd *d)
 			close(fd);
 		return ret;
 	}
+	d->ctl_handle = handle;
 	d->listen_w.fd = fd;
 	d->listen_w.fn = on_accept;
 	return ckptd_loop_add(d, &d->listen_w, EPOLLIN);

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A registered job's counterpart in ckpt.ko: creating it there, with the
+ * job's kind, anchor, flags and the configured lower namespaces.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/ckpt.h>
+
+#include "ckptd.h"
+#include "jobs/jobs.h"
+
+int ckptd_job_to_module(struct ckptd *d, struct ckptd_job *job,
+			char *why, size_t size)
+{
+	struct ckpt_nl_error e;
+	int ret;
+
+	ret = ckpt_nl_job_create(d->nl, job->id, job->kind, job->pid,
+				 job->kind == CKPT_JOB_CGROUP ? job->cgroup : NULL,
+				 job->flags & CKPTD_JOB_PIDNS ? CKPT_JOB_F_OWN_PIDNS : 0,
+				 d->cfg.lower_set ? d->cfg.lower_ptrs : NULL,
+				 d->cfg.nr_lower, &e);
+	if (ret) {
+		snprintf(why, size, "ckpt.ko refused job %u: %s%s%s", job->id,
+			 strerror(-ret), e.msg[0] ? ": " : "", e.msg);
+		return ret;
+	}
+	job->in_module = 1;
+	job->seq_base = CKPTD_SEQ_BASE_UNKNOWN;
+	return 0;
+}
+
