@@ -30,7 +30,7 @@
 #include "cluster/cluster.h"
 #include "cluster/store.h"
 #include "image.h"
-#include "jobs/jobs.h"
+#include "jobs/persist.h"
 #include "log.h"
 #include "loop_call.h"
 

@@ -29,7 +29,7 @@
 #include "cluster/cluster.h"
 #include "cluster/store.h"
 #include "image.h"
-#include "jobs/jobs.h"
+#include "jobs/persist.h"
 #include "log.h"
 #include "migrate/remote.h"
 #include "worker.h"

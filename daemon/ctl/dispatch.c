@@ -10,7 +10,12 @@
 #include "cluster/cluster.h"
 #include "ctl/dispatch.h"
 #include "ctl/server.h"
-#include "jobs/jobs.h"
+#include "ctl/query.h"
+#include "jobs/control.h"
+#include "jobs/launch.h"
+#include "ops/restore.h"
+#include "migrate/migrate.h"
+#include "ops/checkpoint.h"
 
 static ckptd_ctl_handler *const handlers[__CKPTD_CMD_MAX] = {
 	[CKPTD_CMD_LIST]	= ckptd_cmd_list,

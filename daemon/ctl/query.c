@@ -10,7 +10,8 @@
 #include "ckptd.h"
 #include "ctl/server.h"
 #include "jobs/auth.h"
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
+#include "ctl/query.h"
 
 static const char *state_name(uint32_t state)
 {

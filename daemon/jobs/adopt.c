@@ -11,7 +11,10 @@
 
 #include <linux/ckpt.h>
 
-#include "jobs/jobs.h"
+#include "jobs/module.h"
+#include "jobs/persist.h"
+#include "jobs/adopt.h"
+#include "ckptd.h"
 #include "log.h"
 #include "jobs/proc.h"
 #include "ops/restorer.h"

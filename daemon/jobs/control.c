@@ -11,7 +11,11 @@
 
 #include "jobs/auth.h"
 #include "cluster/cluster.h"
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
+#include "jobs/module.h"
+#include "jobs/persist.h"
+#include "ctl/query.h"
+#include "jobs/control.h"
 #include "log.h"
 #include "jobs/proc.h"
 

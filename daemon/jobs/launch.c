@@ -20,7 +20,14 @@
 
 #include <linux/ckpt.h>
 
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
+#include "jobs/module.h"
+#include "jobs/persist.h"
+#include "ctl/query.h"
+#include "jobs/control.h"
+#include "jobs/launch.h"
+#include "ckptd.h"
+#include "ctl/server.h"
 #include "log.h"
 #include "jobs/auth.h"
 #include "jobs/proc.h"

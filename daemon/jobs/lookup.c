@@ -9,7 +9,7 @@
 #include "ckptd.h"
 #include "ctl/server.h"
 #include "jobs/auth.h"
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
 
 uint32_t ckptd_req_job_id(struct ckptd *d, struct ckptd_req *rq)
 {

@@ -10,7 +10,7 @@
 #include <linux/ckpt.h>
 
 #include "ckptd.h"
-#include "jobs/jobs.h"
+#include "jobs/module.h"
 
 int ckptd_job_to_module(struct ckptd *d, struct ckptd_job *job,
 			char *why, size_t size)

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jobs/jobs.h"
+#include "jobs/persist.h"
+#include "ckptd.h"
+#include "ctl/server.h"
 #include "log.h"
 #include "worker.h"
 

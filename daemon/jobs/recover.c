@@ -12,7 +12,11 @@
 
 #include <linux/ckpt.h>
 
-#include "jobs/jobs.h"
+#include "jobs/module.h"
+#include "jobs/persist.h"
+#include "jobs/recover.h"
+#include "ops/checkpoint.h"
+#include "ckptd.h"
 #include "log.h"
 #include "jobs/proc.h"
 

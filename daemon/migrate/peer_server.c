@@ -19,7 +19,7 @@
 #include "ckptd.h"
 #include "cluster/cluster.h"
 #include "image.h"
-#include "jobs/jobs.h"
+#include "jobs/adopt.h"
 #include "log.h"
 #include "loop_call.h"
 #include "peer/peer_connect.h"

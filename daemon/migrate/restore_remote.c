@@ -21,7 +21,11 @@
 
 #include "jobs/auth.h"
 #include "ops/checkpoint.h"
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
+#include "jobs/persist.h"
+#include "jobs/control.h"
+#include "migrate/restore_remote.h"
+#include "ckptd.h"
 #include "log.h"
 #include "migrate/remote.h"
 #include "worker.h"
