@@ -94,4 +94,18 @@ int ckptd_config_parse(struct ckptd_config *c, const char *name,
 int ckptd_config_load(struct ckptd_config *c, const char *path,
 		      int must_exist, char *err, size_t err_size);
 
+/* What ckptd_config_apply() could not change (it keeps the old values). */
+#define CKPTD_RELOAD_RESTART_PATHS	(1U << 0)	/* image_store, state_dir, socket */
+#define CKPTD_RELOAD_RESTART_PEERS	(1U << 1)	/* [peers] on/off, listen, port */
+#define CKPTD_RELOAD_RESTART_MIGRATE	(1U << 2)	/* migrate_* */
+/* [peers] is on: its key file is to be read again. */
+#define CKPTD_RELOAD_PEER_KEY		(1U << 3)
+
+/*
+ * Applies the freshly loaded @c to the running @run: the fields that can
+ * change at a reload (config/reload.c lists them) are copied; the result
+ * says which changes wait for a restart and whether to re-read the key.
+ */
+unsigned int ckptd_config_apply(struct ckptd_config *run, const struct ckptd_config *c);
+
 #endif /* CKPTD_CONFIG_H */

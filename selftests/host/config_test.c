@@ -185,6 +185,55 @@ TEST_F(cfg, long_pattern_refused)
 	EXPECT_NE(NULL, strstr(self->err, "longer than 255"));
 }
 
+TEST_F(cfg, reload_applies_some_fields_and_reports_the_rest)
+{
+	static const char start[] =
+		"keep = 3\n"
+		"[peers]\n"
+		"listen = 127.0.0.1:7000\n"
+		"peer beta = 10.0.0.2\n";
+	static const char next[] =
+		"keep = 5\n"
+		"image_store = /elsewhere\n"
+		"compression = zstd\n"
+		"lower_patterns = a/*\n"
+		"[peers]\n"
+		"listen = 127.0.0.1:7001\n"
+		"timeout_ms = 1234\n"
+		"migrate_iterations = 2\n"
+		"peer beta = 10.0.0.3\n"
+		"peer gamma = 10.0.0.4\n";
+	struct ckptd_config c;
+	unsigned int res;
+
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", start, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	ckptd_config_defaults(&c);
+	ASSERT_EQ(0, ckptd_config_parse(&c, "t.conf", next, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	res = ckptd_config_apply(&self->c, &c);
+	EXPECT_EQ(CKPTD_RELOAD_RESTART_PATHS | CKPTD_RELOAD_RESTART_PEERS |
+		  CKPTD_RELOAD_RESTART_MIGRATE | CKPTD_RELOAD_PEER_KEY, res);
+	/* reloaded */
+	EXPECT_EQ(5, self->c.keep);
+	EXPECT_EQ(CKPTD_COMPRESS_ZSTD, self->c.compression);
+	EXPECT_EQ(1234, self->c.peer_timeout_ms);
+	EXPECT_EQ(2, self->c.nr_peers);
+	EXPECT_EQ(1, self->c.lower_set);
+	ASSERT_EQ(1, self->c.nr_lower);
+	EXPECT_STREQ("a/*", self->c.lower_ptrs[0]);
+	/* kept until a restart */
+	EXPECT_STREQ(CKPTD_IMAGE_STORE, self->c.image_store);
+	EXPECT_EQ(7000, self->c.peer_port);
+	EXPECT_EQ(CKPTD_MIGRATE_ITERATIONS, self->c.migrate_iterations);
+	/* the same file again: nothing waits for a restart */
+	ckptd_config_defaults(&c);
+	ASSERT_EQ(0, ckptd_config_parse(&c, "t.conf", start, self->err, sizeof(self->err)));
+	ckptd_config_defaults(&self->c);
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", start, self->err, sizeof(self->err)));
+	EXPECT_EQ(CKPTD_RELOAD_PEER_KEY, ckptd_config_apply(&self->c, &c));
+}
+
 TEST_F(cfg, load_missing_file)
 {
 	EXPECT_EQ(0, ckptd_config_load(&self->c, "/nonexistent/ckptd.conf", 0,
