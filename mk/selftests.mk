@@ -34,7 +34,7 @@ $(BUILD)/host/%.sh: selftests/host/%.sh
 # --- guest programs: static, no shared libraries in the guest ------------
 GUEST      := $(BUILD)/guest
 # restore round trips carry open files: the capture half runs in the guest
-CAPTURE_SRCS := $(wildcard daemon/capture/*.c)
+CAPTURE_SRCS := $(wildcard daemon/capture/*.c) common/proc_stat.c
 GUEST_LIB  := selftests/guest/lib/genl_raw.c selftests/guest/lib/workload.c \
 	selftests/guest/lib/page_scan.c \
 	selftests/guest/lib/dump_helpers.c selftests/guest/lib/privs.c \

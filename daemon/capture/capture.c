@@ -428,7 +428,7 @@ int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 	ps->via = ckptd_capture_task(pid);
 	ps->img_pid = img_pid;
 	ps->f.dup = -1;
-	ps->pidfd = cap_pidfd_open(pid, ps->via);
+	ps->pidfd = ckpt_pidfd_open(pid, ps->via);
 	if (ps->pidfd == -EINVAL && ps->via != pid) {
 		ps->pidfd = -1;		/* no thread pidfds: reopen_fd() */
 	} else if (ps->pidfd < 0) {

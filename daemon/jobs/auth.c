@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "jobs/auth.h"
+#include "pidfd.h"
 #include "jobs/proc.h"
 #include "jobs/registry.h"
 

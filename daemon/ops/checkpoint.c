@@ -43,8 +43,8 @@
 #include "jobs/lookup.h"
 #include "jobs/persist.h"
 #include "log.h"
-#include "jobs/proc.h"
 #include "proc_nspid.h"
+#include "proc_stat.h"
 #include "retention.h"
 #include "store_list.h"
 #include "jobs/store_owner.h"
@@ -99,7 +99,7 @@ static int capture_member(struct ckptd_capture *cap, pid_t pid, int own_ns,
 			  struct ckptd_recbuf *rb, char *why, size_t size)
 {
 	/* a process whose main thread exited: seen through a live thread */
-	char st = ckptd_proc_state(ckptd_capture_task(pid));
+	char st = ckpt_proc_state(ckptd_capture_task(pid), 0);
 	struct ckpt_err err = { 0 };
 	pid_t img_pid;
 
