@@ -56,16 +56,16 @@ static int reload(struct ckptd *d)
 {
 	struct ckptd_config c;
 	struct timespec now;
+	struct ckpt_err err;
 	unsigned int res;
-	char err[1024];
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ckptd_notify("RELOADING=1\nMONOTONIC_USEC=%llu",
 		     (unsigned long long)now.tv_sec * 1000000ULL + now.tv_nsec / 1000);
 	ckptd_config_defaults(&c);
-	if (ckptd_config_load(&c, d->config_path, d->config_must_exist, err, sizeof(err))) {
-		pr_err("reload: %s; keeping the running configuration", err);
-		ckptd_notify("READY=1\nSTATUS=reload failed: %s", err);
+	if (ckptd_config_load(&c, d->config_path, d->config_must_exist, &err)) {
+		pr_err("reload: %s; keeping the running configuration", err.msg);
+		ckptd_notify("READY=1\nSTATUS=reload failed: %s", err.msg);
 		return -EINVAL;
 	}
 	res = ckptd_config_apply(&d->cfg, &c);
@@ -182,7 +182,7 @@ static int parse_args(struct ckptd *d, int argc, char *argv[], int *fg, int *ver
 		{ 0 },
 	};
 	const char *socket = NULL, *state = NULL, *store = NULL;
-	char err[1024];
+	struct ckpt_err err;
 	int c;
 
 	d->config_path = CKPTD_CONFIG_FILE;
@@ -203,9 +203,8 @@ static int parse_args(struct ckptd *d, int argc, char *argv[], int *fg, int *ver
 		return -EINVAL;
 	}
 	ckptd_config_defaults(&d->cfg);
-	if (ckptd_config_load(&d->cfg, d->config_path, d->config_must_exist,
-			      err, sizeof(err))) {
-		fprintf(stderr, "ckptd: %s\n", err);
+	if (ckptd_config_load(&d->cfg, d->config_path, d->config_must_exist, &err)) {
+		fprintf(stderr, "ckptd: %s\n", err.msg);
 		return -EINVAL;
 	}
 	if (socket)

@@ -112,7 +112,7 @@ int image_ls_main(int argc, char *argv[])
 	uint32_t job = 0, *jobs = NULL;
 	size_t njobs = 0;
 	int json = 0, must = 0, c, ret = 0, rows = 0;
-	char why[1024];
+	struct ckpt_err why;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -129,8 +129,8 @@ int image_ls_main(int argc, char *argv[])
 	}
 	if (!store) {
 		ckptd_config_defaults(&cfg);
-		if (ckptd_config_load(&cfg, config, must, why, sizeof(why))) {
-			fprintf(stderr, "%s: %s\n", ckptctl_prog, why);
+		if (ckptd_config_load(&cfg, config, must, &why)) {
+			fprintf(stderr, "%s: %s\n", ckptctl_prog, why.msg);
 			return CKPTCTL_EXIT_FAILED;
 		}
 		store = cfg.image_store;
