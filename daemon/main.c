@@ -220,7 +220,6 @@ int main(int argc, char *argv[])
 {
 	static struct ckptd d;
 	struct ckpt_err ierr;
-	char err[1024];
 	unsigned int removed;
 	int fg = 0, verbose = 0, ret;
 	struct stat st;
@@ -259,8 +258,8 @@ int main(int argc, char *argv[])
 		pr_warn("%s", ierr.msg);
 	else if (removed)
 		pr_info("removed %u stale pre-dump(s) of unfinished migrations", removed);
-	if (ckptd_registry_load(&d.reg, d.cfg.state_dir, err, sizeof(err))) {
-		pr_err("%s; fix or move the file away, then start ckptd", err);
+	if (ckptd_registry_load(&d.reg, d.cfg.state_dir, &ierr)) {
+		pr_err("%s; fix or move the file away, then start ckptd", ierr.msg);
 		return 1;
 	}
 	if (open_module(&d))

@@ -161,9 +161,10 @@ static void crestore_done(struct ckptd *d, struct ckptd_work *w)
 			.pidns = op->pidns || op->restored.pidns,
 			.last_seq = op->local_seq,
 		};
+		struct ckpt_err ae;
 
-		if (ckptd_job_adopt(d, &a, why, sizeof(why)))
-			pr_warn("job %u: %s", op->job_id, why);
+		if (ckptd_job_adopt(d, &a, &ae))
+			pr_warn("job %u: %s", op->job_id, ae.msg);
 	}
 	if (len) {
 		pr_err("cluster restore of job %u from global checkpoint %llu: %s", op->job_id,
@@ -282,7 +283,11 @@ static void adopt_on_loop(struct ckptd *d, void *arg)
 
 	c->ret = 0;
 	if (!c->check) {
-		c->ret = ckptd_job_adopt(d, &c->a, c->why, sizeof(c->why));
+		struct ckpt_err ae;
+
+		c->ret = ckptd_job_adopt(d, &c->a, &ae);
+		if (c->ret)
+			ckpt_fmt(c->why, sizeof(c->why), "%s", ae.msg);
 		ckptd_persist(d, 0, 0, NULL);
 		return;
 	}

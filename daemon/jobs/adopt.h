@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct ckpt_err;
+
 struct ckptd;
 
 /* A job ckpt-restore brought up, to register. */
@@ -24,6 +26,6 @@ struct ckptd_adopt {
  * that id whose processes are gone) and creates it in ckpt.ko.
  */
 int ckptd_job_adopt(struct ckptd *d, const struct ckptd_adopt *a,
-		    char *why, size_t size);
+		    struct ckpt_err *e);
 
 #endif /* CKPTD_JOBS_ADOPT_H */

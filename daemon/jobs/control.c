@@ -26,7 +26,8 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 	const struct ckptd_ctl_attr *pid_a = rq->tb.a[CKPTD_CA_PID];
 	const struct ckptd_ctl_attr *cg_a = rq->tb.a[CKPTD_CA_CGROUP];
 	uint32_t id = ckptd_req_job_id(d, rq), kind;
-	char why[512], mnt[256], abs[4400];
+	struct ckpt_err why;
+	char mnt[256], abs[4400];
 	struct ckptd_job *job;
 	uint64_t start = 0;
 	int ret;
@@ -62,17 +63,17 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 			return;
 		}
 		snprintf(abs, sizeof(abs), "%s%s", mnt, path);
-		ret = ckptd_may_attach_cgroup(&rq->cred, abs, why, sizeof(why));
+		ret = ckptd_may_attach_cgroup(&rq->cred, abs, &why);
 	} else {
-		ret = ckptd_may_attach_pid(&rq->cred, ckptd_ctl_u32(pid_a), why, sizeof(why));
+		ret = ckptd_may_attach_pid(&rq->cred, ckptd_ctl_u32(pid_a), &why);
 		if (!ret)
 			ret = ckptd_proc_starttime(ckptd_ctl_u32(pid_a), &start);
 		if (ret == -ESRCH)
-			snprintf(why, sizeof(why), "no process %u; check the pid",
-				 ckptd_ctl_u32(pid_a));
+			ckpt_err_msg(&why, "no process %u; check the pid",
+				     ckptd_ctl_u32(pid_a));
 	}
 	if (ret) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "attach job %u: %s", id, why);
+		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "attach job %u: %s", id, why.msg);
 		return;
 	}
 	job = ckptd_registry_add(&d->reg, id);
@@ -90,21 +91,21 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 		job->pid = ckptd_ctl_u32(pid_a);
 		job->starttime = start;
 	}
-	ret = ckptd_job_to_module(d, job, why, sizeof(why));
+	ret = ckptd_job_to_module(d, job, &why);
 	/* the anchor and every member there is now, as the kernel sees them */
 	if (!ret) {
-		ret = ckptd_auth_job(d->nl, &rq->cred, id, why, sizeof(why));
+		ret = ckptd_auth_job(d->nl, &rq->cred, id, &why);
 		if (ret) {
 			struct ckpt_nl_error e;
 
 			if (ckpt_nl_job_destroy(d->nl, id, &e))
 				pr_warn("job %u: destroying it in ckpt.ko: %s", id, e.msg);
-			pr_info("attach of job %u by uid %u refused: %s", id, rq->uid, why);
+			pr_info("attach of job %u by uid %u refused: %s", id, rq->uid, why.msg);
 		}
 	}
 	if (ret) {
 		ckptd_registry_remove(&d->reg, job);
-		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "%s", why);
+		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "%s", why.msg);
 		return;
 	}
 	pr_info("job %u attached by uid %u", id, rq->uid);
@@ -209,7 +210,7 @@ void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
 	static struct ckptd_reply r;
 	struct ckptd_job *job = ckptd_req_job(d, rq);
 	unsigned int killed;
-	char why[512];
+	struct ckpt_err why;
 	uint32_t id;
 	int ret;
 
@@ -221,9 +222,9 @@ void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
 		return;
 	}
 	/* SIGKILL from root: only to members the user could signal itself */
-	ret = ckptd_auth_job(d->nl, &rq->cred, job->id, why, sizeof(why));
+	ret = ckptd_auth_job(d->nl, &rq->cred, job->id, &why);
 	if (ret) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "kill: %s", why);
+		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "kill: %s", why.msg);
 		return;
 	}
 	id = job->id;

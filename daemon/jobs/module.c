@@ -13,20 +13,19 @@
 #include "jobs/module.h"
 
 int ckptd_job_to_module(struct ckptd *d, struct ckptd_job *job,
-			char *why, size_t size)
+			struct ckpt_err *e)
 {
-	struct ckpt_nl_error e;
+	struct ckpt_nl_error ne;
 	int ret;
 
 	ret = ckpt_nl_job_create(d->nl, job->id, job->kind, job->pid,
 				 job->kind == CKPT_JOB_CGROUP ? job->cgroup : NULL,
 				 job->flags & CKPTD_JOB_PIDNS ? CKPT_JOB_F_OWN_PIDNS : 0,
 				 d->cfg.lower_set ? d->cfg.lower_ptrs : NULL,
-				 d->cfg.nr_lower, &e);
+				 d->cfg.nr_lower, &ne);
 	if (ret) {
-		snprintf(why, size, "ckpt.ko refused job %u: %s%s%s", job->id,
-			 strerror(-ret), e.msg[0] ? ": " : "", e.msg);
-		return ret;
+		return ckpt_err_set(e, ret, "ckpt.ko refused job %u: %s%s%s", job->id,
+				    strerror(-ret), ne.msg[0] ? ": " : "", ne.msg);
 	}
 	job->in_module = 1;
 	job->seq_base = CKPTD_SEQ_BASE_UNKNOWN;

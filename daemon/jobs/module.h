@@ -5,11 +5,13 @@
 
 #include <stddef.h>
 
+struct ckpt_err;
+
 struct ckptd;
 struct ckptd_job;
 
 /* Creates @job in ckpt.ko; 0 or -errno with the module's message in @why. */
 int ckptd_job_to_module(struct ckptd *d, struct ckptd_job *job,
-			char *why, size_t size);
+			struct ckpt_err *e);
 
 #endif /* CKPTD_JOBS_MODULE_H */

@@ -159,6 +159,7 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	struct migrate_op *op = (struct migrate_op *)w;
 	struct ckpt_kjob kj = { 0 };
 	struct ckpt_nl_error e;
+	struct ckpt_err ae;
 	struct ckptd_mig_dump m;
 	struct ckptd_keepalive k;
 	uint64_t t0;
@@ -178,8 +179,9 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	if (op->live && precopy(op, ctx))
 		goto out;
 
-	ret = ckptd_auth_job(ckptd_ops_nl(ctx), &op->cred, op->job_id, op->why, sizeof(op->why));
+	ret = ckptd_auth_job(ckptd_ops_nl(ctx), &op->cred, op->job_id, &ae);
 	if (ret) {
+		ckpt_fmt(op->why, sizeof(op->why), "%s", ae.msg);
 		step_failed(op, ret, op->r.node, "authorize");
 		goto out;
 	}
@@ -195,9 +197,9 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	}
 	op->frozen = 1;
 	/* the parked set, as the user: a member it may not take is never left frozen */
-	ret = ckptd_auth_pids(&op->cred, op->job_id, kj.task_pids, kj.nr_task_pids,
-			      op->why, sizeof(op->why));
+	ret = ckptd_auth_pids(&op->cred, op->job_id, kj.task_pids, kj.nr_task_pids, &ae);
 	if (ret) {
+		ckpt_fmt(op->why, sizeof(op->why), "%s", ae.msg);
 		ckptd_keepalive_stop(&k, NULL, 0);
 		if (!ckpt_nl_job_thaw(ckptd_ops_nl(ctx), op->job_id, &e))
 			op->frozen = 0;

@@ -73,8 +73,11 @@ static void query_job(struct ckptd *d, void *arg)
 static void adopt_job(struct ckptd *d, void *arg)
 {
 	struct job_query *q = arg;
+	struct ckpt_err e;
 
-	q->ret = ckptd_job_adopt(d, &q->adopt, q->why, sizeof(q->why));
+	q->ret = ckptd_job_adopt(d, &q->adopt, &e);
+	if (q->ret)
+		ckpt_fmt(q->why, sizeof(q->why), "%s", e.msg);
 }
 
 static int on_job_check(struct session *s)

@@ -66,6 +66,7 @@ static void step_failed(struct remote_op *op, struct moved_job *j,
 static void remote_run(struct ckptd_work *w, void *ctx)
 {
 	struct remote_op *op = (struct remote_op *)w;
+	struct ckpt_err ae;
 	char why[1200];
 	int ret;
 
@@ -79,9 +80,9 @@ static void remote_run(struct ckptd_work *w, void *ctx)
 			continue;
 		}
 		/* its members as the user who asks, before anything leaves */
-		j->err = ckptd_auth_job(ckptd_ops_nl(ctx), &op->cred, j->id, why, sizeof(why));
+		j->err = ckptd_auth_job(ckptd_ops_nl(ctx), &op->cred, j->id, &ae);
 		if (j->err) {
-			step_failed(op, j, "authorize", why);
+			step_failed(op, j, "authorize", ae.msg);
 			continue;
 		}
 		j->err = ckptd_remote_check_job(&op->r, j->id, why, sizeof(why));

@@ -220,6 +220,7 @@ static int fail(struct ckpt_op *op, int err, const char *fmt, ...)
  */
 static int freeze(struct ckpt_op *op, struct ops_ctx *c, struct ckpt_kjob *kj)
 {
+	struct ckpt_err ae;
 	struct ckpt_nl_error e;
 	int ret;
 
@@ -229,22 +230,19 @@ static int freeze(struct ckpt_op *op, struct ops_ctx *c, struct ckpt_kjob *kj)
 			return fail(op, ret, "job %u: %s: %s", op->job_id,
 				    strerror(-ret), e.msg);
 	} else {
-		ret = ckptd_auth_job(c->nl, &op->cred, op->job_id, op->why, sizeof(op->why));
-		if (ret) {
-			op->err = ret;
-			return ret;
-		}
+		ret = ckptd_auth_job(c->nl, &op->cred, op->job_id, &ae);
+		if (ret)
+			return fail(op, ret, "%s", ae.msg);
 		ret = ckpt_nl_job_freeze(c->nl, op->job_id, op->timeout_ms, kj, &e);
 		if (ret)
 			return fail(op, ret, "freeze of job %u failed: %s%s%s; the job runs on",
 				    op->job_id, strerror(-ret), e.msg[0] ? ": " : "", e.msg);
 	}
 	op->frozen = 1;
-	ret = ckptd_auth_pids(&op->cred, op->job_id, kj->task_pids, kj->nr_task_pids,
-			      op->why, sizeof(op->why));
+	ret = ckptd_auth_pids(&op->cred, op->job_id, kj->task_pids, kj->nr_task_pids, &ae);
 	if (ret)
-		op->err = ret;
-	return ret;
+		return fail(op, ret, "%s", ae.msg);
+	return 0;
 }
 
 void ckptd_dump_error(int dump_fd, int err, char *buf, size_t size)
@@ -329,12 +327,11 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	};
 	struct ckptd_image_write_stats st;
 	struct ckpt_err ierr = { 0 };
-	char jobdir[PATH_MAX + 16];
 	int ret;
 
-	ret = ckptd_store_job_dir(op->store, op->job_id, op->uid, op->gid, op->why, sizeof(op->why));
+	ret = ckptd_store_job_dir(op->store, op->job_id, op->uid, op->gid, &ierr);
 	if (ret)
-		return fail(op, ret, "%s", op->why);
+		return fail(op, ret, "%s", ierr.msg);
 	if (ckptd_image_path(op->dir, sizeof(op->dir), op->store, op->job_id, op->img_seq))
 		return fail(op, -ENAMETOOLONG, "image store path %s is too long", op->store);
 	if (lseek(memfd, 0, SEEK_SET))
@@ -343,9 +340,8 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	if (ret)
 		return fail(op, ret, "writing the image of job %u failed: %s", op->job_id, ierr.msg);
 	/* committed: now its owner's to read, and nobody else's */
-	if (ckptd_store_give(op->store, op->job_id, op->img_seq, op->uid,
-			     jobdir, sizeof(jobdir)))
-		pr_warn("job %u: %s; only root can read the image", op->job_id, jobdir);
+	if (ckptd_store_give(op->store, op->job_id, op->img_seq, op->uid, &ierr))
+		pr_warn("job %u: %s; only root can read the image", op->job_id, ierr.msg);
 	op->bytes = st.bytes;
 	op->raw_bytes = st.raw_bytes;
 	return 0;
