@@ -83,10 +83,10 @@ $(GUEST)/bin/ckpt-restore: $(BUILD)/bin/ckpt-restore
 	$(Q)install -m 755 $< $@
 
 # the daemon suite: tests talk to a real ckptd over its control socket
-$(GUEST)/tests/daemon/%: selftests/guest/daemon/%.c common/ctl_proto.c common/ctl_proto.h | need-ksft
+$(GUEST)/tests/daemon/%: selftests/guest/daemon/%.c common/ctl_proto.c common/ctl_proto.h common/err.c | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
-	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< common/ctl_proto.c
+	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< common/ctl_proto.c common/err.c
 
 $(GUEST)/bin/ckpt_memhog: selftests/guest/daemon/helpers/memhog.c
 	@mkdir -p $(dir $@)

@@ -89,7 +89,7 @@ static void crestore_run(struct ckptd_work *w, void *ctx)
 
 		p->err = ckptd_remote_open(&p->r, p->why, sizeof(p->why));
 		if (!p->err && (p->err = send_restore(p->r.c, op, p->seq)))
-			snprintf(p->why, sizeof(p->why), "%s", p->r.c->why);
+			snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
 	}
 	ckptd_image_path(dir, sizeof(dir), op->store, op->job_id, op->local_seq);
 	op->err = ckptd_restorer_hold_start(op->restorer, dir, op->timeout_ms, h, op->why,
@@ -99,7 +99,7 @@ static void crestore_run(struct ckptd_work *w, void *ctx)
 		struct rpart *p = &op->parts[i];
 
 		if (!p->err && (p->err = ckpt_peer_expect(p->r.c, CKPT_PEER_OK, 0)))
-			snprintf(p->why, sizeof(p->why), "%s", p->r.c->why);
+			snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
 		all = all && !p->err;
 	}
 	/* 2. all of them, or none: a host without its part would reset connections */
@@ -112,7 +112,7 @@ static void crestore_run(struct ckptd_work *w, void *ctx)
 				snprintf(p->why, sizeof(p->why), "called off (another host failed)");
 			}
 		} else if ((p->err = ckpt_peer_send(p->r.c, CKPT_PEER_CLUSTER_GO, &go, sizeof(go)))) {
-			snprintf(p->why, sizeof(p->why), "%s", p->r.c->why);
+			snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
 		}
 	}
 	if (h->held) {
@@ -128,7 +128,7 @@ static void crestore_run(struct ckptd_work *w, void *ctx)
 			p->err = ckpt_peer_expect(p->r.c, CKPT_PEER_RESTORED,
 						  sizeof(struct ckpt_peer_restored));
 			if (p->err)
-				snprintf(p->why, sizeof(p->why), "%s", p->r.c->why);
+				snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
 			else
 				p->pid = ((struct ckpt_peer_restored *)p->r.c->buf)->root_pid;
 		}
@@ -349,7 +349,7 @@ int ckptd_cluster_serve_restore(struct ckptd_cluster_session *s)
 				    ckpt_peer_type_name(s->c->hdr.type));
 	if (ret) {
 		pr_warn("peer %s: cluster restore of job %u called off: %s", s->client, h.job,
-			s->c->why);
+			s->c->err.msg);
 		ckptd_restorer_hold_finish(held, 0, &res, why, sizeof(why));
 		free(held);
 		return ret;

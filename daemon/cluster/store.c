@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Global manifests and cluster membership on disk (cluster_store.h). */
+/* Global manifests and cluster membership on disk (cluster/store.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

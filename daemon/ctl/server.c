@@ -125,21 +125,20 @@ static void on_message(struct ckptd *d, struct ckptd_client *c, size_t len,
 	const struct ckptd_ctl_hdr *h;
 	struct ckptd_req rq = { .client_id = c->id, .uid = c->uid, .gid = c->gid,
 				.cred = c->cred };
-	char why[256];
+	struct ckpt_err why;
 	int ret;
 
-	ret = ckptd_ctl_check(rx_buf, len, truncated, &h, &rq.tb, why, sizeof(why));
+	ret = ckptd_ctl_check(rx_buf, len, truncated, &h, &rq.tb, &why);
 	if (!ret && h->type >= CKPTD_CTL_REPLY) {
-		ret = -EOPNOTSUPP;
-		snprintf(why, sizeof(why), "message type %u is a reply, not a request",
-			 h->type);
+		ret = ckpt_err_set(&why, EOPNOTSUPP, "message type %u is a reply, not a request",
+				   h->type);
 	}
 	if (ret) {
 		/* the seq is echoed when the header could be read */
 		uint32_t seq = len >= sizeof(*h) ? ((const struct ckptd_ctl_hdr *)rx_buf)->seq : 0;
 
-		pr_info("client pid %d uid %u: bad request: %s", c->pid, c->uid, why);
-		ckptd_reply_error(d, c->id, seq, ret, "bad request: %s", why);
+		pr_info("client pid %d uid %u: bad request: %s", c->pid, c->uid, why.msg);
+		ckptd_reply_error(d, c->id, seq, ret, "bad request: %s", why.msg);
 		return;
 	}
 	rq.seq = h->seq;

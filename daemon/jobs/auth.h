@@ -60,7 +60,7 @@ int ckptd_cred_become(const struct ckptd_cred *cr);
 int ckptd_drop_caps(void);
 
 int ckptd_may_act(const struct ckptd_cred *cr, const struct ckptd_job *job);
-/* 0, or -EPERM/-ESRCH with the reason in @why. */
+/* 0, or -EPERM/-ESRCH with the reason in @e. */
 int ckptd_may_attach_pid(const struct ckptd_cred *cr, pid_t pid, struct ckpt_err *e);
 int ckptd_may_attach_cgroup(const struct ckptd_cred *cr, const char *abs,
 			    struct ckpt_err *e);
@@ -70,7 +70,7 @@ int ckptd_may_attach_cgroup(const struct ckptd_cred *cr, const char *abs,
  * with Yama, LSMs and the capability rule) of every thread of each of
  * @pids, run by a short-lived helper that holds exactly @cr's uid, gid
  * and groups and no capabilities.  0 when @cr is privileged or all pass;
- * else -errno with the first pid that failed and what to do in @why
+ * else -errno with the first pid that failed and what to do in @e
  * ("job @job_id: pid ... (comm) may not be checkpointed by uid ...").
  */
 int ckptd_auth_pids(const struct ckptd_cred *cr, uint32_t job_id,

@@ -10,7 +10,7 @@ struct ckpt_err;
 struct ckptd;
 struct ckptd_job;
 
-/* Creates @job in ckpt.ko; 0 or -errno with the module's message in @why. */
+/* Creates @job in ckpt.ko; 0 or -errno with the module's message in @e. */
 int ckptd_job_to_module(struct ckptd *d, struct ckptd_job *job,
 			struct ckpt_err *e);
 

@@ -26,7 +26,7 @@ struct ckpt_err;
 
 /*
  * Creates or fixes <store>/<job> for @uid:@gid: 0 or -errno with what
- * failed in @why; -EPERM if it holds images of another owner (a job id
+ * failed in @e; -EPERM if it holds images of another owner (a job id
  * used again by another user: the older images are never shown to it).
  */
 int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid, gid_t gid,

@@ -219,7 +219,7 @@ static void *session_main(void *arg)
 	if (ret) {
 		pr_warn("peer connection from %s refused: %s", s->c->peer,
 			ret == -ECONNRESET ? "it hung up during the handshake (it does not accept our key)" :
-			s->c->why);
+			s->c->err.msg);
 		goto out;
 	}
 	pr_info("peer %s connected from %s", s->client, s->c->peer);
@@ -228,7 +228,7 @@ static void *session_main(void *arg)
 	while (!(ret = serve_one(s)))
 		;
 	if (ret != -ECONNRESET)
-		pr_warn("peer %s: %s", s->client, s->c->why);
+		pr_warn("peer %s: %s", s->client, s->c->err.msg);
 	if (s->rs.staging[0]) {
 		pr_warn("peer %s: transfer of job %u checkpoint %llu incomplete; discarded",
 			s->client, s->rs.job, (unsigned long long)s->rs.seq);
@@ -292,14 +292,14 @@ static void on_accept(struct ckptd *d, struct ckptd_watch *w, uint32_t ev)
 int ckptd_peer_reload_key(struct ckptd *d)
 {
 	struct ckpt_peer_key k;
-	char why[1024];
+	struct ckpt_err why;
 	int ret;
 
 	if (!d->cfg.peers_on)
 		return 0;
-	ret = ckpt_peer_key_load(&k, d->cfg.peer_key_file, why, sizeof(why));
+	ret = ckpt_peer_key_load(&k, d->cfg.peer_key_file, &why);
 	if (ret) {
-		pr_err("%s", why);
+		pr_err("%s", why.msg);
 		return ret;
 	}
 	d->peer_key = k;

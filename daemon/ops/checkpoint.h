@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The ops worker's context: its own netlink socket and /dev/ckpt. */
+/*
+ * freeze and checkpoint (the requests, and re-freezing at start), one
+ * cluster checkpoint step, and the ops worker's context: its own netlink
+ * socket and /dev/ckpt.
+ */
 #ifndef CKPTD_CHECKPOINT_H
 #define CKPTD_CHECKPOINT_H
 

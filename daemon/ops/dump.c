@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* One dump of a job into the store, for migrate (migrate_dump.h). */
+/* One dump of a job into the store, for migrate (ops/dump.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -59,7 +59,7 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms)
 
 int ckpt_peer_connect(const char *name, const char *host, unsigned int port,
 		      int timeout_ms, struct ckpt_peer_conn **out,
-		      char *why, size_t size)
+		      struct ckpt_err *e)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
 	char portstr[8], label[sizeof((*out)->peer)];
@@ -69,8 +69,8 @@ int ckpt_peer_connect(const char *name, const char *host, unsigned int port,
 	snprintf(label, sizeof(label), "%s (%s:%u)", name, host, port);
 	ret = getaddrinfo(host, portstr, &hints, &res);
 	if (ret) {
-		snprintf(why, size, "cannot resolve %s: %s; check its address in [peers] of ckptd.conf",
-			 label, gai_strerror(ret));
+		ckpt_err_msg(e, "cannot resolve %s: %s; check its address in [peers] of ckptd.conf",
+			     label, gai_strerror(ret));
 		return -EHOSTUNREACH;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
@@ -80,13 +80,13 @@ int ckpt_peer_connect(const char *name, const char *host, unsigned int port,
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
-		snprintf(why, size, "cannot connect to %s: %s; is ckptd running there with a [peers] section?",
-			 label, strerror(-fd));
+		ckpt_err_msg(e, "cannot connect to %s: %s; is ckptd running there with a [peers] section?",
+			     label, strerror(-fd));
 		return fd;
 	}
 	*out = ckpt_peer_conn_new(fd, label, timeout_ms);
 	if (!*out) {
-		snprintf(why, size, "out of memory");
+		ckpt_err_msg(e, "out of memory");
 		return -ENOMEM;
 	}
 	return 0;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ckptd.conf (daemon/config.c, config_peers.c, migrate_config.c): the
+ * ckptd.conf (config/config.c, peers.c, migrate.c): the
  * text as ckptd_config_load() hands it to the parser (no NUL byte, at most
  * 256 KiB, NUL-terminated), parsed over the defaults; then every [peers]
  * entry is looked up by name as the peer code does.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* daemon/config.c: ckptd.conf parsing, good files and errors with file:line. */
+/* config/: ckptd.conf parsing, good files, errors with file:line, and reload. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* daemon/registry.c: the job registry's format, load/save and atomicity. */
+/* daemon/jobs/registry.c: the job registry's format, load/save and atomicity. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

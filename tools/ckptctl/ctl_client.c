@@ -70,7 +70,7 @@ int ckptctl_request(struct ckptd_ctl_msg *req, struct ctl_reply *rep,
 		    int progress)
 {
 	struct ckptctl_progress pr;
-	char why[256];
+	struct ckpt_err why;
 	int fd, len, ret;
 	uint32_t seq = ((struct ckptd_ctl_hdr *)req->buf)->seq;
 
@@ -103,11 +103,11 @@ int ckptctl_request(struct ckptd_ctl_msg *req, struct ctl_reply *rep,
 		}
 		ret = ckptd_ctl_check(rep->buf, n > (ssize_t)sizeof(rep->buf) ? sizeof(rep->buf) : (size_t)n,
 				      n > (ssize_t)sizeof(rep->buf), &rep->h, &rep->tb,
-				      why, sizeof(why));
+				      &why);
 		if (ret || rep->h->seq != seq) {
 			ckptctl_progress_end(&pr);
 			fprintf(stderr, "%s: malformed reply from ckptd: %s\n", ckptctl_prog,
-				ret ? why : "wrong sequence number");
+				ret ? why.msg : "wrong sequence number");
 			close(fd);
 			return CKPTCTL_EXIT_FAILED;
 		}

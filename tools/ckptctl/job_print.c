@@ -34,10 +34,10 @@ static void job_json(struct json_out *j, const struct ckptd_ctl_attr *ja, int de
 {
 	struct ckptd_ctl_attrs tb;
 	const struct ckptd_ctl_attr *a;
-	char why[128];
+	struct ckpt_err why;
 	size_t pos = 0;
 
-	if (ckptd_ctl_parse_nest(ja, &tb, why, sizeof(why)))
+	if (ckptd_ctl_parse_nest(ja, &tb, &why))
 		return;
 	json_begin_object(j, NULL);
 	json_u64(j, "job", u32_of(&tb, CKPTD_CA_JOB_ID));
@@ -67,11 +67,12 @@ static void job_row(const struct ckptd_ctl_attr *ja, int detail)
 {
 	struct ckptd_ctl_attrs tb;
 	const struct ckptd_ctl_attr *a;
-	char why[128], what[300];
+	struct ckpt_err why;
+	char what[300];
 	size_t pos = 0;
 	int first = 1;
 
-	if (ckptd_ctl_parse_nest(ja, &tb, why, sizeof(why)))
+	if (ckptd_ctl_parse_nest(ja, &tb, &why))
 		return;
 	if (tb.a[CKPTD_CA_CGROUP])
 		snprintf(what, sizeof(what), "%s", str_of(&tb, CKPTD_CA_CGROUP));

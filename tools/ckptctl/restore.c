@@ -62,9 +62,9 @@ static void print_moved(const struct ctl_reply *rep, int json)
 	for (a = ckptd_ctl_first_top(rep->h, &pos); a;
 	     a = ckptd_ctl_next(rep->h + 1, rep->h->len - sizeof(*rep->h), &pos)) {
 		struct ckptd_ctl_attrs tb;
-		char why[128];
+		struct ckpt_err why;
 
-		if (a->type != CKPTD_CA_JOB || ckptd_ctl_parse_nest(a, &tb, why, sizeof(why)) ||
+		if (a->type != CKPTD_CA_JOB || ckptd_ctl_parse_nest(a, &tb, &why) ||
 		    !tb.a[CKPTD_CA_JOB_ID] || !tb.a[CKPTD_CA_HOST] || !tb.a[CKPTD_CA_PID])
 			continue;
 		if (json) {
