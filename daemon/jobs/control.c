@@ -117,17 +117,12 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 void ckptd_cmd_thaw(struct ckptd *d, struct ckptd_req *rq)
 {
 	static struct ckptd_reply r;
-	struct ckptd_job *job = ckptd_req_job(d, rq);
+	struct ckptd_job *job = ckptd_req_idle_job(d, rq);
 	struct ckpt_nl_error e;
 	int ret;
 
 	if (!job)
 		return;
-	if (job->busy) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
-				  "job %u is busy with a checkpoint; retry when it completes", job->id);
-		return;
-	}
 	ret = ckpt_nl_job_thaw(d->nl, job->id, &e);
 	if (ret) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "thaw job %u: %s%s%s",
@@ -208,7 +203,7 @@ unsigned int ckptd_job_terminate(struct ckptd *d, struct ckptd_job *job)
 void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
 {
 	static struct ckptd_reply r;
-	struct ckptd_job *job = ckptd_req_job(d, rq);
+	struct ckptd_job *job = ckptd_req_idle_job(d, rq);
 	unsigned int killed;
 	struct ckpt_err why;
 	uint32_t id;
@@ -216,11 +211,6 @@ void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
 
 	if (!job)
 		return;
-	if (job->busy) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
-				  "job %u is busy with a checkpoint; retry when it completes", job->id);
-		return;
-	}
 	/* SIGKILL from root: only to members the user could signal itself */
 	ret = ckptd_auth_job(d->nl, &rq->cred, job->id, &why);
 	if (ret) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The job a control request names: its JOB_ID attribute, the registered
- * job of that id, and whether the requester may act on it.  Each failure
- * is answered here, so a handler only returns when it gets nothing.
+ * job of that id, whether the requester may act on it and whether another
+ * operation holds it.  Each failure is answered here, so a handler only
+ * returns when it gets nothing.
  */
 #include <errno.h>
 
@@ -47,3 +48,15 @@ struct ckptd_job *ckptd_req_job(struct ckptd *d, struct ckptd_req *rq)
 	return job;
 }
 
+struct ckptd_job *ckptd_req_idle_job(struct ckptd *d, struct ckptd_req *rq)
+{
+	struct ckptd_job *job = ckptd_req_job(d, rq);
+
+	if (job && job->busy) {
+		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
+				  "job %u is busy with another operation; retry when it completes",
+				  job->id);
+		return NULL;
+	}
+	return job;
+}
