@@ -35,7 +35,7 @@ static void on_events(struct ckptd *d, struct ckptd_watch *w, uint32_t ev)
 
 int ckptd_events_open(struct ckptd *d)
 {
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	int ret;
 
 	ret = ckpt_nl_events_open(&d->events, &e);

@@ -150,7 +150,7 @@ static int setup_fds(struct ckptd *d)
 static int open_module(struct ckptd *d)
 {
 	struct ckpt_kfeatures f;
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	int ret;
 
 	ret = ckpt_nl_open(&d->nl, &e);

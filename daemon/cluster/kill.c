@@ -76,7 +76,7 @@ void ckptd_cluster_quiet_kill(struct ckptd *d, uint32_t job)
 {
 	struct ckptd_cluster_hosts h;
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	unsigned int n = 0;
 	char why[600];
 

@@ -210,7 +210,7 @@ void ckptd_cluster_restore_start(struct ckptd *d, struct ckptd_req *rq, uint32_t
 	}
 	if (job && job->in_module) {
 		struct ckpt_kjob kj = { 0 };
-		struct ckpt_nl_error e;
+		struct ckpt_err e;
 		int alive = !ckpt_nl_job_get(d->nl, id, &kj, &e) && kj.nr_tasks;
 
 		ckpt_kjob_release(&kj);
@@ -279,7 +279,7 @@ static void adopt_on_loop(struct ckptd *d, void *arg)
 	struct adopt_call *c = arg;
 	struct ckptd_job *job = ckptd_registry_find(&d->reg, c->a.id);
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 
 	c->ret = 0;
 	if (!c->check) {

@@ -27,7 +27,7 @@ void ckptd_put_job(struct ckptd *d, struct ckptd_ctl_msg *m,
 		   const struct ckptd_job *job, int detail)
 {
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	size_t nest = ckptd_ctl_nest_start(m, CKPTD_CA_JOB);
 	uint32_t flags = 0;
 	int ret = -ENOENT;

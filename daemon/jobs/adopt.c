@@ -29,7 +29,7 @@ int ckptd_job_adopt(struct ckptd *d, const struct ckptd_adopt *a,
 
 	if (job) {
 		struct ckpt_kjob kj = { 0 };
-		struct ckpt_nl_error ne;
+		struct ckpt_err ne;
 		int alive = job->in_module && !ckpt_nl_job_get(d->nl, job->id, &kj, &ne) &&
 			    kj.nr_tasks > 0;
 

@@ -257,7 +257,7 @@ int ckptd_auth_job(struct ckpt_nl *nl, const struct ckptd_cred *cr, uint32_t job
 		   struct ckpt_err *e)
 {
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error ne;
+	struct ckpt_err ne;
 	int ret;
 
 	if (cr->privileged)

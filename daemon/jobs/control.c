@@ -96,7 +96,7 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 	if (!ret) {
 		ret = ckptd_auth_job(d->nl, &rq->cred, id, &why);
 		if (ret) {
-			struct ckpt_nl_error e;
+			struct ckpt_err e;
 
 			if (ckpt_nl_job_destroy(d->nl, id, &e))
 				pr_warn("job %u: destroying it in ckpt.ko: %s", id, e.msg);
@@ -118,7 +118,7 @@ void ckptd_cmd_thaw(struct ckptd *d, struct ckptd_req *rq)
 {
 	static struct ckptd_reply r;
 	struct ckptd_job *job = ckptd_req_idle_job(d, rq);
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	int ret;
 
 	if (!job)
@@ -169,7 +169,7 @@ void ckptd_rmdir_retry(struct ckptd *d)
 
 unsigned int ckptd_job_terminate(struct ckptd *d, struct ckptd_job *job)
 {
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	struct ckpt_kjob kj;
 	char mnt[256], abs[4400];
 	unsigned int killed = 0;

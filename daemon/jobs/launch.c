@@ -291,7 +291,7 @@ void ckptd_cmd_run(struct ckptd *d, struct ckptd_req *rq)
 	return;
 fail:
 	if (job) {
-		struct ckpt_nl_error e;
+		struct ckpt_err e;
 
 		if (job->in_module)
 			ckpt_nl_job_destroy(d->nl, id, &e);

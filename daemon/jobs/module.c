@@ -15,7 +15,7 @@
 int ckptd_job_to_module(struct ckptd *d, struct ckptd_job *job,
 			struct ckpt_err *e)
 {
-	struct ckpt_nl_error ne;
+	struct ckpt_err ne;
 	int ret;
 
 	ret = ckpt_nl_job_create(d->nl, job->id, job->kind, job->pid,

@@ -96,15 +96,18 @@ static int bad(struct ckpt_err *e, const char *name, unsigned int line,
 	return -EINVAL;
 }
 
+/* A decimal number up to @max: 0, -EINVAL if not a number, -ERANGE if too large. */
 static int get_u64(const char *val, uint64_t max, uint64_t *out)
 {
 	char *end;
 
 	if (*val < '0' || *val > '9')
-		return -1;
+		return -EINVAL;
 	errno = 0;
 	*out = strtoull(val, &end, 10);
-	return *end || errno || *out > max ? -1 : 0;
+	if (*end)
+		return -EINVAL;
+	return errno || *out > max ? -ERANGE : 0;
 }
 
 static int parse_job(struct ckptd_registry *r, char *line, const char *name,

@@ -158,7 +158,7 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 {
 	struct migrate_op *op = (struct migrate_op *)w;
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	struct ckpt_err ae;
 	struct ckptd_mig_dump m;
 	struct ckptd_keepalive k;
@@ -249,7 +249,7 @@ static const char *left_as(const struct migrate_op *op, int thawed)
 static int still_frozen(struct ckptd *d, uint32_t id)
 {
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	int ret = !ckpt_nl_job_get(d->nl, id, &kj, &e) && kj.state == CKPT_JOB_FROZEN;
 
 	ckpt_kjob_release(&kj);
@@ -262,7 +262,7 @@ static void migrate_done(struct ckptd *d, struct ckptd_work *w)
 	static struct ckptd_reply r;
 	struct migrate_op *op = (struct migrate_op *)w;
 	struct ckptd_job *job = ckptd_registry_find(&d->reg, op->job_id);
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	int thawed = 0;
 
 	d->ops_in_flight--;

@@ -57,7 +57,7 @@ static void query_job(struct ckptd *d, void *arg)
 	struct job_query *q = arg;
 	struct ckptd_job *job = ckptd_registry_find(&d->reg, q->id);
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 
 	q->ret = 0;
 	if (!job)

@@ -119,7 +119,7 @@ static void remote_done(struct ckptd *d, struct ckptd_work *w)
 	char msg[3000] = "";
 	size_t len = 0;
 	unsigned int failed = 0;
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 
 	d->ops_in_flight--;
 	ckptd_reply_init(&r, op->seq);

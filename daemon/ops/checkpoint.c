@@ -163,7 +163,7 @@ struct ops_ctx {
 void *ckptd_ops_init(int *err)
 {
 	struct ops_ctx *c = calloc(1, sizeof(*c));
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 
 	if (!c) {
 		*err = -ENOMEM;
@@ -221,7 +221,7 @@ static int fail(struct ckpt_op *op, int err, const char *fmt, ...)
 static int freeze(struct ckpt_op *op, struct ops_ctx *c, struct ckpt_kjob *kj)
 {
 	struct ckpt_err ae;
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	int ret;
 
 	if (op->already_frozen) {
@@ -362,7 +362,7 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	struct ckpt_dump_args args = { .job_id = op->job_id };
 	struct extra_buf x = { 0 };
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	struct ckpt_err gerr;
 	int dump_fd = -1, memfd = -1, thaw_now;
 	unsigned int removed;
@@ -620,7 +620,7 @@ int ckptd_capture_job(const struct ckpt_kjob *kj, enum ckptd_capture_action unsu
 int ckptd_ckpt_step(void *ctx, struct ckptd_ckpt_step *s)
 {
 	struct ckpt_op *op = calloc(1, sizeof(*op));
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	int ret;
 
 	if (!op) {

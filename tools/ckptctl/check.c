@@ -72,21 +72,21 @@ static void print_json(const struct ckpt_kfeatures *f)
 	json_finish(&j);
 }
 
-static int report_error(const struct ckpt_nl_error *e)
+static int report_error(const struct ckpt_err *e)
 {
-	if (e->err == -ENOENT)
+	if (e->errnum == ENOENT)
 		fprintf(stderr,
 			"%s: check: ckpt.ko is not loaded (%s); load it with 'modprobe ckpt'\n",
 			ckptctl_prog, e->msg);
 	else if (e->msg[0])
 		fprintf(stderr, "%s: check: %s: %s\n", ckptctl_prog,
-			strerror(-e->err), e->msg);
+			strerror(e->errnum), e->msg);
 	else
 		fprintf(stderr, "%s: check: %s\n", ckptctl_prog,
-			strerror(-e->err));
-	if (e->err == -EPERM)
+			strerror(e->errnum));
+	if (e->errnum == EPERM)
 		fprintf(stderr, "%s: check: run it as root\n", ckptctl_prog);
-	return ckptctl_exit_code(e->err);
+	return ckptctl_exit_code(-e->errnum);
 }
 
 int check_main(int argc, char *argv[])
@@ -96,7 +96,7 @@ int check_main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct ckpt_nl_error e = { 0 };
+	struct ckpt_err e = { 0 };
 	struct ckpt_kfeatures f;
 	struct ckpt_nl *nl;
 	bool json = false;
