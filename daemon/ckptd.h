@@ -9,7 +9,7 @@
 #include "ckptd_config.h"
 #include "peer/peer_auth.h"
 #include "kmod_nl.h"
-#include "loop.h"
+#include "watch.h"
 #include "jobs/registry.h"
 
 struct ckptd_worker;

@@ -10,6 +10,7 @@
 #include "ckptd.h"
 #include "events.h"
 #include "log.h"
+#include "loop.h"
 
 static void log_event(const struct ckpt_kevent *ev, void *arg)
 {

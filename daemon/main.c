@@ -29,6 +29,7 @@
 #include "jobs/launch.h"
 #include "jobs/recover.h"
 #include "log.h"
+#include "loop.h"
 #include "notify.h"
 #include "migrate/peer_server.h"
 #include "mkdir_p.h"

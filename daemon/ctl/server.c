@@ -20,6 +20,7 @@
 #include "ckptd.h"
 #include "ctl/server.h"
 #include "log.h"
+#include "loop.h"
 #include "pidfd.h"
 
 #ifndef SO_PEERPIDFD

@@ -21,6 +21,7 @@
 #include "image.h"
 #include "jobs/adopt.h"
 #include "log.h"
+#include "loop.h"
 #include "loop_call.h"
 #include "peer/peer_connect.h"
 #include "peer/peer_xfer.h"
