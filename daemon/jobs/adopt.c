@@ -34,11 +34,9 @@ int ckptd_job_adopt(struct ckptd *d, const struct ckptd_adopt *a,
 			    kj.nr_tasks > 0;
 
 		ckpt_kjob_release(&kj);
-		if (alive) {
-			ckpt_err_msg(e, "job %u is registered here already; the restored processes (root pid %d) run unmanaged",
-				     a->id, a->root_pid);
-			return -EEXIST;
-		}
+		if (alive)
+			return ckpt_err_set(e, EEXIST, "job %u is registered here already; the restored processes (root pid %d) run unmanaged",
+					    a->id, a->root_pid);
 		/* the registered job is the one that was killed: replace it */
 		if (job->in_module)
 			ckpt_nl_job_destroy(d->nl, job->id, &ne);
@@ -50,10 +48,8 @@ int ckptd_job_adopt(struct ckptd *d, const struct ckptd_adopt *a,
 		return ret;
 	}
 	job = ckptd_registry_add(&d->reg, a->id);
-	if (!job) {
-		ckpt_err_msg(e, "ckptd is out of memory");
-		return -ENOMEM;
-	}
+	if (!job)
+		return ckpt_err_set(e, ENOMEM, "ckptd is out of memory");
 	job->uid = a->uid;
 	job->gid = a->gid;
 	job->kind = CKPT_JOB_TREE;

@@ -112,10 +112,8 @@ int ckptd_may_attach_pid(const struct ckptd_cred *cr, pid_t pid, struct ckpt_err
 	uid_t uids[4];
 	int ret = ckptd_proc_uids(pid, uids);
 
-	if (ret == -ESRCH) {
-		ckpt_err_msg(e, "no process %d; check the pid", pid);
-		return -ESRCH;
-	}
+	if (ret == -ESRCH)
+		return ckpt_err_set(e, ESRCH, "no process %d; check the pid", pid);
 	if (ret) {
 		ckpt_err_msg(e, "cannot read /proc/%d/status: %s", pid, strerror(-ret));
 		return ret;
@@ -137,10 +135,8 @@ int ckptd_may_attach_cgroup(const struct ckptd_cred *cr, const char *abs,
 {
 	struct stat st;
 
-	if (stat(abs, &st) || !S_ISDIR(st.st_mode)) {
-		ckpt_err_msg(e, "no cgroup directory %s; check the path", abs);
-		return -ENOENT;
-	}
+	if (stat(abs, &st) || !S_ISDIR(st.st_mode))
+		return ckpt_err_set(e, ENOENT, "no cgroup directory %s; check the path", abs);
 	if (!cr->privileged && st.st_uid != cr->uid) {
 		ckpt_err_msg(e,
 			     "cgroup %s belongs to uid %u; only root or its owner may make a job of it",

@@ -68,11 +68,9 @@ int ckpt_peer_connect(const char *name, const char *host, unsigned int port,
 	snprintf(portstr, sizeof(portstr), "%u", port);
 	snprintf(label, sizeof(label), "%s (%s:%u)", name, host, port);
 	ret = getaddrinfo(host, portstr, &hints, &res);
-	if (ret) {
-		ckpt_err_msg(e, "cannot resolve %s: %s; check its address in [peers] of ckptd.conf",
-			     label, gai_strerror(ret));
-		return -EHOSTUNREACH;
-	}
+	if (ret)
+		return ckpt_err_set(e, EHOSTUNREACH, "cannot resolve %s: %s; check its address in [peers] of ckptd.conf",
+				    label, gai_strerror(ret));
 	for (ai = res; ai; ai = ai->ai_next) {
 		fd = connect_one(ai, timeout_ms);
 		if (fd >= 0)
@@ -85,9 +83,7 @@ int ckpt_peer_connect(const char *name, const char *host, unsigned int port,
 		return fd;
 	}
 	*out = ckpt_peer_conn_new(fd, label, timeout_ms);
-	if (!*out) {
-		ckpt_err_msg(e, "out of memory");
-		return -ENOMEM;
-	}
+	if (!*out)
+		return ckpt_err_set(e, ENOMEM, "out of memory");
 	return 0;
 }
