@@ -5,7 +5,6 @@
  * whatever a local user sends.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -182,21 +181,8 @@ const struct ckptd_ctl_attr *ckptd_ctl_first_top(const struct ckptd_ctl_hdr *h,
 	return ckptd_ctl_next(h + 1, h->len - sizeof(*h), pos);
 }
 
-static int why_set(char *why, size_t size, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int why_set(char *why, size_t size, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, size, fmt, ap);
-	va_end(ap);
-	return err;
-}
-
 static int check_attrs(const uint8_t *data, size_t len, int depth,
-		       struct ckptd_ctl_attrs *tb, char *why, size_t wsz)
+		       struct ckptd_ctl_attrs *tb, struct ckpt_err *e)
 {
 	size_t pos = 0;
 
@@ -207,61 +193,61 @@ static int check_attrs(const uint8_t *data, size_t len, int depth,
 		size_t dlen, at = pos;
 
 		if (len - pos < sizeof(*a))
-			return why_set(why, wsz, -EINVAL,
-				       "%zu stray bytes after the last attribute",
-				       len - pos);
+			return ckpt_err_set(e, -EINVAL,
+					    "%zu stray bytes after the last attribute",
+					    len - pos);
 		a = ckptd_ctl_next(data, len, &pos);
 		if (!a)
-			return why_set(why, wsz, -EINVAL,
-				       "attribute at offset %zu has a bad length", at);
+			return ckpt_err_set(e, -EINVAL,
+					    "attribute at offset %zu has a bad length", at);
 		if (a->type == CKPTD_CA_UNSPEC || a->type > CKPTD_CA_MAX)
-			return why_set(why, wsz, -EINVAL,
-				       "unknown attribute type %u (newer ckptctl than ckptd?)",
-				       a->type);
+			return ckpt_err_set(e, -EINVAL,
+					    "unknown attribute type %u (newer ckptctl than ckptd?)",
+					    a->type);
 		dlen = ckptd_ctl_data_len(a);
 		switch (policy[a->type].kind) {
 		case K_U32:
 		case K_S32:
 			if (dlen != 4)
-				return why_set(why, wsz, -EINVAL, "attribute %s: %zu bytes, expected 4",
-					       policy[a->type].name, dlen);
+				return ckpt_err_set(e, -EINVAL, "attribute %s: %zu bytes, expected 4",
+						    policy[a->type].name, dlen);
 			break;
 		case K_U64:
 			if (dlen != 8)
-				return why_set(why, wsz, -EINVAL, "attribute %s: %zu bytes, expected 8",
-					       policy[a->type].name, dlen);
+				return ckpt_err_set(e, -EINVAL, "attribute %s: %zu bytes, expected 8",
+						    policy[a->type].name, dlen);
 			break;
 		case K_STR:
 			if (!dlen || ((const char *)ckptd_ctl_data(a))[dlen - 1] ||
 			    strlen(ckptd_ctl_data(a)) != dlen - 1)
-				return why_set(why, wsz, -EINVAL,
-					       "attribute %s: not a NUL-terminated string",
-					       policy[a->type].name);
+				return ckpt_err_set(e, -EINVAL,
+						    "attribute %s: not a NUL-terminated string",
+						    policy[a->type].name);
 			if (dlen > CKPTD_CTL_STR_MAX)
-				return why_set(why, wsz, -EINVAL,
-					       "attribute %s: longer than %d bytes",
-					       policy[a->type].name, CKPTD_CTL_STR_MAX);
+				return ckpt_err_set(e, -EINVAL,
+						    "attribute %s: longer than %d bytes",
+						    policy[a->type].name, CKPTD_CTL_STR_MAX);
 			break;
 		case K_NEST: {
 			int r;
 
 			if (depth >= 2)
-				return why_set(why, wsz, -EINVAL, "attribute %s: nested too deep",
-					       policy[a->type].name);
-			r = check_attrs(ckptd_ctl_data(a), dlen, depth + 1, NULL, why, wsz);
+				return ckpt_err_set(e, -EINVAL, "attribute %s: nested too deep",
+						    policy[a->type].name);
+			r = check_attrs(ckptd_ctl_data(a), dlen, depth + 1, NULL, e);
 			if (r)
 				return r;
 			break;
 		}
 		case K_NONE:
-			return why_set(why, wsz, -EINVAL, "unknown attribute type %u",
-				       a->type);
+			return ckpt_err_set(e, -EINVAL, "unknown attribute type %u",
+					    a->type);
 		}
 		if (tb) {
 			if (tb->a[a->type] && !policy[a->type].repeat)
-				return why_set(why, wsz, -EINVAL,
-					       "attribute %s given twice",
-					       policy[a->type].name);
+				return ckpt_err_set(e, -EINVAL,
+						    "attribute %s given twice",
+						    policy[a->type].name);
 			tb->a[a->type] = a;
 		}
 	}
@@ -270,43 +256,41 @@ static int check_attrs(const uint8_t *data, size_t len, int depth,
 
 int ckptd_ctl_check(const void *buf, size_t len, int truncated,
 		    const struct ckptd_ctl_hdr **hdr, struct ckptd_ctl_attrs *tb,
-		    char *why, size_t why_size)
+		    struct ckpt_err *e)
 {
 	const struct ckptd_ctl_hdr *h = buf;
 	bool request;
 
 	*hdr = NULL;
 	if (truncated || len > CKPTD_CTL_MSG_MAX)
-		return why_set(why, why_size, -EMSGSIZE,
-			       "message larger than %d bytes", CKPTD_CTL_MSG_MAX);
+		return ckpt_err_set(e, -EMSGSIZE,
+				    "message larger than %d bytes", CKPTD_CTL_MSG_MAX);
 	if (len < sizeof(*h))
-		return why_set(why, why_size, -EPROTO,
-			       "message of %zu bytes is shorter than the %zu-byte header",
-			       len, sizeof(*h));
+		return ckpt_err_set(e, -EPROTO,
+				    "message of %zu bytes is shorter than the %zu-byte header",
+				    len, sizeof(*h));
 	if (h->magic != CKPTD_CTL_MAGIC)
-		return why_set(why, why_size, -EPROTO,
-			       "bad magic 0x%08x: not a ckptd control message", h->magic);
+		return ckpt_err_set(e, -EPROTO,
+				    "bad magic 0x%08x: not a ckptd control message", h->magic);
 	if (h->version != CKPTD_CTL_VERSION)
-		return why_set(why, why_size, -EPROTONOSUPPORT,
-			       "protocol version %u, this side speaks %u: use ckptctl and ckptd of the same release",
-			       h->version, CKPTD_CTL_VERSION);
+		return ckpt_err_set(e, -EPROTONOSUPPORT,
+				    "protocol version %u, this side speaks %u: use ckptctl and ckptd of the same release",
+				    h->version, CKPTD_CTL_VERSION);
 	if (h->len != len)
-		return why_set(why, why_size, -EPROTO,
-			       "header says %u bytes, message has %zu", h->len, len);
+		return ckpt_err_set(e, -EPROTO,
+				    "header says %u bytes, message has %zu", h->len, len);
 	request = h->type >= 1 && h->type < __CKPTD_CMD_MAX;
 	if (!request && h->type != CKPTD_CTL_REPLY && h->type != CKPTD_CTL_PROGRESS)
-		return why_set(why, why_size, -EOPNOTSUPP,
-			       "unknown command %u (newer ckptctl than ckptd?)", h->type);
+		return ckpt_err_set(e, -EOPNOTSUPP,
+				    "unknown command %u (newer ckptctl than ckptd?)", h->type);
 	*hdr = h;
-	return check_attrs((const uint8_t *)(h + 1), len - sizeof(*h), 0, tb,
-			   why, why_size);
+	return check_attrs((const uint8_t *)(h + 1), len - sizeof(*h), 0, tb, e);
 }
 
 int ckptd_ctl_parse_nest(const struct ckptd_ctl_attr *a,
-			 struct ckptd_ctl_attrs *tb, char *why, size_t why_size)
+			 struct ckptd_ctl_attrs *tb, struct ckpt_err *e)
 {
-	return check_attrs(ckptd_ctl_data(a), ckptd_ctl_data_len(a), 1, tb,
-			   why, why_size);
+	return check_attrs(ckptd_ctl_data(a), ckptd_ctl_data_len(a), 1, tb, e);
 }
 
 uint32_t ckptd_ctl_u32(const struct ckptd_ctl_attr *a)

@@ -45,6 +45,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+
 #define CKPTD_CTL_SOCKET	"/run/ckptd.sock"
 #define CKPTD_CTL_MAGIC		0x4c544350U	/* "PCTL" */
 #define CKPTD_CTL_VERSION	1
@@ -160,15 +162,15 @@ struct ckptd_ctl_attrs {
  * Checks a received message of @len bytes (@truncated: it did not fit the
  * receive buffer): header, version, length, type and the top-level
  * attributes.  Returns 0 and fills @hdr/@tb, or a negative errno with the
- * reason in @why.
+ * reason in @e.
  */
 int ckptd_ctl_check(const void *buf, size_t len, int truncated,
 		    const struct ckptd_ctl_hdr **hdr, struct ckptd_ctl_attrs *tb,
-		    char *why, size_t why_size);
+		    struct ckpt_err *e);
 
 /* Parses the attributes inside nest @a (same rules). */
 int ckptd_ctl_parse_nest(const struct ckptd_ctl_attr *a,
-			 struct ckptd_ctl_attrs *tb, char *why, size_t why_size);
+			 struct ckptd_ctl_attrs *tb, struct ckpt_err *e);
 
 /* Iterating over every attribute of a nest (ARGV, or repeated JOBs). */
 const struct ckptd_ctl_attr *ckptd_ctl_next(const void *data, size_t len,

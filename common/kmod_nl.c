@@ -25,13 +25,15 @@
 #define SOL_NETLINK 270
 #endif
 
-void ckpt_nl_set_error(struct ckpt_nl_error *e, int err, const char *msg)
+void ckpt_nl_set_error(struct ckpt_err *e, int err, const char *msg)
 {
-	e->err = err;
-	snprintf(e->msg, sizeof(e->msg), "%s", msg ? msg : "");
+	if (err)
+		ckpt_err_set(e, err, "%s", msg ? msg : "");
+	else
+		ckpt_err_clear(e);
 }
 
-int ckpt_nl_open(struct ckpt_nl **out, struct ckpt_nl_error *e)
+int ckpt_nl_open(struct ckpt_nl **out, struct ckpt_err *e)
 {
 	struct ckpt_nl *nl;
 	int one = 1, ret;
@@ -73,7 +75,7 @@ int ckpt_nl_open(struct ckpt_nl **out, struct ckpt_nl_error *e)
 fail:
 	nl_socket_free(nl->sk);
 	free(nl);
-	return e->err;
+	return -e->errnum;
 }
 
 void ckpt_nl_close(struct ckpt_nl *nl)
@@ -91,7 +93,7 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
 		(const struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
 
 	(void)who;
-	req->e->err = err->error < 0 ? err->error : -EIO;
+	req->e->errnum = err->error < 0 ? -err->error : EIO;
 	ckpt_extack_msg(nlh, nlh->nlmsg_len, req->e->msg, sizeof(req->e->msg));
 	req->done = true;
 	return NL_STOP;
@@ -166,12 +168,12 @@ int ckpt_nl_exchange(struct ckpt_nl *nl, struct nl_msg *msg,
 			break;
 		}
 	}
-	if (!req->e->err && req->parse_err)
+	if (!req->e->errnum && req->parse_err)
 		ckpt_nl_set_error(req->e, req->parse_err,
 			  "malformed reply from ckpt.ko (ABI mismatch?)");
 out:
 	nl_cb_put(cb);
-	return req->e->err;
+	return -req->e->errnum;
 }
 
 static int copy_string(char *dst, size_t size, const struct nlattr *a)
@@ -201,7 +203,7 @@ static int parse_features(struct nlattr **tb, void *arg)
 }
 
 int ckpt_nl_get_features(struct ckpt_nl *nl, const char *client,
-			 struct ckpt_kfeatures *f, struct ckpt_nl_error *e)
+			 struct ckpt_kfeatures *f, struct ckpt_err *e)
 {
 	struct ckpt_nl_req req = {
 		.e = e, .parse = parse_features, .arg = f,

@@ -9,7 +9,7 @@
 
 #include "kmod_nl_priv.h"
 
-int ckpt_nl_events_open(struct ckpt_nl **out, struct ckpt_nl_error *e)
+int ckpt_nl_events_open(struct ckpt_nl **out, struct ckpt_err *e)
 {
 	struct ckpt_nl *nl;
 	int grp, ret;
@@ -37,7 +37,7 @@ int ckpt_nl_events_open(struct ckpt_nl **out, struct ckpt_nl_error *e)
 	return 0;
 fail:
 	ckpt_nl_close(nl);
-	return e->err;
+	return -e->errnum;
 }
 
 int ckpt_nl_fd(struct ckpt_nl *nl)

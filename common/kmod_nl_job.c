@@ -13,7 +13,7 @@
 #include "kmod_nl_priv.h"
 
 static struct nl_msg *job_msg(struct ckpt_nl *nl, uint8_t cmd, int flags,
-			      uint32_t id, struct ckpt_nl_error *e)
+			      uint32_t id, struct ckpt_err *e)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
@@ -31,7 +31,7 @@ static struct nl_msg *job_msg(struct ckpt_nl *nl, uint8_t cmd, int flags,
 	return msg;
 }
 
-static int too_big(struct nl_msg *msg, struct ckpt_nl_error *e)
+static int too_big(struct nl_msg *msg, struct ckpt_err *e)
 {
 	nlmsg_free(msg);
 	ckpt_nl_set_error(e, -EMSGSIZE, "request does not fit a netlink message");
@@ -41,13 +41,13 @@ static int too_big(struct nl_msg *msg, struct ckpt_nl_error *e)
 int ckpt_nl_job_create(struct ckpt_nl *nl, uint32_t id, uint32_t kind,
 		       uint32_t pid, const char *cgroup, uint32_t flags,
 		       char *const *patterns, unsigned int nr_patterns,
-		       struct ckpt_nl_error *e)
+		       struct ckpt_err *e)
 {
 	struct ckpt_nl_req req = { .e = e, .maxattr = CKPT_A_JOB_MAX };
 	struct nl_msg *msg = job_msg(nl, CKPT_CMD_JOB_CREATE, 0, id, e);
 
 	if (!msg)
-		return e->err;
+		return -e->errnum;
 	if (nla_put_u32(msg, CKPT_A_JOB_KIND, kind) ||
 	    (cgroup ? nla_put_string(msg, CKPT_A_JOB_CGROUP, cgroup)
 		    : nla_put_u32(msg, CKPT_A_JOB_PID, pid)) ||
@@ -67,20 +67,20 @@ int ckpt_nl_job_create(struct ckpt_nl *nl, uint32_t id, uint32_t kind,
 }
 
 int ckpt_nl_job_destroy(struct ckpt_nl *nl, uint32_t id,
-			struct ckpt_nl_error *e)
+			struct ckpt_err *e)
 {
 	struct ckpt_nl_req req = { .e = e, .maxattr = CKPT_A_JOB_MAX };
 	struct nl_msg *msg = job_msg(nl, CKPT_CMD_JOB_DESTROY, 0, id, e);
 
-	return msg ? ckpt_nl_exchange(nl, msg, &req) : e->err;
+	return msg ? ckpt_nl_exchange(nl, msg, &req) : -e->errnum;
 }
 
-int ckpt_nl_job_thaw(struct ckpt_nl *nl, uint32_t id, struct ckpt_nl_error *e)
+int ckpt_nl_job_thaw(struct ckpt_nl *nl, uint32_t id, struct ckpt_err *e)
 {
 	struct ckpt_nl_req req = { .e = e, .maxattr = CKPT_A_JOB_MAX };
 	struct nl_msg *msg = job_msg(nl, CKPT_CMD_JOB_THAW, 0, id, e);
 
-	return msg ? ckpt_nl_exchange(nl, msg, &req) : e->err;
+	return msg ? ckpt_nl_exchange(nl, msg, &req) : -e->errnum;
 }
 
 void ckpt_kjob_release(struct ckpt_kjob *j)
@@ -149,7 +149,7 @@ static int parse_one(struct nlattr **tb, void *arg)
 
 static int get_or_freeze(struct ckpt_nl *nl, uint8_t cmd, uint32_t id,
 			 uint32_t timeout_ms, struct ckpt_kjob *j,
-			 struct ckpt_nl_error *e)
+			 struct ckpt_err *e)
 {
 	struct ckpt_nl_req req = {
 		.e = e, .maxattr = CKPT_A_JOB_MAX, .parse = parse_one, .arg = j,
@@ -159,7 +159,7 @@ static int get_or_freeze(struct ckpt_nl *nl, uint8_t cmd, uint32_t id,
 
 	memset(j, 0, sizeof(*j));
 	if (!msg)
-		return e->err;
+		return -e->errnum;
 	if (timeout_ms && nla_put_u32(msg, CKPT_A_JOB_TIMEOUT_MS, timeout_ms))
 		return too_big(msg, e);
 	ret = ckpt_nl_exchange(nl, msg, &req);
@@ -169,13 +169,13 @@ static int get_or_freeze(struct ckpt_nl *nl, uint8_t cmd, uint32_t id,
 }
 
 int ckpt_nl_job_get(struct ckpt_nl *nl, uint32_t id, struct ckpt_kjob *j,
-		    struct ckpt_nl_error *e)
+		    struct ckpt_err *e)
 {
 	return get_or_freeze(nl, CKPT_CMD_JOB_GET, id, 0, j, e);
 }
 
 int ckpt_nl_job_freeze(struct ckpt_nl *nl, uint32_t id, uint32_t timeout_ms,
-		       struct ckpt_kjob *j, struct ckpt_nl_error *e)
+		       struct ckpt_kjob *j, struct ckpt_err *e)
 {
 	return get_or_freeze(nl, CKPT_CMD_JOB_FREEZE, id, timeout_ms, j, e);
 }
@@ -198,7 +198,7 @@ static int parse_listed(struct nlattr **tb, void *arg)
 
 int ckpt_nl_job_list(struct ckpt_nl *nl,
 		     void (*fn)(const struct ckpt_kjob *j, void *arg),
-		     void *arg, struct ckpt_nl_error *e)
+		     void *arg, struct ckpt_err *e)
 {
 	struct list_ctx c = { .fn = fn, .arg = arg };
 	struct ckpt_nl_req req = {
@@ -206,5 +206,5 @@ int ckpt_nl_job_list(struct ckpt_nl *nl,
 	};
 	struct nl_msg *msg = job_msg(nl, CKPT_CMD_JOB_GET, NLM_F_DUMP, 0, e);
 
-	return msg ? ckpt_nl_exchange(nl, msg, &req) : e->err;
+	return msg ? ckpt_nl_exchange(nl, msg, &req) : -e->errnum;
 }

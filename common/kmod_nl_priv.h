@@ -17,7 +17,7 @@ struct ckpt_nl {
 
 /* State of one request/response exchange. */
 struct ckpt_nl_req {
-	struct ckpt_nl_error *e;
+	struct ckpt_err *e;
 	/* called for every reply message (several for a dump) */
 	int (*parse)(struct nlattr **tb, void *arg);
 	void *arg;
@@ -26,7 +26,7 @@ struct ckpt_nl_req {
 	int parse_err;
 };
 
-void ckpt_nl_set_error(struct ckpt_nl_error *e, int err, const char *msg);
+void ckpt_nl_set_error(struct ckpt_err *e, int err, const char *msg);
 /* Sends @msg (consumed) and runs callbacks until the ack, end or error. */
 int ckpt_nl_exchange(struct ckpt_nl *nl, struct nl_msg *msg,
 		     struct ckpt_nl_req *req);

@@ -35,23 +35,21 @@ void ckptd_config_defaults(struct ckptd_config *c)
 struct parser {
 	const char *name;
 	unsigned int line;
-	char *err;
-	size_t err_size;
+	struct ckpt_err *e;
 };
 
 static int fail(struct parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* "<file>:<line>: <what>"; always -EINVAL. */
 static int fail(struct parser *p, const char *fmt, ...)
 {
-	int n = snprintf(p->err, p->err_size, "%s:%u: ", p->name, p->line);
 	va_list ap;
 
-	if (n < 0 || (size_t)n >= p->err_size)
-		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->err_size - n, fmt, ap);
+	ckpt_err_vset(p->e, EINVAL, fmt, ap);
 	va_end(ap);
+	ckpt_err_prefix(p->e, "%s:%u", p->name, p->line);
 	return -EINVAL;
 }
 
@@ -151,9 +149,9 @@ static char *trim(char *s)
 }
 
 int ckptd_config_parse(struct ckptd_config *c, const char *name,
-		       const char *text, char *err, size_t err_size)
+		       const char *text, struct ckpt_err *e)
 {
-	struct parser p = { .name = name, .err = err, .err_size = err_size };
+	struct parser p = { .name = name, .e = e };
 	char *copy = strdup(text), *line, *next;
 	char seen[16][32];
 	unsigned int nseen = 0;
@@ -200,11 +198,11 @@ int ckptd_config_parse(struct ckptd_config *c, const char *name,
 			break;
 		}
 		if (in_peers) {
-			char why[600];
-
-			ret = ckptd_config_peers_set(c, key, val, why, sizeof(why));
-			if (ret)
-				ret = fail(&p, "%s", why);
+			ret = ckptd_config_peers_set(c, key, val, e);
+			if (ret) {
+				ckpt_err_prefix(e, "%s:%u", name, p.line);
+				ret = -EINVAL;
+			}
 			continue;
 		}
 		for (unsigned int i = 0; i < nseen; i++)
@@ -221,7 +219,7 @@ int ckptd_config_parse(struct ckptd_config *c, const char *name,
 }
 
 int ckptd_config_load(struct ckptd_config *c, const char *path,
-		      int must_exist, char *err, size_t err_size)
+		      int must_exist, struct ckpt_err *e)
 {
 	char *buf;
 	ssize_t n;
@@ -232,33 +230,28 @@ int ckptd_config_load(struct ckptd_config *c, const char *path,
 	if (fd < 0) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		ret = -errno;
-		snprintf(err, err_size, "%s: cannot open the config file: %s",
-			 path, strerror(errno));
-		return ret;
+		return ckpt_err_sys(e, "%s: cannot open the config file", path);
 	}
 	buf = malloc(CONFIG_MAX + 1);
 	if (!buf) {
 		close(fd);
-		snprintf(err, err_size, "%s: out of memory", path);
-		return -ENOMEM;
+		return ckpt_err_set(e, ENOMEM, "%s: out of memory", path);
 	}
 	while ((n = read(fd, buf + len, CONFIG_MAX + 1 - len)) > 0)
 		len += n;
 	ret = n < 0 ? -errno : 0;
 	close(fd);
 	if (ret)
-		snprintf(err, err_size, "%s: cannot read the config file: %s",
-			 path, strerror(-ret));
+		ckpt_err_set(e, -ret, "%s: cannot read the config file: %s",
+			     path, strerror(-ret));
 	else if (len > CONFIG_MAX)
-		ret = -EFBIG, snprintf(err, err_size, "%s: larger than %d bytes",
-				       path, CONFIG_MAX);
+		ret = ckpt_err_set(e, EFBIG, "%s: larger than %d bytes", path, CONFIG_MAX);
 	else if (memchr(buf, 0, len))
-		ret = -EINVAL, snprintf(err, err_size, "%s: contains a NUL byte: not a text file",
-					path);
+		ret = ckpt_err_set(e, EINVAL, "%s: contains a NUL byte: not a text file",
+				   path);
 	if (!ret) {
 		buf[len] = 0;
-		ret = ckptd_config_parse(c, path, buf, err, err_size);
+		ret = ckptd_config_parse(c, path, buf, e);
 	}
 	free(buf);
 	return ret;

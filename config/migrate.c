@@ -17,27 +17,24 @@
 #include "size.h"
 
 int ckptd_config_migrate_set(struct ckptd_config *c, const char *key, const char *val,
-			     char *err, size_t size)
+			     struct ckpt_err *e)
 {
 	if (!strcmp(key, "migrate_iterations")) {
-		char *e;
-		unsigned long v = strtoul(val, &e, 10);
+		char *end;
+		unsigned long v = strtoul(val, &end, 10);
 
-		if (!isdigit((unsigned char)val[0]) || *e || v < 1 || v > 100) {
-			snprintf(err, size, "migrate_iterations: '%s' is not a number from 1 to 100", val);
-			return -EINVAL;
-		}
+		if (!isdigit((unsigned char)val[0]) || *end || v < 1 || v > 100)
+			return ckpt_err_set(e, EINVAL, "migrate_iterations: '%s' is not a number from 1 to 100",
+					    val);
 		c->migrate_iterations = v;
 		return 0;
 	}
 	if (!strcmp(key, "migrate_dirty_threshold")) {
-		if (ckpt_parse_size(val, &c->migrate_dirty_bytes)) {
-			snprintf(err, size, "migrate_dirty_threshold: '%s' is not a size (bytes, or with K, M or G)", val);
-			return -EINVAL;
-		}
+		if (ckpt_parse_size(val, &c->migrate_dirty_bytes))
+			return ckpt_err_set(e, EINVAL, "migrate_dirty_threshold: '%s' is not a size (bytes, or with K, M or G)",
+					    val);
 		return 0;
 	}
-	snprintf(err, size, "unknown key '%s' in [peers]: the migration keys are migrate_iterations and migrate_dirty_threshold",
-		 key);
-	return -EINVAL;
+	return ckpt_err_set(e, EINVAL, "unknown key '%s' in [peers]: the migration keys are migrate_iterations and migrate_dirty_threshold",
+			    key);
 }

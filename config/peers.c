@@ -5,26 +5,12 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ckptd_config.h"
-
-static int why(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int why(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 static int valid_name(const char *s)
 {
@@ -38,12 +24,8 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-/*
- * "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" into @host/@port (@port
- * keeps its value when none is given).
- */
 int ckptd_config_parse_addr(const char *val, char *host, size_t size,
-			    unsigned int *port, char *err, size_t err_size)
+			    unsigned int *port, struct ckpt_err *e)
 {
 	const char *p = NULL, *end;
 	size_t n;
@@ -51,7 +33,7 @@ int ckptd_config_parse_addr(const char *val, char *host, size_t size,
 	if (val[0] == '[') {
 		end = strchr(val, ']');
 		if (!end || (end[1] && end[1] != ':'))
-			return why(err, err_size, "'%s': write an IPv6 address as [ADDR] or [ADDR]:PORT", val);
+			return ckpt_err_set(e, EINVAL, "'%s': write an IPv6 address as [ADDR] or [ADDR]:PORT", val);
 		n = end - val - 1;
 		val++;
 		if (end[1])
@@ -59,21 +41,21 @@ int ckptd_config_parse_addr(const char *val, char *host, size_t size,
 	} else {
 		end = strchr(val, ':');
 		if (end && strchr(end + 1, ':'))
-			return why(err, err_size, "'%s': write an IPv6 address as [ADDR] or [ADDR]:PORT", val);
+			return ckpt_err_set(e, EINVAL, "'%s': write an IPv6 address as [ADDR] or [ADDR]:PORT", val);
 		n = end ? (size_t)(end - val) : strlen(val);
 		if (end)
 			p = end + 1;
 	}
 	if (!n || n >= size)
-		return why(err, err_size, "'%s': missing or too long address", val);
+		return ckpt_err_set(e, EINVAL, "'%s': missing or too long address", val);
 	memcpy(host, val, n);
 	host[n] = 0;
 	if (p) {
-		char *e;
-		unsigned long v = strtoul(p, &e, 10);
+		char *end_port;
+		unsigned long v = strtoul(p, &end_port, 10);
 
-		if (!isdigit((unsigned char)*p) || *e || v < 1 || v > 65535)
-			return why(err, err_size, "'%s': the port must be a number from 1 to 65535", p);
+		if (!isdigit((unsigned char)*p) || *end_port || v < 1 || v > 65535)
+			return ckpt_err_set(e, EINVAL, "'%s': the port must be a number from 1 to 65535", p);
 		*port = v;
 	}
 	return 0;
@@ -100,58 +82,55 @@ void ckptd_config_peers_defaults(struct ckptd_config *c)
 }
 
 int ckptd_config_peers_set(struct ckptd_config *c, const char *key, const char *val,
-			   char *err, size_t size)
+			   struct ckpt_err *e)
 {
 	struct ckptd_peer_cfg *pc;
 
 	if (!strcmp(key, "name")) {
 		if (!valid_name(val))
-			return why(err, size, "name: '%s' is not a host name (letters, digits, '-', '_', '.'; at most %d)",
+			return ckpt_err_set(e, EINVAL, "name: '%s' is not a host name (letters, digits, '-', '_', '.'; at most %d)",
 				   val, CKPTD_PEER_NAME_MAX);
 		snprintf(c->node_name, sizeof(c->node_name), "%s", val);
 		return 0;
 	}
 	if (!strcmp(key, "key_file")) {
 		if (val[0] != '/' || strlen(val) >= sizeof(c->peer_key_file))
-			return why(err, size, "key_file: give an absolute path");
+			return ckpt_err_set(e, EINVAL, "key_file: give an absolute path");
 		snprintf(c->peer_key_file, sizeof(c->peer_key_file), "%s", val);
 		return 0;
 	}
 	if (!strcmp(key, "listen"))
 		return ckptd_config_parse_addr(val, c->peer_listen, sizeof(c->peer_listen),
-					       &c->peer_port, err, size);
+					       &c->peer_port, e);
 	if (!strcmp(key, "timeout_ms")) {
-		char *e;
-		unsigned long v = strtoul(val, &e, 10);
+		char *end;
+		unsigned long v = strtoul(val, &end, 10);
 
-		if (!isdigit((unsigned char)val[0]) || *e || v < 100 || v > 3600000)
-			return why(err, size, "timeout_ms: '%s' is not a number from 100 to 3600000", val);
+		if (!isdigit((unsigned char)val[0]) || *end || v < 100 || v > 3600000)
+			return ckpt_err_set(e, EINVAL, "timeout_ms: '%s' is not a number from 100 to 3600000", val);
 		c->peer_timeout_ms = v;
 		return 0;
 	}
 	if (!strncmp(key, "migrate_", 8))
-		return ckptd_config_migrate_set(c, key, val, err, size);
+		return ckptd_config_migrate_set(c, key, val, e);
 	if (strncmp(key, "peer", 4) || !isspace((unsigned char)key[4]))
-		return why(err, size, "unknown key '%s' in [peers]: use name, key_file, listen, timeout_ms, migrate_iterations, migrate_dirty_threshold or 'peer NAME = ADDRESS[:PORT]'",
+		return ckpt_err_set(e, EINVAL, "unknown key '%s' in [peers]: use name, key_file, listen, timeout_ms, migrate_iterations, migrate_dirty_threshold or 'peer NAME = ADDRESS[:PORT]'",
 			   key);
 	key += 5;
 	while (isspace((unsigned char)*key))
 		key++;
 	if (!valid_name(key))
-		return why(err, size, "peer '%s': not a host name (letters, digits, '-', '_', '.'; at most %d)",
+		return ckpt_err_set(e, EINVAL, "peer '%s': not a host name (letters, digits, '-', '_', '.'; at most %d)",
 			   key, CKPTD_PEER_NAME_MAX);
 	if (ckptd_config_peer(c, key))
-		return why(err, size, "peer %s: given twice; keep one", key);
+		return ckpt_err_set(e, EINVAL, "peer %s: given twice; keep one", key);
 	if (c->nr_peers == CKPTD_PEERS_MAX)
-		return why(err, size, "more than %d peers", CKPTD_PEERS_MAX);
+		return ckpt_err_set(e, EINVAL, "more than %d peers", CKPTD_PEERS_MAX);
 	pc = &c->peers[c->nr_peers];
 	snprintf(pc->name, sizeof(pc->name), "%s", key);
 	pc->port = CKPTD_PEER_PORT;
-	if (ckptd_config_parse_addr(val, pc->host, sizeof(pc->host), &pc->port, err, size)) {
-		char tmp[512];
-
-		snprintf(tmp, sizeof(tmp), "peer %s: %s", key, err);
-		snprintf(err, size, "%s", tmp);
+	if (ckptd_config_parse_addr(val, pc->host, sizeof(pc->host), &pc->port, e)) {
+		ckpt_err_prefix(e, "peer %s", key);
 		return -EINVAL;
 	}
 	c->nr_peers++;

@@ -9,11 +9,12 @@
 #include "ckptd_config.h"
 #include "peer/peer_auth.h"
 #include "kmod_nl.h"
-#include "loop.h"
+#include "watch.h"
 #include "jobs/registry.h"
 
 struct ckptd_worker;
 struct ckptd_client;
+struct ckptd_req;
 
 struct ckptd {
 	struct ckptd_config cfg;
@@ -27,6 +28,8 @@ struct ckptd {
 	struct ckptd_worker *ops;	/* freeze, checkpoint, restore */
 	struct ckptd_worker *io;	/* registry writes */
 	struct ckptd_client *clients;
+	/* runs a checked request (ctl/dispatch.c, wired by main.c) */
+	void (*ctl_handle)(struct ckptd *d, struct ckptd_req *rq);
 	uint64_t next_client_id;
 	unsigned int ops_in_flight;
 	struct ckptd_watch sig_w, listen_w, timer_w, events_w;

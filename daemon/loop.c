@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 
 #include "ckptd.h"
+#include "loop.h"
 #include "log.h"
 
 int ckptd_loop_add(struct ckptd *d, struct ckptd_watch *w, uint32_t events)

@@ -5,12 +5,9 @@
 
 #include <stdint.h>
 
-struct ckptd;
+#include "watch.h"
 
-struct ckptd_watch {
-	int fd;
-	void (*fn)(struct ckptd *d, struct ckptd_watch *w, uint32_t events);
-};
+struct ckptd;
 
 int ckptd_loop_add(struct ckptd *d, struct ckptd_watch *w, uint32_t events);
 void ckptd_loop_del(struct ckptd *d, struct ckptd_watch *w);

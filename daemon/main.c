@@ -21,12 +21,18 @@
 
 #include "ops/checkpoint.h"
 #include "ckptd.h"
+#include "ctl/dispatch.h"
 #include "ctl/server.h"
+#include "events.h"
 #include "image.h"
-#include "jobs/jobs.h"
+#include "jobs/control.h"
+#include "jobs/launch.h"
+#include "jobs/recover.h"
 #include "log.h"
+#include "loop.h"
 #include "notify.h"
 #include "migrate/peer_server.h"
+#include "mkdir_p.h"
 #include "predump.h"
 #include "worker.h"
 
@@ -47,85 +53,31 @@ static void usage(FILE *f)
 		"  -h, --help            this text\n");
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(buf, 0755) && errno != EEXIST)
-				return -errno;
-			*p = '/';
-		}
-	return mkdir(buf, 0750) && errno != EEXIST ? -errno : 0;
-}
-
-static void on_events(struct ckptd *d, struct ckptd_watch *w, uint32_t ev);
-
-static void log_event(const struct ckpt_kevent *ev, void *arg)
-{
-	static const char *const names[] = {
-		"?", "frozen", "thawed", "freeze failed", "task exited", "destroyed",
-	};
-
-	(void)arg;
-	if (ev->event == CKPT_EVENT_FREEZE_FAILED)
-		pr_warn("job %u: freeze failed at pid %u (state %c)", ev->job_id,
-			ev->err_pid, ev->err_state ? (char)ev->err_state : '?');
-	else
-		pr_debug("job %u: %s%s", ev->job_id, names[ev->event < 6 ? ev->event : 0],
-			 ev->event == CKPT_EVENT_TASK_EXITED ? "" : "");
-}
-
-static void on_events(struct ckptd *d, struct ckptd_watch *w, uint32_t ev)
-{
-	(void)w;
-	(void)ev;
-	if (ckpt_nl_events_read(d->events, log_event, d))
-		pr_warn("events from ckpt.ko were lost (socket overrun)");
-}
-
 static int reload(struct ckptd *d)
 {
 	struct ckptd_config c;
-	char err[1024];
-
 	struct timespec now;
+	struct ckpt_err err;
+	unsigned int res;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ckptd_notify("RELOADING=1\nMONOTONIC_USEC=%llu",
 		     (unsigned long long)now.tv_sec * 1000000ULL + now.tv_nsec / 1000);
 	ckptd_config_defaults(&c);
-	if (ckptd_config_load(&c, d->config_path, d->config_must_exist, err, sizeof(err))) {
-		pr_err("reload: %s; keeping the running configuration", err);
-		ckptd_notify("READY=1\nSTATUS=reload failed: %s", err);
+	if (ckptd_config_load(&c, d->config_path, d->config_must_exist, &err)) {
+		pr_err("reload: %s; keeping the running configuration", err.msg);
+		ckptd_notify("READY=1\nSTATUS=reload failed: %s", err.msg);
 		return -EINVAL;
 	}
-	if (strcmp(c.image_store, d->cfg.image_store) || strcmp(c.state_dir, d->cfg.state_dir) ||
-	    strcmp(c.socket, d->cfg.socket))
+	res = ckptd_config_apply(&d->cfg, &c);
+	if (res & CKPTD_RELOAD_RESTART_PATHS)
 		pr_warn("reload: image_store, state_dir and socket change only at a restart");
-	d->cfg.keep = c.keep;
-	d->cfg.freeze_timeout_ms = c.freeze_timeout_ms;
-	d->cfg.compression = c.compression;
-	d->cfg.compression_level = c.compression_level;
-	snprintf(d->cfg.restorer, sizeof(d->cfg.restorer), "%s", c.restorer);
-	snprintf(d->cfg.cgroup_dir, sizeof(d->cfg.cgroup_dir), "%s", c.cgroup_dir);
-	if (c.peers_on != d->cfg.peers_on || strcmp(c.peer_listen, d->cfg.peer_listen) ||
-	    c.peer_port != d->cfg.peer_port)
+	if (res & CKPTD_RELOAD_RESTART_PEERS)
 		pr_warn("reload: [peers] on or off and its listen address change only at a restart");
-	if (d->cfg.peers_on) {
-		snprintf(d->cfg.peer_key_file, sizeof(d->cfg.peer_key_file), "%s", c.peer_key_file);
-		snprintf(d->cfg.node_name, sizeof(d->cfg.node_name), "%s", c.node_name);
-		d->cfg.peer_timeout_ms = c.peer_timeout_ms;
-		d->cfg.nr_peers = c.nr_peers;
-		memcpy(d->cfg.peers, c.peers, sizeof(c.peers));
+	if (res & CKPTD_RELOAD_RESTART_MIGRATE)
+		pr_warn("reload: migrate_iterations and migrate_dirty_threshold change only at a restart");
+	if (res & CKPTD_RELOAD_PEER_KEY)
 		ckptd_peer_reload_key(d);	/* a bad key file keeps the old key */
-	}
-	d->cfg.lower_set = c.lower_set;
-	d->cfg.nr_lower = c.nr_lower;
-	memcpy(d->cfg.lower, c.lower, sizeof(c.lower));
 	pr_info("configuration reloaded from %s", d->config_path);
 	ckptd_notify("READY=1\nSTATUS=running");
 	return 0;
@@ -199,7 +151,7 @@ static int setup_fds(struct ckptd *d)
 static int open_module(struct ckptd *d)
 {
 	struct ckpt_kfeatures f;
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	int ret;
 
 	ret = ckpt_nl_open(&d->nl, &e);
@@ -215,14 +167,7 @@ static int open_module(struct ckptd *d)
 	}
 	pr_info("ckpt.ko %s (ABI %u) on %s", f.module_version, f.abi_version,
 		f.kernel_release);
-	ret = ckpt_nl_events_open(&d->events, &e);
-	if (ret) {
-		pr_err("ckpt.ko events: %s", e.msg);
-		return ret;
-	}
-	d->events_w.fd = ckpt_nl_fd(d->events);
-	d->events_w.fn = on_events;
-	return ckptd_loop_add(d, &d->events_w, EPOLLIN);
+	return ckptd_events_open(d);
 }
 
 static int parse_args(struct ckptd *d, int argc, char *argv[], int *fg, int *verbose)
@@ -238,7 +183,7 @@ static int parse_args(struct ckptd *d, int argc, char *argv[], int *fg, int *ver
 		{ 0 },
 	};
 	const char *socket = NULL, *state = NULL, *store = NULL;
-	char err[1024];
+	struct ckpt_err err;
 	int c;
 
 	d->config_path = CKPTD_CONFIG_FILE;
@@ -259,9 +204,8 @@ static int parse_args(struct ckptd *d, int argc, char *argv[], int *fg, int *ver
 		return -EINVAL;
 	}
 	ckptd_config_defaults(&d->cfg);
-	if (ckptd_config_load(&d->cfg, d->config_path, d->config_must_exist,
-			      err, sizeof(err))) {
-		fprintf(stderr, "ckptd: %s\n", err);
+	if (ckptd_config_load(&d->cfg, d->config_path, d->config_must_exist, &err)) {
+		fprintf(stderr, "ckptd: %s\n", err.msg);
 		return -EINVAL;
 	}
 	if (socket)
@@ -277,7 +221,6 @@ int main(int argc, char *argv[])
 {
 	static struct ckptd d;
 	struct ckpt_err ierr;
-	char err[1024];
 	unsigned int removed;
 	int fg = 0, verbose = 0, ret;
 	struct stat st;
@@ -288,10 +231,16 @@ int main(int argc, char *argv[])
 	d.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d.epfd < 0 || setup_fds(&d))
 		return 1;
-	if (mkdir_p(d.cfg.state_dir) || mkdir_p(d.cfg.image_store)) {
-		pr_err("cannot create %s or %s: %s", d.cfg.state_dir, d.cfg.image_store,
-		       strerror(errno));
-		return 1;
+	for (int i = 0; i < 2; i++) {
+		const char *dir = i ? d.cfg.image_store : d.cfg.state_dir;
+
+		ret = ckpt_mkdir_p(dir, 0755, 0750);
+		if (ret) {
+			pr_err("cannot create %s: %s; create it or set %s= in %s",
+			       dir, strerror(-ret), i ? "image_store" : "state_dir",
+			       d.config_path);
+			return 1;
+		}
 	}
 	/* users reach their own job's images (store_owner.h), list no others */
 	for (int i = 0; i < 2; i++) {
@@ -310,8 +259,8 @@ int main(int argc, char *argv[])
 		pr_warn("%s", ierr.msg);
 	else if (removed)
 		pr_info("removed %u stale pre-dump(s) of unfinished migrations", removed);
-	if (ckptd_registry_load(&d.reg, d.cfg.state_dir, err, sizeof(err))) {
-		pr_err("%s; fix or move the file away, then start ckptd", err);
+	if (ckptd_registry_load(&d.reg, d.cfg.state_dir, &ierr)) {
+		pr_err("%s; fix or move the file away, then start ckptd", ierr.msg);
 		return 1;
 	}
 	if (open_module(&d))
@@ -323,7 +272,7 @@ int main(int argc, char *argv[])
 		pr_err("cannot start worker threads: %s", strerror(-ret));
 		return 1;
 	}
-	if (ckptd_ctl_listen(&d))
+	if (ckptd_ctl_listen(&d, ckptd_dispatch))
 		return 1;
 	if (ckptd_peer_listen(&d))
 		return 1;
@@ -338,7 +287,7 @@ int main(int argc, char *argv[])
 	ckptd_peer_close(&d);
 	ckptd_worker_stop(&d, d.ops);
 	ckptd_worker_stop(&d, d.io);	/* the last registry write lands */
-	ckpt_nl_close(d.events);
+	ckptd_events_close(&d);
 	ckpt_nl_close(d.nl);		/* ckpt.ko thaws and forgets our jobs */
 	ckptd_registry_free(&d.reg);
 	pr_info("stopped");

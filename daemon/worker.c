@@ -11,6 +11,7 @@
 
 #include "ckptd.h"
 #include "log.h"
+#include "loop.h"
 #include "worker.h"
 
 struct ckptd_worker {

@@ -24,7 +24,7 @@ FUZZ_TARGETS := ctl_proto config cluster_msg files dump_stream image_zread peer_
 	image image_write
 
 # the project's sources each target parses with
-FUZZ_SRC_ctl_proto   := common/ctl_proto.c
+FUZZ_SRC_ctl_proto   := common/ctl_proto.c common/err.c
 FUZZ_SRC_config      := $(CONFIG_SRCS) common/err.c common/size.c
 FUZZ_SRC_cluster_msg := daemon/cluster/msg.c common/xxh64.c common/err.c
 FUZZ_SRC_peer_wire   := daemon/peer/peer_wire.c daemon/peer/peer_recv.c \

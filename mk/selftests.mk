@@ -41,7 +41,7 @@ $(BUILD)/host/%.sh: selftests/host/%.sh
 # --- guest programs: static, no shared libraries in the guest ------------
 GUEST      := $(BUILD)/guest
 # restore round trips carry open files: the capture half runs in the guest
-CAPTURE_SRCS := $(wildcard daemon/capture/*.c)
+CAPTURE_SRCS := $(wildcard daemon/capture/*.c) common/proc_stat.c
 GUEST_LIB  := selftests/guest/lib/genl_raw.c selftests/guest/lib/workload.c \
 	selftests/guest/lib/page_scan.c \
 	selftests/guest/lib/dump_helpers.c selftests/guest/lib/privs.c \
@@ -90,10 +90,10 @@ $(GUEST)/bin/ckpt-restore: $(BUILD)/bin/ckpt-restore
 	$(Q)install -m 755 $< $@
 
 # the daemon suite: tests talk to a real ckptd over its control socket
-$(GUEST)/tests/daemon/%: selftests/guest/daemon/%.c common/ctl_proto.c common/ctl_proto.h | need-ksft
+$(GUEST)/tests/daemon/%: selftests/guest/daemon/%.c common/ctl_proto.c common/ctl_proto.h common/err.c | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
-	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< common/ctl_proto.c
+	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< common/ctl_proto.c common/err.c
 
 $(GUEST)/bin/ckpt_memhog: selftests/guest/daemon/helpers/memhog.c
 	@mkdir -p $(dir $@)

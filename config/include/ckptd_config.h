@@ -9,6 +9,8 @@
 
 #include <linux/ckpt.h>
 
+#include "err.h"
+
 #define CKPTD_CONFIG_FILE	"/etc/ckpt/ckptd.conf"
 #define CKPTD_STATE_DIR		"/var/lib/ckpt"
 #define CKPTD_IMAGE_STORE	"/var/lib/ckpt/images"
@@ -64,16 +66,20 @@ struct ckptd_config {
 	uint64_t migrate_dirty_bytes;		/* small enough a dirty set */
 };
 
-/* config_peers.c: the [peers] section */
+/* config/peers.c: the [peers] section */
 void ckptd_config_peers_defaults(struct ckptd_config *c);
-/* One key of [peers]; -EINVAL with what is wrong (no file:line) in @err. */
+/* One key of [peers]; -EINVAL with what is wrong (no file:line) in @e. */
 int ckptd_config_peers_set(struct ckptd_config *c, const char *key, const char *val,
-			   char *err, size_t size);
+			   struct ckpt_err *e);
+/*
+ * "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" into @host/@port (@port
+ * keeps its value when none is given); -EINVAL with what is wrong.
+ */
 int ckptd_config_parse_addr(const char *val, char *host, size_t size,
-			    unsigned int *port, char *err, size_t err_size);
-/* migrate_iterations, migrate_dirty_threshold (migrate_config.c) */
+			    unsigned int *port, struct ckpt_err *e);
+/* migrate_iterations, migrate_dirty_threshold (config/migrate.c) */
 int ckptd_config_migrate_set(struct ckptd_config *c, const char *key, const char *val,
-			     char *err, size_t size);
+			     struct ckpt_err *e);
 /* The [peers] entry called @name, or NULL. */
 const struct ckptd_peer_cfg *ckptd_config_peer(const struct ckptd_config *c,
 					       const char *name);
@@ -83,13 +89,27 @@ void ckptd_config_defaults(struct ckptd_config *c);
 /*
  * Parses the config text @text (NUL-terminated) named @name in messages
  * into @c (which holds the defaults).  Returns 0, or -EINVAL with
- * "<name>:<line>: what is wrong and what to do" in @err.
+ * "<name>:<line>: what is wrong and what to do" in @e.
  */
 int ckptd_config_parse(struct ckptd_config *c, const char *name,
-		       const char *text, char *err, size_t err_size);
+		       const char *text, struct ckpt_err *e);
 
 /* Reads and parses @path; a missing file is fine when !@must_exist. */
 int ckptd_config_load(struct ckptd_config *c, const char *path,
-		      int must_exist, char *err, size_t err_size);
+		      int must_exist, struct ckpt_err *e);
+
+/* What ckptd_config_apply() could not change (it keeps the old values). */
+#define CKPTD_RELOAD_RESTART_PATHS	(1U << 0)	/* image_store, state_dir, socket */
+#define CKPTD_RELOAD_RESTART_PEERS	(1U << 1)	/* [peers] on/off, listen, port */
+#define CKPTD_RELOAD_RESTART_MIGRATE	(1U << 2)	/* migrate_* */
+/* [peers] is on: its key file is to be read again. */
+#define CKPTD_RELOAD_PEER_KEY		(1U << 3)
+
+/*
+ * Applies the freshly loaded @c to the running @run: the fields that can
+ * change at a reload (config/reload.c lists them) are copied; the result
+ * says which changes wait for a restart and whether to re-read the key.
+ */
+unsigned int ckptd_config_apply(struct ckptd_config *run, const struct ckptd_config *c);
 
 #endif /* CKPTD_CONFIG_H */

@@ -41,18 +41,16 @@ int ckptd_capture_new(const struct ckptd_capture_opts *opts,
 	if (opts) {
 		if (opts->unsupported > CKPTD_CAPTURE_DEVNULL) {
 			free(cap);
-			ckpt_err_msg(err, "capture options: unknown action %d for unsupported fds",
-				      (int)opts->unsupported);
-			return -EINVAL;
+			return ckpt_err_set(err, EINVAL, "capture options: unknown action %d for unsupported fds",
+					     (int)opts->unsupported);
 		}
 		for (size_t i = 0; i < opts->nr_rules; i++) {
 			if (opts->rules[i].action != CKPTD_CAPTURE_CLOSE &&
 			    opts->rules[i].action != CKPTD_CAPTURE_DEVNULL) {
 				free(cap);
-				ckpt_err_msg(err, "capture options: the rule for pid %d fd %d must close the fd or redirect it to /dev/null",
-					      (int)opts->rules[i].pid,
-					      opts->rules[i].fd);
-				return -EINVAL;
+				return ckpt_err_set(err, EINVAL, "capture options: the rule for pid %d fd %d must close the fd or redirect it to /dev/null",
+						     (int)opts->rules[i].pid,
+						     opts->rules[i].fd);
 			}
 		}
 		cap->unsupported = opts->unsupported;
@@ -74,8 +72,7 @@ int ckptd_capture_new(const struct ckptd_capture_opts *opts,
 nomem:
 	if (cap)
 		free(cap);
-	ckpt_err_msg(err, "capture: out of memory");
-	return -ENOMEM;
+	return ckpt_err_set(err, ENOMEM, "capture: out of memory");
 }
 
 void ckptd_capture_free(struct ckptd_capture *cap)
@@ -104,9 +101,8 @@ static const struct ckptd_capture_rule *find_rule(const struct ckptd_capture *ca
 
 static int nomem(struct ckpt_err *err, pid_t pid)
 {
-	ckpt_err_msg(err, "pid %d: out of memory while capturing its files",
-		      (int)pid);
-	return -ENOMEM;
+	return ckpt_err_set(err, ENOMEM, "pid %d: out of memory while capturing its files",
+			     (int)pid);
 }
 
 /* /dev/mem and friends (1), ttys (4, 5 but ptmx, 136-143 pts) */
@@ -411,16 +407,12 @@ int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 	size_t saved = out->len, nr_fds = 0;
 	int *fds = NULL, ret;
 
-	if (cap->failed) {
-		ckpt_err_msg(err, "pid %d: an earlier capture of this job failed; start a new one",
-			      (int)pid);
-		return -EINVAL;
-	}
-	if (pid <= 0 || img_pid <= 0) {
-		ckpt_err_msg(err, "capture: invalid pid %d (%d in the job)",
-			      (int)pid, (int)img_pid);
-		return -EINVAL;
-	}
+	if (cap->failed)
+		return ckpt_err_set(err, EINVAL, "pid %d: an earlier capture of this job failed; start a new one",
+				     (int)pid);
+	if (pid <= 0 || img_pid <= 0)
+		return ckpt_err_set(err, EINVAL, "capture: invalid pid %d (%d in the job)",
+				     (int)pid, (int)img_pid);
 	ps = calloc(1, sizeof(*ps));
 	if (!ps)
 		return nomem(err, pid);
@@ -428,7 +420,7 @@ int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 	ps->via = ckptd_capture_task(pid);
 	ps->img_pid = img_pid;
 	ps->f.dup = -1;
-	ps->pidfd = cap_pidfd_open(pid, ps->via);
+	ps->pidfd = ckpt_pidfd_open(pid, ps->via);
 	if (ps->pidfd == -EINVAL && ps->via != pid) {
 		ps->pidfd = -1;		/* no thread pidfds: reopen_fd() */
 	} else if (ps->pidfd < 0) {

@@ -10,6 +10,8 @@
 #include <linux/ckpt.h>
 
 #include "capture.h"
+#include "pidfd.h"
+#include "proc_stat.h"
 
 #define CAP_LINK_MAX	4096
 
@@ -39,22 +41,6 @@ struct cap_fdinfo {
 	size_t nr_tfds;
 };
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open		434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd		438
-#endif
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD		O_EXCL	/* Linux 6.9 */
-#endif
-
-/*
- * A pidfd whose pidfd_getfd() reaches the fds of @via, @pid itself or a
- * live thread of it (ckptd_capture_task()); -EINVAL for a thread on a
- * kernel before 6.9, which has no thread pidfds.
- */
-int cap_pidfd_open(pid_t pid, pid_t via);
 /*
  * The /proc functions below take the task to read through: the pid
  * itself, or a live thread when its main thread has exited (then

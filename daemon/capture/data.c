@@ -34,10 +34,9 @@ static int add_data(struct ckptd_recbuf *out, const struct cap_fd *f,
 static int too_much(struct ckptd_capture *cap, const struct cap_fd *f,
 		    const char *what, uint64_t n, struct ckpt_err *err)
 {
-	ckpt_err_msg(err, "pid %d fd %d: %s (%s) holds more than %llu bytes (%llu); raise the capture's max_data or treat the fd as closed",
-		      (int)f->pid, f->fd, what, f->link,
-		      (unsigned long long)cap->max_data, (unsigned long long)n);
-	return -EFBIG;
+	return ckpt_err_set(err, EFBIG, "pid %d fd %d: %s (%s) holds more than %llu bytes (%llu); raise the capture's max_data or treat the fd as closed",
+			     (int)f->pid, f->fd, what, f->link,
+			     (unsigned long long)cap->max_data, (unsigned long long)n);
 }
 
 static int sys_fail(const struct cap_fd *f, const char *what,
@@ -70,10 +69,8 @@ int cap_file_contents(struct ckptd_capture *cap, struct cap_fd *f,
 	uint8_t *buf = malloc(CKPT_FILE_DATA_MAX);
 	int fd = -1, ret = 0;
 
-	if (!buf) {
-		ckpt_err_msg(err, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
-		return -ENOMEM;
-	}
+	if (!buf)
+		return ckpt_err_set(err, ENOMEM, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
 	fd = reopen(f, O_RDONLY);
 	if (fd < 0) {
 		ret = sys_fail(f, "opening it to read its contents", err);
@@ -129,10 +126,8 @@ static int drain(const struct cap_fd *f, int fd, uint64_t avail,
 	uint64_t off = 0;
 	int ret = 0;
 
-	if (!buf) {
-		ckpt_err_msg(err, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
-		return -ENOMEM;
-	}
+	if (!buf)
+		return ckpt_err_set(err, ENOMEM, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
 	while (!ret && off < avail) {
 		ssize_t n = read(fd, buf, CKPT_FILE_DATA_MAX);
 
@@ -220,11 +215,9 @@ static int check_cmsgs(struct msghdr *m, const struct cap_fd *f,
 			fds = true;
 		}
 	}
-	if (fds || (m->msg_flags & MSG_CTRUNC)) {
-		ckpt_err_msg(err, "pid %d fd %d: unix socket (%s) has file descriptors queued (SCM_RIGHTS), which cannot be captured; treat the fd as closed",
-			      (int)f->pid, f->fd, f->link);
-		return -EOPNOTSUPP;
-	}
+	if (fds || (m->msg_flags & MSG_CTRUNC))
+		return ckpt_err_set(err, EOPNOTSUPP, "pid %d fd %d: unix socket (%s) has file descriptors queued (SCM_RIGHTS), which cannot be captured; treat the fd as closed",
+				     (int)f->pid, f->fd, f->link);
 	return 0;
 }
 
@@ -262,12 +255,10 @@ static int peek_all(struct ckptd_capture *cap, struct cap_fd *f, uint8_t *buf,
 		if (stream && !n)
 			return 0;	/* end of file: the peer shut down */
 		if (!stream) {
-			if (m.msg_flags & MSG_TRUNC) {
-				ckpt_err_msg(err, "pid %d fd %d: unix socket (%s) has a datagram queued larger than %u bytes, which cannot be captured",
-					      (int)f->pid, f->fd, f->link,
-					      CKPT_FILE_DATA_MAX);
-				return -EOPNOTSUPP;
-			}
+			if (m.msg_flags & MSG_TRUNC)
+				return ckpt_err_set(err, EOPNOTSUPP, "pid %d fd %d: unix socket (%s) has a datagram queued larger than %u bytes, which cannot be captured",
+						     (int)f->pid, f->fd, f->link,
+						     CKPT_FILE_DATA_MAX);
 			/* a shut down socket reads 0 at the end of its queue */
 			if (!n && (f->rec.u.sock.shutdown & CKPT_SHUT_RD))
 				return 0;
@@ -293,10 +284,8 @@ int cap_sock_data(struct ckptd_capture *cap, struct cap_fd *f,
 	if (getsockopt(f->dup, SOL_SOCKET, SO_PEEK_OFF, &saved, &len))
 		return sys_fail(f, "getsockopt(SO_PEEK_OFF)", err);
 	buf = malloc(CKPT_FILE_DATA_MAX);
-	if (!buf) {
-		ckpt_err_msg(err, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
-		return -ENOMEM;
-	}
+	if (!buf)
+		return ckpt_err_set(err, ENOMEM, "pid %d fd %d: out of memory", (int)f->pid, f->fd);
 	if (setsockopt(f->dup, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero)))
 		ret = sys_fail(f, "setsockopt(SO_PEEK_OFF)", err);
 	else

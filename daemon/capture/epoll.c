@@ -106,11 +106,9 @@ int cap_epoll_check(struct ckptd_capture *cap, struct ckpt_err *err)
 			found = o->ep_ofd == p->ep_ofd && o->tfd == p->tfd &&
 				o->ino == p->ino && o->sdev == p->sdev;
 		}
-		if (!found) {
-			ckpt_err_msg(err, "pid %d fd %d: the epoll watches a file as fd %d, which no process of the job has open under that number any more; such an entry cannot be restored: close the epoll fd or treat it as closed",
-				      (int)p->pid, p->epfd, p->tfd);
-			return -EOPNOTSUPP;
-		}
+		if (!found)
+			return ckpt_err_set(err, EOPNOTSUPP, "pid %d fd %d: the epoll watches a file as fd %d, which no process of the job has open under that number any more; such an entry cannot be restored: close the epoll fd or treat it as closed",
+					     (int)p->pid, p->epfd, p->tfd);
 	}
 	return 0;
 }

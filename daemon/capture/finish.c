@@ -100,8 +100,7 @@ static int find_outside(struct ckptd_capture *cap,
 	return 0;
 nomem:
 	free(ids);
-	ckpt_err_msg(err, "capture: out of memory");
-	return -ENOMEM;
+	return ckpt_err_set(err, ENOMEM, "capture: out of memory");
 }
 
 /* out without the converted sockets' data and epoll entries. */
@@ -170,10 +169,8 @@ int ckptd_capture_finish(struct ckptd_capture *cap, struct ckptd_recbuf *out,
 	size_t nr = 0;
 	int ret;
 
-	if (cap->failed) {
-		ckpt_err_msg(err, "an earlier capture of this job failed; start a new one");
-		return -EINVAL;
-	}
+	if (cap->failed)
+		return ckpt_err_set(err, EINVAL, "an earlier capture of this job failed; start a new one");
 	ret = cap_epoll_check(cap, err);
 	if (!ret)
 		ret = find_outside(cap, out, &v, &nr, err);

@@ -33,9 +33,8 @@ int cap_fs_record(pid_t pid, pid_t via, int32_t img_pid,
 		len[i] = strlen(path[i]);
 		if (path[i][0] != '/' || (len[i] > 10 &&
 		    !strcmp(path[i] + len[i] - 10, " (deleted)"))) {
-			ckpt_err_msg(err, "pid %d: its %s %s was deleted (or is outside the capturer's view) and cannot be restored; let the job chdir elsewhere",
-				      (int)pid, names[i], path[i]);
-			return -EOPNOTSUPP;
+			return ckpt_err_set(err, EOPNOTSUPP, "pid %d: its %s %s was deleted (or is outside the capturer's view) and cannot be restored; let the job chdir elsewhere",
+					     (int)pid, names[i], path[i]);
 		}
 		snprintf(p, sizeof(p), "/proc/%d/%s", (int)via, names[i]);
 		if (stat(p, &st[i])) {

@@ -59,10 +59,8 @@ int cap_ofd_id(struct ckptd_capture *cap, pid_t pid, int fd, uint64_t *id,
 		size_t n = cap->cap_reps ? 2 * cap->cap_reps : 64;
 		struct cap_rep *v = realloc(cap->reps, n * sizeof(*v));
 
-		if (!v) {
-			ckpt_err_msg(err, "pid %d fd %d: out of memory", (int)pid, fd);
-			return -ENOMEM;
-		}
+		if (!v)
+			return ckpt_err_set(err, ENOMEM, "pid %d fd %d: out of memory", (int)pid, fd);
 		cap->reps = v;
 		cap->cap_reps = n;
 	}

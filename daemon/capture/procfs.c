@@ -16,31 +16,9 @@
 #include "capture_int.h"
 
 /* The state letter of /proc/<pid>[/task/<tid>]/stat, 0 if it is gone. */
-static char task_state(pid_t pid, pid_t tid)
-{
-	char p[96], buf[512], *s;
-	ssize_t n;
-	int fd;
-
-	if (tid)
-		snprintf(p, sizeof(p), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	else
-		snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	s = strrchr(buf, ')');
-	return s && s[1] == ' ' ? s[2] : 0;
-}
-
 pid_t ckptd_capture_task(pid_t pid)
 {
-	char p[64], st = task_state(pid, 0);
+	char p[64], st = ckpt_proc_state(pid, 0);
 	pid_t found = pid;
 	struct dirent *d;
 	DIR *dir;
@@ -53,20 +31,13 @@ pid_t ckptd_capture_task(pid_t pid)
 	while (dir && found == pid && (d = readdir(dir))) {
 		pid_t tid = (pid_t)atoi(d->d_name);
 
-		st = tid > 0 && tid != pid ? task_state(pid, tid) : 0;
+		st = tid > 0 && tid != pid ? ckpt_proc_state(pid, tid) : 0;
 		if (st && st != 'Z' && st != 'X')
 			found = tid;
 	}
 	if (dir)
 		closedir(dir);
 	return found;
-}
-
-int cap_pidfd_open(pid_t pid, pid_t via)
-{
-	int fd = (int)syscall(SYS_pidfd_open, via, via == pid ? 0 : PIDFD_THREAD);
-
-	return fd < 0 ? -errno : fd;
 }
 
 int cap_proc_link(pid_t pid, const char *name, char *buf, size_t size)

@@ -175,7 +175,7 @@ int ckptd_capture_tcp_sndqs(const pid_t *pids, size_t nr, struct ckptd_tcp_sndqs
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < nr && !ret; i++) {
 		pid_t via = ckptd_capture_task(pids[i]);
-		int pidfd = cap_pidfd_open(pids[i], via), *fds = NULL;
+		int pidfd = ckpt_pidfd_open(pids[i], via), *fds = NULL;
 		size_t nfds = 0;
 
 		/*

@@ -11,7 +11,7 @@
 
 #include "cluster/cluster.h"
 #include "cluster/store.h"
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
 #include "log.h"
 
 int ckptd_cluster_route(struct ckptd *d, struct ckptd_req *rq, uint32_t id, int freeze)

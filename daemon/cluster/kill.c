@@ -22,16 +22,7 @@
 #include "cluster/cluster.h"
 #include "cluster/store.h"
 #include "log.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open		434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd		438
-#endif
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD		O_EXCL	/* Linux 6.9 */
-#endif
+#include "pidfd.h"
 
 /* Repair mode on @fd if it is an established TCP socket: 1, else 0. */
 static int quiet(int fd)
@@ -55,7 +46,7 @@ static unsigned int quiet_pid(pid_t pid)
 	unsigned int n = 0;
 	/* a process whose main thread exited: through a live thread */
 	pid_t via = ckptd_capture_task(pid);
-	int pidfd = syscall(SYS_pidfd_open, via, via == pid ? 0 : PIDFD_THREAD);
+	int pidfd = ckpt_pidfd_open(pid, via);
 	DIR *dir;
 
 	if (pidfd < 0)
@@ -85,7 +76,7 @@ void ckptd_cluster_quiet_kill(struct ckptd *d, uint32_t job)
 {
 	struct ckptd_cluster_hosts h;
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	unsigned int n = 0;
 	char why[600];
 

@@ -30,7 +30,7 @@
 #include "cluster/cluster.h"
 #include "cluster/store.h"
 #include "image.h"
-#include "jobs/jobs.h"
+#include "jobs/persist.h"
 #include "log.h"
 #include "loop_call.h"
 
@@ -318,7 +318,7 @@ int ckptd_cluster_serve_prepare(struct ckptd_cluster_session *s)
 			ret = run_round(r);
 		if (ret < 0) {
 			pr_warn("job %u: cluster round of %s aborted here: %s", r->p.job, s->client,
-				s->c->why[0] ? s->c->why : strerror(-ret));
+				s->c->err.msg[0] ? s->c->err.msg : strerror(-ret));
 			discard(r);
 			thaw(r);
 		}

@@ -19,7 +19,8 @@
 #include "cluster/cluster.h"
 #include "cluster/store.h"
 #include "image.h"
-#include "jobs/jobs.h"
+#include "jobs/persist.h"
+#include "jobs/adopt.h"
 #include "log.h"
 #include "loop_call.h"
 #include "migrate/remote.h"
@@ -88,7 +89,7 @@ static void crestore_run(struct ckptd_work *w, void *ctx)
 
 		p->err = ckptd_remote_open(&p->r, p->why, sizeof(p->why));
 		if (!p->err && (p->err = send_restore(p->r.c, op, p->seq)))
-			snprintf(p->why, sizeof(p->why), "%s", p->r.c->why);
+			snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
 	}
 	ckptd_image_path(dir, sizeof(dir), op->store, op->job_id, op->local_seq);
 	op->err = ckptd_restorer_hold_start(op->restorer, dir, op->timeout_ms, h, op->why,
@@ -98,7 +99,7 @@ static void crestore_run(struct ckptd_work *w, void *ctx)
 		struct rpart *p = &op->parts[i];
 
 		if (!p->err && (p->err = ckpt_peer_expect(p->r.c, CKPT_PEER_OK, 0)))
-			snprintf(p->why, sizeof(p->why), "%s", p->r.c->why);
+			snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
 		all = all && !p->err;
 	}
 	/* 2. all of them, or none: a host without its part would reset connections */
@@ -111,7 +112,7 @@ static void crestore_run(struct ckptd_work *w, void *ctx)
 				snprintf(p->why, sizeof(p->why), "called off (another host failed)");
 			}
 		} else if ((p->err = ckpt_peer_send(p->r.c, CKPT_PEER_CLUSTER_GO, &go, sizeof(go)))) {
-			snprintf(p->why, sizeof(p->why), "%s", p->r.c->why);
+			snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
 		}
 	}
 	if (h->held) {
@@ -127,7 +128,7 @@ static void crestore_run(struct ckptd_work *w, void *ctx)
 			p->err = ckpt_peer_expect(p->r.c, CKPT_PEER_RESTORED,
 						  sizeof(struct ckpt_peer_restored));
 			if (p->err)
-				snprintf(p->why, sizeof(p->why), "%s", p->r.c->why);
+				snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
 			else
 				p->pid = ((struct ckpt_peer_restored *)p->r.c->buf)->root_pid;
 		}
@@ -160,9 +161,10 @@ static void crestore_done(struct ckptd *d, struct ckptd_work *w)
 			.pidns = op->pidns || op->restored.pidns,
 			.last_seq = op->local_seq,
 		};
+		struct ckpt_err ae;
 
-		if (ckptd_job_adopt(d, &a, why, sizeof(why)))
-			pr_warn("job %u: %s", op->job_id, why);
+		if (ckptd_job_adopt(d, &a, &ae))
+			pr_warn("job %u: %s", op->job_id, ae.msg);
 	}
 	if (len) {
 		pr_err("cluster restore of job %u from global checkpoint %llu: %s", op->job_id,
@@ -208,7 +210,7 @@ void ckptd_cluster_restore_start(struct ckptd *d, struct ckptd_req *rq, uint32_t
 	}
 	if (job && job->in_module) {
 		struct ckpt_kjob kj = { 0 };
-		struct ckpt_nl_error e;
+		struct ckpt_err e;
 		int alive = !ckpt_nl_job_get(d->nl, id, &kj, &e) && kj.nr_tasks;
 
 		ckpt_kjob_release(&kj);
@@ -277,11 +279,15 @@ static void adopt_on_loop(struct ckptd *d, void *arg)
 	struct adopt_call *c = arg;
 	struct ckptd_job *job = ckptd_registry_find(&d->reg, c->a.id);
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 
 	c->ret = 0;
 	if (!c->check) {
-		c->ret = ckptd_job_adopt(d, &c->a, c->why, sizeof(c->why));
+		struct ckpt_err ae;
+
+		c->ret = ckptd_job_adopt(d, &c->a, &ae);
+		if (c->ret)
+			ckpt_fmt(c->why, sizeof(c->why), "%s", ae.msg);
 		ckptd_persist(d, 0, 0, NULL);
 		return;
 	}
@@ -343,7 +349,7 @@ int ckptd_cluster_serve_restore(struct ckptd_cluster_session *s)
 				    ckpt_peer_type_name(s->c->hdr.type));
 	if (ret) {
 		pr_warn("peer %s: cluster restore of job %u called off: %s", s->client, h.job,
-			s->c->why);
+			s->c->err.msg);
 		ckptd_restorer_hold_finish(held, 0, &res, why, sizeof(why));
 		free(held);
 		return ret;

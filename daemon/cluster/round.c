@@ -29,7 +29,7 @@
 #include "cluster/cluster.h"
 #include "cluster/store.h"
 #include "image.h"
-#include "jobs/jobs.h"
+#include "jobs/persist.h"
 #include "log.h"
 #include "migrate/remote.h"
 #include "worker.h"
@@ -100,7 +100,7 @@ static void part_fail(struct cluster_op *op, struct part *p, int err, const char
 		fail(op, err, p->r.peer.name, phase, "no answer within %u ms ([peers] timeout_ms)",
 		     op->timeout_ms);
 	else
-		fail(op, err, p->r.peer.name, phase, "%s", p->r.c->why);
+		fail(op, err, p->r.peer.name, phase, "%s", p->r.c->err.msg);
 }
 
 static void abort_all(struct cluster_op *op, void *ctx, int dumped_here)
@@ -116,7 +116,7 @@ static void abort_all(struct cluster_op *op, void *ctx, int dumped_here)
 		if (ckpt_peer_send(p->r.c, CKPT_PEER_CLUSTER_ABORT, &j, sizeof(j)) ||
 		    ckpt_peer_expect(p->r.c, CKPT_PEER_OK, 0))
 			pr_warn("cluster abort of job %u: %s did not confirm (%s); it aborts on its own when the connection drops",
-				op->job_id, p->r.peer.name, p->r.c->why);
+				op->job_id, p->r.peer.name, p->r.c->err.msg);
 	}
 	if (dumped_here && op->local_seq) {
 		char dir[PATH_MAX + 64];
@@ -296,7 +296,7 @@ static int commit(struct cluster_op *op, uint64_t t0)
 			ret = ckpt_peer_expect(p->r.c, CKPT_PEER_OK, 0);
 		if (ret) {
 			pr_warn("cluster checkpoint %llu of job %u is committed, but %s did not store its copy of the global manifest: %s",
-				(unsigned long long)g->id, op->job_id, p->r.peer.name, p->r.c->why);
+				(unsigned long long)g->id, op->job_id, p->r.peer.name, p->r.c->err.msg);
 			if (wl < sizeof(op->warn))
 				wl += snprintf(op->warn + wl, sizeof(op->warn) - wl,
 					       "%s%s did not store its copy of the global manifest",

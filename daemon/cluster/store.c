@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Global manifests and cluster membership on disk (cluster_store.h). */
+/* Global manifests and cluster membership on disk (cluster/store.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cluster/store.h"
+#include "mkdir_p.h"
 #include <linux/ckpt.h>
 
 int ckptd_gmanifest_path(char *buf, size_t size, const char *store,
@@ -59,21 +60,19 @@ int ckptd_gmanifest_store(const char *store, const struct ckptd_gmanifest *g,
 			  const char *text, size_t len, char *why, size_t size)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
+	int ret;
 
-	snprintf(dir, sizeof(dir), "%s/%u", store, g->job);
-	if (mkdir(dir, 0750) && errno != EEXIST)
-		goto mkdir_failed;
 	snprintf(dir, sizeof(dir), "%s/%u/" CKPTD_CLUSTER_DIR, store, g->job);
-	if (mkdir(dir, 0750) && errno != EEXIST)
-		goto mkdir_failed;
+	ret = ckpt_mkdir_p(dir, 0750, 0750);
+	if (ret) {
+		snprintf(why, size, "cannot create %s: %s", dir, strerror(-ret));
+		return ret;
+	}
 	if (ckptd_gmanifest_path(path, sizeof(path), store, g->job, g->id)) {
 		snprintf(why, size, "image store path %s is too long", store);
 		return -ENAMETOOLONG;
 	}
 	return write_atomic(dir, path, text, len, why, size);
-mkdir_failed:
-	snprintf(why, size, "cannot create %s: %s", dir, strerror(errno));
-	return -errno;
 }
 
 static int parse_id(const char *s, uint64_t *v)

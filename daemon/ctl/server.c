@@ -20,6 +20,8 @@
 #include "ckptd.h"
 #include "ctl/server.h"
 #include "log.h"
+#include "loop.h"
+#include "pidfd.h"
 
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD	77
@@ -124,21 +126,20 @@ static void on_message(struct ckptd *d, struct ckptd_client *c, size_t len,
 	const struct ckptd_ctl_hdr *h;
 	struct ckptd_req rq = { .client_id = c->id, .uid = c->uid, .gid = c->gid,
 				.cred = c->cred };
-	char why[256];
+	struct ckpt_err why;
 	int ret;
 
-	ret = ckptd_ctl_check(rx_buf, len, truncated, &h, &rq.tb, why, sizeof(why));
+	ret = ckptd_ctl_check(rx_buf, len, truncated, &h, &rq.tb, &why);
 	if (!ret && h->type >= CKPTD_CTL_REPLY) {
-		ret = -EOPNOTSUPP;
-		snprintf(why, sizeof(why), "message type %u is a reply, not a request",
-			 h->type);
+		ret = ckpt_err_set(&why, EOPNOTSUPP, "message type %u is a reply, not a request",
+				   h->type);
 	}
 	if (ret) {
 		/* the seq is echoed when the header could be read */
 		uint32_t seq = len >= sizeof(*h) ? ((const struct ckptd_ctl_hdr *)rx_buf)->seq : 0;
 
-		pr_info("client pid %d uid %u: bad request: %s", c->pid, c->uid, why);
-		ckptd_reply_error(d, c->id, seq, ret, "bad request: %s", why);
+		pr_info("client pid %d uid %u: bad request: %s", c->pid, c->uid, why.msg);
+		ckptd_reply_error(d, c->id, seq, ret, "bad request: %s", why.msg);
 		return;
 	}
 	rq.seq = h->seq;
@@ -149,7 +150,7 @@ static void on_message(struct ckptd *d, struct ckptd_client *c, size_t len,
 				  "ckptd is stopping; retry when it is back");
 		return;
 	}
-	ckptd_handle_request(d, &rq);
+	d->ctl_handle(d, &rq);
 }
 
 static void on_client(struct ckptd *d, struct ckptd_watch *w, uint32_t events)
@@ -237,7 +238,7 @@ static void on_accept(struct ckptd *d, struct ckptd_watch *w, uint32_t events)
 	d->clients = c;
 }
 
-int ckptd_ctl_listen(struct ckptd *d)
+int ckptd_ctl_listen(struct ckptd *d, ckptd_ctl_handler *handle)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	const char *path = d->cfg.socket;
@@ -270,6 +271,7 @@ int ckptd_ctl_listen(struct ckptd *d)
 			close(fd);
 		return ret;
 	}
+	d->ctl_handle = handle;
 	d->listen_w.fd = fd;
 	d->listen_w.fn = on_accept;
 	return ckptd_loop_add(d, &d->listen_w, EPOLLIN);

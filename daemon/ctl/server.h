@@ -49,7 +49,11 @@ struct ckptd_reply {
 	uint8_t buf[CKPTD_CTL_MSG_MAX];
 };
 
-int ckptd_ctl_listen(struct ckptd *d);
+/* What runs a checked request: the dispatcher, given by main.c. */
+typedef void ckptd_ctl_handler(struct ckptd *d, struct ckptd_req *rq);
+
+/* Listens on the configured socket; every checked request goes to @handle. */
+int ckptd_ctl_listen(struct ckptd *d, ckptd_ctl_handler *handle);
 void ckptd_ctl_close(struct ckptd *d);
 
 /* A success reply to fill with attributes (ERRNO 0 is in it). */
@@ -62,8 +66,5 @@ void ckptd_reply_error(struct ckptd *d, uint64_t client_id, uint32_t seq,
 struct ckptd_client *ckptd_client_find(struct ckptd *d, uint64_t id);
 /* Sends a PROGRESS message to every client waiting on an operation. */
 void ckptd_ctl_progress_tick(struct ckptd *d);
-
-/* jobs.c: runs one checked request. */
-void ckptd_handle_request(struct ckptd *d, struct ckptd_req *rq);
 
 #endif /* CKPTD_CTL_SERVER_H */

@@ -10,7 +10,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "jobs/auth.h"
+#include "pidfd.h"
 #include "jobs/proc.h"
 #include "jobs/registry.h"
 
@@ -105,44 +107,40 @@ int ckptd_may_act(const struct ckptd_cred *cr, const struct ckptd_job *job)
 	       (job->uid != 0 || (job->flags & CKPTD_JOB_UNPRIV));
 }
 
-int ckptd_may_attach_pid(const struct ckptd_cred *cr, pid_t pid, char *why, size_t size)
+int ckptd_may_attach_pid(const struct ckptd_cred *cr, pid_t pid, struct ckpt_err *e)
 {
 	uid_t uids[4];
 	int ret = ckptd_proc_uids(pid, uids);
 
-	if (ret == -ESRCH) {
-		snprintf(why, size, "no process %d; check the pid", pid);
-		return -ESRCH;
-	}
+	if (ret == -ESRCH)
+		return ckpt_err_set(e, ESRCH, "no process %d; check the pid", pid);
 	if (ret) {
-		snprintf(why, size, "cannot read /proc/%d/status: %s", pid, strerror(-ret));
+		ckpt_err_msg(e, "cannot read /proc/%d/status: %s", pid, strerror(-ret));
 		return ret;
 	}
 	if (cr->privileged)
 		return 0;
 	for (int i = 0; i < 4; i++)
 		if (uids[i] != cr->uid) {
-			snprintf(why, size,
-				 "process %d is not yours (uid %u); only root may make a job of it",
-				 pid, uids[i]);
+			ckpt_err_msg(e,
+				     "process %d is not yours (uid %u); only root may make a job of it",
+				     pid, uids[i]);
 			return -EPERM;
 		}
 	return 0;
 }
 
 int ckptd_may_attach_cgroup(const struct ckptd_cred *cr, const char *abs,
-			    char *why, size_t size)
+			    struct ckpt_err *e)
 {
 	struct stat st;
 
-	if (stat(abs, &st) || !S_ISDIR(st.st_mode)) {
-		snprintf(why, size, "no cgroup directory %s; check the path", abs);
-		return -ENOENT;
-	}
+	if (stat(abs, &st) || !S_ISDIR(st.st_mode))
+		return ckpt_err_set(e, ENOENT, "no cgroup directory %s; check the path", abs);
 	if (!cr->privileged && st.st_uid != cr->uid) {
-		snprintf(why, size,
-			 "cgroup %s belongs to uid %u; only root or its owner may make a job of it",
-			 abs, st.st_uid);
+		ckpt_err_msg(e,
+			     "cgroup %s belongs to uid %u; only root or its owner may make a job of it",
+			     abs, st.st_uid);
 		return -EPERM;
 	}
 	return 0;

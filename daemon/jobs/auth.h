@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct ckpt_err;
+
 struct ckptd_job;
 struct ckpt_kjob;
 struct ckpt_nl;
@@ -58,23 +60,23 @@ int ckptd_cred_become(const struct ckptd_cred *cr);
 int ckptd_drop_caps(void);
 
 int ckptd_may_act(const struct ckptd_cred *cr, const struct ckptd_job *job);
-/* 0, or -EPERM/-ESRCH with the reason in @why. */
-int ckptd_may_attach_pid(const struct ckptd_cred *cr, pid_t pid, char *why, size_t size);
+/* 0, or -EPERM/-ESRCH with the reason in @e. */
+int ckptd_may_attach_pid(const struct ckptd_cred *cr, pid_t pid, struct ckpt_err *e);
 int ckptd_may_attach_cgroup(const struct ckptd_cred *cr, const char *abs,
-			    char *why, size_t size);
+			    struct ckpt_err *e);
 
 /*
  * auth_ptrace.c: the kernel's ptrace check (PTRACE_MODE_ATTACH_FSCREDS,
  * with Yama, LSMs and the capability rule) of every thread of each of
  * @pids, run by a short-lived helper that holds exactly @cr's uid, gid
  * and groups and no capabilities.  0 when @cr is privileged or all pass;
- * else -errno with the first pid that failed and what to do in @why
+ * else -errno with the first pid that failed and what to do in @e
  * ("job @job_id: pid ... (comm) may not be checkpointed by uid ...").
  */
 int ckptd_auth_pids(const struct ckptd_cred *cr, uint32_t job_id,
-		    const uint32_t *pids, unsigned int nr, char *why, size_t size);
+		    const uint32_t *pids, unsigned int nr, struct ckpt_err *e);
 /* The same for the members ckpt.ko lists for job @job_id now (JOB_GET). */
 int ckptd_auth_job(struct ckpt_nl *nl, const struct ckptd_cred *cr, uint32_t job_id,
-		   char *why, size_t size);
+		   struct ckpt_err *e);
 
 #endif /* CKPTD_AUTH_H */

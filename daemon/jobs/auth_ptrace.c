@@ -31,6 +31,7 @@
 
 #include <linux/capability.h>
 
+#include "err.h"
 #include "jobs/auth.h"
 #include "kmod_nl.h"
 
@@ -206,7 +207,7 @@ static void comm_of(pid_t pid, char *buf, size_t size)
 }
 
 int ckptd_auth_pids(const struct ckptd_cred *cr, uint32_t job_id,
-		    const uint32_t *pids, unsigned int nr, char *why, size_t size)
+		    const uint32_t *pids, unsigned int nr, struct ckpt_err *e)
 {
 	struct verdict v;
 	char comm[32], tid[48] = "";
@@ -227,47 +228,46 @@ again:
 	    kill(v.pid, 0) && errno == ESRCH)
 		return 0;	/* the last one, gone */
 	if (ret) {
-		snprintf(why, size,
-			 "job %u: checking its %u member(s) as uid %u failed: %s; retry, or ask root",
-			 job_id, nr, cr->uid, ret == -ETIMEDOUT ?
-			 "the check took more than 10 s (a member stuck in execve?)" : strerror(-ret));
+		ckpt_err_msg(e,
+			     "job %u: checking its %u member(s) as uid %u failed: %s; retry, or ask root",
+			     job_id, nr, cr->uid, ret == -ETIMEDOUT ?
+			     "the check took more than 10 s (a member stuck in execve?)" : strerror(-ret));
 		return ret;
 	}
 	if (!v.pid)
 		return 0;
 	if (v.pid < 0) {
-		snprintf(why, size, "job %u: cannot take the credentials of uid %u to check its members: %s",
-			 job_id, cr->uid, strerror(v.err));
+		ckpt_err_msg(e, "job %u: cannot take the credentials of uid %u to check its members: %s",
+			     job_id, cr->uid, strerror(v.err));
 		return -v.err;
 	}
 	comm_of(v.tid, comm, sizeof(comm));
 	if (v.tid != v.pid)
 		snprintf(tid, sizeof(tid), " thread %d", v.tid);
-	snprintf(why, size,
-		 "job %u: pid %d%s (%s) may not be checkpointed by uid %u: %s%s; remove it from the job or ask root",
-		 job_id, v.pid, tid, comm, cr->uid,
-		 v.err == ENOENT ? "Permission denied" : strerror(v.err),
-		 v.err == EACCES || v.err == EPERM || v.err == ENOENT ?
-		 " (not yours, not dumpable, or holds privileges you lack)" : "");
+	ckpt_err_msg(e,
+		     "job %u: pid %d%s (%s) may not be checkpointed by uid %u: %s%s; remove it from the job or ask root",
+		     job_id, v.pid, tid, comm, cr->uid,
+		     v.err == ENOENT ? "Permission denied" : strerror(v.err),
+		     v.err == EACCES || v.err == EPERM || v.err == ENOENT ?
+		     " (not yours, not dumpable, or holds privileges you lack)" : "");
 	return v.err == EACCES || v.err == ENOENT ? -EPERM : -v.err;
 }
 
 int ckptd_auth_job(struct ckpt_nl *nl, const struct ckptd_cred *cr, uint32_t job_id,
-		   char *why, size_t size)
+		   struct ckpt_err *e)
 {
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err ne;
 	int ret;
 
 	if (cr->privileged)
 		return 0;
-	ret = ckpt_nl_job_get(nl, job_id, &kj, &e);
+	ret = ckpt_nl_job_get(nl, job_id, &kj, &ne);
 	if (ret) {
-		snprintf(why, size, "job %u: cannot list its members to check them: %s%s%s",
-			 job_id, strerror(-ret), e.msg[0] ? ": " : "", e.msg);
-		return ret;
+		return ckpt_err_set(e, ret, "job %u: cannot list its members to check them: %s%s%s",
+				    job_id, strerror(-ret), ne.msg[0] ? ": " : "", ne.msg);
 	}
-	ret = ckptd_auth_pids(cr, job_id, kj.task_pids, kj.nr_task_pids, why, size);
+	ret = ckptd_auth_pids(cr, job_id, kj.task_pids, kj.nr_task_pids, e);
 	ckpt_kjob_release(&kj);
 	return ret;
 }

@@ -11,7 +11,11 @@
 
 #include "jobs/auth.h"
 #include "cluster/cluster.h"
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
+#include "jobs/module.h"
+#include "jobs/persist.h"
+#include "ctl/query.h"
+#include "jobs/control.h"
 #include "log.h"
 #include "jobs/proc.h"
 
@@ -22,7 +26,8 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 	const struct ckptd_ctl_attr *pid_a = rq->tb.a[CKPTD_CA_PID];
 	const struct ckptd_ctl_attr *cg_a = rq->tb.a[CKPTD_CA_CGROUP];
 	uint32_t id = ckptd_req_job_id(d, rq), kind;
-	char why[512], mnt[256], abs[4400];
+	struct ckpt_err why;
+	char mnt[256], abs[4400];
 	struct ckptd_job *job;
 	uint64_t start = 0;
 	int ret;
@@ -58,17 +63,17 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 			return;
 		}
 		snprintf(abs, sizeof(abs), "%s%s", mnt, path);
-		ret = ckptd_may_attach_cgroup(&rq->cred, abs, why, sizeof(why));
+		ret = ckptd_may_attach_cgroup(&rq->cred, abs, &why);
 	} else {
-		ret = ckptd_may_attach_pid(&rq->cred, ckptd_ctl_u32(pid_a), why, sizeof(why));
+		ret = ckptd_may_attach_pid(&rq->cred, ckptd_ctl_u32(pid_a), &why);
 		if (!ret)
 			ret = ckptd_proc_starttime(ckptd_ctl_u32(pid_a), &start);
 		if (ret == -ESRCH)
-			snprintf(why, sizeof(why), "no process %u; check the pid",
-				 ckptd_ctl_u32(pid_a));
+			ckpt_err_msg(&why, "no process %u; check the pid",
+				     ckptd_ctl_u32(pid_a));
 	}
 	if (ret) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "attach job %u: %s", id, why);
+		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "attach job %u: %s", id, why.msg);
 		return;
 	}
 	job = ckptd_registry_add(&d->reg, id);
@@ -86,21 +91,21 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 		job->pid = ckptd_ctl_u32(pid_a);
 		job->starttime = start;
 	}
-	ret = ckptd_job_to_module(d, job, why, sizeof(why));
+	ret = ckptd_job_to_module(d, job, &why);
 	/* the anchor and every member there is now, as the kernel sees them */
 	if (!ret) {
-		ret = ckptd_auth_job(d->nl, &rq->cred, id, why, sizeof(why));
+		ret = ckptd_auth_job(d->nl, &rq->cred, id, &why);
 		if (ret) {
-			struct ckpt_nl_error e;
+			struct ckpt_err e;
 
 			if (ckpt_nl_job_destroy(d->nl, id, &e))
 				pr_warn("job %u: destroying it in ckpt.ko: %s", id, e.msg);
-			pr_info("attach of job %u by uid %u refused: %s", id, rq->uid, why);
+			pr_info("attach of job %u by uid %u refused: %s", id, rq->uid, why.msg);
 		}
 	}
 	if (ret) {
 		ckptd_registry_remove(&d->reg, job);
-		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "%s", why);
+		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "%s", why.msg);
 		return;
 	}
 	pr_info("job %u attached by uid %u", id, rq->uid);
@@ -112,17 +117,12 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 void ckptd_cmd_thaw(struct ckptd *d, struct ckptd_req *rq)
 {
 	static struct ckptd_reply r;
-	struct ckptd_job *job = ckptd_req_job(d, rq);
-	struct ckpt_nl_error e;
+	struct ckptd_job *job = ckptd_req_idle_job(d, rq);
+	struct ckpt_err e;
 	int ret;
 
 	if (!job)
 		return;
-	if (job->busy) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
-				  "job %u is busy with a checkpoint; retry when it completes", job->id);
-		return;
-	}
 	ret = ckpt_nl_job_thaw(d->nl, job->id, &e);
 	if (ret) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "thaw job %u: %s%s%s",
@@ -169,7 +169,7 @@ void ckptd_rmdir_retry(struct ckptd *d)
 
 unsigned int ckptd_job_terminate(struct ckptd *d, struct ckptd_job *job)
 {
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	struct ckpt_kjob kj;
 	char mnt[256], abs[4400];
 	unsigned int killed = 0;
@@ -203,23 +203,18 @@ unsigned int ckptd_job_terminate(struct ckptd *d, struct ckptd_job *job)
 void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
 {
 	static struct ckptd_reply r;
-	struct ckptd_job *job = ckptd_req_job(d, rq);
+	struct ckptd_job *job = ckptd_req_idle_job(d, rq);
 	unsigned int killed;
-	char why[512];
+	struct ckpt_err why;
 	uint32_t id;
 	int ret;
 
 	if (!job)
 		return;
-	if (job->busy) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
-				  "job %u is busy with a checkpoint; retry when it completes", job->id);
-		return;
-	}
 	/* SIGKILL from root: only to members the user could signal itself */
-	ret = ckptd_auth_job(d->nl, &rq->cred, job->id, why, sizeof(why));
+	ret = ckptd_auth_job(d->nl, &rq->cred, job->id, &why);
 	if (ret) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "kill: %s", why);
+		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "kill: %s", why.msg);
 		return;
 	}
 	id = job->id;

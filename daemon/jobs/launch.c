@@ -20,7 +20,14 @@
 
 #include <linux/ckpt.h>
 
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
+#include "jobs/module.h"
+#include "jobs/persist.h"
+#include "ctl/query.h"
+#include "jobs/control.h"
+#include "jobs/launch.h"
+#include "ckptd.h"
+#include "ctl/server.h"
 #include "log.h"
 #include "jobs/auth.h"
 #include "jobs/proc.h"
@@ -80,7 +87,7 @@ static const char *const stage_what[] = {
 };
 
 static int spawn(struct launch *l, int cg_fd, int pidns, pid_t *pid,
-		 char *why, size_t size)
+		 struct ckpt_err *e)
 {
 	struct clone_args ca = {
 		.flags = CLONE_INTO_CGROUP | (pidns ? CLONE_NEWPID : 0),
@@ -93,7 +100,7 @@ static int spawn(struct launch *l, int cg_fd, int pidns, pid_t *pid,
 	long ret;
 
 	if (pipe2(pfd, O_CLOEXEC)) {
-		snprintf(why, size, "pipe: %s", strerror(errno));
+		ckpt_err_msg(e, "pipe: %s", strerror(errno));
 		return -errno;
 	}
 	l->err_fd = pfd[1];
@@ -103,7 +110,7 @@ static int spawn(struct launch *l, int cg_fd, int pidns, pid_t *pid,
 	close(pfd[1]);
 	if (ret < 0) {
 		ret = -errno;
-		snprintf(why, size, "clone3: %s", strerror(errno));
+		ckpt_err_msg(e, "clone3: %s", strerror(errno));
 		close(pfd[0]);
 		return ret;
 	}
@@ -114,9 +121,9 @@ static int spawn(struct launch *l, int cg_fd, int pidns, pid_t *pid,
 	while (n < 0 && errno == EINTR);
 	close(pfd[0]);
 	if (n == sizeof(rep)) {
-		snprintf(why, size, "%s '%s': %s",
-			 stage_what[rep.stage < 5 ? rep.stage : 0], l->argv[0],
-			 strerror(rep.err));
+		ckpt_err_msg(e, "%s '%s': %s",
+			     stage_what[rep.stage < 5 ? rep.stage : 0], l->argv[0],
+			     strerror(rep.err));
 		return -rep.err;
 	}
 	return 0;
@@ -186,7 +193,8 @@ void ckptd_cmd_run(struct ckptd *d, struct ckptd_req *rq)
 	const struct ckptd_ctl_attr *f_a = rq->tb.a[CKPTD_CA_FLAGS];
 	uint32_t id = ckptd_req_job_id(d, rq);
 	int pidns = f_a && (ckptd_ctl_u32(f_a) & CKPTD_F_PIDNS);
-	char mnt[256], cg[4400], logp[4400], why[4800];
+	struct ckpt_err why;
+	char mnt[256], cg[4400], logp[4400];
 	struct launch l = { .uid = rq->uid, .gid = rq->gid, .cred = &rq->cred, .log_fd = -1 };
 	const struct ckptd_ctl_attr *a;
 	struct ckptd_job *job = NULL;
@@ -238,21 +246,21 @@ void ckptd_cmd_run(struct ckptd *d, struct ckptd_req *rq)
 	cg_fd = open(cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (l.log_fd < 0 || cg_fd < 0) {
 		ret = -errno;
-		snprintf(why, sizeof(why), "cannot open %s: %s",
-			 l.log_fd < 0 ? logp : cg, strerror(errno));
+		ckpt_err_msg(&why, "cannot open %s: %s",
+			     l.log_fd < 0 ? logp : cg, strerror(errno));
 		goto fail;
 	}
 	if (fchown(l.log_fd, l.uid, l.gid))
 		pr_warn("job %u: chown of %s: %s", id, logp, strerror(errno));
 	ret = build_env(&l, id);
 	if (ret) {
-		snprintf(why, sizeof(why), "out of memory");
+		ckpt_err_msg(&why, "out of memory");
 		goto fail;
 	}
 	job = ckptd_registry_add(&d->reg, id);
 	if (!job) {
 		ret = -ENOMEM;
-		snprintf(why, sizeof(why), "out of memory");
+		ckpt_err_msg(&why, "out of memory");
 		goto fail;
 	}
 	job->uid = rq->uid;
@@ -261,10 +269,10 @@ void ckptd_cmd_run(struct ckptd *d, struct ckptd_req *rq)
 	job->flags = CKPTD_JOB_LAUNCHED | (pidns ? CKPTD_JOB_PIDNS : 0) |
 		     ckptd_cred_job_flags(&rq->cred);
 	snprintf(job->cgroup, sizeof(job->cgroup), "%s", cg + strlen(mnt));
-	ret = ckptd_job_to_module(d, job, why, sizeof(why));
+	ret = ckptd_job_to_module(d, job, &why);
 	if (ret)
 		goto fail;
-	ret = spawn(&l, cg_fd, pidns, &pid, why, sizeof(why));
+	ret = spawn(&l, cg_fd, pidns, &pid, &why);
 	if (pid > 0)
 		child_add(d, pid);
 	if (ret)
@@ -283,7 +291,7 @@ void ckptd_cmd_run(struct ckptd *d, struct ckptd_req *rq)
 	return;
 fail:
 	if (job) {
-		struct ckpt_nl_error e;
+		struct ckpt_err e;
 
 		if (job->in_module)
 			ckpt_nl_job_destroy(d->nl, id, &e);
@@ -297,5 +305,5 @@ fail:
 	free(l.envp);
 	if (rmdir(cg) && errno == EBUSY)
 		ckptd_rmdir_later(d, cg);	/* the failed child is exiting */
-	ckptd_reply_error(d, rq->client_id, rq->seq, ret, "run job %u: %s", id, why);
+	ckptd_reply_error(d, rq->client_id, rq->seq, ret, "run job %u: %s", id, why.msg);
 }

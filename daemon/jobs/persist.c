@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jobs/jobs.h"
+#include "jobs/persist.h"
+#include "ckptd.h"
+#include "ctl/server.h"
 #include "log.h"
 #include "worker.h"
 
@@ -19,7 +21,7 @@ struct persist_work {
 	size_t len;
 	char dir[4096];
 	int err;
-	char why[512];
+	struct ckpt_err why;
 	uint64_t client_id;
 	uint32_t seq;
 	struct ckptd_reply *reply;	/* NULL: nobody waits */
@@ -30,8 +32,7 @@ static void persist_run(struct ckptd_work *w, void *ctx)
 	struct persist_work *p = (struct persist_work *)w;
 
 	(void)ctx;
-	p->err = ckptd_registry_write(p->dir, p->text, p->len, p->why,
-				      sizeof(p->why));
+	p->err = ckptd_registry_write(p->dir, p->text, p->len, &p->why);
 }
 
 static void persist_done(struct ckptd *d, struct ckptd_work *w)
@@ -39,11 +40,11 @@ static void persist_done(struct ckptd *d, struct ckptd_work *w)
 	struct persist_work *p = (struct persist_work *)w;
 
 	if (p->err) {
-		pr_err("%s", p->why);
+		pr_err("%s", p->why.msg);
 		if (p->reply)
 			ckptd_reply_error(d, p->client_id, p->seq, p->err,
 					  "done, but the job registry was not saved (a ckptd restart would forget it): %s",
-					  p->why);
+					  p->why.msg);
 	} else if (p->reply) {
 		ckptd_reply_send(d, p->client_id, p->reply);
 	}

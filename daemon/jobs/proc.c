@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "jobs/proc.h"
+#include "proc_stat.h"
 
 static int read_file(const char *path, char *buf, size_t size)
 {
@@ -25,23 +26,10 @@ static int read_file(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-/* The text after the ") " that ends comm in /proc/<pid>/stat. */
-static const char *stat_fields(pid_t pid, char *buf, size_t size)
-{
-	char path[64];
-	char *p;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_file(path, buf, size))
-		return NULL;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p + 2 : NULL;
-}
-
 int ckptd_proc_starttime(pid_t pid, uint64_t *start)
 {
 	char buf[1024];
-	const char *p = stat_fields(pid, buf, sizeof(buf));
+	const char *p = ckpt_proc_stat(pid, 0, buf, sizeof(buf));
 	int field = 3;	/* p starts at field 3, the state */
 
 	if (!p)
@@ -52,14 +40,6 @@ int ckptd_proc_starttime(pid_t pid, uint64_t *start)
 		return -EIO;
 	*start = strtoull(p, NULL, 10);
 	return 0;
-}
-
-char ckptd_proc_state(pid_t pid)
-{
-	char buf[1024];
-	const char *p = stat_fields(pid, buf, sizeof(buf));
-
-	return p ? *p : 0;
 }
 
 int ckptd_proc_uids(pid_t pid, uid_t uids[4])

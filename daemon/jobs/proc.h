@@ -11,8 +11,6 @@
 int ckptd_proc_starttime(pid_t pid, uint64_t *start);
 /* Real, effective, saved and fs uids of @pid (/proc/<pid>/status). */
 int ckptd_proc_uids(pid_t pid, uid_t uids[4]);
-/* The state letter of @pid (R, S, I, ...), or 0 if it is gone. */
-char ckptd_proc_state(pid_t pid);
 
 /* The mount point of the cgroup2 hierarchy (/proc/self/mounts). */
 int ckptd_cgroup_mount(char *buf, size_t size);

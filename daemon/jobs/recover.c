@@ -12,11 +12,17 @@
 
 #include <linux/ckpt.h>
 
-#include "jobs/jobs.h"
+#include "err.h"
+#include "jobs/module.h"
+#include "jobs/persist.h"
+#include "jobs/recover.h"
+#include "ops/checkpoint.h"
+#include "ckptd.h"
 #include "log.h"
 #include "jobs/proc.h"
 
-static int still_there(struct ckptd_job *job, char *why, size_t size)
+/* 1 if @job's processes are still there, else 0 with the reason in @e. */
+static int still_there(struct ckptd_job *job, struct ckpt_err *e)
 {
 	char mnt[256], abs[4400];
 	uint64_t start;
@@ -24,22 +30,22 @@ static int still_there(struct ckptd_job *job, char *why, size_t size)
 
 	if (job->kind == CKPT_JOB_CGROUP) {
 		if (ckptd_cgroup_mount(mnt, sizeof(mnt))) {
-			snprintf(why, size, "no cgroup2 file system mounted");
+			ckpt_err_msg(e, "no cgroup2 file system mounted");
 			return 0;
 		}
 		snprintf(abs, sizeof(abs), "%s%s", mnt, job->cgroup);
 		if (stat(abs, &st)) {
-			snprintf(why, size, "cgroup %s is gone", job->cgroup);
+			ckpt_err_msg(e, "cgroup %s is gone", job->cgroup);
 			return 0;
 		}
 		return 1;
 	}
 	if (ckptd_proc_starttime(job->pid, &start)) {
-		snprintf(why, size, "process %u is gone", job->pid);
+		ckpt_err_msg(e, "process %u is gone", job->pid);
 		return 0;
 	}
 	if (start != job->starttime) {
-		snprintf(why, size, "pid %u now belongs to another process", job->pid);
+		ckpt_err_msg(e, "pid %u now belongs to another process", job->pid);
 		return 0;
 	}
 	return 1;
@@ -49,19 +55,19 @@ void ckptd_jobs_recover(struct ckptd *d)
 {
 	struct ckptd_job *job, *next;
 	unsigned int kept = 0, dropped = 0;
-	char why[512];
+	struct ckpt_err why;
 
 	for (job = d->reg.jobs; job; job = next) {
 		next = job->next;
-		if (!still_there(job, why, sizeof(why))) {
-			pr_info("job %u dropped from the registry: %s", job->id, why);
+		if (!still_there(job, &why)) {
+			pr_info("job %u dropped from the registry: %s", job->id, why.msg);
 			ckptd_registry_remove(&d->reg, job);
 			dropped++;
 			continue;
 		}
-		if (ckptd_job_to_module(d, job, why, sizeof(why))) {
+		if (ckptd_job_to_module(d, job, &why)) {
 			pr_err("job %u not re-created: %s; 'ckptctl kill --job %u' to forget it",
-			       job->id, why, job->id);
+			       job->id, why.msg, job->id);
 			continue;
 		}
 		kept++;

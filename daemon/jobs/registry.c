@@ -80,35 +80,38 @@ char *ckptd_registry_format(const struct ckptd_registry *r, size_t *len)
 	return buf;
 }
 
-static int bad(char *err, size_t size, const char *name, unsigned int line,
-	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* "<file>:<line>: <what>"; always -EINVAL. */
+static int bad(struct ckpt_err *e, const char *name, unsigned int line,
+	       const char *fmt, ...) CKPT_ERR_FMT(4, 5);
 
-static int bad(char *err, size_t size, const char *name, unsigned int line,
+static int bad(struct ckpt_err *e, const char *name, unsigned int line,
 	       const char *fmt, ...)
 {
-	int n = snprintf(err, size, "%s:%u: ", name, line);
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < size)
-		vsnprintf(err + n, size - n, fmt, ap);
+	ckpt_err_vset(e, EINVAL, fmt, ap);
 	va_end(ap);
+	ckpt_err_prefix(e, "%s:%u", name, line);
 	return -EINVAL;
 }
 
+/* A decimal number up to @max: 0, -EINVAL if not a number, -ERANGE if too large. */
 static int get_u64(const char *val, uint64_t max, uint64_t *out)
 {
 	char *end;
 
 	if (*val < '0' || *val > '9')
-		return -1;
+		return -EINVAL;
 	errno = 0;
 	*out = strtoull(val, &end, 10);
-	return *end || errno || *out > max ? -1 : 0;
+	if (*end)
+		return -EINVAL;
+	return errno || *out > max ? -ERANGE : 0;
 }
 
 static int parse_job(struct ckptd_registry *r, char *line, const char *name,
-		     unsigned int ln, char *err, size_t size)
+		     unsigned int ln, struct ckpt_err *e)
 {
 	static const char *const keys[] = {
 		"id", "uid", "gid", "kind", "pid", "start", "flags",
@@ -123,35 +126,35 @@ static int parse_job(struct ckptd_registry *r, char *line, const char *name,
 		unsigned int k;
 
 		if (!eq)
-			return bad(err, size, name, ln, "'%.30s' is not key=value", w);
+			return bad(e, name, ln, "'%.30s' is not key=value", w);
 		*eq = 0;
 		for (k = 0; k < 9 && strcmp(keys[k], w); k++)
 			;
 		if (k == 9)
-			return bad(err, size, name, ln, "unknown key '%.30s'", w);
+			return bad(e, name, ln, "unknown key '%.30s'", w);
 		if (vals[k])
-			return bad(err, size, name, ln, "key '%s' given twice", w);
+			return bad(e, name, ln, "key '%s' given twice", w);
 		vals[k] = eq + 1;
 	}
 	for (unsigned int k = 0; k < 9; k++) {
 		if (!vals[k])
-			return bad(err, size, name, ln, "key '%s' missing", keys[k]);
+			return bad(e, name, ln, "key '%s' missing", keys[k]);
 		if (k < 8 && get_u64(vals[k], k < 5 || k == 6 ? UINT32_MAX : UINT64_MAX,
 				     &v[k]))
-			return bad(err, size, name, ln, "%s: '%.30s' is not a valid number",
+			return bad(e, name, ln, "%s: '%.30s' is not a valid number",
 				   keys[k], vals[k]);
 	}
 	if (!v[0])
-		return bad(err, size, name, ln, "job id 0 is not valid");
+		return bad(e, name, ln, "job id 0 is not valid");
 	if (v[3] < CKPT_JOB_TREE || v[3] > CKPT_JOB_KIND_MAX)
-		return bad(err, size, name, ln, "kind %" PRIu64 " is unknown", v[3]);
+		return bad(e, name, ln, "kind %" PRIu64 " is unknown", v[3]);
 	if (strlen(vals[8]) >= sizeof(j->cgroup))
-		return bad(err, size, name, ln, "cgroup path too long");
+		return bad(e, name, ln, "cgroup path too long");
 	if (ckptd_registry_find(r, v[0]))
-		return bad(err, size, name, ln, "job %" PRIu64 " listed twice", v[0]);
+		return bad(e, name, ln, "job %" PRIu64 " listed twice", v[0]);
 	j = ckptd_registry_add(r, v[0]);
 	if (!j)
-		return bad(err, size, name, ln, "out of memory");
+		return bad(e, name, ln, "out of memory");
 	j->uid = v[1];
 	j->gid = v[2];
 	j->kind = v[3];
@@ -165,18 +168,18 @@ static int parse_job(struct ckptd_registry *r, char *line, const char *name,
 }
 
 int ckptd_registry_parse(struct ckptd_registry *r, const char *name,
-			 const char *text, char *err, size_t err_size)
+			 const char *text, struct ckpt_err *e)
 {
 	char *copy = strdup(text), *line, *next;
 	unsigned int ln = 0;
 	int ret = 0, version = -1;
 
 	if (!copy)
-		return bad(err, err_size, name, 0, "out of memory");
+		return bad(e, name, 0, "out of memory");
 	for (line = copy; line && *line && !ret; line = next) {
 		next = strchr(line, '\n');
 		if (!next) {
-			ret = bad(err, err_size, name, ln + 1,
+			ret = bad(e, name, ln + 1,
 				  "last line not terminated (truncated file)");
 			break;
 		}
@@ -184,20 +187,20 @@ int ckptd_registry_parse(struct ckptd_registry *r, const char *name,
 		ln++;
 		if (ln == 1) {
 			if (sscanf(line, "ckptd-jobs %d", &version) != 1)
-				ret = bad(err, err_size, name, ln, "not a ckptd job registry");
+				ret = bad(e, name, ln, "not a ckptd job registry");
 			else if (version != CKPTD_REGISTRY_VERSION)
-				ret = bad(err, err_size, name, ln,
+				ret = bad(e, name, ln,
 					  "registry version %d, this ckptd reads %d: use the matching ckptd",
 					  version, CKPTD_REGISTRY_VERSION);
 			continue;
 		}
 		if (strncmp(line, "job ", 4))
-			ret = bad(err, err_size, name, ln, "expected a 'job' line");
+			ret = bad(e, name, ln, "expected a 'job' line");
 		else
-			ret = parse_job(r, line + 4, name, ln, err, err_size);
+			ret = parse_job(r, line + 4, name, ln, e);
 	}
 	if (!ret && version < 0)
-		ret = bad(err, err_size, name, 1, "empty file: not a ckptd job registry");
+		ret = bad(e, name, 1, "empty file: not a ckptd job registry");
 	free(copy);
 	if (ret)
 		ckptd_registry_free(r);
@@ -205,7 +208,7 @@ int ckptd_registry_parse(struct ckptd_registry *r, const char *name,
 }
 
 int ckptd_registry_load(struct ckptd_registry *r, const char *dir,
-			char *err, size_t err_size)
+			struct ckpt_err *e)
 {
 	char path[4200], *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -219,9 +222,7 @@ int ckptd_registry_load(struct ckptd_registry *r, const char *dir,
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, err_size, "%s: cannot open the job registry: %s",
-			 path, strerror(errno));
-		return -errno;
+		return ckpt_err_sys(e, "%s: cannot open the job registry", path);
 	}
 	do {
 		if (len + 4096 + 1 > cap) {
@@ -241,20 +242,20 @@ int ckptd_registry_load(struct ckptd_registry *r, const char *dir,
 	} while (n > 0 && !ret);
 	close(fd);
 	if (ret) {
-		snprintf(err, err_size, "%s: cannot read the job registry: %s",
-			 path, strerror(-ret));
+		ckpt_err_set(e, -ret, "%s: cannot read the job registry: %s",
+			     path, strerror(-ret));
 	} else if (memchr(buf, 0, len)) {
-		ret = bad(err, err_size, path, 0, "contains NUL bytes: damaged");
+		ret = bad(e, path, 0, "contains NUL bytes: damaged");
 	} else {
 		buf[len] = 0;
-		ret = ckptd_registry_parse(r, path, buf, err, err_size);
+		ret = ckptd_registry_parse(r, path, buf, e);
 	}
 	free(buf);
 	return ret;
 }
 
 int ckptd_registry_write(const char *dir, const char *text, size_t len,
-			 char *err, size_t err_size)
+			 struct ckpt_err *e)
 {
 	char tmp[4200], path[4200];
 	size_t off = 0;
@@ -264,8 +265,7 @@ int ckptd_registry_write(const char *dir, const char *text, size_t len,
 	snprintf(path, sizeof(path), "%s/" CKPTD_REGISTRY_FILE, dir);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
-		return -errno;
+		return ckpt_err_sys(e, "%s: cannot create", tmp);
 	}
 	while (off < len && !ret) {
 		ssize_t n = write(fd, text + off, len - off);
@@ -282,16 +282,14 @@ int ckptd_registry_write(const char *dir, const char *text, size_t len,
 	if (!ret && rename(tmp, path))
 		ret = -errno;
 	if (ret) {
-		snprintf(err, err_size, "%s: cannot write the job registry: %s; free space in %s",
-			 tmp, strerror(-ret), dir);
+		ckpt_err_set(e, -ret, "%s: cannot write the job registry: %s; free space in %s",
+			     tmp, strerror(-ret), dir);
 		unlink(tmp);
 		return ret;
 	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || fsync(dfd)) {
-		ret = -errno;
-		snprintf(err, err_size, "%s: fsync of the directory: %s", dir,
-			 strerror(errno));
+		ret = ckpt_err_sys(e, "%s: fsync of the directory", dir);
 	}
 	if (dfd >= 0)
 		close(dfd);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+
 #define CKPTD_REGISTRY_FILE	"jobs"
 #define CKPTD_REGISTRY_VERSION	1
 
@@ -46,15 +48,15 @@ struct ckptd_registry {
 
 /* Loads <dir>/jobs (missing: empty).  -EINVAL with "file:line: why". */
 int ckptd_registry_load(struct ckptd_registry *r, const char *dir,
-			char *err, size_t err_size);
+			struct ckpt_err *e);
 /* Serializes every job into a malloc()ed text (for a worker to write). */
 char *ckptd_registry_format(const struct ckptd_registry *r, size_t *len);
 /* Writes @text as <dir>/jobs atomically. */
 int ckptd_registry_write(const char *dir, const char *text, size_t len,
-			 char *err, size_t err_size);
+			 struct ckpt_err *e);
 /* Parses registry text into @r's list (used by load and the tests). */
 int ckptd_registry_parse(struct ckptd_registry *r, const char *name,
-			 const char *text, char *err, size_t err_size);
+			 const char *text, struct ckpt_err *e);
 
 struct ckptd_job *ckptd_registry_find(struct ckptd_registry *r, uint32_t id);
 struct ckptd_job *ckptd_registry_add(struct ckptd_registry *r, uint32_t id);

@@ -10,6 +10,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "jobs/store_owner.h"
 
 /* The kernel's POSIX ACL xattr (include/uapi/linux/posix_acl_xattr.h). */
@@ -86,7 +87,7 @@ static int has_images(const char *dir)
 }
 
 static int record_owner(const char *store, uint32_t job, uid_t uid, gid_t gid,
-			char *why, size_t size)
+			struct ckpt_err *e)
 {
 	char path[4200], tmp[4220], text[64];
 	uid_t was_uid;
@@ -98,9 +99,9 @@ static int record_owner(const char *store, uint32_t job, uid_t uid, gid_t gid,
 		if (was_uid == uid && was_gid == gid)
 			return 0;
 		if (was_uid != uid && has_images(path)) {
-			snprintf(why, size,
-				 "the image directory %s holds checkpoints of uid %u: job id %u cannot store checkpoints of uid %u; use another job id, or ask root to remove them",
-				 path, was_uid, job, uid);
+			ckpt_err_msg(e,
+				     "the image directory %s holds checkpoints of uid %u: job id %u cannot store checkpoints of uid %u; use another job id, or ask root to remove them",
+				     path, was_uid, job, uid);
 			return -EPERM;
 		}
 	}
@@ -111,8 +112,8 @@ static int record_owner(const char *store, uint32_t job, uid_t uid, gid_t gid,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text, len) != len || fsync(fd) || rename(tmp, path)) {
 		ret = -errno ?: -EIO;
-		snprintf(why, size, "cannot record the owner of job %u in %s: %s", job, path,
-			 strerror(-ret));
+		ckpt_err_msg(e, "cannot record the owner of job %u in %s: %s", job, path,
+			     strerror(-ret));
 		unlink(tmp);
 	}
 	if (fd >= 0)
@@ -121,7 +122,7 @@ static int record_owner(const char *store, uint32_t job, uid_t uid, gid_t gid,
 }
 
 int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid, gid_t gid,
-			char *why, size_t size)
+			struct ckpt_err *e)
 {
 	char dir[4200];
 	int fd, ret = 0;
@@ -129,7 +130,7 @@ int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid, gid_t gid,
 	snprintf(dir, sizeof(dir), "%s/%u", store, job);
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		ret = -errno;
-		snprintf(why, size, "cannot create %s: %s", dir, strerror(errno));
+		ckpt_err_msg(e, "cannot create %s: %s", dir, strerror(errno));
 		return ret;
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -137,15 +138,15 @@ int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid, gid_t gid,
 	if (ret == -EOPNOTSUPP)
 		ret = 0;	/* no ACLs here: root's alone (store_owner.h) */
 	if (ret)
-		snprintf(why, size, "image directory %s: %s; it must be a directory root owns",
-			 dir, strerror(-ret));
+		ckpt_err_msg(e, "image directory %s: %s; it must be a directory root owns",
+			     dir, strerror(-ret));
 	if (fd >= 0)
 		close(fd);
-	return ret ?: record_owner(store, job, uid, gid, why, size);
+	return ret ?: record_owner(store, job, uid, gid, e);
 }
 
 int ckptd_store_give(const char *store, uint32_t job, uint64_t seq, uid_t uid,
-		     char *why, size_t size)
+		     struct ckpt_err *e)
 {
 	char dir[4300];
 	struct dirent *de;
@@ -157,7 +158,7 @@ int ckptd_store_give(const char *store, uint32_t job, uint64_t seq, uid_t uid,
 	fd = dfd >= 0 ? dup(dfd) : -1;
 	if (fd < 0 || !(d = fdopendir(fd))) {
 		ret = -errno;
-		snprintf(why, size, "image %s: %s", dir, strerror(errno));
+		ckpt_err_msg(e, "image %s: %s", dir, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		if (dfd >= 0)
@@ -170,8 +171,8 @@ int ckptd_store_give(const char *store, uint32_t job, uint64_t seq, uid_t uid,
 		fd = openat(dfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		ret = fd < 0 ? -errno : set_acl(fd, uid, 0);
 		if (ret)
-			snprintf(why, size, "image %s: letting uid %u read %s: %s", dir, uid,
-				 de->d_name, strerror(-ret));
+			ckpt_err_msg(e, "image %s: letting uid %u read %s: %s", dir, uid,
+				     de->d_name, strerror(-ret));
 		if (fd >= 0)
 			close(fd);
 	}
@@ -180,8 +181,8 @@ int ckptd_store_give(const char *store, uint32_t job, uint64_t seq, uid_t uid,
 	if (!ret) {
 		ret = set_acl(dfd, uid, 1);
 		if (ret)
-			snprintf(why, size, "image %s: letting uid %u read it: %s", dir, uid,
-				 strerror(-ret));
+			ckpt_err_msg(e, "image %s: letting uid %u read it: %s", dir, uid,
+				     strerror(-ret));
 	}
 	close(dfd);
 	return ret;

@@ -22,13 +22,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct ckpt_err;
+
 /*
  * Creates or fixes <store>/<job> for @uid:@gid: 0 or -errno with what
- * failed in @why; -EPERM if it holds images of another owner (a job id
+ * failed in @e; -EPERM if it holds images of another owner (a job id
  * used again by another user: the older images are never shown to it).
  */
 int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid, gid_t gid,
-			char *why, size_t size);
+			struct ckpt_err *e);
 /* The owner recorded for <store>/<job>: 0, or -ENOENT if none. */
 int ckptd_store_owner(const char *store, uint32_t job, uid_t *uid, gid_t *gid);
 /*
@@ -37,6 +39,6 @@ int ckptd_store_owner(const char *store, uint32_t job, uid_t *uid, gid_t *gid);
  * file system has no ACLs (the image stays root's alone).
  */
 int ckptd_store_give(const char *store, uint32_t job, uint64_t seq, uid_t uid,
-		     char *why, size_t size);
+		     struct ckpt_err *e);
 
 #endif /* CKPTD_STORE_OWNER_H */

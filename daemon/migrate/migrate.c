@@ -34,7 +34,11 @@
 #include "jobs/auth.h"
 #include "ops/checkpoint.h"
 #include "cluster/store.h"
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
+#include "jobs/persist.h"
+#include "jobs/control.h"
+#include "migrate/migrate.h"
+#include "ckptd.h"
 #include "log.h"
 #include "ops/dump.h"
 #include "migrate/remote.h"
@@ -154,7 +158,8 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 {
 	struct migrate_op *op = (struct migrate_op *)w;
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
+	struct ckpt_err ae;
 	struct ckptd_mig_dump m;
 	struct ckptd_keepalive k;
 	uint64_t t0;
@@ -174,8 +179,9 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	if (op->live && precopy(op, ctx))
 		goto out;
 
-	ret = ckptd_auth_job(ckptd_ops_nl(ctx), &op->cred, op->job_id, op->why, sizeof(op->why));
+	ret = ckptd_auth_job(ckptd_ops_nl(ctx), &op->cred, op->job_id, &ae);
 	if (ret) {
+		ckpt_fmt(op->why, sizeof(op->why), "%s", ae.msg);
 		step_failed(op, ret, op->r.node, "authorize");
 		goto out;
 	}
@@ -191,9 +197,9 @@ static void migrate_run(struct ckptd_work *w, void *ctx)
 	}
 	op->frozen = 1;
 	/* the parked set, as the user: a member it may not take is never left frozen */
-	ret = ckptd_auth_pids(&op->cred, op->job_id, kj.task_pids, kj.nr_task_pids,
-			      op->why, sizeof(op->why));
+	ret = ckptd_auth_pids(&op->cred, op->job_id, kj.task_pids, kj.nr_task_pids, &ae);
 	if (ret) {
+		ckpt_fmt(op->why, sizeof(op->why), "%s", ae.msg);
 		ckptd_keepalive_stop(&k, NULL, 0);
 		if (!ckpt_nl_job_thaw(ckptd_ops_nl(ctx), op->job_id, &e))
 			op->frozen = 0;
@@ -243,7 +249,7 @@ static const char *left_as(const struct migrate_op *op, int thawed)
 static int still_frozen(struct ckptd *d, uint32_t id)
 {
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	int ret = !ckpt_nl_job_get(d->nl, id, &kj, &e) && kj.state == CKPT_JOB_FROZEN;
 
 	ckpt_kjob_release(&kj);
@@ -256,7 +262,7 @@ static void migrate_done(struct ckptd *d, struct ckptd_work *w)
 	static struct ckptd_reply r;
 	struct migrate_op *op = (struct migrate_op *)w;
 	struct ckptd_job *job = ckptd_registry_find(&d->reg, op->job_id);
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	int thawed = 0;
 
 	d->ops_in_flight--;

@@ -19,8 +19,9 @@
 #include "ckptd.h"
 #include "cluster/cluster.h"
 #include "image.h"
-#include "jobs/jobs.h"
+#include "jobs/adopt.h"
 #include "log.h"
+#include "loop.h"
 #include "loop_call.h"
 #include "peer/peer_connect.h"
 #include "peer/peer_xfer.h"
@@ -57,7 +58,7 @@ static void query_job(struct ckptd *d, void *arg)
 	struct job_query *q = arg;
 	struct ckptd_job *job = ckptd_registry_find(&d->reg, q->id);
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 
 	q->ret = 0;
 	if (!job)
@@ -73,8 +74,11 @@ static void query_job(struct ckptd *d, void *arg)
 static void adopt_job(struct ckptd *d, void *arg)
 {
 	struct job_query *q = arg;
+	struct ckpt_err e;
 
-	q->ret = ckptd_job_adopt(d, &q->adopt, q->why, sizeof(q->why));
+	q->ret = ckptd_job_adopt(d, &q->adopt, &e);
+	if (q->ret)
+		ckpt_fmt(q->why, sizeof(q->why), "%s", e.msg);
 }
 
 static int on_job_check(struct session *s)
@@ -216,7 +220,7 @@ static void *session_main(void *arg)
 	if (ret) {
 		pr_warn("peer connection from %s refused: %s", s->c->peer,
 			ret == -ECONNRESET ? "it hung up during the handshake (it does not accept our key)" :
-			s->c->why);
+			s->c->err.msg);
 		goto out;
 	}
 	pr_info("peer %s connected from %s", s->client, s->c->peer);
@@ -225,7 +229,7 @@ static void *session_main(void *arg)
 	while (!(ret = serve_one(s)))
 		;
 	if (ret != -ECONNRESET)
-		pr_warn("peer %s: %s", s->client, s->c->why);
+		pr_warn("peer %s: %s", s->client, s->c->err.msg);
 	if (s->rs.staging[0]) {
 		pr_warn("peer %s: transfer of job %u checkpoint %llu incomplete; discarded",
 			s->client, s->rs.job, (unsigned long long)s->rs.seq);
@@ -289,14 +293,14 @@ static void on_accept(struct ckptd *d, struct ckptd_watch *w, uint32_t ev)
 int ckptd_peer_reload_key(struct ckptd *d)
 {
 	struct ckpt_peer_key k;
-	char why[1024];
+	struct ckpt_err why;
 	int ret;
 
 	if (!d->cfg.peers_on)
 		return 0;
-	ret = ckpt_peer_key_load(&k, d->cfg.peer_key_file, why, sizeof(why));
+	ret = ckpt_peer_key_load(&k, d->cfg.peer_key_file, &why);
 	if (ret) {
-		pr_err("%s", why);
+		pr_err("%s", why.msg);
 		return ret;
 	}
 	d->peer_key = k;

@@ -44,15 +44,18 @@ int ckptd_remote_init(struct ckptd_remote *r, const struct ckptd_config *cfg,
 int ckptd_remote_open(struct ckptd_remote *r, char *why, size_t size)
 {
 	char name[CKPT_PEER_NAME];
+	struct ckpt_err ce;
 	int ret = ckpt_peer_connect(r->peer.name, r->peer.host, r->peer.port,
-				    r->timeout_ms, &r->c, why, size);
+				    r->timeout_ms, &r->c, &ce);
 
-	if (ret)
+	if (ret) {
+		ckpt_fmt(why, size, "%s", ce.msg);
 		return ret;
+	}
 	ret = ckpt_peer_auth_client(r->c, &r->key, r->node, r->peer.name,
 				    name, sizeof(name));
 	if (ret) {
-		snprintf(why, size, "%s", r->c->why);
+		snprintf(why, size, "%s", r->c->err.msg);
 		ckptd_remote_close(r);
 	}
 	return ret;
@@ -73,7 +76,7 @@ int ckptd_remote_check_job(struct ckptd_remote *r, uint32_t job, char *why, size
 	if (!ret)
 		ret = ckpt_peer_expect(r->c, CKPT_PEER_OK, 0);
 	if (ret)
-		snprintf(why, size, "%s", r->c->why);
+		snprintf(why, size, "%s", r->c->err.msg);
 	return ret;
 }
 
@@ -97,7 +100,7 @@ int ckptd_remote_ship(struct ckptd_remote *r, uint32_t job, uint64_t seq,
 	int ret = ckpt_peer_send_chain(r->c, r->store, job, seq, &o, &st);
 
 	if (ret)
-		snprintf(why, size, "%s", r->c->why);
+		snprintf(why, size, "%s", r->c->err.msg);
 	if (bytes)
 		*bytes += st.bytes;
 	return ret;
@@ -113,7 +116,7 @@ int ckptd_remote_ship_log(struct ckptd_remote *r, uint32_t job, char *why, size_
 		return 0;
 	ret = ckpt_peer_send_job_log(r->c, job, path);
 	if (ret)
-		snprintf(why, size, "%s", r->c->why);
+		snprintf(why, size, "%s", r->c->err.msg);
 	return ret;
 }
 
@@ -131,7 +134,7 @@ int ckptd_remote_restore(struct ckptd_remote *r, uint32_t job, uint64_t seq,
 		ret = ckpt_peer_expect(r->c, CKPT_PEER_RESTORED,
 				       sizeof(struct ckpt_peer_restored));
 	if (ret) {
-		snprintf(why, size, "%s", r->c->why);
+		snprintf(why, size, "%s", r->c->err.msg);
 		return ret;
 	}
 	*pid = ((struct ckpt_peer_restored *)r->c->buf)->root_pid;

@@ -21,7 +21,11 @@
 
 #include "jobs/auth.h"
 #include "ops/checkpoint.h"
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
+#include "jobs/persist.h"
+#include "jobs/control.h"
+#include "migrate/restore_remote.h"
+#include "ckptd.h"
 #include "log.h"
 #include "migrate/remote.h"
 #include "worker.h"
@@ -62,6 +66,7 @@ static void step_failed(struct remote_op *op, struct moved_job *j,
 static void remote_run(struct ckptd_work *w, void *ctx)
 {
 	struct remote_op *op = (struct remote_op *)w;
+	struct ckpt_err ae;
 	char why[1200];
 	int ret;
 
@@ -75,9 +80,9 @@ static void remote_run(struct ckptd_work *w, void *ctx)
 			continue;
 		}
 		/* its members as the user who asks, before anything leaves */
-		j->err = ckptd_auth_job(ckptd_ops_nl(ctx), &op->cred, j->id, why, sizeof(why));
+		j->err = ckptd_auth_job(ckptd_ops_nl(ctx), &op->cred, j->id, &ae);
 		if (j->err) {
-			step_failed(op, j, "authorize", why);
+			step_failed(op, j, "authorize", ae.msg);
 			continue;
 		}
 		j->err = ckptd_remote_check_job(&op->r, j->id, why, sizeof(why));
@@ -114,7 +119,7 @@ static void remote_done(struct ckptd *d, struct ckptd_work *w)
 	char msg[3000] = "";
 	size_t len = 0;
 	unsigned int failed = 0;
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 
 	d->ops_in_flight--;
 	ckptd_reply_init(&r, op->seq);

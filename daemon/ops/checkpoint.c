@@ -40,10 +40,11 @@
 #include "ops/checkpoint.h"
 #include "cluster/cluster.h"
 #include "image.h"
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
+#include "jobs/persist.h"
 #include "log.h"
-#include "jobs/proc.h"
 #include "proc_nspid.h"
+#include "proc_stat.h"
 #include "retention.h"
 #include "store_list.h"
 #include "jobs/store_owner.h"
@@ -98,7 +99,7 @@ static int capture_member(struct ckptd_capture *cap, pid_t pid, int own_ns,
 			  struct ckptd_recbuf *rb, char *why, size_t size)
 {
 	/* a process whose main thread exited: seen through a live thread */
-	char st = ckptd_proc_state(ckptd_capture_task(pid));
+	char st = ckpt_proc_state(ckptd_capture_task(pid), 0);
 	struct ckpt_err err = { 0 };
 	pid_t img_pid;
 
@@ -162,7 +163,7 @@ struct ops_ctx {
 void *ckptd_ops_init(int *err)
 {
 	struct ops_ctx *c = calloc(1, sizeof(*c));
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 
 	if (!c) {
 		*err = -ENOMEM;
@@ -219,7 +220,8 @@ static int fail(struct ckpt_op *op, int err, const char *fmt, ...)
  */
 static int freeze(struct ckpt_op *op, struct ops_ctx *c, struct ckpt_kjob *kj)
 {
-	struct ckpt_nl_error e;
+	struct ckpt_err ae;
+	struct ckpt_err e;
 	int ret;
 
 	if (op->already_frozen) {
@@ -228,22 +230,19 @@ static int freeze(struct ckpt_op *op, struct ops_ctx *c, struct ckpt_kjob *kj)
 			return fail(op, ret, "job %u: %s: %s", op->job_id,
 				    strerror(-ret), e.msg);
 	} else {
-		ret = ckptd_auth_job(c->nl, &op->cred, op->job_id, op->why, sizeof(op->why));
-		if (ret) {
-			op->err = ret;
-			return ret;
-		}
+		ret = ckptd_auth_job(c->nl, &op->cred, op->job_id, &ae);
+		if (ret)
+			return fail(op, ret, "%s", ae.msg);
 		ret = ckpt_nl_job_freeze(c->nl, op->job_id, op->timeout_ms, kj, &e);
 		if (ret)
 			return fail(op, ret, "freeze of job %u failed: %s%s%s; the job runs on",
 				    op->job_id, strerror(-ret), e.msg[0] ? ": " : "", e.msg);
 	}
 	op->frozen = 1;
-	ret = ckptd_auth_pids(&op->cred, op->job_id, kj->task_pids, kj->nr_task_pids,
-			      op->why, sizeof(op->why));
+	ret = ckptd_auth_pids(&op->cred, op->job_id, kj->task_pids, kj->nr_task_pids, &ae);
 	if (ret)
-		op->err = ret;
-	return ret;
+		return fail(op, ret, "%s", ae.msg);
+	return 0;
 }
 
 void ckptd_dump_error(int dump_fd, int err, char *buf, size_t size)
@@ -328,12 +327,11 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	};
 	struct ckptd_image_write_stats st;
 	struct ckpt_err ierr = { 0 };
-	char jobdir[PATH_MAX + 16];
 	int ret;
 
-	ret = ckptd_store_job_dir(op->store, op->job_id, op->uid, op->gid, op->why, sizeof(op->why));
+	ret = ckptd_store_job_dir(op->store, op->job_id, op->uid, op->gid, &ierr);
 	if (ret)
-		return fail(op, ret, "%s", op->why);
+		return fail(op, ret, "%s", ierr.msg);
 	if (ckptd_image_path(op->dir, sizeof(op->dir), op->store, op->job_id, op->img_seq))
 		return fail(op, -ENAMETOOLONG, "image store path %s is too long", op->store);
 	if (lseek(memfd, 0, SEEK_SET))
@@ -342,9 +340,8 @@ static int write_image(struct ckpt_op *op, int memfd, const struct extra_buf *x)
 	if (ret)
 		return fail(op, ret, "writing the image of job %u failed: %s", op->job_id, ierr.msg);
 	/* committed: now its owner's to read, and nobody else's */
-	if (ckptd_store_give(op->store, op->job_id, op->img_seq, op->uid,
-			     jobdir, sizeof(jobdir)))
-		pr_warn("job %u: %s; only root can read the image", op->job_id, jobdir);
+	if (ckptd_store_give(op->store, op->job_id, op->img_seq, op->uid, &ierr))
+		pr_warn("job %u: %s; only root can read the image", op->job_id, ierr.msg);
 	op->bytes = st.bytes;
 	op->raw_bytes = st.raw_bytes;
 	return 0;
@@ -365,7 +362,7 @@ static void op_run(struct ckptd_work *w, void *ctx)
 	struct ckpt_dump_args args = { .job_id = op->job_id };
 	struct extra_buf x = { 0 };
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	struct ckpt_err gerr;
 	int dump_fd = -1, memfd = -1, thaw_now;
 	unsigned int removed;
@@ -623,7 +620,7 @@ int ckptd_capture_job(const struct ckpt_kjob *kj, enum ckptd_capture_action unsu
 int ckptd_ckpt_step(void *ctx, struct ckptd_ckpt_step *s)
 {
 	struct ckpt_op *op = calloc(1, sizeof(*op));
-	struct ckpt_nl_error e;
+	struct ckpt_err e;
 	int ret;
 
 	if (!op) {

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The ops worker's context: its own netlink socket and /dev/ckpt. */
+/*
+ * freeze and checkpoint (the requests, and re-freezing at start), one
+ * cluster checkpoint step, and the ops worker's context: its own netlink
+ * socket and /dev/ckpt.
+ */
 #ifndef CKPTD_CHECKPOINT_H
 #define CKPTD_CHECKPOINT_H
 
@@ -10,7 +14,15 @@
 #include "capture/capture.h"
 #include "kmod_nl.h"
 
+struct ckptd;
 struct ckptd_cred;
+struct ckptd_job;
+struct ckptd_req;
+
+void ckptd_cmd_freeze(struct ckptd *d, struct ckptd_req *rq);
+void ckptd_cmd_checkpoint(struct ckptd *d, struct ckptd_req *rq);
+/* Re-freezes a job that was frozen before a restart. */
+void ckptd_refreeze(struct ckptd *d, struct ckptd_job *job);
 
 void *ckptd_ops_init(int *err);
 void ckptd_ops_fini(void *ctx);

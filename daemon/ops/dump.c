@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* One dump of a job into the store, for migrate (migrate_dump.h). */
+/* One dump of a job into the store, for migrate (ops/dump.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -89,9 +89,11 @@ static int store_image(struct ckptd_mig_dump *m, int memfd, const uint8_t *extra
 	char dir[PATH_MAX + 64];
 	int ret;
 
-	ret = ckptd_store_job_dir(m->store, m->job_id, m->uid, m->gid, why, size);
-	if (ret)
+	ret = ckptd_store_job_dir(m->store, m->job_id, m->uid, m->gid, &err);
+	if (ret) {
+		ckpt_fmt(why, size, "%s", err.msg);
 		return ret;
+	}
 	if (ckptd_image_path(dir, sizeof(dir), m->store, m->job_id, m->seq)) {
 		snprintf(why, size, "image store path %s is too long", m->store);
 		return -ENAMETOOLONG;
@@ -111,14 +113,15 @@ static int store_image(struct ckptd_mig_dump *m, int memfd, const uint8_t *extra
 	m->nr_pages = img->man.nr_pages;
 	ckptd_image_close(img);
 	/* committed: now its owner's to read, and nobody else's */
-	if (ckptd_store_give(m->store, m->job_id, m->seq, m->uid, why, size))
-		pr_warn("job %u: %s; only root can read the image", m->job_id, why);
+	if (ckptd_store_give(m->store, m->job_id, m->seq, m->uid, &err))
+		pr_warn("job %u: %s; only root can read the image", m->job_id, err.msg);
 	return 0;
 }
 
 int ckptd_mig_dump(void *ops_ctx, struct ckptd_mig_dump *m, char *why, size_t size)
 {
 	struct ckpt_dump_args args = { .job_id = m->job_id, .flags = m->flags };
+	struct ckpt_err ae;
 	uint8_t *extra = NULL;
 	size_t extra_len = 0;
 	int dump_fd, memfd = -1, ret;
@@ -133,10 +136,12 @@ int ckptd_mig_dump(void *ops_ctx, struct ckptd_mig_dump *m, char *why, size_t si
 	 * after its stream was read, for those that joined meanwhile.
 	 */
 	ret = m->frozen ? ckptd_auth_pids(m->cred, m->job_id, m->frozen->task_pids,
-					  m->frozen->nr_task_pids, why, size) :
-			  ckptd_auth_job(ckptd_ops_nl(ops_ctx), m->cred, m->job_id, why, size);
-	if (ret)
+					  m->frozen->nr_task_pids, &ae) :
+			  ckptd_auth_job(ckptd_ops_nl(ops_ctx), m->cred, m->job_id, &ae);
+	if (ret) {
+		ckpt_fmt(why, size, "%s", ae.msg);
 		return ret;
+	}
 	dump_fd = ioctl(ckptd_ops_dev(ops_ctx), CKPT_IOC_DUMP, &args);
 	if (dump_fd < 0) {
 		ret = -errno;
@@ -150,8 +155,11 @@ int ckptd_mig_dump(void *ops_ctx, struct ckptd_mig_dump *m, char *why, size_t si
 		goto out;
 	}
 	ret = copy_stream(m, dump_fd, memfd, why, size);
-	if (!ret && !m->frozen)
-		ret = ckptd_auth_job(ckptd_ops_nl(ops_ctx), m->cred, m->job_id, why, size);
+	if (!ret && !m->frozen) {
+		ret = ckptd_auth_job(ckptd_ops_nl(ops_ctx), m->cred, m->job_id, &ae);
+		if (ret)
+			ckpt_fmt(why, size, "%s", ae.msg);
+	}
 	if (!ret && m->frozen)
 		ret = ckptd_capture_job(m->frozen, m->unsupported, &extra, &extra_len, why, size);
 	if (!ret)

@@ -14,7 +14,10 @@
 #include "jobs/auth.h"
 #include "cluster/cluster.h"
 #include "image.h"
-#include "jobs/jobs.h"
+#include "jobs/lookup.h"
+#include "jobs/adopt.h"
+#include "ops/restore.h"
+#include "migrate/restore_remote.h"
 #include "log.h"
 #include "ops/restorer.h"
 #include "store_list.h"
@@ -147,12 +150,12 @@ static void restore_done(struct ckptd *d, struct ckptd_work *w)
 			.pidns = op->pidns || op->restored.pidns,
 			.last_seq = op->img_seq,
 		};
-		char why[512];
+		struct ckpt_err why;
 
 		pr_info("job %u restored from %s, root pid %d", op->job_id, op->dir,
 			op->restored.root_pid);
-		if (ckptd_job_adopt(d, &a, why, sizeof(why)))
-			pr_warn("job %u: %s", op->job_id, why);
+		if (ckptd_job_adopt(d, &a, &why))
+			pr_warn("job %u: %s", op->job_id, why.msg);
 		ckptd_reply_init(&r, op->seq);
 		ckptd_ctl_put_u32(&r.m, CKPTD_CA_PID, op->restored.root_pid);
 		ckptd_ctl_put_u32(&r.m, CKPTD_CA_JOB_ID, op->job_id);

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
-#include "jobs/proc.h"
+#include "proc_stat.h"
 #include "ops/restorer.h"
 
 extern char **environ;
@@ -34,7 +34,7 @@ int ckptd_pid_running(pid_t pid)
 	if (pid <= 0 || kill(pid, 0))
 		return -ESRCH;
 	/* a zombie leader whose threads run is a running process */
-	st = ckptd_proc_state(ckptd_capture_task(pid));
+	st = ckpt_proc_state(ckptd_capture_task(pid), 0);
 	return st && st != 'Z' && st != 'X' ? 0 : -ESRCH;
 }
 

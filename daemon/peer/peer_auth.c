@@ -21,27 +21,25 @@ static const char server_label[] = "ckpt-peer server";
 static const char client_label[] = "ckpt-peer client";
 
 int ckpt_peer_key_load(struct ckpt_peer_key *k, const char *path,
-		       char *why, size_t size)
+		       struct ckpt_err *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
 	ssize_t n;
 
 	if (fd < 0) {
-		snprintf(why, size, "peer key file %s: %s; create it with 'head -c 32 /dev/urandom > %s; chmod 600 %s' and copy it to every peer",
-			 path, strerror(errno), path, path);
+		ckpt_err_msg(e, "peer key file %s: %s; create it with 'head -c 32 /dev/urandom > %s; chmod 600 %s' and copy it to every peer",
+			     path, strerror(errno), path, path);
 		return -errno;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		snprintf(why, size, "peer key file %s is not a regular file", path);
-		return -EINVAL;
+		return ckpt_err_set(e, EINVAL, "peer key file %s is not a regular file", path);
 	}
 	if ((st.st_mode & 077) || (st.st_uid != 0 && st.st_uid != geteuid())) {
 		close(fd);
-		snprintf(why, size, "peer key file %s is readable by others (mode %04o, uid %u); 'chown root %s; chmod 600 %s'",
-			 path, (unsigned int)(st.st_mode & 07777), (unsigned int)st.st_uid, path, path);
-		return -EPERM;
+		return ckpt_err_set(e, EPERM, "peer key file %s is readable by others (mode %04o, uid %u); 'chown root %s; chmod 600 %s'",
+				    path, (unsigned int)(st.st_mode & 07777), (unsigned int)st.st_uid, path, path);
 	}
 	n = read(fd, k->bytes, sizeof(k->bytes));
 	if (n >= 0 && n == (ssize_t)sizeof(k->bytes)) {
@@ -51,17 +49,13 @@ int ckpt_peer_key_load(struct ckpt_peer_key *k, const char *path,
 			n = -2;
 	}
 	close(fd);
-	if (n == -1) {
-		snprintf(why, size, "peer key file %s: %s", path, strerror(errno));
-		return -EIO;
-	}
+	if (n == -1)
+		return ckpt_err_set(e, EIO, "peer key file %s: %s", path, strerror(errno));
 	if (n > 0 && k->bytes[n - 1] == '\n')
 		n--;
-	if (n < CKPT_PEER_KEY_MIN || n == -2) {
-		snprintf(why, size, "peer key file %s must hold %d to %d bytes of key; 'head -c 32 /dev/urandom > %s'",
-			 path, CKPT_PEER_KEY_MIN, CKPT_PEER_KEY_MAX, path);
-		return -EINVAL;
-	}
+	if (n < CKPT_PEER_KEY_MIN || n == -2)
+		return ckpt_err_set(e, EINVAL, "peer key file %s must hold %d to %d bytes of key; 'head -c 32 /dev/urandom > %s'",
+				    path, CKPT_PEER_KEY_MIN, CKPT_PEER_KEY_MAX, path);
 	k->len = n;
 	return 0;
 }

@@ -22,10 +22,10 @@ struct ckpt_peer_key {
 /*
  * Reads @path: a regular file of 16 to 4096 bytes (a trailing newline is
  * not part of the key), owned by root (or by the caller) and not readable
- * by group or others.  -errno with the reason and what to do in @why.
+ * by group or others.  -errno with the reason and what to do in @e.
  */
 int ckpt_peer_key_load(struct ckpt_peer_key *k, const char *path,
-		       char *why, size_t size);
+		       struct ckpt_err *e);
 
 /*
  * Client side: after connect.  @name is this host's.  On success the

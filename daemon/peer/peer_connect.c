@@ -59,7 +59,7 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms)
 
 int ckpt_peer_connect(const char *name, const char *host, unsigned int port,
 		      int timeout_ms, struct ckpt_peer_conn **out,
-		      char *why, size_t size)
+		      struct ckpt_err *e)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
 	char portstr[8], label[sizeof((*out)->peer)];
@@ -68,11 +68,9 @@ int ckpt_peer_connect(const char *name, const char *host, unsigned int port,
 	snprintf(portstr, sizeof(portstr), "%u", port);
 	snprintf(label, sizeof(label), "%s (%s:%u)", name, host, port);
 	ret = getaddrinfo(host, portstr, &hints, &res);
-	if (ret) {
-		snprintf(why, size, "cannot resolve %s: %s; check its address in [peers] of ckptd.conf",
-			 label, gai_strerror(ret));
-		return -EHOSTUNREACH;
-	}
+	if (ret)
+		return ckpt_err_set(e, EHOSTUNREACH, "cannot resolve %s: %s; check its address in [peers] of ckptd.conf",
+				    label, gai_strerror(ret));
 	for (ai = res; ai; ai = ai->ai_next) {
 		fd = connect_one(ai, timeout_ms);
 		if (fd >= 0)
@@ -80,14 +78,12 @@ int ckpt_peer_connect(const char *name, const char *host, unsigned int port,
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
-		snprintf(why, size, "cannot connect to %s: %s; is ckptd running there with a [peers] section?",
-			 label, strerror(-fd));
+		ckpt_err_msg(e, "cannot connect to %s: %s; is ckptd running there with a [peers] section?",
+			     label, strerror(-fd));
 		return fd;
 	}
 	*out = ckpt_peer_conn_new(fd, label, timeout_ms);
-	if (!*out) {
-		snprintf(why, size, "out of memory");
-		return -ENOMEM;
-	}
+	if (!*out)
+		return ckpt_err_set(e, ENOMEM, "out of memory");
 	return 0;
 }

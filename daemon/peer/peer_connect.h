@@ -9,11 +9,11 @@
 
 /*
  * Connects to @host:@port; the connection is labelled "@name (host:port)"
- * in messages.  -errno with the reason in @why.
+ * in messages.  -errno with the reason in @e.
  */
 int ckpt_peer_connect(const char *name, const char *host, unsigned int port,
 		      int timeout_ms, struct ckpt_peer_conn **out,
-		      char *why, size_t size);
+		      struct ckpt_err *e);
 
 /* "addr:port" of a connected socket's other end. */
 void ckpt_peer_addr_str(int fd, char *buf, size_t size);

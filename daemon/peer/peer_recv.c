@@ -28,9 +28,9 @@ static int refuse(struct ckpt_peer_conn *c, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	err = ckpt_err_vset(&c->err, err, fmt, ap);
 	va_end(ap);
-	ckpt_peer_send_error(c, err, c->why);
+	ckpt_peer_send_error(c, err, c->err.msg);
 	return err;
 }
 
@@ -216,7 +216,7 @@ int ckpt_peer_recv_file(struct ckpt_peer_conn *c, struct ckpt_peer_recv_state *s
 		unlink(path);
 	if (ret) {
 		ckpt_peer_recv_abort(s);
-		ckpt_peer_send_error(c, ret, c->why);
+		ckpt_peer_send_error(c, ret, c->err.msg);
 		return ret;
 	}
 	return ckpt_peer_send(c, CKPT_PEER_OK, NULL, 0);

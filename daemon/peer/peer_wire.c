@@ -44,7 +44,7 @@ int ckpt_peer_why(struct ckpt_peer_conn *c, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	err = ckpt_err_vset(&c->err, err, fmt, ap);
 	va_end(ap);
 	return err;
 }

@@ -2,7 +2,7 @@
 /*
  * Framing on a peer connection: blocking sends and receives with a
  * timeout, every message checked (magic, version, length, checksum).
- * Errors are negative errnos with the reason, naming the peer, in c->why.
+ * Errors are negative errnos with the reason, naming the peer, in c->err.
  */
 #ifndef CKPT_PEER_WIRE_H
 #define CKPT_PEER_WIRE_H
@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "peer_proto.h"
 
 struct ckpt_peer_conn {
@@ -18,15 +19,16 @@ struct ckpt_peer_conn {
 	char peer[CKPT_PEER_NAME + 96];	/* "beta (169.254.77.11:7411)" */
 	struct ckpt_peer_hdr hdr;	/* of the last message received */
 	uint8_t *buf;			/* its payload, CKPT_PEER_PAYLOAD_MAX */
-	char why[1024];
+	struct ckpt_err err;		/* the last failure, naming the peer */
 };
 
 /* Takes @fd; NULL if out of memory (the fd is closed then). */
 struct ckpt_peer_conn *ckpt_peer_conn_new(int fd, const char *peer, int timeout_ms);
 void ckpt_peer_conn_free(struct ckpt_peer_conn *c);
 
+/* Records the failure in c->err; returns @err (a negative errno). */
 int ckpt_peer_why(struct ckpt_peer_conn *c, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	CKPT_ERR_FMT(3, 4);
 
 int ckpt_peer_send(struct ckpt_peer_conn *c, uint16_t type,
 		   const void *payload, uint32_t len);
@@ -39,7 +41,7 @@ int ckpt_peer_recv(struct ckpt_peer_conn *c);
 /*
  * Receives one message that must be of @type with at least @min_len
  * bytes of payload; an ERROR from the peer becomes our error with its
- * text in c->why.
+ * text in c->err.
  */
 int ckpt_peer_expect(struct ckpt_peer_conn *c, uint16_t type, uint32_t min_len);
 

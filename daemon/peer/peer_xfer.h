@@ -31,7 +31,7 @@ struct ckpt_peer_send_stats {
 
 /*
  * Ships image <store>/<job>/<seq> and every parent the receiver does not
- * hold.  Errors in c->why.
+ * hold.  Errors in c->err.
  */
 int ckpt_peer_send_chain(struct ckpt_peer_conn *c, const char *store,
 			 uint32_t job, uint64_t seq,

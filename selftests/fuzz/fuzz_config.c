@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ckptd.conf (daemon/config.c, config_peers.c, migrate_config.c): the
+ * ckptd.conf (config/config.c, peers.c, migrate.c): the
  * text as ckptd_config_load() hands it to the parser (no NUL byte, at most
  * 256 KiB, NUL-terminated), parsed over the defaults; then every [peers]
  * entry is looked up by name as the peer code does.
@@ -11,7 +11,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ckptd_config c;
-	char err[1024], *text;
+	struct ckpt_err err;
+	char *text;
 	int ret;
 
 	/* ckptd_config_load() refuses these before parsing */
@@ -23,10 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = 0;
 	ckptd_config_defaults(&c);
-	ret = ckptd_config_parse(&c, "ckptd.conf", text, err, sizeof(err));
+	ret = ckptd_config_parse(&c, "ckptd.conf", text, &err);
 	free(text);
 	if (ret) {
-		fuzz_keep(strlen(err));
+		fuzz_keep(strlen(err.msg));
 		return 0;
 	}
 	for (unsigned int i = 0; i < c.nr_peers; i++) {

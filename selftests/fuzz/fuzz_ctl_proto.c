@@ -40,15 +40,15 @@ static void read_nest(const struct ckptd_ctl_attr *nest)
 {
 	struct ckptd_ctl_attrs tb;
 	const struct ckptd_ctl_attr *a;
-	char why[256];
+	struct ckpt_err why;
 	size_t pos = 0;
 
 	/* launch.c walks ARGV without parsing it as a set first */
 	while ((a = ckptd_ctl_next(ckptd_ctl_data(nest), ckptd_ctl_data_len(nest), &pos)))
 		if (a->type == CKPTD_CA_ARG || a->type == CKPTD_CA_TASK)
 			read_value(a);
-	if (ckptd_ctl_parse_nest(nest, &tb, why, sizeof(why))) {
-		fuzz_keep(strlen(why));
+	if (ckptd_ctl_parse_nest(nest, &tb, &why)) {
+		fuzz_keep(strlen(why.msg));
 		return;
 	}
 	for (int t = 0; t <= CKPTD_CA_MAX; t++)
@@ -63,14 +63,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct ckptd_ctl_hdr *h;
 	const struct ckptd_ctl_attr *a;
 	struct ckptd_ctl_attrs tb;
-	char why[256];
+	struct ckpt_err why;
 	size_t len = size < sizeof(rx) ? size : sizeof(rx), pos;
 	int ret;
 
 	memcpy(rx, data, len);
-	ret = ckptd_ctl_check(rx, len, size > sizeof(rx), &h, &tb, why, sizeof(why));
+	ret = ckptd_ctl_check(rx, len, size > sizeof(rx), &h, &tb, &why);
 	if (ret) {
-		fuzz_keep(strlen(why));
+		fuzz_keep(strlen(why.msg));
 		return 0;
 	}
 	fuzz_keep(strlen(ckptd_ctl_cmd_name(h->type)));

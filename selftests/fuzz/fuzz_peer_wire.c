@@ -183,7 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c = conn;
 	c->fd = sv[0];
 	memset(&c->hdr, 0, sizeof(c->hdr));
-	c->why[0] = 0;
+	ckpt_err_clear(&c->err);
 	switch (data[0] & 3) {
 	case 0:
 		rs.store = store;
@@ -205,8 +205,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			;
 		break;
 	}
-	fuzz_debug("peer: ended with %d: %s\n", ret, c->why);
-	fuzz_keep((uint64_t)ret + strlen(c->why));
+	fuzz_debug("peer: ended with %d: %s\n", ret, c->err.msg);
+	fuzz_keep((uint64_t)ret + strlen(c->err.msg));
 	close(c->fd);
 	c->fd = -1;
 	close(sv[1]);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* config/ (libckpt_config) and common/size.c: ckptd.conf parsing, good files and errors with file:line. */
+/* config/ (libckpt_config) and common/size.c: ckptd.conf parsing, good files, errors with file:line, and reload. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,13 +11,13 @@
 
 FIXTURE(cfg) {
 	struct ckptd_config c;
-	char err[1024];
+	struct ckpt_err err;
 };
 
 FIXTURE_SETUP(cfg)
 {
 	ckptd_config_defaults(&self->c);
-	self->err[0] = 0;
+	ckpt_err_clear(&self->err);
 }
 
 FIXTURE_TEARDOWN(cfg) {}
@@ -45,7 +45,7 @@ TEST_F(cfg, good_file)
 		"restorer = /usr/libexec/ckpt-restore\n"
 		"freeze_timeout_ms = 2500\n";
 
-	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", text, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", text, &self->err));
 	EXPECT_STREQ("/srv/ckpt", self->c.image_store);
 	EXPECT_EQ(3, self->c.keep);
 	EXPECT_EQ(2500, self->c.freeze_timeout_ms);
@@ -61,14 +61,14 @@ TEST_F(cfg, compression)
 	EXPECT_EQ(CKPTD_COMPRESS_NONE, self->c.compression);
 	EXPECT_EQ(CKPTD_ZSTD_LEVEL_DEFAULT, self->c.compression_level);
 	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", "compression = zstd\n",
-					self->err, sizeof(self->err))) TH_LOG("%s", self->err);
+					&self->err)) TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(CKPTD_COMPRESS_ZSTD, self->c.compression);
 	EXPECT_EQ(CKPT_IMG_COMP_ZSTD, (int)self->c.compression);
 	EXPECT_EQ(3, self->c.compression_level);
 	ckptd_config_defaults(&self->c);
 	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf",
 					"compression = zstd\ncompression_level = 19\n",
-					self->err, sizeof(self->err))) TH_LOG("%s", self->err);
+					&self->err)) TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(19, self->c.compression_level);
 }
 
@@ -84,8 +84,8 @@ TEST_F(cfg, peers_section)
 		"peer gamma = [fe80::1]:7001\n";
 	const struct ckptd_peer_cfg *p;
 
-	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", text, self->err, sizeof(self->err)))
-		TH_LOG("%s", self->err);
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", text, &self->err))
+		TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(1, self->c.peers_on);
 	EXPECT_STREQ("alpha", self->c.node_name);
 	EXPECT_STREQ("/etc/ckpt/k", self->c.peer_key_file);
@@ -112,7 +112,7 @@ TEST_F(cfg, migrate_keys)
 	EXPECT_EQ(CKPTD_MIGRATE_DIRTY_BYTES, self->c.migrate_dirty_bytes);
 	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf",
 					"[peers]\nmigrate_iterations = 3\nmigrate_dirty_threshold = 512K\n",
-					self->err, sizeof(self->err)));
+					&self->err));
 	EXPECT_EQ(3, self->c.migrate_iterations);
 	EXPECT_EQ(512 << 10, self->c.migrate_dirty_bytes);
 	EXPECT_EQ(0, ckpt_parse_size("0", &v));
@@ -130,7 +130,7 @@ TEST_F(cfg, migrate_keys)
 TEST_F(cfg, lower_patterns_none)
 {
 	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", "lower_patterns = none\n",
-					self->err, sizeof(self->err)));
+					&self->err));
 	EXPECT_EQ(1, self->c.lower_set);
 	EXPECT_EQ(0, self->c.nr_lower);
 }
@@ -171,9 +171,9 @@ TEST_F(cfg, bad_lines_name_file_and_line)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ckptd_config_defaults(&self->c);
 		EXPECT_EQ(-EINVAL, ckptd_config_parse(&self->c, "t.conf", bad[i].text,
-						      self->err, sizeof(self->err)));
-		EXPECT_EQ(0, strncmp(self->err, bad[i].want, strlen(bad[i].want)))
-			TH_LOG("case %zu: got \"%s\", want \"%s...\"", i, self->err, bad[i].want);
+						      &self->err));
+		EXPECT_EQ(0, strncmp(self->err.msg, bad[i].want, strlen(bad[i].want)))
+			TH_LOG("case %zu: got \"%s\", want \"%s...\"", i, self->err.msg, bad[i].want);
 	}
 }
 
@@ -182,17 +182,66 @@ TEST_F(cfg, long_pattern_refused)
 	char text[600];
 
 	snprintf(text, sizeof(text), "lower_patterns = %0300d\n", 1);
-	EXPECT_EQ(-EINVAL, ckptd_config_parse(&self->c, "t.conf", text, self->err, sizeof(self->err)));
-	EXPECT_NE(NULL, strstr(self->err, "longer than 255"));
+	EXPECT_EQ(-EINVAL, ckptd_config_parse(&self->c, "t.conf", text, &self->err));
+	EXPECT_NE(NULL, strstr(self->err.msg, "longer than 255"));
+}
+
+TEST_F(cfg, reload_applies_some_fields_and_reports_the_rest)
+{
+	static const char start[] =
+		"keep = 3\n"
+		"[peers]\n"
+		"listen = 127.0.0.1:7000\n"
+		"peer beta = 10.0.0.2\n";
+	static const char next[] =
+		"keep = 5\n"
+		"image_store = /elsewhere\n"
+		"compression = zstd\n"
+		"lower_patterns = a/*\n"
+		"[peers]\n"
+		"listen = 127.0.0.1:7001\n"
+		"timeout_ms = 1234\n"
+		"migrate_iterations = 2\n"
+		"peer beta = 10.0.0.3\n"
+		"peer gamma = 10.0.0.4\n";
+	struct ckptd_config c;
+	unsigned int res;
+
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", start, &self->err))
+		TH_LOG("%s", self->err.msg);
+	ckptd_config_defaults(&c);
+	ASSERT_EQ(0, ckptd_config_parse(&c, "t.conf", next, &self->err))
+		TH_LOG("%s", self->err.msg);
+	res = ckptd_config_apply(&self->c, &c);
+	EXPECT_EQ(CKPTD_RELOAD_RESTART_PATHS | CKPTD_RELOAD_RESTART_PEERS |
+		  CKPTD_RELOAD_RESTART_MIGRATE | CKPTD_RELOAD_PEER_KEY, res);
+	/* reloaded */
+	EXPECT_EQ(5, self->c.keep);
+	EXPECT_EQ(CKPTD_COMPRESS_ZSTD, self->c.compression);
+	EXPECT_EQ(1234, self->c.peer_timeout_ms);
+	EXPECT_EQ(2, self->c.nr_peers);
+	EXPECT_EQ(1, self->c.lower_set);
+	ASSERT_EQ(1, self->c.nr_lower);
+	EXPECT_STREQ("a/*", self->c.lower_ptrs[0]);
+	/* kept until a restart */
+	EXPECT_STREQ(CKPTD_IMAGE_STORE, self->c.image_store);
+	EXPECT_EQ(7000, self->c.peer_port);
+	EXPECT_EQ(CKPTD_MIGRATE_ITERATIONS, self->c.migrate_iterations);
+	/* the same file again: nothing waits for a restart */
+	ckptd_config_defaults(&c);
+	ASSERT_EQ(0, ckptd_config_parse(&c, "t.conf", start, &self->err));
+	ckptd_config_defaults(&self->c);
+	ASSERT_EQ(0, ckptd_config_parse(&self->c, "t.conf", start, &self->err));
+	EXPECT_EQ(CKPTD_RELOAD_PEER_KEY, ckptd_config_apply(&self->c, &c));
 }
 
 TEST_F(cfg, load_missing_file)
 {
 	EXPECT_EQ(0, ckptd_config_load(&self->c, "/nonexistent/ckptd.conf", 0,
-				       self->err, sizeof(self->err)));
+				       &self->err));
 	EXPECT_EQ(-ENOENT, ckptd_config_load(&self->c, "/nonexistent/ckptd.conf", 1,
-					     self->err, sizeof(self->err)));
-	EXPECT_NE(NULL, strstr(self->err, "/nonexistent/ckptd.conf: cannot open"));
+					     &self->err));
+	EXPECT_NE(NULL, strstr(self->err.msg, "/nonexistent/ckptd.conf: cannot open"));
 }
 
 TEST_F(cfg, load_binary_file_refused)
@@ -203,8 +252,8 @@ TEST_F(cfg, load_binary_file_refused)
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(4, write(fd, "a\0b\n", 4));
 	close(fd);
-	EXPECT_EQ(-EINVAL, ckptd_config_load(&self->c, path, 1, self->err, sizeof(self->err)));
-	EXPECT_NE(NULL, strstr(self->err, "NUL byte"));
+	EXPECT_EQ(-EINVAL, ckptd_config_load(&self->c, path, 1, &self->err));
+	EXPECT_NE(NULL, strstr(self->err.msg, "NUL byte"));
 	unlink(path);
 }
 

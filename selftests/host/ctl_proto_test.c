@@ -7,13 +7,13 @@
 #include "kselftest_harness.h"
 
 static uint8_t buf[CKPTD_CTL_MSG_MAX + 64];
-static char why[256];
+static struct ckpt_err why;
 
 static int check(size_t len, int trunc, const struct ckptd_ctl_hdr **h,
 		 struct ckptd_ctl_attrs *tb)
 {
-	why[0] = 0;
-	return ckptd_ctl_check(buf, len, trunc, h, tb, why, sizeof(why));
+	ckpt_err_clear(&why);
+	return ckptd_ctl_check(buf, len, trunc, h, tb, &why);
 }
 
 TEST(round_trip)
@@ -35,13 +35,13 @@ TEST(round_trip)
 	ckptd_ctl_nest_end(&m, nest);
 	len = ckptd_ctl_end(&m);
 	ASSERT_GT(len, 0);
-	ASSERT_EQ(0, check(len, 0, &h, &tb)) TH_LOG("%s", why);
+	ASSERT_EQ(0, check(len, 0, &h, &tb)) TH_LOG("%s", why.msg);
 	EXPECT_EQ(CKPTD_CMD_RUN, h->type);
 	EXPECT_EQ(9, h->seq);
 	EXPECT_EQ(42, ckptd_ctl_u32(tb.a[CKPTD_CA_JOB_ID]));
 	EXPECT_EQ(1ULL << 40, ckptd_ctl_u64(tb.a[CKPTD_CA_SEQ]));
 	EXPECT_STREQ("/tmp", ckptd_ctl_str(tb.a[CKPTD_CA_CWD]));
-	ASSERT_EQ(0, ckptd_ctl_parse_nest(tb.a[CKPTD_CA_ARGV], &nt, why, sizeof(why)));
+	ASSERT_EQ(0, ckptd_ctl_parse_nest(tb.a[CKPTD_CA_ARGV], &nt, &why));
 	while ((a = ckptd_ctl_next(ckptd_ctl_data(tb.a[CKPTD_CA_ARGV]),
 				   ckptd_ctl_data_len(tb.a[CKPTD_CA_ARGV]), &pos)))
 		EXPECT_STREQ(n++ ? "1" : "sleep", ckptd_ctl_str(a));
@@ -56,7 +56,7 @@ TEST(short_message)
 	memset(buf, 0, 16);
 	EXPECT_EQ(-EPROTO, check(0, 0, &h, &tb));
 	EXPECT_EQ(-EPROTO, check(15, 0, &h, &tb));
-	EXPECT_NE(NULL, strstr(why, "shorter than the 16-byte header"));
+	EXPECT_NE(NULL, strstr(why.msg, "shorter than the 16-byte header"));
 }
 
 TEST(bad_magic_version_length)
@@ -71,14 +71,14 @@ TEST(bad_magic_version_length)
 	len = ckptd_ctl_end(&m);
 	w->magic ^= 1;
 	EXPECT_EQ(-EPROTO, check(len, 0, &h, &tb));
-	EXPECT_NE(NULL, strstr(why, "bad magic"));
+	EXPECT_NE(NULL, strstr(why.msg, "bad magic"));
 	w->magic ^= 1;
 	w->version = 2;
 	EXPECT_EQ(-EPROTONOSUPPORT, check(len, 0, &h, &tb));
 	w->version = CKPTD_CTL_VERSION;
 	w->len = len + 4;
 	EXPECT_EQ(-EPROTO, check(len, 0, &h, &tb));
-	EXPECT_NE(NULL, strstr(why, "header says"));
+	EXPECT_NE(NULL, strstr(why.msg, "header says"));
 	w->len = len;
 	EXPECT_EQ(0, check(len, 0, &h, &tb));
 }
@@ -118,7 +118,7 @@ TEST(bad_attributes)
 	ckptd_ctl_start(&m, buf, CKPTD_CMD_STATUS, 1);
 	ckptd_ctl_put_u64(&m, CKPTD_CA_JOB_ID, 1);
 	EXPECT_EQ(-EINVAL, check(ckptd_ctl_end(&m), 0, &h, &tb));
-	EXPECT_NE(NULL, strstr(why, "JOB_ID: 8 bytes, expected 4"));
+	EXPECT_NE(NULL, strstr(why.msg, "JOB_ID: 8 bytes, expected 4"));
 	/* unknown type */
 	ckptd_ctl_start(&m, buf, CKPTD_CMD_STATUS, 1);
 	ckptd_ctl_put_u32(&m, CKPTD_CA_MAX + 1, 1);
@@ -136,7 +136,7 @@ TEST(bad_attributes)
 	ckptd_ctl_put_u32(&m, CKPTD_CA_JOB_ID, 1);
 	ckptd_ctl_put_u32(&m, CKPTD_CA_JOB_ID, 2);
 	EXPECT_EQ(-EINVAL, check(ckptd_ctl_end(&m), 0, &h, &tb));
-	EXPECT_NE(NULL, strstr(why, "given twice"));
+	EXPECT_NE(NULL, strstr(why.msg, "given twice"));
 	/* an attribute claiming more bytes than there are */
 	ckptd_ctl_start(&m, buf, CKPTD_CMD_STATUS, 1);
 	ckptd_ctl_put_u32(&m, CKPTD_CA_JOB_ID, 1);
@@ -150,7 +150,7 @@ TEST(bad_attributes)
 	a->len = 8;
 	((struct ckptd_ctl_hdr *)buf)->len = len + 2;
 	EXPECT_EQ(-EINVAL, check(len + 2, 0, &h, &tb));
-	EXPECT_NE(NULL, strstr(why, "stray bytes"));
+	EXPECT_NE(NULL, strstr(why.msg, "stray bytes"));
 }
 
 TEST(nest_checked_and_depth_limited)
@@ -174,7 +174,7 @@ TEST(nest_checked_and_depth_limited)
 	ckptd_ctl_nest_end(&m, n2);
 	ckptd_ctl_nest_end(&m, n1);
 	EXPECT_EQ(-EINVAL, check(ckptd_ctl_end(&m), 0, &h, &tb));
-	EXPECT_NE(NULL, strstr(why, "nested too deep"));
+	EXPECT_NE(NULL, strstr(why.msg, "nested too deep"));
 }
 
 TEST(builder_overflow)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* daemon/registry.c: the job registry's format, load/save and atomicity. */
+/* daemon/jobs/registry.c: the job registry's format, load/save and atomicity. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,7 +16,7 @@
 
 FIXTURE(reg) {
 	char dir[64];
-	char err[512];
+	struct ckpt_err err;
 	struct ckptd_registry r;
 };
 
@@ -33,19 +33,19 @@ FIXTURE_TEARDOWN(reg)
 }
 
 static void save(struct __test_metadata *_metadata, struct ckptd_registry *r,
-		 const char *dir, char *err)
+		 const char *dir, struct ckpt_err *err)
 {
 	size_t len;
 	char *text = ckptd_registry_format(r, &len);
 
 	ASSERT_NE(NULL, text);
-	ASSERT_EQ(0, ckptd_registry_write(dir, text, len, err, 512)) TH_LOG("%s", err);
+	ASSERT_EQ(0, ckptd_registry_write(dir, text, len, err)) TH_LOG("%s", err->msg);
 	free(text);
 }
 
 TEST_F(reg, missing_file_is_empty)
 {
-	ASSERT_EQ(0, ckptd_registry_load(&self->r, self->dir, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, ckptd_registry_load(&self->r, self->dir, &self->err));
 	EXPECT_EQ(NULL, self->r.jobs);
 }
 
@@ -61,10 +61,10 @@ TEST_F(reg, save_and_load_round_trip)
 	j->last_seq = 7;
 	j = ckptd_registry_add(&self->r, 5);
 	j->kind = CKPT_JOB_TREE; j->pid = 1234; j->starttime = 99887766;
-	save(_metadata, &self->r, self->dir, self->err);
+	save(_metadata, &self->r, self->dir, &self->err);
 
-	ASSERT_EQ(0, ckptd_registry_load(&back, self->dir, self->err, sizeof(self->err)))
-		TH_LOG("%s", self->err);
+	ASSERT_EQ(0, ckptd_registry_load(&back, self->dir, &self->err))
+		TH_LOG("%s", self->err.msg);
 	j = back.jobs;
 	ASSERT_NE(NULL, j);
 	EXPECT_EQ(5, j->id);		/* kept sorted by id */
@@ -91,22 +91,22 @@ TEST_F(reg, write_is_atomic)
 	struct stat st;
 
 	ckptd_registry_add(&self->r, 1)->kind = CKPT_JOB_TREE;
-	save(_metadata, &self->r, self->dir, self->err);
+	save(_metadata, &self->r, self->dir, &self->err);
 	/* a crash mid-write leaves jobs.tmp; jobs is the old, whole file */
 	snprintf(path, sizeof(path), "%s/jobs.tmp", self->dir);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(9, write(fd, "ckptd-job", 9));
 	close(fd);
-	ASSERT_EQ(0, ckptd_registry_load(&back, self->dir, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, ckptd_registry_load(&back, self->dir, &self->err));
 	ASSERT_NE(NULL, back.jobs);
 	EXPECT_EQ(1, back.jobs->id);
 	ckptd_registry_free(&back);
 	/* the next write replaces the stale tmp and leaves none behind */
 	ckptd_registry_add(&self->r, 2)->kind = CKPT_JOB_TREE;
-	save(_metadata, &self->r, self->dir, self->err);
+	save(_metadata, &self->r, self->dir, &self->err);
 	EXPECT_NE(0, stat(path, &st));
-	ASSERT_EQ(0, ckptd_registry_load(&back, self->dir, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, ckptd_registry_load(&back, self->dir, &self->err));
 	EXPECT_EQ(2, back.jobs->next->id);
 	ckptd_registry_free(&back);
 }
@@ -119,16 +119,16 @@ TEST_F(reg, write_failure_keeps_old_file)
 	char *text;
 
 	ckptd_registry_add(&self->r, 3)->kind = CKPT_JOB_TREE;
-	save(_metadata, &self->r, self->dir, self->err);
+	save(_metadata, &self->r, self->dir, &self->err);
 	/* jobs.tmp cannot be created (a directory is in the way) */
 	snprintf(path, sizeof(path), "%s/jobs.tmp", self->dir);
 	ASSERT_EQ(0, mkdir(path, 0700));
 	text = ckptd_registry_format(&self->r, &len);
-	EXPECT_NE(0, ckptd_registry_write(self->dir, text, len, self->err, sizeof(self->err)));
-	EXPECT_NE(NULL, strstr(self->err, "jobs.tmp"));
+	EXPECT_NE(0, ckptd_registry_write(self->dir, text, len, &self->err));
+	EXPECT_NE(NULL, strstr(self->err.msg, "jobs.tmp"));
 	free(text);
 	rmdir(path);
-	ASSERT_EQ(0, ckptd_registry_load(&back, self->dir, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, ckptd_registry_load(&back, self->dir, &self->err));
 	EXPECT_EQ(3, back.jobs->id);
 	ckptd_registry_free(&back);
 }
@@ -156,10 +156,9 @@ TEST_F(reg, damaged_files_refused_with_line)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ckptd_registry r = { 0 };
 
-		EXPECT_EQ(-EINVAL, ckptd_registry_parse(&r, "r", bad[i].text, self->err,
-							sizeof(self->err)));
-		EXPECT_EQ(0, strncmp(self->err, bad[i].want, strlen(bad[i].want)))
-			TH_LOG("case %zu: got \"%s\"", i, self->err);
+		EXPECT_EQ(-EINVAL, ckptd_registry_parse(&r, "r", bad[i].text, &self->err));
+		EXPECT_EQ(0, strncmp(self->err.msg, bad[i].want, strlen(bad[i].want)))
+			TH_LOG("case %zu: got \"%s\"", i, self->err.msg);
 		EXPECT_EQ(NULL, r.jobs);
 	}
 }

@@ -31,6 +31,7 @@
 
 #include "blob/blob.h"
 #include "proc_nspid.h"
+#include "proc_stat.h"
 #include "restore.h"
 
 #ifndef NT_X86_XSTATE
@@ -286,26 +287,6 @@ static int hold_leader_at_exit(struct rst *r, struct rst_task *t)
 	return 0;
 }
 
-/* The state letter of thread @tid of @pid, 0 once it is gone. */
-static char thread_state(pid_t pid, pid_t tid)
-{
-	char path[96], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
 /* Lets the held leader exit; 0 once it is a zombie the others outlive. */
 static int release_leader(struct rst *r, struct rst_task *t)
 {
@@ -315,7 +296,7 @@ static int release_leader(struct rst *r, struct rst_task *t)
 	if (ptrace(PTRACE_DETACH, t->host_leader, 0, 0))
 		return ptrace_fail(r, t, t->host_leader, "releasing the exiting leader");
 	for (unsigned int i = 0; i < r->timeout_s * 1000; i++) {
-		st = thread_state(t->host_pid, t->host_leader);
+		st = ckpt_proc_state(t->host_pid, t->host_leader);
 		if (st == 'Z' || st == 'X')
 			return 0;
 		nanosleep(&ms, NULL);

@@ -56,22 +56,22 @@ static void print_json(const struct ckpt_kfeatures *f)
 	ckptctl_json_end(&j);
 }
 
-static int report_error(const struct ckpt_nl_error *e)
+static int report_error(const struct ckpt_err *e)
 {
-	if (e->err == -ENOENT)
+	if (e->errnum == ENOENT)
 		fprintf(stderr,
 			"%s: check: ckpt.ko is not loaded (%s); load it with 'modprobe ckpt'\n",
 			CKPTCTL_PROG, e->msg);
 	else if (e->msg[0])
 		fprintf(stderr, "%s: check: %s: %s\n", CKPTCTL_PROG,
-			strerror(-e->err), e->msg);
+			strerror(e->errnum), e->msg);
 	else
 		fprintf(stderr, "%s: check: %s\n", CKPTCTL_PROG,
-			strerror(-e->err));
-	if (e->err == -EPERM)
+			strerror(e->errnum));
+	if (e->errnum == EPERM)
 		fprintf(stderr, "%s: check: run it as root\n", CKPTCTL_PROG);
 	/* here ENOENT is the module, not a job */
-	return e->err == -ENOENT ? CKPTCTL_EXIT_UNAVAILABLE : ckptctl_exit_code(e->err);
+	return e->errnum == ENOENT ? CKPTCTL_EXIT_UNAVAILABLE : ckptctl_exit_code(-e->errnum);
 }
 
 int check_main(int argc, char *argv[])
@@ -87,7 +87,7 @@ int check_main(int argc, char *argv[])
 			"  --json   one JSON object instead of a table\n"
 			"  --help   this text\n",
 	};
-	struct ckpt_nl_error e = { 0 };
+	struct ckpt_err e = { 0 };
 	struct ckptctl_args a;
 	struct ckpt_kfeatures f;
 	struct ckpt_nl *nl;

@@ -80,7 +80,7 @@ static int exchange(int fd, int len, struct ckptctl_progress *pr,
 {
 	uint32_t seq = ((struct ckptd_ctl_hdr *)req.buf)->seq;
 	struct ctl_reply *rep = &req.rep;
-	char why[256];
+	struct ckpt_err why;
 	int ret;
 
 	if (send(fd, req.buf, len, MSG_NOSIGNAL) != len)
@@ -97,10 +97,10 @@ static int exchange(int fd, int len, struct ckptctl_progress *pr,
 					    n < 0 ? strerror(err) : "it may have stopped or crashed");
 		ret = ckptd_ctl_check(rep->buf, n > (ssize_t)sizeof(rep->buf) ? sizeof(rep->buf) : (size_t)n,
 				      n > (ssize_t)sizeof(rep->buf), &rep->h, &rep->tb,
-				      why, sizeof(why));
+				      &why);
 		if (ret || rep->h->seq != seq)
 			return ckpt_err_set(e, ret ? -ret : EPROTO, "malformed reply from ckptd: %s",
-					    ret ? why : "wrong sequence number");
+					    ret ? why.msg : "wrong sequence number");
 		if (rep->h->type == CKPTD_CTL_PROGRESS) {
 			if (rep->tb.a[CKPTD_CA_BYTES] && rep->tb.a[CKPTD_CA_TOTAL])
 				ckptctl_progress_update(pr, ckptd_ctl_u64(rep->tb.a[CKPTD_CA_BYTES]),
@@ -200,10 +200,10 @@ const struct ckptd_ctl_attr *ckptctl_next_job(const struct ctl_reply *rep,
 					      struct ckptd_ctl_attrs *tb)
 {
 	const struct ckptd_ctl_attr *a;
-	char why[128];
+	struct ckpt_err why;
 
 	while ((a = ckptd_ctl_next(rep->h + 1, rep->h->len - sizeof(*rep->h), pos)))
-		if (a->type == CKPTD_CA_JOB && !ckptd_ctl_parse_nest(a, tb, why, sizeof(why)))
+		if (a->type == CKPTD_CA_JOB && !ckptd_ctl_parse_nest(a, tb, &why))
 			return a;
 	return NULL;
 }

@@ -111,7 +111,7 @@ int image_ls_main(int argc, char *argv[])
 	uint64_t job = 0;
 	size_t njobs = 0;
 	int ret, rows = 0;
-	char why[1024];
+	struct ckpt_err why;
 
 	ret = ckptctl_parse(&cmd, argc, argv, &a);
 	if (ret)
@@ -127,8 +127,8 @@ int image_ls_main(int argc, char *argv[])
 	config = a.str[O_CONFIG] ? a.str[O_CONFIG] : CKPTD_CONFIG_FILE;
 	if (!store) {
 		ckptd_config_defaults(&cfg);
-		if (ckptd_config_load(&cfg, config, !!a.str[O_CONFIG], why, sizeof(why))) {
-			fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, why);
+		if (ckptd_config_load(&cfg, config, !!a.str[O_CONFIG], &why)) {
+			fprintf(stderr, "%s: %s\n", CKPTCTL_PROG, why.msg);
 			return CKPTCTL_EXIT_FAILED;
 		}
 		store = cfg.image_store;

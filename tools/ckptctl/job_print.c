@@ -112,12 +112,12 @@ static void print_jobs(const struct ctl_reply *rep, int json, int detail)
 	struct ckptd_ctl_attrs tb;
 	struct json_out j;
 	size_t pos = 0;
-	char why[128];
+	struct ckpt_err why;
 
 	if (json && detail) {
 		json_init(&j, stdout);
 		ja = rep->tb.a[CKPTD_CA_JOB];
-		if (ja && !ckptd_ctl_parse_nest(ja, &tb, why, sizeof(why)))
+		if (ja && !ckptd_ctl_parse_nest(ja, &tb, &why))
 			job_json(&j, ja, &tb, 1);
 		json_finish(&j);
 		return;

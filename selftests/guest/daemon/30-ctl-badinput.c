@@ -69,13 +69,13 @@ static int exchange(int fd, const void *msg, size_t len, char *errmsg, size_t si
 	static uint8_t buf[CKPTD_CTL_MSG_MAX];
 	const struct ckptd_ctl_hdr *h;
 	struct ckptd_ctl_attrs tb;
-	char why[256];
+	struct ckpt_err why;
 	ssize_t n;
 
 	if (send(fd, msg, len, 0) != (ssize_t)len)
 		return 1;
 	n = recv(fd, buf, sizeof(buf), 0);
-	if (n <= 0 || ckptd_ctl_check(buf, n, 0, &h, &tb, why, sizeof(why)) ||
+	if (n <= 0 || ckptd_ctl_check(buf, n, 0, &h, &tb, &why) ||
 	    h->type != CKPTD_CTL_REPLY || !tb.a[CKPTD_CA_ERRNO])
 		return 1;
 	snprintf(errmsg, size, "%s", tb.a[CKPTD_CA_ERRMSG] ? ckptd_ctl_str(tb.a[CKPTD_CA_ERRMSG]) : "");
