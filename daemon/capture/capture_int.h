@@ -10,6 +10,7 @@
 #include <linux/ckpt.h>
 
 #include "capture.h"
+#include "files_format.h"
 
 #define CAP_LINK_MAX	4096
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cluster/store.h"
-#include <linux/ckpt.h>
+#include "image_format.h"
 
 int ckptd_gmanifest_path(char *buf, size_t size, const char *store,
 			 uint32_t job, uint64_t id)

@@ -14,6 +14,7 @@
 
 #include "capture.h"
 #include "dump_stream.h"
+#include "files_format.h"
 
 /* Calls fn(rec, body, ctx) for every record of rb; stops when it returns 1. */
 static void fr_each(const struct ckptd_recbuf *rb,

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "blob/blob.h"
+#include "files_format.h"
 #include "restore.h"
 #include "restore_files.h"
 

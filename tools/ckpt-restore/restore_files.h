@@ -2,7 +2,7 @@
 /*
  * Recreating the open files and filesystem context of restored processes
  * from the captured records (CKPT_REC_FS / FD / FILE_DATA / EPOLL_TFD,
- * <linux/ckpt.h>, Documentation/files.md).
+ * files_format.h, Documentation/files.md).
  *
  * The restorer forks the process tree top-down from a controller, so every
  * object is made once, in the controller, before the tree is forked, and

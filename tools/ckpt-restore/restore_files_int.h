@@ -8,6 +8,7 @@
 
 #include <linux/ckpt.h>
 
+#include "files_format.h"
 #include "restore_files.h"
 
 #define RST_NONE	((size_t)-1)
