@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Job events on the "events" multicast group (events.c). */
 #ifndef CKPT_EVENTS_H
 #define CKPT_EVENTS_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* The job object and its registry (job.c): lifetime, lookup, locking. */
 #ifndef CKPT_JOB_H
 #define CKPT_JOB_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* The "ckpt" generic netlink family (netlink.c) and its multicast group. */
 #ifndef CKPT_NETLINK_H
 #define CKPT_NETLINK_H
 

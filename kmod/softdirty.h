@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Soft-dirty tracking for incremental dumps (softdirty.c). */
 #ifndef CKPT_SOFTDIRTY_H
 #define CKPT_SOFTDIRTY_H
 
