@@ -378,7 +378,8 @@ static long ckpt_dump_sd_cleared(struct ckpt_dump *d, void __user *uarg)
 	else if (!err && (!d->complete || !d->committed))
 		err = -EINVAL;	/* not read to the end, or not committed */
 	if (!err) {
-		sb = ckpt_sdbase_new(&d->procs, job->rec_ns);
+		sb = ckpt_sdbase_new(d->procs.tasks, d->procs.n,
+				     job->rec_ns);
 		if (IS_ERR(sb)) {
 			err = PTR_ERR(sb);
 			sb = NULL;
