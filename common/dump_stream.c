@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dump_stream.h"
+#include "files_format.h"
 
 void ckpt_stream_init(struct ckpt_stream *s, const void *buf, size_t len)
 {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Who may use ckpt.ko (auth.c): the privilege checks of netlink and ioctls. */
 #ifndef CKPT_AUTH_H
 #define CKPT_AUTH_H
 

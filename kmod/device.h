@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* /dev/ckpt (device.c): registered and removed by main.c. */
 #ifndef CKPT_DEVICE_H
 #define CKPT_DEVICE_H
 

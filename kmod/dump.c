@@ -2,12 +2,14 @@
 /*
  * Dump sessions: a file descriptor (CKPT_IOC_DUMP) whose read() returns
  * the record stream of a frozen job, generated one process at a time into
- * a buffer and copied out.  The session holds the job; closing it before
- * the end of the stream was read thaws the job, so a dumper that dies
- * never leaves the job frozen.  A pre-dump reads a running job's memory
- * and leaves its state alone.  A committed dump becomes the job's base for
- * incremental dumps, and the base for soft-dirty tracking too once the
- * dumper says it cleared the bits in the same freeze.
+ * a record buffer (record.c) by the producers of each kind of record
+ * (dump_task.c, dump_mm.c, dump_pages.c) and copied out.  The session
+ * holds the job; closing it before the end of the stream was read thaws
+ * the job, so a dumper that dies never leaves the job frozen.  A pre-dump
+ * reads a running job's memory and leaves its state alone.  A committed
+ * dump becomes the job's base for incremental dumps, and the base for
+ * soft-dirty tracking too once the dumper says it cleared the bits in the
+ * same freeze.
  *
  * A dump of a frozen job covers exactly the processes the freeze parked
  * (ckpt_freeze_dump_set); a pre-dump the members of the moment.  Only
@@ -32,11 +34,15 @@
 
 #include "auth.h"
 #include "dump.h"
+#include "dump_mm.h"
+#include "dump_pages.h"
+#include "dump_task.h"
 #include "features.h"
 #include "freeze.h"
 #include "job.h"
 #include "members.h"
 #include "pagehash.h"
+#include "record.h"
 #include "softdirty.h"
 
 /*
@@ -94,62 +100,6 @@ struct ckpt_dump {
 	size_t off;			/* bytes of buf already read */
 	struct ckpt_dump_error error;	/* of the first failed read */
 };
-
-int ckpt_dump_fail(struct ckpt_recbuf *b, int err, pid_t pid,
-		   unsigned long start, unsigned long end, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!b->err)
-		b->err = err;
-	if (b->error && !b->error->error) {
-		b->error->error = err;
-		b->error->pid = pid;
-		b->error->start = start;
-		b->error->end = end;
-		va_start(ap, fmt);
-		vsnprintf(b->error->msg, sizeof(b->error->msg), fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
-
-void *ckpt_rec_start(struct ckpt_recbuf *b, u32 type, size_t body)
-{
-	size_t need = ALIGN(sizeof(struct ckpt_rec) + body, 8);
-	struct ckpt_rec *h;
-
-	if (b->err)
-		return NULL;
-	if (b->len + need > b->cap) {
-		size_t cap = max(b->cap * 2, b->len + need + PAGE_SIZE);
-		u8 *d = kvmalloc(cap, GFP_KERNEL_ACCOUNT);
-
-		if (!d) {
-			b->err = -ENOMEM;
-			return NULL;
-		}
-		if (b->len)
-			memcpy(d, b->data, b->len);
-		kvfree(b->data);
-		b->data = d;
-		b->cap = cap;
-	}
-	h = (struct ckpt_rec *)(b->data + b->len);
-	memset(h, 0, need);
-	h->type = type;
-	h->len = need;
-	return h + 1;
-}
-
-/* Shrink the record just started to @body_len bytes of body. */
-void ckpt_rec_finish(struct ckpt_recbuf *b, void *body, size_t body_len)
-{
-	struct ckpt_rec *h = (struct ckpt_rec *)body - 1;
-
-	h->len = ALIGN(sizeof(*h) + body_len, 8);
-	b->len = (u8 *)h - b->data + h->len;
-}
 
 static void ckpt_emit_begin(struct ckpt_dump *d)
 {
@@ -223,8 +173,8 @@ static int ckpt_dump_start_process(struct ckpt_dump *d, unsigned int i)
 	if (frozen && ckpt_dump_lost(d, p, i)) {
 		pid_t pid = task_tgid_nr_ns(p, d->job->rec_ns);
 
-		return ckpt_dump_fail(&d->buf, -ESRCH, pid, 0, 0,
-				      "pid %d exited during the dump", pid);
+		return ckpt_rec_fail(&d->buf, -ESRCH, pid, 0, 0,
+				     "pid %d exited during the dump", pid);
 	}
 	err = ckpt_dump_task(&d->buf, d->job, p, frozen, &n);
 	if (err)
@@ -253,7 +203,7 @@ static int ckpt_dump_step(struct ckpt_dump *d)
 {
 	int err = 0;
 
-	d->buf.len = 0;
+	ckpt_recbuf_reset(&d->buf);
 	d->off = 0;
 	if (!(d->flags & CKPT_DUMP_PREDUMP) &&
 	    (READ_ONCE(d->job->state) != CKPT_JOB_FROZEN ||
@@ -281,11 +231,11 @@ static int ckpt_dump_step(struct ckpt_dump *d)
 	}
 	err = err ?: d->buf.err;
 	if (err && !d->error.error)
-		ckpt_dump_fail(&d->buf, err, d->cur ?
-			       task_tgid_nr_ns(d->cur, d->job->rec_ns) : 0, 0, 0,
-			       err == -ESTALE ?
-			       "the job was thawed or frozen again during the dump" :
-			       "the dump failed (error %d)", err);
+		ckpt_rec_fail(&d->buf, err, d->cur ?
+			      task_tgid_nr_ns(d->cur, d->job->rec_ns) : 0, 0, 0,
+			      err == -ESTALE ?
+			      "the job was thawed or frozen again during the dump" :
+			      "the dump failed (error %d)", err);
 	return err ?: d->buf.len;
 }
 
@@ -328,7 +278,7 @@ static void ckpt_dump_free(struct ckpt_dump *d)
 	ckpt_pagehash_put(d->pages.parent);
 	ckpt_pagehash_put(d->pages.hashes);
 	ckpt_sdbase_put(d->pages.sd);
-	kvfree(d->buf.data);
+	ckpt_recbuf_release(&d->buf);
 	kfree(d->zombie);
 	ckpt_job_put(d->job);
 	kfree(d);
@@ -428,7 +378,8 @@ static long ckpt_dump_sd_cleared(struct ckpt_dump *d, void __user *uarg)
 	else if (!err && (!d->complete || !d->committed))
 		err = -EINVAL;	/* not read to the end, or not committed */
 	if (!err) {
-		sb = ckpt_sdbase_new(&d->procs, job->rec_ns);
+		sb = ckpt_sdbase_new(d->procs.tasks, d->procs.n,
+				     job->rec_ns);
 		if (IS_ERR(sb)) {
 			err = PTR_ERR(sb);
 			sb = NULL;
@@ -569,7 +520,7 @@ int ckpt_dump_open(const struct ckpt_dump_args *args)
 		goto put_job;
 	}
 	mutex_init(&d->lock);
-	d->buf.error = &d->error;
+	ckpt_recbuf_init(&d->buf, &d->error);
 	d->job = job;
 	d->flags = args->flags;
 	d->pages.live = d->flags & CKPT_DUMP_PREDUMP;

@@ -19,8 +19,9 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "dump.h"
+#include "dump_mm.h"
 #include "job.h"
+#include "record.h"
 #include "regions.h"
 #include "tags.h"
 

@@ -36,9 +36,10 @@
 #include <linux/shmem_fs.h>
 
 #include "compat.h"
-#include "dump.h"
+#include "dump_pages.h"
 #include "job.h"
 #include "pagehash.h"
+#include "record.h"
 #include "regions.h"
 #include "softdirty.h"
 
@@ -383,10 +384,10 @@ int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
 			*addr = vma->vm_start;
 		how = ckpt_vma_pages(vma);
 		if (how == CKPT_PAGES_REFUSE) {
-			ckpt_dump_fail(b, -EOPNOTSUPP, pid, vma->vm_start,
-				       vma->vm_end,
-				       "pid %d: shared hugetlb mapping %lx-%lx cannot be checkpointed yet",
-				       pid, vma->vm_start, vma->vm_end);
+			ckpt_rec_fail(b, -EOPNOTSUPP, pid, vma->vm_start,
+				      vma->vm_end,
+				      "pid %d: shared hugetlb mapping %lx-%lx cannot be checkpointed yet",
+				      pid, vma->vm_start, vma->vm_end);
 			break;
 		}
 		if (how == CKPT_PAGES_SKIP) {
@@ -406,10 +407,10 @@ int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
 			       pid, *addr, n, state, parent_hash);
 		err = ckpt_get_needed_pages(mm, vma, how, *addr, n, state, pages);
 		if (err) {
-			ckpt_dump_fail(b, err, pid, *addr,
-				       *addr + ((unsigned long)n << PAGE_SHIFT),
-				       "pid %d: cannot read swapped-out shared memory at %lx (error %d)",
-				       pid, *addr, err);
+			ckpt_rec_fail(b, err, pid, *addr,
+				      *addr + ((unsigned long)n << PAGE_SHIFT),
+				      "pid %d: cannot read swapped-out shared memory at %lx (error %d)",
+				      pid, *addr, err);
 			break;
 		}
 		for (i = 0; i < n; i++) {

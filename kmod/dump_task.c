@@ -27,9 +27,10 @@
 #include <linux/user_namespace.h>
 #include <asm/unistd.h>
 
-#include "dump.h"
+#include "dump_task.h"
 #include "job.h"
 #include "members.h"
+#include "record.h"
 #include "restart.h"
 
 static u64 ckpt_sigset(const sigset_t *s)
@@ -77,8 +78,8 @@ static int ckpt_gone(struct ckpt_recbuf *b, struct ckpt_job *job,
 {
 	pid_t pid = task_tgid_nr_ns(p, job->rec_ns);
 
-	return ckpt_dump_fail(b, -ESRCH, pid, 0, 0,
-			      "pid %d exited during the dump", pid);
+	return ckpt_rec_fail(b, -ESRCH, pid, 0, 0,
+			     "pid %d exited during the dump", pid);
 }
 
 static void ckpt_fill_creds(struct ckpt_rec_task *r, struct task_struct *p)
@@ -323,9 +324,9 @@ static int ckpt_emit_thread(struct ckpt_recbuf *b, struct ckpt_job *job,
 	return 0;
 fail:
 	ckpt_unlock_sighand(sh, &flags);
-	return ckpt_dump_fail(b, n < 0 ? n : -EIO, r->pid, 0, 0,
-			      "cannot read the registers of tid %d of pid %d (%d)",
-			      r->tid, r->pid, n < 0 ? n : -EIO);
+	return ckpt_rec_fail(b, n < 0 ? n : -EIO, r->pid, 0, 0,
+			     "cannot read the registers of tid %d of pid %d (%d)",
+			     r->tid, r->pid, n < 0 ? n : -EIO);
 }
 
 /* References to the live threads of @p, leader first; 0 or -errno. */

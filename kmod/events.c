@@ -12,43 +12,46 @@
 
 #include "events.h"
 #include "job.h"
-#include "netlink.h"
 
 /*
- * Events stop before the family is unregistered: its multicast group
- * offset would be stale after that.  Jobs destroyed while the module
+ * Events go out on the family and group netlink.c starts them with, once
+ * registered, and stop before the family is unregistered: its multicast
+ * group offset would be stale after that.  Jobs destroyed while the module
  * unloads (a socket closing meanwhile) then go without an event.
  */
 static DECLARE_RWSEM(ckpt_events_lock);
-static bool ckpt_events_off;
+static const struct genl_family *ckpt_events_family;	/* NULL: stopped */
+static unsigned int ckpt_events_group;
+
+void ckpt_events_start(const struct genl_family *family, unsigned int group)
+{
+	down_write(&ckpt_events_lock);
+	ckpt_events_family = family;
+	ckpt_events_group = group;
+	up_write(&ckpt_events_lock);
+}
 
 void ckpt_events_stop(void)
 {
 	down_write(&ckpt_events_lock);
-	ckpt_events_off = true;
+	ckpt_events_family = NULL;
 	up_write(&ckpt_events_lock);
-}
-
-static void ckpt_event_send(struct sk_buff *skb)
-{
-	down_read(&ckpt_events_lock);
-	if (ckpt_events_off)
-		nlmsg_free(skb);
-	else
-		genlmsg_multicast(&ckpt_genl_family, skb, 0, CKPT_MCGRP_EVENTS,
-				  GFP_KERNEL);
-	up_read(&ckpt_events_lock);
 }
 
 static void ckpt_event(struct ckpt_job *job, u32 event, pid_t pid)
 {
+	const struct genl_family *family;
 	struct sk_buff *skb;
 	void *hdr;
 
+	down_read(&ckpt_events_lock);
+	family = ckpt_events_family;
+	if (!family)
+		goto unlock;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
-		return;
-	hdr = genlmsg_put(skb, 0, 0, &ckpt_genl_family, 0, CKPT_CMD_EVENT);
+		goto unlock;
+	hdr = genlmsg_put(skb, 0, 0, family, 0, CKPT_CMD_EVENT);
 	if (!hdr)
 		goto free;
 	if (nla_put_u32(skb, CKPT_A_JOB_EVENT, event) ||
@@ -61,10 +64,12 @@ static void ckpt_event(struct ckpt_job *job, u32 event, pid_t pid)
 	      nla_put_u32(skb, CKPT_A_JOB_ERR_STATE, job->err_state))))
 		goto free;
 	genlmsg_end(skb, hdr);
-	ckpt_event_send(skb);
-	return;
+	genlmsg_multicast(family, skb, 0, ckpt_events_group, GFP_KERNEL);
+	goto unlock;
 free:
 	nlmsg_free(skb);
+unlock:
+	up_read(&ckpt_events_lock);
 }
 
 void ckpt_event_job(struct ckpt_job *job, u32 event)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* CKPT_FEATURE_* bits of the running kernel (features.c). */
 #ifndef CKPT_FEATURES_H
 #define CKPT_FEATURES_H
 

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Freezing and thawing a job (freeze.c), called with or without job->lock
+ * as marked.
+ */
 #ifndef CKPT_FREEZE_H
 #define CKPT_FREEZE_H
 

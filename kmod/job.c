@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The job registry: creation, lookup, destruction, and the rule that a job
- * lives only as long as the netlink socket that created it.  When a socket
- * is closed (ckptd crashed, was killed), its jobs are thawed and destroyed,
- * and freezes it owned on other jobs are undone.
+ * The job registry: the job object (its references and what it holds),
+ * creation, lookup and the list of jobs.  Ending a job (destruction, the
+ * close of the socket that owns it) is teardown.c.
  *
  * The list is read under RCU: lookups, listings and the release notifier
  * (which runs on every generic netlink socket close on the host) never
@@ -15,15 +14,10 @@
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/list.h>
-#include <linux/netlink.h>
-#include <linux/notifier.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/slab.h>
-#include <net/net_namespace.h>
 
-#include "events.h"
-#include "freeze.h"
 #include "job.h"
 #include "pagehash.h"
 #include "softdirty.h"
@@ -133,34 +127,13 @@ struct ckpt_job *ckpt_job_find(u32 id)
 	return found;
 }
 
-/*
- * Thaw and unlist @job; the caller's reference stays the caller's.  A
- * freeze still waiting for its threads is cancelled first.
- */
-int ckpt_job_destroy(struct ckpt_job *job, bool interruptible)
+/* Take @job off the list (job->lock held, the job marked dead). */
+void ckpt_job_unlist(struct ckpt_job *job)
 {
-	bool unlisted = false;
-
-	ckpt_freeze_cancel(job);
-	if (!interruptible)
-		mutex_lock(&job->lock);
-	else if (mutex_lock_interruptible(&job->lock))
-		return -EINTR;
-	if (!job->dead) {
-		job->dead = true;
-		ckpt_freeze_undo(job);
-		mutex_lock(&ckpt_jobs_lock);
-		list_del_rcu(&job->node);
-		ckpt_nr_jobs--;
-		mutex_unlock(&ckpt_jobs_lock);
-		unlisted = true;
-	}
-	mutex_unlock(&job->lock);
-	if (unlisted) {
-		ckpt_event_job(job, CKPT_EVENT_DESTROYED);
-		ckpt_job_put(job);	/* the list's reference */
-	}
-	return 0;
+	mutex_lock(&ckpt_jobs_lock);
+	list_del_rcu(&job->node);
+	ckpt_nr_jobs--;
+	mutex_unlock(&ckpt_jobs_lock);
 }
 
 /* The @pos-th job of the caller's pid namespace, with a reference. */
@@ -199,7 +172,7 @@ int ckpt_jobs_walk(unsigned long *pos,
 }
 
 /* Jobs, or freezes, owned by the socket @portid (or every job if 0). */
-static struct ckpt_job *ckpt_job_next_owned(u32 portid, bool *freeze_only)
+struct ckpt_job *ckpt_job_next_owned(u32 portid, bool *freeze_only)
 {
 	struct ckpt_job *j, *found = NULL;
 
@@ -221,50 +194,4 @@ static struct ckpt_job *ckpt_job_next_owned(u32 portid, bool *freeze_only)
 	}
 	rcu_read_unlock();
 	return found;
-}
-
-static void ckpt_jobs_release(u32 portid)
-{
-	struct ckpt_job *job;
-	bool freeze_only;
-
-	while ((job = ckpt_job_next_owned(portid, &freeze_only))) {
-		if (freeze_only) {
-			ckpt_freeze_cancel(job);
-			mutex_lock(&job->lock);
-			if (job->freeze_portid == portid)
-				ckpt_freeze_undo(job);
-			mutex_unlock(&job->lock);
-		} else {
-			ckpt_job_destroy(job, false);
-		}
-		ckpt_job_put(job);
-	}
-}
-
-static int ckpt_netlink_event(struct notifier_block *nb, unsigned long what,
-			      void *ptr)
-{
-	struct netlink_notify *n = ptr;
-
-	if (what == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
-	    net_eq(n->net, &init_net) &&
-	    n->portid)
-		ckpt_jobs_release(n->portid);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block ckpt_netlink_notifier = {
-	.notifier_call = ckpt_netlink_event,
-};
-
-int __init ckpt_jobs_init(void)
-{
-	return netlink_register_notifier(&ckpt_netlink_notifier);
-}
-
-void ckpt_jobs_exit(void)
-{
-	netlink_unregister_notifier(&ckpt_netlink_notifier);
-	ckpt_jobs_release(0);
 }

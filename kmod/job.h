@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* The job object and its registry (job.c): lifetime, lookup, locking. */
 #ifndef CKPT_JOB_H
 #define CKPT_JOB_H
 
@@ -75,8 +76,12 @@ void ckpt_patterns_free(char **patterns, unsigned int n);
 int ckpt_job_create(struct ckpt_job_spec *spec, u32 portid);
 struct ckpt_job *ckpt_job_find(u32 id);
 void ckpt_job_put(struct ckpt_job *job);
-/* Thaw and unlist; 0, or -EINTR if @interruptible and a signal came. */
-int ckpt_job_destroy(struct ckpt_job *job, bool interruptible);
+void ckpt_job_unlist(struct ckpt_job *job);
+/*
+ * The next job owned by socket @portid (every job if 0), or whose freeze
+ * it owns (*@freeze_only), with a reference; NULL when none is left.
+ */
+struct ckpt_job *ckpt_job_next_owned(u32 portid, bool *freeze_only);
 
 /*
  * Visit the jobs of the caller's pid namespace from index *pos, each with
@@ -85,8 +90,5 @@ int ckpt_job_destroy(struct ckpt_job *job, bool interruptible);
  */
 int ckpt_jobs_walk(unsigned long *pos,
 		   int (*fn)(struct ckpt_job *job, void *arg), void *arg);
-
-int ckpt_jobs_init(void);
-void ckpt_jobs_exit(void);
 
 #endif /* CKPT_JOB_H */

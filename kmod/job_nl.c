@@ -20,7 +20,15 @@
 #include "job.h"
 #include "job_nl.h"
 #include "members.h"
-#include "netlink.h"
+#include "teardown.h"
+
+/* The family the handlers answer on, handed over by netlink.c. */
+static const struct genl_family *ckpt_job_nl_family;
+
+void ckpt_job_nl_init(const struct genl_family *family)
+{
+	ckpt_job_nl_family = family;
+}
 
 /* 0, or -EINVAL with extack @msg (a literal) when @attr is missing. */
 #define ckpt_require(info, attr, msg) ({				\
@@ -322,7 +330,7 @@ static int ckpt_reply_job(struct genl_info *info, struct ckpt_job *job, u8 cmd)
 		msg = genlmsg_new(size, GFP_KERNEL);
 		if (!msg)
 			return -ENOMEM;
-		hdr = genlmsg_put_reply(msg, info, &ckpt_genl_family, 0, cmd);
+		hdr = genlmsg_put_reply(msg, info, ckpt_job_nl_family, 0, cmd);
 		err = hdr ? ckpt_fill_job(msg, job, true) : -EMSGSIZE;
 		if (!err) {
 			genlmsg_end(msg, hdr);
@@ -358,7 +366,7 @@ static int ckpt_dump_one(struct ckpt_job *job, void *arg)
 	void *hdr;
 
 	hdr = genlmsg_put(ctx->skb, NETLINK_CB(ctx->cb->skb).portid,
-			  ctx->cb->nlh->nlmsg_seq, &ckpt_genl_family,
+			  ctx->cb->nlh->nlmsg_seq, ckpt_job_nl_family,
 			  NLM_F_MULTI, CKPT_CMD_JOB_GET);
 	if (!hdr)
 		return -EMSGSIZE;

@@ -6,14 +6,14 @@
 #include <linux/rcupdate.h>
 
 #include "device.h"
-#include "job.h"
 #include "netlink.h"
+#include "teardown.h"
 
 static int __init ckpt_init(void)
 {
 	int err;
 
-	err = ckpt_jobs_init();
+	err = ckpt_teardown_init();
 	if (err)
 		return err;
 	err = ckpt_netlink_init();
@@ -28,7 +28,7 @@ static int __init ckpt_init(void)
 unregister_netlink:
 	ckpt_netlink_exit();
 exit_jobs:
-	ckpt_jobs_exit();
+	ckpt_teardown_exit();
 	return err;
 }
 
@@ -42,7 +42,7 @@ static void __exit ckpt_exit(void)
 {
 	ckpt_device_exit();
 	ckpt_netlink_exit();
-	ckpt_jobs_exit();
+	ckpt_teardown_exit();
 	synchronize_rcu_tasks();
 	rcu_barrier();		/* kfree_rcu of jobs */
 }

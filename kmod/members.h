@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Who belongs to a job (members.c): snapshots of its tasks. */
 #ifndef CKPT_MEMBERS_H
 #define CKPT_MEMBERS_H
 

@@ -4,7 +4,8 @@
  * events multicast group.  The attribute tree of each command is documented
  * in uapi/linux/ckpt.h.  Every request goes through strict policy validation
  * (the family has no legacy commands), so handlers only check presence and
- * meaning.
+ * meaning.  The job handlers (job_nl.c) and the events (events.c) are
+ * handed the family here, so that neither refers back to this file.
  */
 #include "ckpt.h"
 
@@ -17,6 +18,8 @@
 #include "features.h"
 #include "job_nl.h"
 #include "netlink.h"
+
+static struct genl_family ckpt_genl_family __ro_after_init;
 
 static const struct nla_policy ckpt_features_policy[CKPT_A_FEATURES_MAX + 1] = {
 	[CKPT_A_FEATURES_ABI_VERSION] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -159,6 +162,8 @@ static const struct genl_ops ckpt_genl_ops[] = {
 	},
 };
 
+enum ckpt_mcgrp { CKPT_MCGRP_EVENTS };
+
 static const struct genl_multicast_group ckpt_genl_mcgrps[] = {
 	/* checked at bind: CAP_NET_ADMIN in the initial user namespace
 	 * (GENL_*_ADMIN_PERM are flags of commands, not of groups) */
@@ -166,7 +171,7 @@ static const struct genl_multicast_group ckpt_genl_mcgrps[] = {
 				.flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
-struct genl_family ckpt_genl_family __ro_after_init = {
+static struct genl_family ckpt_genl_family __ro_after_init = {
 	.name = CKPT_GENL_NAME,
 	.version = CKPT_GENL_VERSION,
 	.module = THIS_MODULE,
@@ -182,7 +187,14 @@ struct genl_family ckpt_genl_family __ro_after_init = {
 
 int __init ckpt_netlink_init(void)
 {
-	return genl_register_family(&ckpt_genl_family);
+	int err;
+
+	ckpt_job_nl_init(&ckpt_genl_family);
+	err = genl_register_family(&ckpt_genl_family);
+
+	if (!err)
+		ckpt_events_start(&ckpt_genl_family, CKPT_MCGRP_EVENTS);
+	return err;
 }
 
 void ckpt_netlink_exit(void)

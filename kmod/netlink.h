@@ -1,12 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* The "ckpt" generic netlink family (netlink.c): registered by main.c. */
 #ifndef CKPT_NETLINK_H
 #define CKPT_NETLINK_H
-
-#include <net/genetlink.h>
-
-enum ckpt_mcgrp { CKPT_MCGRP_EVENTS };
-
-extern struct genl_family ckpt_genl_family;
 
 int ckpt_netlink_init(void);
 void ckpt_netlink_exit(void);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Page content hashes of a dump (pagehash.c): hash-based dirty tracking. */
 #ifndef CKPT_PAGEHASH_H
 #define CKPT_PAGEHASH_H
 

@@ -21,7 +21,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
-#include "dump.h"
+#include "record.h"
 #include "regions.h"
 
 struct ckpt_region {

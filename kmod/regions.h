@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Regions an application tagged through /dev/ckpt (regions.c), and their
+ * records in a dump.
+ */
 #ifndef CKPT_REGIONS_H
 #define CKPT_REGIONS_H
 

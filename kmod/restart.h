@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Restarting system calls a freeze interrupted (restart.c). */
 #ifndef CKPT_RESTART_H
 #define CKPT_RESTART_H
 

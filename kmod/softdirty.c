@@ -38,7 +38,6 @@
 #include <linux/swapops.h>
 #include <linux/xarray.h>
 
-#include "members.h"
 #include "softdirty.h"
 
 enum { CKPT_TRACK_AUTO, CKPT_TRACK_SOFTDIRTY, CKPT_TRACK_HASH };
@@ -110,12 +109,13 @@ void ckpt_sdbase_put(struct ckpt_sdbase *sb)
 }
 
 /*
- * The address spaces of @procs now.  Held by mmgrab, an mm_struct cannot
+ * The address spaces of the @n processes @procs now.  Held by mmgrab, an
+ * mm_struct cannot
  * be freed and its address reused, so a process that exec'd (new mm) or a
  * new process that got an old pid is never taken for a cleared one.
  */
-struct ckpt_sdbase *ckpt_sdbase_new(const struct ckpt_taskvec *procs,
-				    struct pid_namespace *ns)
+struct ckpt_sdbase *ckpt_sdbase_new(struct task_struct *const *procs,
+				    unsigned int n, struct pid_namespace *ns)
 {
 	struct ckpt_sdbase *sb = kzalloc(sizeof(*sb), GFP_KERNEL_ACCOUNT);
 	unsigned int i;
@@ -125,8 +125,8 @@ struct ckpt_sdbase *ckpt_sdbase_new(const struct ckpt_taskvec *procs,
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&sb->ref, 1);
 	xa_init(&sb->mms);
-	for (i = 0; i < procs->n && !err; i++) {
-		struct task_struct *p = procs->tasks[i];
+	for (i = 0; i < n && !err; i++) {
+		struct task_struct *p = procs[i];
 		pid_t pid = task_tgid_nr_ns(p, ns);
 		struct mm_struct *mm;
 

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Soft-dirty tracking for incremental dumps (softdirty.c). */
 #ifndef CKPT_SOFTDIRTY_H
 #define CKPT_SOFTDIRTY_H
 
 #include <linux/types.h>
 
-struct ckpt_taskvec;
 struct mm_struct;
 struct pid_namespace;
+struct task_struct;
 struct vm_area_struct;
 
 /* May incremental dumps use soft-dirty bits (kernel and module parameter)? */
@@ -19,8 +20,9 @@ bool ckpt_softdirty_enabled(void);
  */
 struct ckpt_sdbase;
 
-struct ckpt_sdbase *ckpt_sdbase_new(const struct ckpt_taskvec *procs,
-				    struct pid_namespace *ns);
+/* Of the @n processes @procs, with pids as seen in @ns. */
+struct ckpt_sdbase *ckpt_sdbase_new(struct task_struct *const *procs,
+				    unsigned int n, struct pid_namespace *ns);
 struct ckpt_sdbase *ckpt_sdbase_get(struct ckpt_sdbase *sb);
 void ckpt_sdbase_put(struct ckpt_sdbase *sb);
 /* Were the bits of process @pid cleared while it had this very @mm? */

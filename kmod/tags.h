@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* The upper/lower/special tag of a VMA (tags.c). */
 #ifndef CKPT_TAGS_H
 #define CKPT_TAGS_H
 

@@ -46,6 +46,9 @@ GUEST_LIB  := selftests/guest/lib/genl_raw.c selftests/guest/lib/workload.c \
 	selftests/guest/lib/page_scan.c \
 	selftests/guest/lib/dump_helpers.c selftests/guest/lib/privs.c \
 	common/extack.c common/dump_stream.c
+# the formats the guest programs read: the ABI, captured files, images
+FORMAT_HDRS := kmod/uapi/linux/ckpt.h common/files_format.h \
+	image/include/image_format.h
 KMOD_TEST_SRCS := $(wildcard selftests/guest/kmod/*.c)
 RESTORE_TEST_SRCS := $(wildcard selftests/guest/restore/*.c)
 DAEMON_TEST_SRCS := $(wildcard selftests/guest/daemon/*.c)
@@ -60,7 +63,7 @@ GUEST_FILES := \
 	$(GUEST)/bin/ckpt_migrate_prog \
 	$(patsubst bench/guest/%.c,$(GUEST)/tests/bench/%,$(wildcard bench/guest/*.c))
 
-$(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
+$(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wildcard selftests/guest/lib/*.h) $(FORMAT_HDRS) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) $(TEST_CFLAGS) -Ilibckpt_user/include -static -o $@ $< \
@@ -70,7 +73,7 @@ $(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wild
 $(GUEST)/tests/kmod/defects_iouring: KMOD_TEST_LIBS := -luring
 
 # restore round trips: the dumper side links the image writer (io_uring)
-$(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) common/xxh64.c common/err.c $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) kmod/uapi/linux/ckpt.h | need-ksft
+$(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) common/xxh64.c common/err.c $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) $(FORMAT_HDRS) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< selftests/guest/lib/restore_helpers.c \
@@ -111,7 +114,7 @@ $(GUEST)/bin/ckptd: $(BUILD)/bin/ckptd
 	$(Q)install -m 755 $< $@
 
 # benchmarks run in the same guests, as the "bench" suite (make bench)
-$(GUEST)/tests/bench/%: bench/guest/%.c $(GUEST_LIB) selftests/guest/lib/genl_raw.h kmod/uapi/linux/ckpt.h | need-ksft
+$(GUEST)/tests/bench/%: bench/guest/%.c $(GUEST_LIB) selftests/guest/lib/genl_raw.h $(FORMAT_HDRS) | need-ksft
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $< $(GUEST_LIB) -lpthread

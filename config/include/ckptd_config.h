@@ -10,6 +10,7 @@
 #include <linux/ckpt.h>
 
 #include "err.h"
+#include "image_format.h"
 
 #define CKPTD_CONFIG_FILE	"/etc/ckpt/ckptd.conf"
 #define CKPTD_STATE_DIR		"/var/lib/ckpt"
@@ -24,7 +25,7 @@
 #define CKPTD_MIGRATE_ITERATIONS	8
 #define CKPTD_MIGRATE_DIRTY_BYTES	(4ULL << 20)
 
-/* compression = : how ckptd writes images (<linux/ckpt.h> values) */
+/* compression = : how ckptd writes images (image_format.h values) */
 enum ckptd_compression {
 	CKPTD_COMPRESS_NONE = CKPT_IMG_COMP_NONE,
 	CKPTD_COMPRESS_ZSTD = CKPT_IMG_COMP_ZSTD,

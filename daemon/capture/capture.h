@@ -2,7 +2,7 @@
 /*
  * Capturing the open files and filesystem context of the processes of a
  * frozen job as CKPT_REC_FS / FD / FILE_DATA / EPOLL_TFD records
- * (<linux/ckpt.h>, Documentation/files.md), for records.img
+ * (files_format.h, Documentation/files.md), for records.img
  * (ckptd_image_write_opts.extra_records).
  *
  *	ckptd_capture_new(&opts, &cap, &err);

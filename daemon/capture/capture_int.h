@@ -10,6 +10,7 @@
 #include <linux/ckpt.h>
 
 #include "capture.h"
+#include "files_format.h"
 #include "pidfd.h"
 #include "proc_stat.h"
 

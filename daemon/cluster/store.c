@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "cluster/store.h"
+#include "image_format.h"
 #include "mkdir_p.h"
-#include <linux/ckpt.h>
 
 int ckptd_gmanifest_path(char *buf, size_t size, const char *store,
 			 uint32_t job, uint64_t id)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The image store: writing a dump stream into an image directory and
- * reading and verifying it (format: <linux/ckpt.h>,
+ * reading and verifying it (format: image_format.h,
  * Documentation/image-format.md).  Every function returns 0 or -errno and,
  * on failure, leaves a message in err->msg naming the file and what to do.
  */
@@ -15,6 +15,7 @@
 #include <linux/ckpt.h>
 
 #include "err.h"
+#include "image_format.h"
 
 /* The zstd level of compressed images unless configured. */
 #define CKPTD_ZSTD_LEVEL_DEFAULT	3

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dump_stream.h"
+#include "files_format.h"
 #include "kselftest_harness.h"
 
 #define PAGE	4096u

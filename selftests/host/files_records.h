@@ -16,6 +16,7 @@
 
 #include "capture.h"
 #include "dump_stream.h"
+#include "files_format.h"
 #include "helpers.h"
 
 /* The first record of pid (fd, epoll watch epfd/tfd), or NULL. */

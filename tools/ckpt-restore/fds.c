@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "files/files.h"
+#include "files_format.h"
 #include "restore.h"
 
 int rst_fd_high(struct rst *r, int fd)

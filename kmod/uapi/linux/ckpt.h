@@ -4,8 +4,12 @@
  *
  * Included by the kernel module (by relative path) and by every userspace
  * part (as <linux/ckpt.h> through -isystem kmod/uapi).  Nothing in here is
- * ever duplicated elsewhere.  Documentation/netlink-abi.md explains it in
- * prose; this comment is the reference.
+ * ever duplicated elsewhere.  It holds only what crosses the kernel
+ * boundary: the netlink family, the ioctls of /dev/ckpt and of dump
+ * sessions, and the dump stream the module emits.  Formats that only
+ * userspace writes are not here (see CKPT_REC_USER_BASE).
+ * Documentation/netlink-abi.md explains it in prose; this comment is the
+ * reference.
  *
  * Generic netlink family CKPT_GENL_NAME ("ckpt"), version CKPT_GENL_VERSION.
  * All requests are validated strictly: unknown attributes, wrong lengths and
@@ -438,9 +442,12 @@ enum ckpt_rec_type {
 };
 
 /*
- * Record types from CKPT_REC_USER_BASE are never produced by the module:
- * they hold state captured in userspace while the job is frozen (open
- * files, cwd, ...) and are stored in records.img just before END.
+ * Record types from CKPT_REC_USER_BASE up are never produced by the
+ * module: that range is userspace's, for state captured while the job is
+ * frozen (open files, cwd, ...), stored in records.img just before END.
+ * Their formats are not kernel ABI and live beside the code that writes
+ * them: common/files_format.h; the on-disk image that holds a stream is
+ * image/include/image_format.h.
  */
 #define CKPT_REC_USER_BASE	0x1000
 
@@ -610,292 +617,6 @@ struct ckpt_rec_end {
 	 * soft-dirty bit and never read.
 	 */
 	__u64 nr_pages_unread;
-};
-
-/*
- * Records captured in userspace (ckptd, daemon/capture/) while the job is
- * frozen, and read by the restorer (tools/ckpt-restore/restore_files*).
- * Documentation/files.md describes what each type of file becomes.  Same
- * framing as every record; pids are those of the job's pid namespace.
- * Per process, in this order: FS, then FD records in ascending fd order
- * (FILE_DATA records right after the first FD that names their object),
- * then EPOLL_TFD records.
- */
-enum ckpt_user_rec_type {
-	CKPT_REC_FS = CKPT_REC_USER_BASE,	/* struct ckpt_rec_fs */
-	CKPT_REC_FD,				/* struct ckpt_rec_fd */
-	CKPT_REC_FILE_DATA,			/* struct ckpt_rec_file_data */
-	CKPT_REC_EPOLL_TFD,			/* struct ckpt_rec_epoll_tfd */
-	CKPT_REC_TCP,				/* struct ckpt_rec_tcp */
-};
-
-/* A process's filesystem context: one per process. */
-struct ckpt_rec_fs {
-	__s32 pid;
-	__u32 umask;
-	__u64 cwd_dev, cwd_ino;		/* st_dev (userspace encoding), st_ino */
-	__u64 root_dev, root_ino;
-	__u32 cwd_len;		/* bytes of the cwd path, NUL included */
-	__u32 root_len;		/* bytes of the root path, NUL included */
-	char paths[];		/* cwd, then root: absolute, as the capturer saw them */
-};
-
-/* What an fd refers to, and so how the restorer recreates it. */
-enum ckpt_fd_type {
-	CKPT_FD_REG = 1,	/* regular file, reopened by path */
-	CKPT_FD_DELETED,	/* regular file unlinked while open: contents in FILE_DATA */
-	CKPT_FD_DIR,		/* directory, reopened by path */
-	CKPT_FD_PIPE,		/* an end of an anonymous pipe; unread data in FILE_DATA */
-	CKPT_FD_FIFO,		/* an end of a named pipe (path); unread data in FILE_DATA */
-	CKPT_FD_CHR,		/* /dev/null, zero, full, random or urandom (rdev) */
-	CKPT_FD_TTY,		/* a terminal: the restorer's terminal, else /dev/null */
-	CKPT_FD_EVENTFD,	/* counter and flags in u.eventfd */
-	CKPT_FD_EPOLL,		/* interest list in EPOLL_TFD records */
-	CKPT_FD_UNIX,		/* an end of a unix socketpair; queued data in FILE_DATA */
-	CKPT_FD_MEMFD,		/* memfd: name in path, contents in FILE_DATA, seals */
-	CKPT_FD_DEVNULL,	/* unsupported, reopened as /dev/null by policy */
-	CKPT_FD_CLOSED,		/* unsupported, left closed by policy */
-	CKPT_FD_TCP,		/* an established TCP connection: a TCP record */
-
-	__CKPT_FD_TYPE_MAX,
-	CKPT_FD_TYPE_MAX = __CKPT_FD_TYPE_MAX - 1
-};
-
-#define CKPT_EFD_SEMAPHORE	(1U << 0)	/* eventfd created with EFD_SEMAPHORE */
-
-#define CKPT_SHUT_RD		(1U << 0)	/* shutdown(SHUT_RD) was called */
-#define CKPT_SHUT_WR		(1U << 1)	/* shutdown(SHUT_WR) was called */
-
-/*
- * One file descriptor.  Every fd gets a record; fds that share an open file
- * description (dup, fork, SCM_RIGHTS) have the same ofd_id, in one process
- * or several, and are restored sharing one (offset and status flags
- * included).  obj_id names the object behind a description when several
- * descriptions can reach it or it carries data: the pipe or FIFO (both ends
- * have the same obj_id), the socket, the memfd or deleted file's inode.
- * path: the file's path for REG, DIR, FIFO, CHR, TTY and DELETED (where it
- * was), the memfd's name for MEMFD, the original /proc link text for
- * DEVNULL and CLOSED; empty for the others.
- */
-struct ckpt_rec_fd {
-	__s32 pid;
-	__s32 fd;
-	__u32 type;		/* enum ckpt_fd_type */
-	__u32 fd_flags;		/* FD_CLOEXEC */
-	__u32 flags;		/* file status flags as F_GETFL returns them */
-	__u32 path_len;		/* bytes of path[] used, NUL included; 0: none */
-	__u64 ofd_id;		/* open file description, >= 1 */
-	__u64 obj_id;		/* object behind it; 0: none */
-	__u64 pos;		/* file offset */
-	__u64 dev, ino;		/* of the file: st_dev (userspace encoding), st_ino */
-	__u64 size;		/* st_size */
-	__s64 mtime_sec;
-	__u32 mtime_nsec;
-	__u32 mode;		/* st_mode */
-	__u64 rdev;		/* st_rdev (userspace encoding) */
-	union {
-		struct {
-			__u64 count;	/* the counter */
-			__u32 flags;	/* CKPT_EFD_* */
-			__u32 pad;
-		} eventfd;
-		struct {
-			__u32 size;	/* F_GETPIPE_SZ: buffer size in bytes */
-			__u32 pad[3];
-		} pipe;			/* PIPE, FIFO */
-		struct {
-			__u64 peer_id;	/* obj_id of the other end */
-			__u32 type;	/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
-			__u32 shutdown;	/* CKPT_SHUT_* */
-		} sock;			/* UNIX */
-		struct {
-			__u32 seals;	/* F_GET_SEALS */
-			__u32 pad[3];
-		} memfd;
-		__u64 raw[2];
-	} u;
-	char path[];
-};
-
-#define CKPT_DATA_MSG		(1U << 0)	/* data[] is one whole datagram */
-#define CKPT_FILE_DATA_MAX	(1U << 20)	/* data bytes in one record at most */
-
-/*
- * Contents of an object, in pieces of at most CKPT_FILE_DATA_MAX bytes:
- * the data of a deleted file or memfd (offset is the file offset; holes are
- * left out), the unread data of a pipe or FIFO, or the data queued for
- * reading on a socket (offset counts the bytes before this piece, pieces in
- * order).  For sockets obj_id is the receiving end.
- */
-struct ckpt_rec_file_data {
-	__s32 pid;		/* the process it was read through */
-	__u32 flags;		/* CKPT_DATA_* */
-	__u64 obj_id;
-	__u64 offset;
-	__u32 len;		/* bytes of data[] */
-	__u32 pad;
-	__u8 data[];
-};
-
-/* One entry of the interest list of an epoll fd, as its process sees it. */
-struct ckpt_rec_epoll_tfd {
-	__s32 pid;
-	__s32 epfd;		/* the epoll fd */
-	__s32 tfd;		/* the fd it watches, in the same process */
-	__u32 events;		/* EPOLL* as registered, EPOLLET etc. included */
-	__u64 data;		/* epoll_event.data */
-};
-
-#define CKPT_TCP_OPT_SACK	(1U << 0)	/* SACK permitted */
-#define CKPT_TCP_OPT_TSTAMP	(1U << 1)	/* timestamps */
-#define CKPT_TCP_OPT_WSCALE	(1U << 2)	/* window scaling: the shifts below */
-#define CKPT_TCP_OPTS		(CKPT_TCP_OPT_SACK | CKPT_TCP_OPT_TSTAMP | CKPT_TCP_OPT_WSCALE)
-#define CKPT_TCP_QUEUE_MAX	(64U << 20)	/* bytes per queue at most */
-
-/*
- * An established TCP connection (CKPT_FD_TCP; taken only by cluster
- * checkpoints, Documentation/cluster.md), read in TCP_REPAIR mode while
- * the job was frozen: one per open file description, after its first FD
- * record.  data[] holds the send queue (snd_len bytes: sent but not
- * acknowledged, then not yet sent), then the receive queue (rcv_len
- * bytes not yet read by the job).  snd_seq is the sequence number after
- * the send queue's last byte, rcv_seq after the receive queue's.
- */
-struct ckpt_rec_tcp {
-	__s32 pid;		/* the process it was read through */
-	__u32 family;		/* AF_INET or AF_INET6 */
-	__u64 ofd_id;		/* the description of the FD records */
-	__u8 local[28];		/* struct sockaddr_in or sockaddr_in6 */
-	__u8 remote[28];
-	__u32 snd_seq, rcv_seq;
-	__u32 snd_len, rcv_len;
-	__u32 mss;
-	__u32 opts;		/* CKPT_TCP_OPT_* */
-	__u8 snd_wscale, rcv_wscale;
-	__u8 nodelay;		/* TCP_NODELAY was set */
-	__u8 pad0;
-	__u32 timestamp;	/* TCP_TIMESTAMP, when CKPT_TCP_OPT_TSTAMP */
-	__u32 snd_wl1, snd_wnd, max_window, rcv_wnd, rcv_wup;	/* TCP_REPAIR_WINDOW */
-	__u32 pad1;
-	__u8 data[];
-};
-
-/*
- * The on-disk image format (Documentation/image-format.md), written by
- * ckptd from a dump stream and read by ckptctl and the restorer.
- *
- * One directory per checkpoint, <store>/<job>/<seq>/, holding:
- *
- *   records.img   every record of the dump stream except PAGES and
- *                 PAGES_SAME, verbatim (struct ckpt_rec framing)
- *   pages.img     raw page contents, page-aligned, in stream order
- *   pagemap.img   struct ckpt_img_pme[], one per PAGES / PAGES_SAME
- *                 record, in stream order
- *   manifest      struct ckpt_img_manifest, then nr_chunks __u64 xxh64
- *                 sums (one per CKPT_IMG_CHUNK bytes of pages.img, the
- *                 last chunk possibly shorter), then one __u64: the xxh64
- *                 of everything before it.  Written last; a directory
- *                 without it is not a checkpoint.
- *
- * All numbers little-endian; all checksums XXH64 with seed 0.  Padding is
- * explicit and must be zero.  A reader refuses a manifest whose version is
- * newer than CKPT_IMG_VERSION; new fields are added only at the end of
- * the header (hdr_len tells a reader where the chunk sums start).  An
- * uncompressed image is version 1; a compressed one (records.img and
- * pages.img as struct ckpt_img_zchunk chunks) is version 2.
- */
-#define CKPT_IMG_MAGIC		0x00474d4954504b43ULL	/* "CKPTIMG\0" */
-#define CKPT_IMG_VERSION	2	/* the newest this code reads */
-#define CKPT_IMG_VERSION_PLAIN	1	/* written for uncompressed images */
-#define CKPT_IMG_CHUNK		(1U << 20)	/* pages.img checksum chunk */
-
-#define CKPT_IMG_RECORDS	"records.img"
-#define CKPT_IMG_PAGES		"pages.img"
-#define CKPT_IMG_PAGEMAP	"pagemap.img"
-#define CKPT_IMG_MANIFEST	"manifest"
-#define CKPT_IMG_MANIFEST_TMP	"manifest.tmp"
-
-/* ckpt_img_manifest.files[] */
-enum ckpt_img_file {
-	CKPT_IMG_F_RECORDS,
-	CKPT_IMG_F_PAGEMAP,
-	CKPT_IMG_F_PAGES,
-	CKPT_IMG_NR_FILES,
-};
-
-struct ckpt_img_file_sum {
-	__u64 size;		/* bytes */
-	__u64 xxh64;		/* of the whole file */
-};
-
-struct ckpt_img_manifest {
-	__u64 magic;		/* CKPT_IMG_MAGIC */
-	__u32 version;		/* CKPT_IMG_VERSION */
-	__u32 hdr_len;		/* sizeof(struct ckpt_img_manifest) */
-	__u32 job_id;
-	__u32 page_size;
-	__u64 seq;		/* BEGIN.dump_seq */
-	__u64 parent_seq;	/* BEGIN.parent_seq: 0 for a full image */
-	__u32 stream_version;	/* BEGIN.version */
-	__u32 dump_flags;	/* BEGIN.flags (CKPT_DUMP_*) */
-	__u64 time_ns;		/* BEGIN.time_ns */
-	struct ckpt_img_file_sum files[CKPT_IMG_NR_FILES];
-	__u32 nr_tasks, nr_threads, nr_vmas;	/* counted while writing */
-	__u32 chunk_size;	/* CKPT_IMG_CHUNK */
-	__u64 nr_pages;		/* pages in pages.img */
-	__u64 nr_pages_same;	/* pages resolved through the parent */
-	__u64 nr_pme;		/* entries in pagemap.img */
-	__u64 nr_chunks;	/* chunk sums following this header */
-};
-
-/*
- * Version 2: a compressed image.  struct ckpt_img_manifest is followed by
- * struct ckpt_img_zinfo (hdr_len counts both).  files[].size and .xxh64
- * then describe the files as stored; zinfo.raw_size their contents.  The
- * chunk sums stay those of the raw pages.img contents.
- */
-enum ckpt_img_compression {
-	CKPT_IMG_COMP_NONE,
-	CKPT_IMG_COMP_ZSTD,		/* libzstd frames */
-	CKPT_IMG_COMP_NR,		/* readers refuse this and above */
-};
-
-struct ckpt_img_zinfo {
-	__u32 compression;	/* CKPT_IMG_COMP_* */
-	__s32 level;		/* the writer's level (information only) */
-	__u32 zfiles;		/* 1 << CKPT_IMG_F_*: the compressed files */
-	__u32 pad;
-	__u64 raw_size[CKPT_IMG_NR_FILES];	/* bytes once decompressed */
-};
-
-/*
- * A compressed file is a sequence of chunks, each this header, then
- * comp_len bytes of one compressed frame, then zeroes to a multiple of 8.
- * Chunk k holds bytes [k * CKPT_IMG_CHUNK, ...) of the raw contents; all
- * but the last hold CKPT_IMG_CHUNK bytes.
- */
-#define CKPT_IMG_ZCHUNK_MAGIC	0x4b4e48435a504b43ULL	/* "CKPZCHNK" */
-
-struct ckpt_img_zchunk {
-	__u64 magic;		/* CKPT_IMG_ZCHUNK_MAGIC */
-	__u32 raw_len;		/* 1 .. CKPT_IMG_CHUNK */
-	__u32 comp_len;		/* compressed bytes after this header */
-	__u64 raw_xxh64;	/* of the raw_len bytes once decompressed */
-	__u64 xxh64;		/* of the comp_len compressed bytes */
-};
-
-#define CKPT_IMG_PME_DATA	(1U << 0)	/* contents at offset in pages.img */
-#define CKPT_IMG_PME_SAME	(1U << 1)	/* contents in the parent image */
-#define CKPT_IMG_PME_FLAGS	(CKPT_IMG_PME_DATA | CKPT_IMG_PME_SAME)
-
-/* pagemap.img entry: a run of consecutive pages of one process. */
-struct ckpt_img_pme {
-	__s32 pid;
-	__u32 flags;		/* exactly one of CKPT_IMG_PME_DATA / _SAME */
-	__u64 vaddr;		/* first page */
-	__u32 nr_pages;
-	__u32 pad;
-	__u64 offset;		/* DATA: byte offset in pages.img; SAME: 0 */
 };
 
 #endif /* _UAPI_LINUX_CKPT_H */

@@ -19,6 +19,7 @@
 
 #include <linux/ckpt.h>
 
+#include "image_format.h"
 #include "restore_helpers.h"
 #include "xxh64.h"
 #include "kselftest_harness.h"

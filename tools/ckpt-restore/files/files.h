@@ -2,7 +2,7 @@
 /*
  * tools/ckpt-restore/files/: recreating the open files and filesystem
  * context of restored processes from the captured records (CKPT_REC_FS /
- * FD / FILE_DATA / EPOLL_TFD / TCP, <linux/ckpt.h>, Documentation/files.md);
+ * FD / FILE_DATA / EPOLL_TFD / TCP, files_format.h, Documentation/files.md);
  * the restore half of daemon/capture/.  This is its one public header, for
  * the rest of ckpt-restore and the host tests; files_int.h is private.
  *

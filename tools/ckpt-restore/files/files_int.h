@@ -17,6 +17,7 @@
 
 #include "dump_stream.h"
 #include "files.h"
+#include "files_format.h"
 
 #define RST_NONE	((size_t)-1)
 
