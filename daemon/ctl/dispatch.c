@@ -12,7 +12,7 @@
 #include <linux/ckpt.h>
 
 #include "jobs/auth.h"
-#include "cluster/cluster.h"
+#include "cluster/ctl.h"
 #include "jobs/jobs.h"
 #include "log.h"
 
@@ -169,5 +169,8 @@ void ckptd_handle_request(struct ckptd *d, struct ckptd_req *rq)
 				  ckptd_ctl_u32(f) & ~CKPTD_F_ALL);
 		return;
 	}
+	/* a job spanning hosts: the cluster protocol, never a local handler */
+	if (ckptd_cluster_route(d, rq))
+		return;
 	handlers[rq->cmd](d, rq);
 }

@@ -10,7 +10,8 @@
 #include <linux/ckpt.h>
 
 #include "jobs/auth.h"
-#include "cluster/cluster.h"
+#include "cluster/kill.h"
+#include "ops/op.h"
 #include "jobs/jobs.h"
 #include "log.h"
 #include "jobs/proc.h"
@@ -116,13 +117,8 @@ void ckptd_cmd_thaw(struct ckptd *d, struct ckptd_req *rq)
 	struct ckpt_nl_error e;
 	int ret;
 
-	if (!job)
+	if (!job || ckptd_job_claim_req(d, rq, job, CKPTD_CLAIM_CHECK))
 		return;
-	if (job->busy) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
-				  "job %u is busy with a checkpoint; retry when it completes", job->id);
-		return;
-	}
 	ret = ckpt_nl_job_thaw(d->nl, job->id, &e);
 	if (ret) {
 		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "thaw job %u: %s%s%s",
@@ -209,13 +205,8 @@ void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
 	uint32_t id;
 	int ret;
 
-	if (!job)
+	if (!job || ckptd_job_claim_req(d, rq, job, CKPTD_CLAIM_CHECK))
 		return;
-	if (job->busy) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
-				  "job %u is busy with a checkpoint; retry when it completes", job->id);
-		return;
-	}
 	/* SIGKILL from root: only to members the user could signal itself */
 	ret = ckptd_auth_job(d->nl, &rq->cred, job->id, why, sizeof(why));
 	if (ret) {
