@@ -35,7 +35,8 @@ struct rpart {
 
 struct crestore_op {
 	struct ckptd_work work;
-	uint32_t job_id, uid, gid, owner_flags;
+	uint32_t job_id;
+	struct ckptd_restore_who who;	/* the owner of the restored job */
 	int pidns;
 	char store[PATH_MAX];
 	char restorer[PATH_MAX];
@@ -151,18 +152,8 @@ static void crestore_done(struct ckptd *d, struct ckptd_work *w)
 		if (op->parts[i].err.errnum)
 			len += snprintf(msg + len, sizeof(msg) - len, "%shost %s: %s", len ? "; " : "",
 					op->parts[i].r.peer.name, op->parts[i].err.msg);
-	if (!op->err.errnum) {
-		struct ckptd_adopt a = {
-			.id = op->job_id, .uid = op->uid, .gid = op->gid,
-			.owner_flags = op->owner_flags,
-			.root_pid = op->restored.root_pid,
-			.pidns = op->pidns || op->restored.pidns,
-			.last_seq = op->local_seq,
-		};
-
-		if (ckptd_job_adopt(d, &a, why, sizeof(why)))
-			pr_warn("job %u: %s", op->job_id, why);
-	}
+	if (!op->err.errnum)
+		ckptd_restore_adopt(d, &op->who, op->pidns, &op->restored, op->local_seq);
 	if (len) {
 		pr_err("cluster restore of job %u from global checkpoint %llu: %s", op->job_id,
 		       (unsigned long long)op->g.id, msg);
@@ -239,9 +230,7 @@ void ckptd_cluster_restore_start(struct ckptd *d, struct ckptd_req *rq,
 	if (!ret) {
 		op->job_id = who->id;
 		op->pidns = f && (ckptd_ctl_u32(f) & CKPTD_F_PIDNS);
-		op->uid = who->uid;
-		op->gid = who->gid;
-		op->owner_flags = who->owner_flags;
+		op->who = *who;
 		snprintf(op->store, sizeof(op->store), "%s", d->cfg.image_store);
 		snprintf(op->restorer, sizeof(op->restorer), "%s", d->cfg.restorer);
 		snprintf(op->node, sizeof(op->node), "%s", d->cfg.node_name);

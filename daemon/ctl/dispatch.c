@@ -2,7 +2,8 @@
 /*
  * Dispatching control requests, and the queries: list and status.  Job
  * state comes from ckpt.ko at the time of the request; the registry says
- * which jobs exist and whose they are.
+ * which jobs exist and whose they are.  A freeze, checkpoint or restore
+ * of a job spanning hosts goes to cluster/ before any local handler.
  */
 #include <errno.h>
 #include <stdio.h>

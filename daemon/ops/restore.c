@@ -37,8 +37,7 @@ struct restore_op {
 	uint64_t img_seq;
 	char dir[PATH_MAX + 64];
 	struct ckptd_restored restored;
-	uint32_t uid, gid;		/* who asked: the owner of the adopted job */
-	uint32_t owner_flags;		/* and its CKPTD_JOB_UNPRIV */
+	struct ckptd_restore_who who;	/* the owner of the adopted job */
 };
 
 static int pick_image(struct restore_op *op)
@@ -48,8 +47,10 @@ static int pick_image(struct restore_op *op)
 	size_t n;
 	int ret = ckptd_store_list(op->store, op->job_id, &v, &n, e);
 
-	if (ret)
+	if (ret) {
+		e->errnum = -ret;	/* the image library leaves it to us */
 		return ret;
+	}
 	if (!n) {
 		ret = ckpt_err_set(e, ENOENT,
 				   "job %u has no committed checkpoint in %s; 'ckptctl checkpoint --job %u' first",
@@ -90,8 +91,10 @@ static int verify(struct restore_op *op)
 		ret = ckptd_image_verify(img, &op->err);
 		ckptd_image_close(img);
 	}
-	if (ret)
+	if (ret) {
+		op->err.errnum = -ret;	/* the image library leaves it to us */
 		ckpt_err_prefix(&op->err, "image %s fails verification, not restoring it", op->dir);
+	}
 	return ret;
 }
 
@@ -116,19 +119,9 @@ static void restore_done(struct ckptd *d, struct ckptd_work *w)
 		pr_err("restore of job %u: %s", op->job_id, op->err.msg);
 		ckptd_reply_error(d, op->client_id, op->seq, -op->err.errnum, "%s", op->err.msg);
 	} else {
-		struct ckptd_adopt a = {
-			.id = op->job_id, .uid = op->uid, .gid = op->gid,
-			.owner_flags = op->owner_flags,
-			.root_pid = op->restored.root_pid,
-			.pidns = op->pidns || op->restored.pidns,
-			.last_seq = op->img_seq,
-		};
-		char why[512];
-
 		pr_info("job %u restored from %s, root pid %d", op->job_id, op->dir,
 			op->restored.root_pid);
-		if (ckptd_job_adopt(d, &a, why, sizeof(why)))
-			pr_warn("job %u: %s", op->job_id, why);
+		ckptd_restore_adopt(d, &op->who, op->pidns, &op->restored, op->img_seq);
 		ckptd_reply_init(&r, op->seq);
 		ckptd_ctl_put_u32(&r.m, CKPTD_CA_PID, op->restored.root_pid);
 		ckptd_ctl_put_u32(&r.m, CKPTD_CA_JOB_ID, op->job_id);
@@ -175,6 +168,20 @@ int ckptd_restore_allowed(struct ckptd *d, struct ckptd_req *rq,
 	return 0;
 }
 
+void ckptd_restore_adopt(struct ckptd *d, const struct ckptd_restore_who *who, int pidns,
+			 const struct ckptd_restored *res, uint64_t seq)
+{
+	struct ckptd_adopt a = {
+		.id = who->id, .uid = who->uid, .gid = who->gid,
+		.owner_flags = who->owner_flags, .root_pid = res->root_pid,
+		.pidns = pidns || res->pidns, .last_seq = seq,
+	};
+	char why[512];
+
+	if (ckptd_job_adopt(d, &a, why, sizeof(why)))
+		pr_warn("job %u: %s", who->id, why);
+}
+
 void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 {
 	const struct ckptd_ctl_attr *seq_a = rq->tb.a[CKPTD_CA_SEQ];
@@ -201,9 +208,7 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 	snprintf(op->restorer, sizeof(op->restorer), "%s", d->cfg.restorer);
 	op->client_id = rq->client_id;
 	op->seq = rq->seq;
-	op->uid = who.uid;
-	op->gid = who.gid;
-	op->owner_flags = who.owner_flags;
+	op->who = who;
 	op->work.run = restore_run;
 	op->work.done = restore_done;
 	ckptd_op_submit(d, rq, &op->work, NULL);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Who may restore a job's images (restore.c): checked on the loop before
- * a restore here and a cluster restore (cluster/restore.c) alike.
+ * Who may restore a job's images, and registering the restored job
+ * (restore.c): on the loop, for a restore here and a cluster restore
+ * (cluster/restore.c) alike.
  */
 #ifndef CKPTD_OPS_RESTORE_H
 #define CKPTD_OPS_RESTORE_H
@@ -11,6 +12,7 @@
 #include "ckptd.h"
 #include "ctl/server.h"
 #include "jobs/registry.h"
+#include "ops/restorer.h"
 
 struct ckptd_restore_who {
 	uint32_t id;
@@ -26,5 +28,13 @@ struct ckptd_restore_who {
  */
 int ckptd_restore_allowed(struct ckptd *d, struct ckptd_req *rq,
 			  struct ckptd_restore_who *who);
+
+/*
+ * On the loop: registers the job restored from image @seq as @who's
+ * (jobs/adopt.c); @pidns: a new pid namespace was asked for.  A failure
+ * is logged: the job runs anyway.
+ */
+void ckptd_restore_adopt(struct ckptd *d, const struct ckptd_restore_who *who, int pidns,
+			 const struct ckptd_restored *res, uint64_t seq);
 
 #endif /* CKPTD_OPS_RESTORE_H */
