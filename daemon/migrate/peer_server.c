@@ -52,8 +52,7 @@ struct session {
 struct job_query {
 	uint32_t id;
 	struct ckptd_adopt adopt;
-	int ret;
-	char why[512];
+	struct ckpt_err err;
 };
 
 static void query_job(struct ckptd *d, void *arg)
@@ -62,19 +61,20 @@ static void query_job(struct ckptd *d, void *arg)
 	struct ckptd_job *job = ckptd_registry_find(&d->reg, q->id);
 	unsigned int n = job ? ckptd_job_runs(d, job) : 0;
 
-	q->ret = 0;
-	if (n) {
-		q->ret = -EEXIST;
-		ckpt_fmt(q->why, sizeof(q->why), "job %u runs on %s already (%u processes); kill it there or restore elsewhere",
-			 q->id, d->cfg.node_name, n);
-	}
+	ckpt_err_clear(&q->err);
+	if (n)
+		ckpt_err_set(&q->err, EEXIST, "job %u runs on %s already (%u processes); kill it there or restore elsewhere",
+			     q->id, d->cfg.node_name, n);
 }
 
 static void adopt_job(struct ckptd *d, void *arg)
 {
 	struct job_query *q = arg;
+	char why[512];
+	int ret = ckptd_job_adopt(d, &q->adopt, why, sizeof(why));
 
-	q->ret = ckptd_job_adopt(d, &q->adopt, q->why, sizeof(q->why));
+	if (ret)
+		ckpt_err_set(&q->err, ret, "%s", why);
 }
 
 static int on_job_check(struct session *s)
@@ -87,8 +87,8 @@ static int on_job_check(struct session *s)
 	memcpy(&j, s->c->buf, sizeof(j));
 	q.id = j.job;
 	ckptd_loop_call(s->d, query_job, &q);
-	if (q.ret)
-		return ckpt_peer_send_error(s->c, q.ret, q.why);
+	if (q.err.errnum)
+		return ckpt_peer_send_error(s->c, -q.err.errnum, q.err.msg);
 	return ckpt_peer_send(s->c, CKPT_PEER_OK, NULL, 0);
 }
 
@@ -109,8 +109,8 @@ static int on_restore(struct session *s)
 		return ckpt_peer_send_error(s->c, -EINVAL, "RESTORE: bad job, checkpoint or flags");
 	q.id = rq.job;
 	ckptd_loop_call(s->d, query_job, &q);
-	if (q.ret)
-		return ckpt_peer_send_error(s->c, q.ret, q.why);
+	if (q.err.errnum)
+		return ckpt_peer_send_error(s->c, -q.err.errnum, q.err.msg);
 	ckptd_image_path(dir, sizeof(dir), s->store, rq.job, rq.seq);
 	if (ckptd_image_is_predump(s->store, rq.job, rq.seq)) {
 		ckpt_err_set(&e, EINVAL, "checkpoint %llu of job %u is a pre-dump of a migration, not a checkpoint: it is never restored; ship and restore the final checkpoint",
@@ -134,8 +134,8 @@ static int on_restore(struct session *s)
 		.last_seq = rq.seq,
 	};
 	ckptd_loop_call(s->d, adopt_job, &q);
-	if (q.ret)
-		pr_warn("peer %s: job %u restored, but %s", s->client, rq.job, q.why);
+	if (q.err.errnum)
+		pr_warn("peer %s: job %u restored, but %s", s->client, rq.job, q.err.msg);
 	pr_info("peer %s: job %u restored here, root pid %d", s->client, rq.job, res.root_pid);
 	out.root_pid = res.root_pid;
 	out.nr_procs = res.nr_procs;

@@ -135,7 +135,7 @@ static void submit(struct ckptd *d, struct ckptd_req *rq, struct ckptd_job *job,
 	struct ckpt_op *op = calloc(1, sizeof(*op));
 
 	if (!op) {
-		job->busy = 0;
+		ckptd_job_release(d, job->id, NULL);
 		if (rq)
 			ckptd_reply_error(d, rq->client_id, rq->seq, -ENOMEM, "ckptd is out of memory");
 		return;
