@@ -19,7 +19,7 @@
 
 #include <linux/ckpt.h>
 
-#include "ops/checkpoint.h"
+#include "ops/dump.h"
 #include "ckptd.h"
 #include "ctl/dispatch.h"
 #include "ctl/server.h"

@@ -19,8 +19,10 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
-#include "cluster/cluster.h"
+#include "ckptd.h"
+#include "cluster/kill.h"
 #include "cluster/store.h"
+#include "kmod_nl.h"
 #include "log.h"
 #include "pidfd.h"
 
@@ -78,9 +80,8 @@ void ckptd_cluster_quiet_kill(struct ckptd *d, uint32_t job)
 	struct ckpt_kjob kj = { 0 };
 	struct ckpt_err e;
 	unsigned int n = 0;
-	char why[600];
 
-	if (ckptd_cluster_member_get(d->cfg.state_dir, job, &h, why, sizeof(why)))
+	if (ckptd_cluster_member_get(d->cfg.state_dir, job, &h, NULL))
 		return;		/* a local job: its connections end as usual */
 	if (ckpt_nl_job_get(d->nl, job, &kj, &e))
 		return;

@@ -3,13 +3,15 @@
  * Cluster checkpoints, the parts without I/O (Documentation/cluster.md):
  * host lists, the checks of every CLUSTER_* peer message a participant or
  * the coordinator receives, and the global manifest's text format.  Every
- * function returns 0 or -errno with what is wrong in @why.
+ * function returns 0 or -errno with what is wrong in @err.
  */
 #ifndef CKPTD_CLUSTER_MSG_H
 #define CKPTD_CLUSTER_MSG_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "err.h"
 
 #include "peer/peer_proto.h"
 
@@ -23,8 +25,7 @@ struct ckptd_cluster_hosts {
 };
 
 /* "alpha,beta[,...]": host names of [peers] (letters, digits, . _ -). */
-int ckptd_cluster_hosts_parse(const char *list, struct ckptd_cluster_hosts *h,
-			      char *why, size_t size);
+int ckptd_cluster_hosts_parse(const char *list, struct ckptd_cluster_hosts *h, struct ckpt_err *err);
 void ckptd_cluster_hosts_format(const struct ckptd_cluster_hosts *h,
 				char *buf, size_t size);
 /* 1 if @name is one of them. */
@@ -39,14 +40,11 @@ struct ckptd_cluster_prepare {
 };
 
 int ckptd_cluster_check_prepare(const void *buf, size_t len,
-				struct ckptd_cluster_prepare *out,
-				char *why, size_t size);
+				struct ckptd_cluster_prepare *out, struct ckpt_err *err);
 /* CLUSTER_DUMP and CLUSTER_ABORT: the job id. */
-int ckptd_cluster_check_job(const void *buf, size_t len, uint32_t *job,
-			    char *why, size_t size);
+int ckptd_cluster_check_job(const void *buf, size_t len, uint32_t *job, struct ckpt_err *err);
 int ckptd_cluster_check_dumped(const void *buf, size_t len,
-			       struct ckpt_peer_cluster_dumped *out,
-			       char *why, size_t size);
+			       struct ckpt_peer_cluster_dumped *out, struct ckpt_err *err);
 
 /* The global manifest: which image of each host makes the checkpoint. */
 struct ckptd_gmanifest {
@@ -69,7 +67,7 @@ struct ckptd_gmanifest {
 int ckptd_gmanifest_format(const struct ckptd_gmanifest *g, char *buf,
 			   size_t size, size_t *len);
 int ckptd_gmanifest_parse(const char *text, size_t len,
-			  struct ckptd_gmanifest *g, char *why, size_t size);
+			  struct ckptd_gmanifest *g, struct ckpt_err *err);
 /* The image of @host in @g, or 0. */
 uint64_t ckptd_gmanifest_seq_of(const struct ckptd_gmanifest *g, const char *host);
 
@@ -80,6 +78,6 @@ uint64_t ckptd_gmanifest_seq_of(const struct ckptd_gmanifest *g, const char *hos
  */
 int ckptd_cluster_check_commit(const void *buf, size_t len, const char *self,
 			       struct ckpt_peer_cluster_commit *hdr,
-			       struct ckptd_gmanifest *g, char *why, size_t size);
+			       struct ckptd_gmanifest *g, struct ckpt_err *err);
 
 #endif /* CKPTD_CLUSTER_MSG_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Restoring a cluster checkpoint (cluster.h): the newest global manifest
+ * The coordinator of a cluster restore (restore.h), in the ops worker;
+ * the participant's side is part.c's.  The newest global manifest
  * of the job here names one image per host.  The coordinator (this host)
  * sends CLUSTER_RESTORE with the manifest to every other host; each
  * checks the manifest names its image and that the job id is free there,
@@ -16,28 +17,27 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cluster/cluster.h"
+#include "cluster/restore.h"
 #include "cluster/store.h"
 #include "image.h"
 #include "jobs/persist.h"
 #include "jobs/adopt.h"
 #include "log.h"
-#include "loop_call.h"
 #include "migrate/remote.h"
+#include "ops/op.h"
 #include "ops/restorer.h"
-#include "worker.h"
 
 struct rpart {
 	struct ckptd_remote r;
 	uint64_t seq;
 	pid_t pid;
-	int err;
-	char why[1200];
+	struct ckpt_err err;
 };
 
 struct crestore_op {
 	struct ckptd_work work;
-	uint32_t job_id, uid, gid;
+	uint32_t job_id;
+	struct ckptd_restore_who who;	/* the owner of the restored job */
 	int pidns;
 	char store[PATH_MAX];
 	char restorer[PATH_MAX];
@@ -52,8 +52,7 @@ struct crestore_op {
 	struct rpart parts[CKPTD_CLUSTER_HOSTS_MAX];
 	/* this host */
 	uint64_t local_seq;
-	int err;
-	char why[2048];
+	struct ckpt_err err;
 	struct ckptd_restored restored;
 };
 
@@ -69,66 +68,67 @@ static int send_restore(struct ckpt_peer_conn *c, const struct crestore_op *op, 
 	return ckpt_peer_send(c, CKPT_PEER_CLUSTER_RESTORE, msg, sizeof(h) + op->text_len);
 }
 
+/* A host's error: what its connection says went wrong. */
+static void conn_failed(struct rpart *p, int ret)
+{
+	ckpt_err_set(&p->err, ret, "%s", p->r.c->err.msg);
+}
+
 static void crestore_run(struct ckptd_work *w, void *ctx)
 {
 	struct crestore_op *op = (struct crestore_op *)w;
 	struct ckpt_peer_cluster_job go = { .job = op->job_id };
-	struct ckptd_held_restore *h = calloc(1, sizeof(*h));
+	struct ckptd_restorer *h = calloc(1, sizeof(*h));
 	char dir[PATH_MAX + 64];
-	int all = 1;
+	int all = 1, ret;
 
 	(void)ctx;
 	if (!h) {
-		op->err = -ENOMEM;
-		snprintf(op->why, sizeof(op->why), "out of memory");
+		ckpt_err_set(&op->err, ENOMEM, "out of memory");
 		return;
 	}
 	/* 1. every host brings its part up to "go" */
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct rpart *p = &op->parts[i];
 
-		p->err = ckptd_remote_open(&p->r, p->why, sizeof(p->why));
-		if (!p->err && (p->err = send_restore(p->r.c, op, p->seq)))
-			snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
+		if (!ckptd_remote_open(&p->r, &p->err) && (ret = send_restore(p->r.c, op, p->seq)))
+			conn_failed(p, ret);
 	}
 	ckptd_image_path(dir, sizeof(dir), op->store, op->job_id, op->local_seq);
-	op->err = ckptd_restorer_hold_start(op->restorer, dir, op->timeout_ms, h, op->why,
-					    sizeof(op->why));
-	all = !op->err;
+	all = !ckptd_restorer_start(op->restorer, dir, CKPTD_RESTORE_HOLD, op->timeout_ms, h,
+				    &op->err);
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct rpart *p = &op->parts[i];
 
-		if (!p->err && (p->err = ckpt_peer_expect(p->r.c, CKPT_PEER_OK, 0)))
-			snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
-		all = all && !p->err;
+		if (!p->err.errnum && (ret = ckpt_peer_expect(p->r.c, CKPT_PEER_OK, 0)))
+			conn_failed(p, ret);
+		all = all && !p->err.errnum;
 	}
 	/* 2. all of them, or none: a host without its part would reset connections */
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct rpart *p = &op->parts[i];
 
 		if (!all) {
-			if (!p->err) {
-				p->err = -ECANCELED;
-				snprintf(p->why, sizeof(p->why), "called off (another host failed)");
-			}
-		} else if ((p->err = ckpt_peer_send(p->r.c, CKPT_PEER_CLUSTER_GO, &go, sizeof(go)))) {
-			snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
+			if (!p->err.errnum)
+				ckpt_err_set(&p->err, ECANCELED, "called off (another host failed)");
+		} else if ((ret = ckpt_peer_send(p->r.c, CKPT_PEER_CLUSTER_GO, &go, sizeof(go)))) {
+			conn_failed(p, ret);
 		}
 	}
 	if (h->held) {
-		int ret = ckptd_restorer_hold_finish(h, all, &op->restored, op->why, sizeof(op->why));
+		struct ckpt_err e;
 
-		if (!op->err)
-			op->err = ret;
+		if (ckptd_restorer_finish(h, all, &op->restored, &e) && !op->err.errnum)
+			op->err = e;
 	}
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct rpart *p = &op->parts[i];
 
-		if (all && !p->err) {
-			p->err = ckpt_peer_expect(p->r.c, CKPT_PEER_RESTORED,
-						  sizeof(struct ckpt_peer_restored));
-			if (p->err)
-				snprintf(p->why, sizeof(p->why), "%s", p->r.c->err.msg);
+		if (all && !p->err.errnum) {
+			ret = ckpt_peer_expect(p->r.c, CKPT_PEER_RESTORED,
+					       sizeof(struct ckpt_peer_restored));
+			if (ret)
+				conn_failed(p, ret);
 			else
 				p->pid = ((struct ckpt_peer_restored *)p->r.c->buf)->root_pid;
 		}
@@ -141,35 +141,24 @@ static void crestore_done(struct ckptd *d, struct ckptd_work *w)
 {
 	static struct ckptd_reply r;
 	struct crestore_op *op = (struct crestore_op *)w;
-	struct ckptd_job *job = ckptd_registry_find(&d->reg, op->job_id);
 	char msg[3500] = "", why[512];
 	size_t len = 0, nest;
 
-	d->ops_in_flight--;
-	if (job)
-		job->busy = 0;
-	if (op->err)
-		len += snprintf(msg + len, sizeof(msg) - len, "host %s (this host): %s", op->node, op->why);
+	ckptd_op_done(d);
+	ckptd_job_release(d, op->job_id, NULL);
+	if (op->err.errnum)
+		len += snprintf(msg + len, sizeof(msg) - len, "host %s (this host): %s", op->node,
+				op->err.msg);
 	for (unsigned int i = 0; i < op->nr && len < sizeof(msg); i++)
-		if (op->parts[i].err)
+		if (op->parts[i].err.errnum)
 			len += snprintf(msg + len, sizeof(msg) - len, "%shost %s: %s", len ? "; " : "",
-					op->parts[i].r.peer.name, op->parts[i].why);
-	if (!op->err) {
-		struct ckptd_adopt a = {
-			.id = op->job_id, .uid = op->uid, .gid = op->gid,
-			.root_pid = op->restored.root_pid,
-			.pidns = op->pidns || op->restored.pidns,
-			.last_seq = op->local_seq,
-		};
-		struct ckpt_err ae;
-
-		if (ckptd_job_adopt(d, &a, &ae))
-			pr_warn("job %u: %s", op->job_id, ae.msg);
-	}
+					op->parts[i].r.peer.name, op->parts[i].err.msg);
+	if (!op->err.errnum)
+		ckptd_restore_adopt(d, &op->who, op->pidns, &op->restored, op->local_seq);
 	if (len) {
 		pr_err("cluster restore of job %u from global checkpoint %llu: %s", op->job_id,
 		       (unsigned long long)op->g.id, msg);
-		ckptd_reply_error(d, op->client_id, op->seq, op->err ?: -EIO,
+		ckptd_reply_error(d, op->client_id, op->seq, -op->err.errnum ?: -EIO,
 				  "cluster restore of job %u from global checkpoint %llu failed on: %s; the hosts not named restored it",
 				  op->job_id, (unsigned long long)op->g.id, msg);
 		ckptd_persist(d, 0, 0, NULL);
@@ -196,62 +185,64 @@ static void crestore_done(struct ckptd *d, struct ckptd_work *w)
 	free(op);
 }
 
-void ckptd_cluster_restore_start(struct ckptd *d, struct ckptd_req *rq, uint32_t id)
+/* The manifest to restore, this host's image in it, every other host's peer. */
+static int prepare(struct ckptd *d, struct crestore_op *op, struct ckpt_err *err)
 {
-	const struct ckptd_ctl_attr *f = rq->tb.a[CKPTD_CA_FLAGS];
-	struct ckptd_job *job = ckptd_registry_find(&d->reg, id);
-	struct crestore_op *op = calloc(1, sizeof(*op));
-	char why[1024];
-	int ret;
+	int ret = ckptd_gmanifest_load(op->store, op->job_id, 0, &op->g, op->text,
+				       &op->text_len, err);
 
-	if (!op) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, -ENOMEM, "ckptd is out of memory");
-		return;
-	}
-	if (job && job->in_module) {
-		struct ckpt_kjob kj = { 0 };
-		struct ckpt_err e;
-		int alive = !ckpt_nl_job_get(d->nl, id, &kj, &e) && kj.nr_tasks;
-
-		ckpt_kjob_release(&kj);
-		if (alive) {
-			ckptd_reply_error(d, rq->client_id, rq->seq, -EEXIST,
-					  "job %u runs here already; 'ckptctl kill --job %u' on every host it spans first",
-					  id, id);
-			free(op);
-			return;
-		}
-	}
-	op->job_id = id;
-	op->pidns = f && (ckptd_ctl_u32(f) & CKPTD_F_PIDNS);
-	op->uid = job ? job->uid : rq->uid;
-	op->gid = job ? job->gid : rq->gid;
-	snprintf(op->store, sizeof(op->store), "%s", d->cfg.image_store);
-	snprintf(op->restorer, sizeof(op->restorer), "%s", d->cfg.restorer);
-	snprintf(op->node, sizeof(op->node), "%s", d->cfg.node_name);
-	op->timeout_ms = d->cfg.peer_timeout_ms;
-	ret = ckptd_gmanifest_load(op->store, id, 0, &op->g, op->text, &op->text_len,
-				   why, sizeof(why));
-	if (!ret && !(op->local_seq = ckptd_gmanifest_seq_of(&op->g, op->node))) {
-		snprintf(why, sizeof(why), "global checkpoint %llu of job %u does not name this host (%s)",
-			 (unsigned long long)op->g.id, id, op->node);
-		ret = -EINVAL;
-	}
-	for (unsigned int i = 0; !ret && i < op->g.n; i++) {
+	if (ret)
+		return ret;
+	op->local_seq = ckptd_gmanifest_seq_of(&op->g, op->node);
+	if (!op->local_seq)
+		return ckpt_err_set(err, EINVAL, "global checkpoint %llu of job %u does not name this host (%s)",
+				    (unsigned long long)op->g.id, op->job_id, op->node);
+	for (unsigned int i = 0; i < op->g.n; i++) {
 		struct rpart *p = &op->parts[op->nr];
 
 		if (!strcmp(op->g.e[i].host, op->node))
 			continue;
 		p->seq = op->g.e[i].seq;
-		ret = ckptd_remote_init(&p->r, &d->cfg, &d->peer_key, op->g.e[i].host,
-					p->why, sizeof(p->why));
-		if (ret)
-			snprintf(why, sizeof(why), "host %s: %s", op->g.e[i].host, p->why);
+		ret = ckptd_remote_init(&p->r, &d->cfg, &d->peer_key, op->g.e[i].host, err);
+		if (ret) {
+			ckpt_err_prefix(err, "host %s", op->g.e[i].host);
+			return ret;
+		}
 		op->nr++;
 	}
+	return 0;
+}
+
+void ckptd_cluster_restore_start(struct ckptd *d, struct ckptd_req *rq,
+				 const struct ckptd_restore_who *who)
+{
+	const struct ckptd_ctl_attr *f = rq->tb.a[CKPTD_CA_FLAGS];
+	struct crestore_op *op = calloc(1, sizeof(*op));
+	struct ckpt_err e;
+	int ret = -ENOMEM;
+
+	if (!op)
+		ckpt_err_set(&e, ENOMEM, "ckptd is out of memory");
+	else if (who->job && ckptd_job_runs(d, who->job))
+		ret = ckpt_err_set(&e, EEXIST, "job %u runs here already; 'ckptctl kill --job %u' on every host it spans first",
+				   who->id, who->id);
+	else
+		ret = 0;
+	if (!ret) {
+		op->job_id = who->id;
+		op->pidns = f && (ckptd_ctl_u32(f) & CKPTD_F_PIDNS);
+		op->who = *who;
+		snprintf(op->store, sizeof(op->store), "%s", d->cfg.image_store);
+		snprintf(op->restorer, sizeof(op->restorer), "%s", d->cfg.restorer);
+		snprintf(op->node, sizeof(op->node), "%s", d->cfg.node_name);
+		op->timeout_ms = d->cfg.peer_timeout_ms;
+		ret = prepare(d, op, &e);
+		if (ret)
+			ckpt_err_prefix(&e, "cluster restore of job %u", who->id);
+	}
 	if (ret) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "cluster restore of job %u: %s",
-				  id, why);
+		ckptd_job_release(d, who->id, NULL);
+		ckptd_reply_error(d, rq->client_id, rq->seq, ret, "%s", e.msg);
 		free(op);
 		return;
 	}
@@ -259,117 +250,5 @@ void ckptd_cluster_restore_start(struct ckptd *d, struct ckptd_req *rq, uint32_t
 	op->seq = rq->seq;
 	op->work.run = crestore_run;
 	op->work.done = crestore_done;
-	if (job)
-		job->busy = 1;
-	d->ops_in_flight++;
-	ckptd_worker_submit(d->ops, &op->work);
-}
-
-/* --- the participant ---------------------------------------------------- */
-
-struct adopt_call {
-	struct ckptd_adopt a;
-	int check;		/* 1: only check the id is free */
-	int ret;
-	char why[512];
-};
-
-static void adopt_on_loop(struct ckptd *d, void *arg)
-{
-	struct adopt_call *c = arg;
-	struct ckptd_job *job = ckptd_registry_find(&d->reg, c->a.id);
-	struct ckpt_kjob kj = { 0 };
-	struct ckpt_err e;
-
-	c->ret = 0;
-	if (!c->check) {
-		struct ckpt_err ae;
-
-		c->ret = ckptd_job_adopt(d, &c->a, &ae);
-		if (c->ret)
-			ckpt_fmt(c->why, sizeof(c->why), "%s", ae.msg);
-		ckptd_persist(d, 0, 0, NULL);
-		return;
-	}
-	if (!job)
-		return;
-	c->a.uid = job->uid;
-	c->a.gid = job->gid;
-	if (job->busy || (job->in_module && !ckpt_nl_job_get(d->nl, job->id, &kj, &e) &&
-			  kj.nr_tasks)) {
-		c->ret = -EEXIST;
-		snprintf(c->why, sizeof(c->why), "job %u runs on %s already; kill it there first ('ckptctl kill --job %u')",
-			 c->a.id, d->cfg.node_name, c->a.id);
-	}
-	ckpt_kjob_release(&kj);
-}
-
-int ckptd_cluster_serve_restore(struct ckptd_cluster_session *s)
-{
-	struct ckpt_peer_cluster_commit h;
-	struct ckpt_peer_restored out = { 0 };
-	struct ckptd_gmanifest g;
-	struct ckptd_restored res;
-	struct ckptd_held_restore *held;
-	struct adopt_call ac = { .check = 1 };
-	char why[2048], dir[PATH_MAX + 64], path[PATH_MAX];
-	uint32_t job;
-	int ret;
-
-	ret = ckptd_cluster_check_commit(s->c->buf, s->c->hdr.len, s->node, &h, &g, why,
-					 sizeof(why));
-	if (ret)
-		return ckpt_peer_send_error(s->c, ret, why) ?: ret;
-	ac.a.id = h.job;
-	ckptd_loop_call(s->d, adopt_on_loop, &ac);
-	if (ac.ret)
-		return ckpt_peer_send_error(s->c, ac.ret, ac.why);
-	/* the coordinator's copy is authoritative: keep one here too */
-	ckptd_gmanifest_path(path, sizeof(path), s->store, h.job, h.id);
-	if (access(path, F_OK))
-		ckptd_gmanifest_store(s->store, &g, (const char *)s->c->buf + sizeof(h), h.text_len,
-				      why, sizeof(why));
-	ckptd_image_path(dir, sizeof(dir), s->store, h.job, h.seq);
-	pr_info("peer %s: restoring job %u from %s (global checkpoint %llu)", s->client, h.job,
-		dir, (unsigned long long)h.id);
-	held = calloc(1, sizeof(*held));
-	if (!held)
-		return ckpt_peer_send_error(s->c, -ENOMEM, "out of memory") ?: -ENOMEM;
-	ret = ckptd_restorer_hold_start(s->restorer, dir, s->c->timeout_ms, held, why, sizeof(why));
-	if (ret) {
-		pr_err("peer %s: cluster restore of job %u: %s", s->client, h.job, why);
-		free(held);
-		return ckpt_peer_send_error(s->c, ret, why);
-	}
-	ret = ckpt_peer_send(s->c, CKPT_PEER_OK, NULL, 0) ?: ckpt_peer_recv(s->c);
-	if (!ret && (s->c->hdr.type != CKPT_PEER_CLUSTER_GO ||
-		     ckptd_cluster_check_job(s->c->buf, s->c->hdr.len, &job, why, sizeof(why)) ||
-		     job != h.job))
-		ret = ckpt_peer_why(s->c, -EPROTO, "%s sent %s instead of CLUSTER_GO", s->c->peer,
-				    ckpt_peer_type_name(s->c->hdr.type));
-	if (ret) {
-		pr_warn("peer %s: cluster restore of job %u called off: %s", s->client, h.job,
-			s->c->err.msg);
-		ckptd_restorer_hold_finish(held, 0, &res, why, sizeof(why));
-		free(held);
-		return ret;
-	}
-	ret = ckptd_restorer_hold_finish(held, 1, &res, why, sizeof(why));
-	free(held);
-	if (ret) {
-		pr_err("peer %s: cluster restore of job %u: %s", s->client, h.job, why);
-		return ckpt_peer_send_error(s->c, ret, why);
-	}
-	ac.check = 0;
-	ac.a.root_pid = res.root_pid;
-	ac.a.pidns = res.pidns;
-	ac.a.last_seq = h.seq;
-	ckptd_loop_call(s->d, adopt_on_loop, &ac);
-	if (ac.ret)
-		pr_warn("peer %s: job %u restored, but %s", s->client, h.job, ac.why);
-	pr_info("peer %s: job %u restored here (global checkpoint %llu), root pid %d", s->client,
-		h.job, (unsigned long long)h.id, res.root_pid);
-	out.root_pid = res.root_pid;
-	out.nr_procs = res.nr_procs;
-	return ckpt_peer_send(s->c, CKPT_PEER_RESTORED, &out, sizeof(out));
+	ckptd_op_submit(d, rq, &op->work, NULL);
 }

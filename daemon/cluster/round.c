@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The coordinator of a cluster checkpoint (cluster.h), in the ops worker:
+ * The coordinator of a cluster freeze or checkpoint (round.h), in the ops
+ * worker; this host's own steps are cluster/step.c's:
  *
  *   connect  to every other host of the job (nothing is frozen yet)
  *   prepare  freeze here, send CLUSTER_PREPARE to all, wait for every OK
@@ -17,22 +18,22 @@
  * to the coordinator drops or times out.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "jobs/auth.h"
-#include "ops/checkpoint.h"
-#include "cluster/cluster.h"
+#include "cluster/round.h"
+#include "cluster/step.h"
 #include "cluster/store.h"
 #include "image.h"
+#include "jobs/auth.h"
 #include "jobs/persist.h"
 #include "log.h"
 #include "migrate/remote.h"
-#include "worker.h"
+#include "ops/dump.h"
+#include "ops/op.h"
 
 struct part {
 	struct ckptd_remote r;
@@ -43,11 +44,9 @@ struct part {
 struct cluster_op {
 	struct ckptd_work work;
 	uint32_t job_id;
-	uint32_t uid, gid;		/* the job's owner */
 	struct ckptd_cred cred;		/* who asked (auth.h) */
 	int freeze, already_frozen;
-	enum ckptd_capture_action unsupported;
-	uint64_t seq_base;
+	struct ckptd_cluster_step step;	/* this host's */
 	char store[PATH_MAX];
 	char node[CKPT_PEER_NAME];
 	unsigned int timeout_ms;
@@ -57,8 +56,7 @@ struct cluster_op {
 	unsigned int nr;
 	struct part parts[CKPTD_CLUSTER_HOSTS_MAX];
 	/* results */
-	int err;
-	char why[2048];
+	struct ckpt_err err;
 	int frozen;
 	struct ckptd_gmanifest g;
 	char gpath[PATH_MAX];
@@ -67,22 +65,13 @@ struct cluster_op {
 	struct ckptd_tcp_sndqs sndqs;	/* read at prepare, written at dump */
 };
 
-static void fail(struct cluster_op *op, int err, const char *host, const char *phase,
-		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void fail(struct cluster_op *op, int err, const char *host, const char *phase,
-		 const char *fmt, ...)
+/* The round's error: which host failed in which phase, and why. */
+static int fail(struct cluster_op *op, int err, const char *host, const char *phase,
+		const char *why)
 {
-	char tmp[1536];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	op->err = err;
-	snprintf(op->why, sizeof(op->why),
-		 "cluster %s of job %u aborted: host %s failed in phase '%s': %s",
-		 op->freeze ? "freeze" : "checkpoint", op->job_id, host, phase, tmp);
+	return ckpt_err_set(&op->err, err,
+			    "cluster %s of job %u aborted: host %s failed in phase '%s': %s",
+			    op->freeze ? "freeze" : "checkpoint", op->job_id, host, phase, why);
 }
 
 static uint64_t now_us(void)
@@ -94,19 +83,20 @@ static uint64_t now_us(void)
 }
 
 /* A participant's error, with "timed out" spelled out. */
-static void part_fail(struct cluster_op *op, struct part *p, int err, const char *phase)
+static int part_fail(struct cluster_op *op, struct part *p, int err, const char *phase)
 {
-	if (err == -ETIMEDOUT)
-		fail(op, err, p->r.peer.name, phase, "no answer within %u ms ([peers] timeout_ms)",
-		     op->timeout_ms);
-	else
-		fail(op, err, p->r.peer.name, phase, "%s", p->r.c->err.msg);
+	char why[64];
+
+	if (err != -ETIMEDOUT)
+		return fail(op, err, p->r.peer.name, phase, p->r.c->err.msg);
+	ckpt_fmt(why, sizeof(why), "no answer within %u ms ([peers] timeout_ms)", op->timeout_ms);
+	return fail(op, err, p->r.peer.name, phase, why);
 }
 
 static void abort_all(struct cluster_op *op, void *ctx, int dumped_here)
 {
 	struct ckpt_peer_cluster_job j = { .job = op->job_id };
-	struct ckptd_ckpt_step s = { .job_id = op->job_id, .thaw = 1 };
+	struct ckpt_err e;
 
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct part *p = &op->parts[i];
@@ -126,8 +116,8 @@ static void abort_all(struct cluster_op *op, void *ctx, int dumped_here)
 			pr_warn("cluster abort of job %u: cannot remove %s", op->job_id, dir);
 	}
 	if (op->frozen && !op->already_frozen) {
-		if (ckptd_ckpt_step(ctx, &s))
-			pr_warn("cluster abort of job %u: %s", op->job_id, s.why);
+		if (ckptd_dump_thaw(ctx, op->job_id, &e))
+			pr_warn("cluster abort of job %u: %s", op->job_id, e.msg);
 		else
 			op->frozen = 0;
 	}
@@ -136,8 +126,7 @@ static void abort_all(struct cluster_op *op, void *ctx, int dumped_here)
 static int prepare(struct cluster_op *op, void *ctx, uint64_t t0)
 {
 	struct ckpt_peer_cluster_prepare m = { .job = op->job_id };
-	struct ckptd_ckpt_step s = { .job_id = op->job_id, .timeout_ms = op->timeout_ms,
-				     .cred = &op->cred, .uid = op->uid, .gid = op->gid };
+	struct ckpt_err e;
 	int ret;
 
 	m.flags = op->freeze ? CKPT_PEER_CLUSTER_FREEZE : 0;
@@ -148,27 +137,19 @@ static int prepare(struct cluster_op *op, void *ctx, uint64_t t0)
 
 		p->asked = 1;
 		ret = ckpt_peer_send(p->r.c, CKPT_PEER_CLUSTER_PREPARE, &m, sizeof(m));
-		if (ret) {
-			part_fail(op, p, ret, "prepare");
-			return ret;
-		}
+		if (ret)
+			return part_fail(op, p, ret, "prepare");
 	}
-	s.already_frozen = op->already_frozen;
-	s.sndqs = &op->sndqs;
-	ret = ckptd_ckpt_step(ctx, &s);
-	if (ret) {
-		fail(op, ret, op->node, "prepare", "%s", s.why);
-		return ret;
-	}
+	ret = ckptd_cluster_step_freeze(ctx, &op->step, op->already_frozen, &e);
+	if (ret)
+		return fail(op, ret, op->node, "prepare", e.msg);
 	op->frozen = 1;
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct part *p = &op->parts[i];
 
 		ret = ckpt_peer_expect(p->r.c, CKPT_PEER_OK, 0);
-		if (ret) {
-			part_fail(op, p, ret, "prepare");
-			return ret;
-		}
+		if (ret)
+			return part_fail(op, p, ret, "prepare");
 	}
 	op->barrier_us = now_us() - t0;
 	return 0;
@@ -177,57 +158,31 @@ static int prepare(struct cluster_op *op, void *ctx, uint64_t t0)
 static int dump(struct cluster_op *op, void *ctx)
 {
 	struct ckpt_peer_cluster_job j = { .job = op->job_id };
-	struct ckptd_ckpt_step *s = calloc(1, sizeof(*s));
 	struct ckpt_peer_cluster_dumped dm;
-	char why[512];
+	struct ckpt_err e;
 	int ret;
 
-	if (!s) {
-		fail(op, -ENOMEM, op->node, "dump", "out of memory");
-		return -ENOMEM;
-	}
 	for (unsigned int i = 0; i < op->nr; i++) {
 		ret = ckpt_peer_send(op->parts[i].r.c, CKPT_PEER_CLUSTER_DUMP, &j, sizeof(j));
-		if (ret) {
-			part_fail(op, &op->parts[i], ret, "dump");
-			goto out;
-		}
+		if (ret)
+			return part_fail(op, &op->parts[i], ret, "dump");
 	}
-	s->job_id = op->job_id;
-	s->cred = &op->cred;
-	s->uid = op->uid;
-	s->gid = op->gid;
-	s->dump = 1;
-	s->sndqs = &op->sndqs;
-	s->unsupported = op->unsupported;
-	s->seq_base = op->seq_base;
-	snprintf(s->store, sizeof(s->store), "%s", op->store);
-	ret = ckptd_ckpt_step(ctx, s);
-	op->seq_base = s->seq_base;
-	if (ret) {
-		fail(op, ret, op->node, "dump", "%s", s->why);
-		goto out;
-	}
-	op->local_seq = s->img_seq;
+	ret = ckptd_cluster_step_dump(ctx, &op->step, &e);
+	if (ret)
+		return fail(op, ret, op->node, "dump", e.msg);
+	op->local_seq = op->step.img_seq;
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct part *p = &op->parts[i];
 
 		ret = ckpt_peer_expect(p->r.c, CKPT_PEER_CLUSTER_DUMPED, 0);
-		if (!ret && ckptd_cluster_check_dumped(p->r.c->buf, p->r.c->hdr.len, &dm,
-						       why, sizeof(why))) {
-			ckpt_peer_why(p->r.c, -EPROTO, "%s", why);
-			ret = -EPROTO;
-		}
-		if (ret) {
-			part_fail(op, p, ret, "dump");
-			goto out;
-		}
+		if (!ret && ckptd_cluster_check_dumped(p->r.c->buf, p->r.c->hdr.len, &dm, &e))
+			ret = ckpt_peer_why(p->r.c, -EPROTO, "%s", e.msg);
+		if (ret)
+			return part_fail(op, p, ret, "dump");
 		p->seq = dm.seq;
 		p->max_id = dm.max_id;
 	}
-out:
-	free(s);
-	return ret;
+	return 0;
 }
 
 static int add_entry(struct ckptd_gmanifest *g, const char *host, uint64_t seq)
@@ -251,7 +206,7 @@ static int commit(struct cluster_op *op, uint64_t t0)
 	static __thread char msg[sizeof(h) + CKPTD_CLUSTER_TEXT_MAX];
 	char *text = msg + sizeof(h);
 	uint64_t *ids, max_id = 0;
-	char why[1024];
+	struct ckpt_err e;
 	struct timespec ts;
 	size_t n, len, wl = 0;
 	int ret;
@@ -274,12 +229,12 @@ static int commit(struct cluster_op *op, uint64_t t0)
 	snprintf(g->coordinator, sizeof(g->coordinator), "%s", op->node);
 	ret = ckptd_gmanifest_format(g, text, CKPTD_CLUSTER_TEXT_MAX, &len);
 	if (!ret)
-		ret = ckptd_gmanifest_store(op->store, g, text, len, why, sizeof(why));
+		ret = ckptd_gmanifest_store(op->store, g, text, len, &e);
 	else
-		snprintf(why, sizeof(why), "it does not fit in %d bytes", CKPTD_CLUSTER_TEXT_MAX);
+		ckpt_err_msg(&e, "it does not fit in %d bytes", CKPTD_CLUSTER_TEXT_MAX);
 	if (ret) {
-		fail(op, ret, op->node, "commit", "writing the global manifest: %s", why);
-		return ret;
+		ckpt_err_prefix(&e, "writing the global manifest");
+		return fail(op, ret, op->node, "commit", e.msg);
 	}
 	op->commit_us = now_us() - t0;
 	ckptd_gmanifest_path(op->gpath, sizeof(op->gpath), op->store, op->job_id, g->id);
@@ -309,16 +264,15 @@ static int commit(struct cluster_op *op, uint64_t t0)
 static void cluster_run(struct ckptd_work *w, void *ctx)
 {
 	struct cluster_op *op = (struct cluster_op *)w;
-	struct ckptd_ckpt_step s = { .job_id = op->job_id, .thaw = 1 };
-	char why[1200];
+	struct ckpt_err e;
 	uint64_t t0;
 	int ret;
 
 	op->frozen = op->already_frozen;
 	for (unsigned int i = 0; i < op->nr; i++) {
-		ret = ckptd_remote_open(&op->parts[i].r, why, sizeof(why));
+		ret = ckptd_remote_open(&op->parts[i].r, &e);
 		if (ret) {
-			fail(op, ret, op->parts[i].r.peer.name, "connect", "%s", why);
+			fail(op, ret, op->parts[i].r.peer.name, "connect", e.msg);
 			goto out;
 		}
 	}
@@ -332,8 +286,8 @@ static void cluster_run(struct ckptd_work *w, void *ctx)
 		goto out;
 	}
 	if (!op->freeze && !op->already_frozen) {
-		if (ckptd_ckpt_step(ctx, &s))
-			pr_warn("cluster checkpoint of job %u: %s", op->job_id, s.why);
+		if (ckptd_dump_thaw(ctx, op->job_id, &e))
+			pr_warn("cluster checkpoint of job %u: %s", op->job_id, e.msg);
 		else
 			op->frozen = 0;
 	}
@@ -347,25 +301,19 @@ static void cluster_done(struct ckptd *d, struct ckptd_work *w)
 {
 	static struct ckptd_reply r;
 	struct cluster_op *op = (struct cluster_op *)w;
-	struct ckptd_job *job = ckptd_registry_find(&d->reg, op->job_id);
+	struct ckptd_op_end end = {
+		.seq_base = op->step.seq_base, .frozen = op->frozen,
+		.last_seq = op->err.errnum ? 0 : op->local_seq,
+	};
 	char hosts[CKPT_PEER_CLUSTER_HOSTS * 2];
 	size_t n = 0;
 
-	d->ops_in_flight--;
-	if (job) {
-		job->busy = 0;
-		job->seq_base = op->seq_base;
-		if (op->frozen)
-			job->flags |= CKPTD_JOB_FROZEN;
-		else
-			job->flags &= ~CKPTD_JOB_FROZEN;
-		if (!op->err)
-			job->last_seq = op->local_seq;
-	}
-	if (op->err) {
-		pr_err("%s", op->why);
-		ckptd_reply_error(d, op->client_id, op->seq, op->err, "%s; every host thawed%s, no global checkpoint was committed, earlier ones stay restorable",
-				  op->why, op->already_frozen ? " (but this one, frozen before)" : "");
+	ckptd_op_done(d);
+	ckptd_job_release(d, op->job_id, &end);
+	if (op->err.errnum) {
+		pr_err("%s", op->err.msg);
+		ckptd_reply_error(d, op->client_id, op->seq, -op->err.errnum, "%s; every host thawed%s, no global checkpoint was committed, earlier ones stay restorable",
+				  op->err.msg, op->already_frozen ? " (but this one, frozen before)" : "");
 		ckptd_persist(d, 0, 0, NULL);
 		free(op);
 		return;
@@ -389,38 +337,41 @@ static void cluster_done(struct ckptd *d, struct ckptd_work *w)
 	free(op);
 }
 
-/* On the loop: a cluster freeze or checkpoint of @job, which spans @h. */
+/* On the loop: a cluster freeze or checkpoint of claimed @job (round.h). */
 void ckptd_cluster_checkpoint_start(struct ckptd *d, struct ckptd_req *rq,
 				    struct ckptd_job *job, const struct ckptd_cluster_hosts *h,
 				    int freeze, enum ckptd_capture_action unsupported)
 {
 	struct cluster_op *op = calloc(1, sizeof(*op));
-	char why[512];
+	struct ckpt_err e;
 
 	if (!op) {
+		ckptd_job_release(d, job->id, NULL);
 		ckptd_reply_error(d, rq->client_id, rq->seq, -ENOMEM, "ckptd is out of memory");
 		return;
 	}
 	op->job_id = job->id;
-	op->uid = job->uid;
-	op->gid = job->gid;
 	op->cred = rq->cred;
 	op->freeze = freeze;
 	op->already_frozen = !!(job->flags & CKPTD_JOB_FROZEN);
-	op->unsupported = unsupported;
-	op->seq_base = job->seq_base;
 	op->hosts = *h;
 	snprintf(op->store, sizeof(op->store), "%s", d->cfg.image_store);
 	snprintf(op->node, sizeof(op->node), "%s", d->cfg.node_name);
 	op->timeout_ms = d->cfg.peer_timeout_ms;
+	op->step = (struct ckptd_cluster_step){
+		.job_id = job->id, .cred = &op->cred, .uid = job->uid, .gid = job->gid,
+		.timeout_ms = op->timeout_ms, .unsupported = unsupported,
+		.store = op->store, .seq_base = job->seq_base, .sndqs = &op->sndqs,
+	};
 	for (unsigned int i = 0; i < h->n; i++) {
 		if (!strcmp(h->name[i], op->node))
 			continue;
 		if (ckptd_remote_init(&op->parts[op->nr].r, &d->cfg, &d->peer_key, h->name[i],
-				      why, sizeof(why))) {
+				      &e)) {
+			ckptd_job_release(d, job->id, NULL);
 			ckptd_reply_error(d, rq->client_id, rq->seq, -ENOENT,
 					  "cluster %s of job %u: host %s: %s",
-					  freeze ? "freeze" : "checkpoint", job->id, h->name[i], why);
+					  freeze ? "freeze" : "checkpoint", job->id, h->name[i], e.msg);
 			free(op);
 			return;
 		}
@@ -430,7 +381,5 @@ void ckptd_cluster_checkpoint_start(struct ckptd *d, struct ckptd_req *rq,
 	op->seq = rq->seq;
 	op->work.run = cluster_run;
 	op->work.done = cluster_done;
-	job->busy = 1;
-	d->ops_in_flight++;
-	ckptd_worker_submit(d->ops, &op->work);
+	ckptd_op_submit(d, rq, &op->work, NULL);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Global manifests and cluster membership on disk (cluster/store.h). */
+/* Global manifests and cluster membership on disk (store.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,17 +25,16 @@ int ckptd_gmanifest_path(char *buf, size_t size, const char *store,
 
 /* Writes @len bytes to @path atomically. */
 static int write_atomic(const char *dir, const char *path, const void *data,
-			size_t len, char *why, size_t size)
+			size_t len, struct ckpt_err *err)
 {
 	char tmp[PATH_MAX + 16];
-	int fd, dfd, ret = 0;
+	int fd, dfd, ret;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd)) {
-		ret = -errno ?: -EIO;
-		snprintf(why, size, "cannot write %s: %s; check the disk and its permissions",
-			 tmp, strerror(-ret));
+		ret = ckpt_err_set(err, errno ?: EIO, "cannot write %s: %s; check the disk and its permissions",
+				   tmp, strerror(errno ?: EIO));
 		if (fd >= 0)
 			close(fd);
 		unlink(tmp);
@@ -43,8 +42,7 @@ static int write_atomic(const char *dir, const char *path, const void *data,
 	}
 	close(fd);
 	if (rename(tmp, path)) {
-		ret = -errno;
-		snprintf(why, size, "cannot rename %s into place: %s", tmp, strerror(errno));
+		ret = ckpt_err_sys(err, "cannot rename %s into place", tmp);
 		unlink(tmp);
 		return ret;
 	}
@@ -57,22 +55,18 @@ static int write_atomic(const char *dir, const char *path, const void *data,
 }
 
 int ckptd_gmanifest_store(const char *store, const struct ckptd_gmanifest *g,
-			  const char *text, size_t len, char *why, size_t size)
+			  const char *text, size_t len, struct ckpt_err *err)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
 	int ret;
 
 	snprintf(dir, sizeof(dir), "%s/%u/" CKPTD_CLUSTER_DIR, store, g->job);
 	ret = ckpt_mkdir_p(dir, 0750, 0750);
-	if (ret) {
-		snprintf(why, size, "cannot create %s: %s", dir, strerror(-ret));
-		return ret;
-	}
-	if (ckptd_gmanifest_path(path, sizeof(path), store, g->job, g->id)) {
-		snprintf(why, size, "image store path %s is too long", store);
-		return -ENAMETOOLONG;
-	}
-	return write_atomic(dir, path, text, len, why, size);
+	if (ret)
+		return ckpt_err_set(err, ret, "cannot create %s: %s", dir, strerror(-ret));
+	if (ckptd_gmanifest_path(path, sizeof(path), store, g->job, g->id))
+		return ckpt_err_set(err, ENAMETOOLONG, "image store path %s is too long", store);
+	return write_atomic(dir, path, text, len, err);
 }
 
 static int parse_id(const char *s, uint64_t *v)
@@ -80,10 +74,10 @@ static int parse_id(const char *s, uint64_t *v)
 	char *end;
 
 	if (*s < '1' || *s > '9')
-		return -1;
+		return -EINVAL;
 	errno = 0;
 	*v = strtoull(s, &end, 10);
-	return *end || errno ? -1 : 0;
+	return *end || errno ? -EINVAL : 0;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -130,37 +124,30 @@ int ckptd_gmanifest_ids(const char *store, uint32_t job, uint64_t **ids, size_t 
 }
 
 static int load_one(const char *store, uint32_t job, uint64_t id,
-		    struct ckptd_gmanifest *g, char *text, size_t *len,
-		    char *why, size_t size)
+		    struct ckptd_gmanifest *g, char *text, size_t *len, struct ckpt_err *err)
 {
-	char path[PATH_MAX], tmp[512];
+	char path[PATH_MAX];
 	ssize_t n;
 	int fd, ret;
 
 	if (ckptd_gmanifest_path(path, sizeof(path), store, job, id))
-		return -ENAMETOOLONG;
+		return ckpt_err_set(err, ENAMETOOLONG, "image store path %s is too long", store);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		snprintf(why, size, "job %u has no global checkpoint %llu here (%s: %s); 'ckptctl cluster ls --job %u' lists them",
-			 job, (unsigned long long)id, path, strerror(errno), job);
-		return ret;
-	}
+	if (fd < 0)
+		return ckpt_err_set(err, errno, "job %u has no global checkpoint %llu here (%s: %s); 'ckptctl cluster ls --job %u' lists them",
+				    job, (unsigned long long)id, path, strerror(errno), job);
 	n = read(fd, text, CKPTD_CLUSTER_TEXT_MAX);
 	close(fd);
-	if (n < 0 || n == CKPTD_CLUSTER_TEXT_MAX) {
-		snprintf(why, size, "global manifest %s: %s", path,
-			 n < 0 ? strerror(errno) : "too large");
-		return n < 0 ? -EIO : -EFBIG;
-	}
-	ret = ckptd_gmanifest_parse(text, n, g, tmp, sizeof(tmp));
-	if (!ret && (g->job != job || g->id != id)) {
-		snprintf(tmp, sizeof(tmp), "it is for job %u id %llu", g->job,
-			 (unsigned long long)g->id);
-		ret = -EINVAL;
-	}
+	if (n < 0)
+		return ckpt_err_set(err, EIO, "global manifest %s: %s", path, strerror(errno));
+	if (n == CKPTD_CLUSTER_TEXT_MAX)
+		return ckpt_err_set(err, EFBIG, "global manifest %s: too large", path);
+	ret = ckptd_gmanifest_parse(text, n, g, err);
+	if (!ret && (g->job != job || g->id != id))
+		ret = ckpt_err_set(err, EINVAL, "it is for job %u id %llu", g->job,
+				   (unsigned long long)g->id);
 	if (ret) {
-		snprintf(why, size, "global manifest %s is not valid: %s", path, tmp);
+		ckpt_err_prefix(err, "global manifest %s is not valid", path);
 		return ret;
 	}
 	*len = n;
@@ -168,31 +155,26 @@ static int load_one(const char *store, uint32_t job, uint64_t id,
 }
 
 int ckptd_gmanifest_load(const char *store, uint32_t job, uint64_t id,
-			 struct ckptd_gmanifest *g, char *text, size_t *len,
-			 char *why, size_t size)
+			 struct ckptd_gmanifest *g, char *text, size_t *len, struct ckpt_err *err)
 {
 	uint64_t *ids;
 	size_t n;
 	int ret;
 
 	if (id)
-		return load_one(store, job, id, g, text, len, why, size);
+		return load_one(store, job, id, g, text, len, err);
 	ret = ckptd_gmanifest_ids(store, job, &ids, &n);
-	if (ret) {
-		snprintf(why, size, "cannot list the global checkpoints of job %u in %s: %s",
-			 job, store, strerror(-ret));
-		return ret;
-	}
+	if (ret)
+		return ckpt_err_set(err, ret, "cannot list the global checkpoints of job %u in %s: %s",
+				    job, store, strerror(-ret));
 	ret = -ENOENT;
-	snprintf(why, size, "job %u has no committed cluster checkpoint in %s; 'ckptctl checkpoint --job %u' on one of its hosts takes one",
-		 job, store, job);
-	while (n-- && ret) {
-		char tmp[8];
-
-		ret = load_one(store, job, ids[n], g, text, len, tmp, sizeof(tmp));
-	}
+	while (n-- && ret)
+		ret = load_one(store, job, ids[n], g, text, len, NULL);	/* damaged: older */
 	free(ids);
-	return ret;
+	if (ret)
+		return ckpt_err_set(err, ENOENT, "job %u has no committed cluster checkpoint in %s; 'ckptctl checkpoint --job %u' on one of its hosts takes one",
+				    job, store, job);
+	return 0;
 }
 
 int ckptd_cluster_discard_image(const char *dir)
@@ -227,7 +209,7 @@ static void member_path(char *buf, size_t size, const char *state_dir, uint32_t 
 }
 
 int ckptd_cluster_member_get(const char *state_dir, uint32_t job,
-			     struct ckptd_cluster_hosts *h, char *why, size_t size)
+			     struct ckptd_cluster_hosts *h, struct ckpt_err *err)
 {
 	char path[PATH_MAX], line[CKPT_PEER_CLUSTER_HOSTS + 2];
 	FILE *f;
@@ -235,31 +217,27 @@ int ckptd_cluster_member_get(const char *state_dir, uint32_t job,
 
 	member_path(path, sizeof(path), state_dir, job);
 	f = fopen(path, "re");
-	if (!f) {
-		snprintf(why, size, "job %u spans no hosts here (no %s)", job, path);
-		return -ENOENT;
-	}
+	if (!f)
+		return ckpt_err_set(err, ENOENT, "job %u spans no hosts here (no %s)", job, path);
 	n = fread(line, 1, sizeof(line) - 1, f);
 	fclose(f);
 	line[n] = '\0';
 	line[strcspn(line, "\n")] = '\0';
-	return ckptd_cluster_hosts_parse(line, h, why, size);
+	return ckptd_cluster_hosts_parse(line, h, err);
 }
 
 int ckptd_cluster_member_set(const char *state_dir, uint32_t job,
-			     const struct ckptd_cluster_hosts *h, char *why, size_t size)
+			     const struct ckptd_cluster_hosts *h, struct ckpt_err *err)
 {
 	char path[PATH_MAX], line[CKPT_PEER_CLUSTER_HOSTS + 2];
 
 	member_path(path, sizeof(path), state_dir, job);
 	if (!h) {
-		if (unlink(path) && errno != ENOENT) {
-			snprintf(why, size, "cannot remove %s: %s", path, strerror(errno));
-			return -errno;
-		}
+		if (unlink(path) && errno != ENOENT)
+			return ckpt_err_sys(err, "cannot remove %s", path);
 		return 0;
 	}
 	ckptd_cluster_hosts_format(h, line, sizeof(line) - 1);
 	strcat(line, "\n");
-	return write_atomic(state_dir, path, line, strlen(line), why, size);
+	return write_atomic(state_dir, path, line, strlen(line), err);
 }

@@ -3,11 +3,13 @@
  * Dispatching control requests: the table of commands and their handlers.
  * The server (server.c) checked the message; the flags common to every
  * command are checked here; each handler replies on its own.
+ * A freeze, checkpoint or restore of a job spanning hosts goes to
+ * cluster/ before any local handler.
  */
 #include <errno.h>
 
 #include "ckptd.h"
-#include "cluster/cluster.h"
+#include "cluster/ctl.h"
 #include "ctl/dispatch.h"
 #include "ctl/server.h"
 #include "ctl/query.h"
@@ -47,5 +49,8 @@ void ckptd_dispatch(struct ckptd *d, struct ckptd_req *rq)
 				  rq->cmd);
 		return;
 	}
+	/* a job spanning hosts: the cluster protocol, never a local handler */
+	if (ckptd_cluster_route(d, rq))
+		return;
 	handlers[rq->cmd](d, rq);
 }

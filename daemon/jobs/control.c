@@ -10,7 +10,8 @@
 #include <linux/ckpt.h>
 
 #include "jobs/auth.h"
-#include "cluster/cluster.h"
+#include "cluster/kill.h"
+#include "ops/op.h"
 #include "jobs/lookup.h"
 #include "jobs/module.h"
 #include "jobs/persist.h"
@@ -117,11 +118,11 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 void ckptd_cmd_thaw(struct ckptd *d, struct ckptd_req *rq)
 {
 	static struct ckptd_reply r;
-	struct ckptd_job *job = ckptd_req_idle_job(d, rq);
+	struct ckptd_job *job = ckptd_req_job(d, rq);
 	struct ckpt_err e;
 	int ret;
 
-	if (!job)
+	if (!job || ckptd_job_claim_req(d, rq, job, CKPTD_CLAIM_CHECK))
 		return;
 	ret = ckpt_nl_job_thaw(d->nl, job->id, &e);
 	if (ret) {
@@ -203,13 +204,13 @@ unsigned int ckptd_job_terminate(struct ckptd *d, struct ckptd_job *job)
 void ckptd_cmd_kill(struct ckptd *d, struct ckptd_req *rq)
 {
 	static struct ckptd_reply r;
-	struct ckptd_job *job = ckptd_req_idle_job(d, rq);
+	struct ckptd_job *job = ckptd_req_job(d, rq);
 	unsigned int killed;
 	struct ckpt_err why;
 	uint32_t id;
 	int ret;
 
-	if (!job)
+	if (!job || ckptd_job_claim_req(d, rq, job, CKPTD_CLAIM_CHECK))
 		return;
 	/* SIGKILL from root: only to members the user could signal itself */
 	ret = ckptd_auth_job(d->nl, &rq->cred, job->id, &why);

@@ -47,16 +47,3 @@ struct ckptd_job *ckptd_req_job(struct ckptd *d, struct ckptd_req *rq)
 	}
 	return job;
 }
-
-struct ckptd_job *ckptd_req_idle_job(struct ckptd *d, struct ckptd_req *rq)
-{
-	struct ckptd_job *job = ckptd_req_job(d, rq);
-
-	if (job && job->busy) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY,
-				  "job %u is busy with another operation; retry when it completes",
-				  job->id);
-		return NULL;
-	}
-	return job;
-}

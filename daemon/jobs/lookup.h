@@ -14,8 +14,6 @@ struct ckptd_req;
  * NULL after replying with the error (missing id, no such job, not yours).
  */
 struct ckptd_job *ckptd_req_job(struct ckptd *d, struct ckptd_req *rq);
-/* The same, and not busy with another operation (else -EBUSY is replied). */
-struct ckptd_job *ckptd_req_idle_job(struct ckptd *d, struct ckptd_req *rq);
 /* The request's JOB_ID (>= 1), or 0 after replying with the error. */
 uint32_t ckptd_req_job_id(struct ckptd *d, struct ckptd_req *rq);
 

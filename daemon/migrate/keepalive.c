@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Keeping a peer connection alive while this host is busy (remote_keepalive.h). */
+/* Keeping a peer connection alive while this host is busy (keepalive.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +16,7 @@ static void *keepalive_main(void *arg)
 	struct timespec ts;
 
 	pthread_mutex_lock(&k->lock);
-	while (!k->stop && !k->err) {
+	while (!k->stop && !k->err.errnum) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += period / 1000;
 		ts.tv_nsec += (period % 1000) * 1000000L;
@@ -26,7 +26,7 @@ static void *keepalive_main(void *arg)
 		}
 		if (pthread_cond_timedwait(&k->wake, &k->lock, &ts) != ETIMEDOUT || k->stop)
 			continue;
-		k->err = ckptd_remote_check_job(k->r, k->job, k->why, sizeof(k->why));
+		ckptd_remote_check_job(k->r, k->job, &k->err);
 	}
 	pthread_mutex_unlock(&k->lock);
 	return NULL;
@@ -42,7 +42,7 @@ void ckptd_keepalive_start(struct ckptd_keepalive *k, struct ckptd_remote *r, ui
 	k->started = !pthread_create(&k->thread, NULL, keepalive_main, k);
 }
 
-int ckptd_keepalive_stop(struct ckptd_keepalive *k, char *why, size_t size)
+int ckptd_keepalive_stop(struct ckptd_keepalive *k, struct ckpt_err *err)
 {
 	if (k->started) {
 		pthread_mutex_lock(&k->lock);
@@ -53,7 +53,7 @@ int ckptd_keepalive_stop(struct ckptd_keepalive *k, char *why, size_t size)
 	}
 	pthread_mutex_destroy(&k->lock);
 	pthread_cond_destroy(&k->wake);
-	if (k->err && why)
-		snprintf(why, size, "while this host was busy: %s", k->why);
-	return k->err;
+	if (!k->err.errnum)
+		return 0;
+	return ckpt_err_set(err, k->err.errnum, "while this host was busy: %s", k->err.msg);
 }

@@ -7,8 +7,8 @@
  * free there) every 5 s, or a third of the timeout if that is shorter.
  * The caller must not use the connection between start and stop.
  */
-#ifndef CKPTD_REMOTE_KEEPALIVE_H
-#define CKPTD_REMOTE_KEEPALIVE_H
+#ifndef CKPTD_MIGRATE_KEEPALIVE_H
+#define CKPTD_MIGRATE_KEEPALIVE_H
 
 #include <pthread.h>
 #include <stddef.h>
@@ -20,14 +20,14 @@ struct ckptd_keepalive {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	int stop, err, started;
-	char why[1200];
+	int stop, started;
+	struct ckpt_err err;		/* of a check that failed */
 	struct ckptd_remote *r;
 	uint32_t job;
 };
 
 void ckptd_keepalive_start(struct ckptd_keepalive *k, struct ckptd_remote *r, uint32_t job);
-/* 0, or the error of a check that failed meanwhile, its reason in @why. */
-int ckptd_keepalive_stop(struct ckptd_keepalive *k, char *why, size_t size);
+/* 0, or the error of a check that failed meanwhile, in @err (may be NULL). */
+int ckptd_keepalive_stop(struct ckptd_keepalive *k, struct ckpt_err *err);
 
-#endif /* CKPTD_REMOTE_KEEPALIVE_H */
+#endif /* CKPTD_MIGRATE_KEEPALIVE_H */

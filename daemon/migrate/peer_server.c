@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The peer channel's listening side (peer_server.h, Documentation/peers.md).
+ * The peer channel's listening side (peer_server.h, Documentation/peers.md):
+ * accepting, one thread per session, and the requests of another host's
+ * ckptd: JOB_CHECK, images in (peer/), RESTORE (the restorer of
+ * ops/restorer.h), and the cluster messages, handed to cluster/part.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,7 +20,7 @@
 #include <linux/ckpt.h>
 
 #include "ckptd.h"
-#include "cluster/cluster.h"
+#include "cluster/part.h"
 #include "image.h"
 #include "jobs/adopt.h"
 #include "log.h"
@@ -26,8 +29,9 @@
 #include "peer/peer_connect.h"
 #include "peer/peer_xfer.h"
 #include "migrate/peer_server.h"
-#include "predump.h"
+#include "ops/op.h"
 #include "ops/restorer.h"
+#include "predump.h"
 
 #define SESSIONS_MAX	16
 
@@ -49,36 +53,26 @@ struct session {
 struct job_query {
 	uint32_t id;
 	struct ckptd_adopt adopt;
-	int ret;
-	char why[512];
+	struct ckpt_err err;
 };
 
 static void query_job(struct ckptd *d, void *arg)
 {
 	struct job_query *q = arg;
 	struct ckptd_job *job = ckptd_registry_find(&d->reg, q->id);
-	struct ckpt_kjob kj = { 0 };
-	struct ckpt_err e;
+	unsigned int n = job ? ckptd_job_runs(d, job) : 0;
 
-	q->ret = 0;
-	if (!job)
-		return;
-	if (job->in_module && !ckpt_nl_job_get(d->nl, job->id, &kj, &e) && kj.nr_tasks) {
-		q->ret = -EEXIST;
-		snprintf(q->why, sizeof(q->why), "job %u runs on %s already (%u processes); kill it there or restore elsewhere",
-			 q->id, d->cfg.node_name, kj.nr_tasks);
-	}
-	ckpt_kjob_release(&kj);
+	ckpt_err_clear(&q->err);
+	if (n)
+		ckpt_err_set(&q->err, EEXIST, "job %u runs on %s already (%u processes); kill it there or restore elsewhere",
+			     q->id, d->cfg.node_name, n);
 }
 
 static void adopt_job(struct ckptd *d, void *arg)
 {
 	struct job_query *q = arg;
-	struct ckpt_err e;
 
-	q->ret = ckptd_job_adopt(d, &q->adopt, &e);
-	if (q->ret)
-		ckpt_fmt(q->why, sizeof(q->why), "%s", e.msg);
+	ckptd_job_adopt(d, &q->adopt, &q->err);
 }
 
 static int on_job_check(struct session *s)
@@ -91,8 +85,8 @@ static int on_job_check(struct session *s)
 	memcpy(&j, s->c->buf, sizeof(j));
 	q.id = j.job;
 	ckptd_loop_call(s->d, query_job, &q);
-	if (q.ret)
-		return ckpt_peer_send_error(s->c, q.ret, q.why);
+	if (q.err.errnum)
+		return ckpt_peer_send_error(s->c, -q.err.errnum, q.err.msg);
 	return ckpt_peer_send(s->c, CKPT_PEER_OK, NULL, 0);
 }
 
@@ -102,7 +96,8 @@ static int on_restore(struct session *s)
 	struct ckpt_peer_restored out = { 0 };
 	struct ckptd_restored res;
 	struct job_query q = { 0 };
-	char dir[PATH_MAX + 64], why[2048];
+	char dir[PATH_MAX + 64];
+	struct ckpt_err e;
 	int ret;
 
 	if (s->c->hdr.len < sizeof(rq))
@@ -112,26 +107,24 @@ static int on_restore(struct session *s)
 		return ckpt_peer_send_error(s->c, -EINVAL, "RESTORE: bad job, checkpoint or flags");
 	q.id = rq.job;
 	ckptd_loop_call(s->d, query_job, &q);
-	if (q.ret)
-		return ckpt_peer_send_error(s->c, q.ret, q.why);
+	if (q.err.errnum)
+		return ckpt_peer_send_error(s->c, -q.err.errnum, q.err.msg);
 	ckptd_image_path(dir, sizeof(dir), s->store, rq.job, rq.seq);
 	if (ckptd_image_is_predump(s->store, rq.job, rq.seq)) {
-		snprintf(why, sizeof(why), "checkpoint %llu of job %u is a pre-dump of a migration, not a checkpoint: it is never restored; ship and restore the final checkpoint",
-			 (unsigned long long)rq.seq, rq.job);
-		return ckpt_peer_send_error(s->c, -EINVAL, why);
+		ckpt_err_set(&e, EINVAL, "checkpoint %llu of job %u is a pre-dump of a migration, not a checkpoint: it is never restored; ship and restore the final checkpoint",
+			     (unsigned long long)rq.seq, rq.job);
+		return ckpt_peer_send_error(s->c, -EINVAL, e.msg);
 	}
 	pr_info("peer %s: restoring job %u from %s", s->client, rq.job, dir);
 	ret = ckptd_run_restorer(s->restorer, dir, CKPTD_RESTORE_OTHER_HOST |
 				 (rq.flags & CKPT_PEER_RESTORE_PIDNS ? CKPTD_RESTORE_PIDNS : 0),
-				 &res, why, sizeof(why));
-	if (!ret && ckptd_pid_running(res.root_pid)) {
-		ret = -ESRCH;
-		snprintf(why, sizeof(why), "job %u was restored as pid %d but is no longer running",
-			 rq.job, res.root_pid);
-	}
+				 &res, &e);
+	if (!ret && ckptd_pid_running(res.root_pid))
+		ret = ckpt_err_set(&e, ESRCH, "job %u was restored as pid %d but is no longer running",
+				   rq.job, res.root_pid);
 	if (ret) {
-		pr_err("peer %s: restore of job %u: %s", s->client, rq.job, why);
-		return ckpt_peer_send_error(s->c, ret, why);
+		pr_err("peer %s: restore of job %u: %s", s->client, rq.job, e.msg);
+		return ckpt_peer_send_error(s->c, ret, e.msg);
 	}
 	q.adopt = (struct ckptd_adopt){
 		.id = rq.job, .uid = rq.uid, .gid = rq.gid, .root_pid = res.root_pid,
@@ -139,8 +132,8 @@ static int on_restore(struct session *s)
 		.last_seq = rq.seq,
 	};
 	ckptd_loop_call(s->d, adopt_job, &q);
-	if (q.ret)
-		pr_warn("peer %s: job %u restored, but %s", s->client, rq.job, q.why);
+	if (q.err.errnum)
+		pr_warn("peer %s: job %u restored, but %s", s->client, rq.job, q.err.msg);
 	pr_info("peer %s: job %u restored here, root pid %d", s->client, rq.job, res.root_pid);
 	out.root_pid = res.root_pid;
 	out.nr_procs = res.nr_procs;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Moving a job to another host: the steps (remote.h). */
+/* Moving a job to another host: the steps over the peer channel (remote.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,26 +11,20 @@
 #include "migrate/remote.h"
 
 int ckptd_remote_init(struct ckptd_remote *r, const struct ckptd_config *cfg,
-		      const struct ckpt_peer_key *key, const char *host,
-		      char *why, size_t size)
+		      const struct ckpt_peer_key *key, const char *host, struct ckpt_err *err)
 {
 	const struct ckptd_peer_cfg *p = ckptd_config_peer(cfg, host);
 	const char *hook = getenv("CKPTD_TEST_CORRUPT_CHUNK");
 
 	memset(r, 0, sizeof(*r));
-	if (!cfg->peers_on) {
-		snprintf(why, size, "this ckptd has no [peers] section in its ckptd.conf; add the peers and a key_file (ckptd.conf(5))");
-		return -ENOENT;
-	}
-	if (!p) {
-		snprintf(why, size, "no peer '%s' in [peers] of ckptd.conf; add 'peer %s = ADDRESS' and send ckptd SIGHUP",
-			 host, host);
-		return -ENOENT;
-	}
-	if (!strcmp(host, cfg->node_name)) {
-		snprintf(why, size, "'%s' is this host; use 'ckptctl restore --job ID' to restore here", host);
-		return -EINVAL;
-	}
+	if (!cfg->peers_on)
+		return ckpt_err_set(err, ENOENT, "this ckptd has no [peers] section in its ckptd.conf; add the peers and a key_file (ckptd.conf(5))");
+	if (!p)
+		return ckpt_err_set(err, ENOENT, "no peer '%s' in [peers] of ckptd.conf; add 'peer %s = ADDRESS' and send ckptd SIGHUP",
+				    host, host);
+	if (!strcmp(host, cfg->node_name))
+		return ckpt_err_set(err, EINVAL, "'%s' is this host; use 'ckptctl restore --job ID' to restore here",
+				    host);
 	r->peer = *p;
 	snprintf(r->node, sizeof(r->node), "%s", cfg->node_name);
 	r->key = *key;
@@ -41,21 +35,24 @@ int ckptd_remote_init(struct ckptd_remote *r, const struct ckptd_config *cfg,
 	return 0;
 }
 
-int ckptd_remote_open(struct ckptd_remote *r, char *why, size_t size)
+/* What the connection says failed, into @err. */
+static int conn_err(struct ckptd_remote *r, int ret, struct ckpt_err *err)
+{
+	return ret ? ckpt_err_set(err, ret, "%s", r->c->err.msg) : 0;
+}
+
+int ckptd_remote_open(struct ckptd_remote *r, struct ckpt_err *err)
 {
 	char name[CKPT_PEER_NAME];
-	struct ckpt_err ce;
 	int ret = ckpt_peer_connect(r->peer.name, r->peer.host, r->peer.port,
-				    r->timeout_ms, &r->c, &ce);
+				    r->timeout_ms, &r->c, err);
 
-	if (ret) {
-		ckpt_fmt(why, size, "%s", ce.msg);
+	if (ret)
 		return ret;
-	}
 	ret = ckpt_peer_auth_client(r->c, &r->key, r->node, r->peer.name,
 				    name, sizeof(name));
 	if (ret) {
-		snprintf(why, size, "%s", r->c->err.msg);
+		conn_err(r, ret, err);
 		ckptd_remote_close(r);
 	}
 	return ret;
@@ -68,16 +65,14 @@ void ckptd_remote_close(struct ckptd_remote *r)
 	memset(&r->key, 0, sizeof(r->key));
 }
 
-int ckptd_remote_check_job(struct ckptd_remote *r, uint32_t job, char *why, size_t size)
+int ckptd_remote_check_job(struct ckptd_remote *r, uint32_t job, struct ckpt_err *err)
 {
 	struct ckpt_peer_job j = { .job = job };
 	int ret = ckpt_peer_send(r->c, CKPT_PEER_JOB_CHECK, &j, sizeof(j));
 
 	if (!ret)
 		ret = ckpt_peer_expect(r->c, CKPT_PEER_OK, 0);
-	if (ret)
-		snprintf(why, size, "%s", r->c->err.msg);
-	return ret;
+	return conn_err(r, ret, err);
 }
 
 static void on_sent(void *arg, uint64_t sent, uint64_t total)
@@ -89,8 +84,7 @@ static void on_sent(void *arg, uint64_t sent, uint64_t total)
 }
 
 int ckptd_remote_ship(struct ckptd_remote *r, uint32_t job, uint64_t seq,
-		      struct ckptd_progress *progress, uint64_t *bytes,
-		      char *why, size_t size)
+		      struct ckptd_progress *progress, uint64_t *bytes, struct ckpt_err *err)
 {
 	struct ckpt_peer_send_opts o = {
 		.progress = progress ? on_sent : NULL, .progress_arg = progress,
@@ -99,14 +93,12 @@ int ckptd_remote_ship(struct ckptd_remote *r, uint32_t job, uint64_t seq,
 	struct ckpt_peer_send_stats st;
 	int ret = ckpt_peer_send_chain(r->c, r->store, job, seq, &o, &st);
 
-	if (ret)
-		snprintf(why, size, "%s", r->c->err.msg);
 	if (bytes)
 		*bytes += st.bytes;
-	return ret;
+	return conn_err(r, ret, err);
 }
 
-int ckptd_remote_ship_log(struct ckptd_remote *r, uint32_t job, char *why, size_t size)
+int ckptd_remote_ship_log(struct ckptd_remote *r, uint32_t job, struct ckpt_err *err)
 {
 	char path[PATH_MAX + 32];
 	int ret;
@@ -115,14 +107,11 @@ int ckptd_remote_ship_log(struct ckptd_remote *r, uint32_t job, char *why, size_
 	if (access(path, F_OK))
 		return 0;
 	ret = ckpt_peer_send_job_log(r->c, job, path);
-	if (ret)
-		snprintf(why, size, "%s", r->c->err.msg);
-	return ret;
+	return conn_err(r, ret, err);
 }
 
 int ckptd_remote_restore(struct ckptd_remote *r, uint32_t job, uint64_t seq,
-			 uint32_t uid, uint32_t gid, int pidns, pid_t *pid,
-			 char *why, size_t size)
+			 uint32_t uid, uint32_t gid, int pidns, pid_t *pid, struct ckpt_err *err)
 {
 	struct ckpt_peer_restore rq = {
 		.job = job, .seq = seq, .uid = uid, .gid = gid,
@@ -133,10 +122,8 @@ int ckptd_remote_restore(struct ckptd_remote *r, uint32_t job, uint64_t seq,
 	if (!ret)
 		ret = ckpt_peer_expect(r->c, CKPT_PEER_RESTORED,
 				       sizeof(struct ckpt_peer_restored));
-	if (ret) {
-		snprintf(why, size, "%s", r->c->err.msg);
-		return ret;
-	}
+	if (ret)
+		return conn_err(r, ret, err);
 	*pid = ((struct ckpt_peer_restored *)r->c->buf)->root_pid;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "ckptd_config.h"
+#include "err.h"
 #include "loop.h"
 #include "ctl/server.h"
 #include "peer/peer_auth.h"
@@ -31,30 +32,29 @@ struct ckptd_remote {
 };
 
 /*
- * Fills @r for the peer named @host; -ENOENT with the reason in @why if
- * ckptd.conf has no such peer (or no [peers] section).
+ * Fills @r for the peer named @host; -ENOENT with the reason in @err if
+ * ckptd.conf has no such peer (or no [peers] section).  Every step below
+ * returns 0 or -errno with what the other host said (or what failed) in
+ * @err.
  */
 int ckptd_remote_init(struct ckptd_remote *r, const struct ckptd_config *cfg,
-		      const struct ckpt_peer_key *key, const char *host,
-		      char *why, size_t size);
+		      const struct ckpt_peer_key *key, const char *host, struct ckpt_err *err);
 /* Step "connect": connect and authenticate. */
-int ckptd_remote_open(struct ckptd_remote *r, char *why, size_t size);
+int ckptd_remote_open(struct ckptd_remote *r, struct ckpt_err *err);
 void ckptd_remote_close(struct ckptd_remote *r);
 
 /* Step "check": the job id is free on the other host. */
-int ckptd_remote_check_job(struct ckptd_remote *r, uint32_t job, char *why, size_t size);
+int ckptd_remote_check_job(struct ckptd_remote *r, uint32_t job, struct ckpt_err *err);
 /* Step "ship": image @seq of @job and the parents the other host lacks. */
 int ckptd_remote_ship(struct ckptd_remote *r, uint32_t job, uint64_t seq,
-		      struct ckptd_progress *progress, uint64_t *bytes,
-		      char *why, size_t size);
+		      struct ckptd_progress *progress, uint64_t *bytes, struct ckpt_err *err);
 /*
  * Part of "ship": the job's output log (<state_dir>/job-<job>.log), if
  * there is one: the restored job goes on appending to it there.
  */
-int ckptd_remote_ship_log(struct ckptd_remote *r, uint32_t job, char *why, size_t size);
+int ckptd_remote_ship_log(struct ckptd_remote *r, uint32_t job, struct ckpt_err *err);
 /* Step "restore": ckpt-restore there; the root pid there in @pid. */
 int ckptd_remote_restore(struct ckptd_remote *r, uint32_t job, uint64_t seq,
-			 uint32_t uid, uint32_t gid, int pidns, pid_t *pid,
-			 char *why, size_t size);
+			 uint32_t uid, uint32_t gid, int pidns, pid_t *pid, struct ckpt_err *err);
 
 #endif /* CKPTD_REMOTE_H */

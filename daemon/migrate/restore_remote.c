@@ -20,15 +20,13 @@
 #include <string.h>
 
 #include "jobs/auth.h"
-#include "ops/checkpoint.h"
+#include "jobs/control.h"
 #include "jobs/lookup.h"
 #include "jobs/persist.h"
-#include "jobs/control.h"
-#include "migrate/restore_remote.h"
-#include "ckptd.h"
 #include "log.h"
 #include "migrate/remote.h"
-#include "worker.h"
+#include "ops/dump.h"
+#include "ops/op.h"
 
 #define JOBS_MAX	256
 
@@ -36,8 +34,7 @@ struct moved_job {
 	uint32_t id, uid, gid;
 	uint64_t seq;
 	int pidns;
-	int err;
-	char why[1536];
+	struct ckpt_err err;
 	pid_t pid;			/* the root on the other host */
 };
 
@@ -53,60 +50,49 @@ struct remote_op {
 	struct moved_job jobs[];
 };
 
-static void step_failed(struct remote_op *op, struct moved_job *j,
-			const char *step, const char *why)
+/* "job 5: step 'ship checkpoint 3' on beta failed: <@e>" as @j's error. */
+static void step_failed(struct remote_op *op, struct moved_job *j, const char *step,
+			const struct ckpt_err *e)
 {
-	char tmp[1200];
-
-	snprintf(tmp, sizeof(tmp), "%s", why);
-	snprintf(j->why, sizeof(j->why), "job %u: step '%s' on %s failed: %s",
-		 j->id, step, op->r.peer.name, tmp);
+	ckpt_err_set(&j->err, e->errnum, "job %u: step '%s' on %s failed: %s", j->id, step,
+		     op->r.peer.name, e->msg);
 }
 
 static void remote_run(struct ckptd_work *w, void *ctx)
 {
 	struct remote_op *op = (struct remote_op *)w;
-	struct ckpt_err ae;
-	char why[1200];
+	struct ckpt_err conn, e;
+	char step[64];
 	int ret;
 
-	ret = ckptd_remote_open(&op->r, why, sizeof(why));
+	ret = ckptd_remote_open(&op->r, &conn);
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct moved_job *j = &op->jobs[i];
 
 		if (ret) {
-			j->err = ret;
-			step_failed(op, j, "connect", why);
+			step_failed(op, j, "connect", &conn);
 			continue;
 		}
 		/* its members as the user who asks, before anything leaves */
-		j->err = ckptd_auth_job(ckptd_ops_nl(ctx), &op->cred, j->id, &ae);
-		if (j->err) {
-			step_failed(op, j, "authorize", ae.msg);
+		if (ckptd_dump_auth(ctx, &op->cred, j->id, &e)) {
+			step_failed(op, j, "authorize", &e);
 			continue;
 		}
-		j->err = ckptd_remote_check_job(&op->r, j->id, why, sizeof(why));
-		if (j->err) {
-			step_failed(op, j, "check", why);
+		if (ckptd_remote_check_job(&op->r, j->id, &e)) {
+			step_failed(op, j, "check", &e);
 			continue;
 		}
-		j->err = ckptd_remote_ship(&op->r, j->id, j->seq, &op->progress, NULL,
-					   why, sizeof(why)) ?:
-			 ckptd_remote_ship_log(&op->r, j->id, why, sizeof(why));
-		if (j->err) {
-			char step[64];
-
-			snprintf(step, sizeof(step), "ship checkpoint %llu", (unsigned long long)j->seq);
-			step_failed(op, j, step, why);
+		if (ckptd_remote_ship(&op->r, j->id, j->seq, &op->progress, NULL, &e) ||
+		    ckptd_remote_ship_log(&op->r, j->id, &e)) {
+			ckpt_fmt(step, sizeof(step), "ship checkpoint %llu", (unsigned long long)j->seq);
+			step_failed(op, j, step, &e);
 			/* the peer drops a broken transfer and the connection */
 			ckptd_remote_close(&op->r);
-			ret = ckptd_remote_open(&op->r, why, sizeof(why));
+			ret = ckptd_remote_open(&op->r, &conn);
 			continue;
 		}
-		j->err = ckptd_remote_restore(&op->r, j->id, j->seq, j->uid, j->gid,
-					      j->pidns, &j->pid, why, sizeof(why));
-		if (j->err)
-			step_failed(op, j, "restore", why);
+		if (ckptd_remote_restore(&op->r, j->id, j->seq, j->uid, j->gid, j->pidns, &j->pid, &e))
+			step_failed(op, j, "restore", &e);
 	}
 	ckptd_remote_close(&op->r);
 }
@@ -121,22 +107,20 @@ static void remote_done(struct ckptd *d, struct ckptd_work *w)
 	unsigned int failed = 0;
 	struct ckpt_err e;
 
-	d->ops_in_flight--;
+	ckptd_op_done(d);
 	ckptd_reply_init(&r, op->seq);
 	for (unsigned int i = 0; i < op->nr; i++) {
 		struct moved_job *j = &op->jobs[i];
-		struct ckptd_job *job = ckptd_registry_find(&d->reg, j->id);
+		struct ckptd_job *job = ckptd_job_release(d, j->id, NULL);
 		size_t nest;
 
-		if (job)
-			job->busy = 0;
-		if (j->err) {
+		if (j->err.errnum) {
 			failed++;
 			if (op->thaw_on_failure && job && !ckpt_nl_job_thaw(d->nl, j->id, &e))
 				job->flags &= ~CKPTD_JOB_FROZEN;
-			pr_err("restore --host %s: %s", op->r.peer.name, j->why);
+			pr_err("restore --host %s: %s", op->r.peer.name, j->err.msg);
 			len += snprintf(msg + len, len < sizeof(msg) ? sizeof(msg) - len : 0,
-					"%s%s; %s", len ? "\n" : "", j->why,
+					"%s%s; %s", len ? "\n" : "", j->err.msg,
 					op->thaw_on_failure ? "the original was thawed here" :
 					"the original stays frozen here, intact ('ckptctl thaw' resumes it)");
 			continue;
@@ -153,7 +137,7 @@ static void remote_done(struct ckptd *d, struct ckptd_work *w)
 		ckptd_ctl_nest_end(&r.m, nest);
 	}
 	if (failed)
-		ckptd_reply_error(d, op->client_id, op->seq, op->jobs[0].err ?: -ECANCELED,
+		ckptd_reply_error(d, op->client_id, op->seq, -op->jobs[0].err.errnum ?: -ECANCELED,
 				  "%s%s", msg, failed < op->nr ? "\n(the other jobs moved)" : "");
 	ckptd_persist(d, failed ? 0 : op->client_id, op->seq, failed ? NULL : &r);
 	free(op);
@@ -173,9 +157,8 @@ void ckptd_cmd_restore_remote(struct ckptd *d, struct ckptd_req *rq)
 	const char *host = ckptd_ctl_str(rq->tb.a[CKPTD_CA_HOST]);
 	uint32_t id = id_a ? ckptd_ctl_u32(id_a) : 0;
 	struct remote_op *op;
-	struct ckptd_client *c;
 	unsigned int n = 0;
-	char why[512];
+	struct ckpt_err e;
 
 	if (id && !ckptd_req_job(d, rq))
 		return;
@@ -184,29 +167,28 @@ void ckptd_cmd_restore_remote(struct ckptd *d, struct ckptd_req *rq)
 		ckptd_reply_error(d, rq->client_id, rq->seq, -ENOMEM, "ckptd is out of memory");
 		return;
 	}
-	if (ckptd_remote_init(&op->r, &d->cfg, &d->peer_key, host, why, sizeof(why))) {
-		ckptd_reply_error(d, rq->client_id, rq->seq, -ENOENT, "restore --host %s: %s", host, why);
+	if (ckptd_remote_init(&op->r, &d->cfg, &d->peer_key, host, &e)) {
+		ckptd_reply_error(d, rq->client_id, rq->seq, -ENOENT, "restore --host %s: %s", host, e.msg);
 		free(op);
 		return;
 	}
 	for (struct ckptd_job *j = d->reg.jobs; j; j = j->next) {
 		struct moved_job *m = &op->jobs[n];
-		int err = 0;
+		int err;
 
 		if (!want_job(j, rq, id))
 			continue;
-		if (j->busy)
-			err = snprintf(why, sizeof(why), "job %u is busy with another operation; retry when it completes", j->id);
-		else if (!(j->flags & CKPTD_JOB_FROZEN) || !j->last_seq)
-			err = snprintf(why, sizeof(why), "job %u is not frozen; 'ckptctl freeze --job %u' first (or 'ckptctl migrate --job %u --to %s')",
-				       j->id, j->id, j->id, host);
-		else if (j->flags & CKPTD_JOB_UNPRIV)
-			err = snprintf(why, sizeof(why), "job %u belongs to uid 0 without capabilities: it cannot move to another host (its owner there would be root); ask root",
-				       j->id);
-		else if (n == JOBS_MAX)
-			err = snprintf(why, sizeof(why), "more than %d frozen jobs; name one with --job", JOBS_MAX);
+		err = ckptd_job_claim(d, j, CKPTD_CLAIM_CHECK, &e);
+		if (!err && (!(j->flags & CKPTD_JOB_FROZEN) || !j->last_seq))
+			err = ckpt_err_set(&e, EBUSY, "job %u is not frozen; 'ckptctl freeze --job %u' first (or 'ckptctl migrate --job %u --to %s')",
+					   j->id, j->id, j->id, host);
+		else if (!err && (j->flags & CKPTD_JOB_UNPRIV))
+			err = ckpt_err_set(&e, EBUSY, "job %u belongs to uid 0 without capabilities: it cannot move to another host (its owner there would be root); ask root",
+					   j->id);
+		else if (!err && n == JOBS_MAX)
+			err = ckpt_err_set(&e, EBUSY, "more than %d frozen jobs; name one with --job", JOBS_MAX);
 		if (err) {
-			ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY, "%s", why);
+			ckptd_reply_error(d, rq->client_id, rq->seq, -EBUSY, "%s", e.msg);
 			free(op);
 			return;
 		}
@@ -231,12 +213,6 @@ void ckptd_cmd_restore_remote(struct ckptd *d, struct ckptd_req *rq)
 	op->work.run = remote_run;
 	op->work.done = remote_done;
 	for (unsigned int i = 0; i < n; i++)
-		ckptd_registry_find(&d->reg, op->jobs[i].id)->busy = 1;
-	c = ckptd_client_find(d, rq->client_id);
-	if (c) {
-		c->progress = &op->progress;
-		c->progress_seq = rq->seq;
-	}
-	d->ops_in_flight++;
-	ckptd_worker_submit(d->ops, &op->work);
+		ckptd_job_claim(d, ckptd_registry_find(&d->reg, op->jobs[i].id), 0, NULL);
+	ckptd_op_submit(d, rq, &op->work, &op->progress);
 }

@@ -1,39 +1,91 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One dump of a job into the image store, for `migrate` (migrate.c): a
- * pre-dump of the running job or the final dump of the frozen one, stored
- * as <store>/<job>/<seq> and committed to ckpt.ko so that the next
- * incremental dump is relative to it.  Runs in the ops worker.
+ * The one path from a job to an image in the store, used by freeze and
+ * checkpoint (ops/checkpoint.c), migration's pre-dumps and final dump
+ * (migrate/migrate.c) and each host's part of a cluster round
+ * (cluster/step.c); all of it in a thread with an ops context (blocking
+ * on ckpt.ko and the disk):
+ *
+ *   freeze   ckptd_dump_freeze(): the members checked as the user who
+ *            asked before the freeze and again on the parked set
+ *   dump     ckptd_dump(): the module's stream read into a memfd (BEGIN's
+ *            numbers moved by the job's seq base), the userspace capture
+ *            of the frozen members (daemon/capture), optionally a thaw,
+ *            the image written (compression, progress), given to the
+ *            job's owner, committed to ckpt.ko, then retention
+ *   thaw     ckptd_dump_thaw()
+ *
+ * Every function returns 0 or -errno with the reason in @err.
  */
-#ifndef CKPTD_MIGRATE_DUMP_H
-#define CKPTD_MIGRATE_DUMP_H
+#ifndef CKPTD_OPS_DUMP_H
+#define CKPTD_OPS_DUMP_H
 
+#include <limits.h>
 #include <stdint.h>
 
 #include "capture/capture.h"
+#include "err.h"
 #include "kmod_nl.h"
 
 struct ckptd_cred;
 struct ckptd_progress;
 
-struct ckptd_mig_dump {
+/* The ops context: a netlink socket and /dev/ckpt of the calling thread. */
+void *ckptd_ops_init(int *err);
+void ckptd_ops_fini(void *ctx);
+
+struct ckptd_freeze {
 	uint32_t job_id;
 	const struct ckptd_cred *cred;	/* who asked: members checked as it (auth.h) */
-	uint32_t uid, gid;		/* the job's owner: owns the images */
-	uint32_t flags;			/* CKPT_DUMP_PREDUMP, CKPT_DUMP_INCREMENTAL */
-	const struct ckpt_kjob *frozen;	/* the frozen job's members: capture
-					   their files too; NULL for a pre-dump */
-	enum ckptd_capture_action unsupported;
-	const char *store;
-	uint64_t *seq_base;		/* the job's; set if still unknown */
-	struct ckptd_progress *progress;
-	/* out */
-	uint64_t seq;			/* the image's number */
-	uint64_t bytes;			/* its size */
-	uint64_t nr_pages;		/* pages it carries (the dirty set) */
+	unsigned int timeout_ms;
+	int already_frozen;		/* only read the members and check them */
+	int refused;			/* out: the members' check failed */
 };
 
-/* 0, or -errno with what failed in @why. */
-int ckptd_mig_dump(void *ops_ctx, struct ckptd_mig_dump *m, char *why, size_t size);
+/*
+ * Freezes the job (unless already_frozen) with its members in @kj: on
+ * success it is frozen; on failure it is as it was (a freeze whose parked
+ * set fails the check is undone).
+ */
+int ckptd_dump_freeze(void *ctx, struct ckptd_freeze *f, struct ckpt_kjob *kj,
+		      struct ckpt_err *err);
+int ckptd_dump_thaw(void *ctx, uint32_t job_id, struct ckpt_err *err);
+/* The job's members now, checked as @cred (jobs/auth.h): 0 or -errno. */
+int ckptd_dump_auth(void *ctx, const struct ckptd_cred *cred, uint32_t job_id,
+		    struct ckpt_err *err);
 
-#endif /* CKPTD_MIGRATE_DUMP_H */
+struct ckptd_dump {
+	uint32_t job_id;
+	uint32_t uid, gid;		/* the job's owner: owns the images */
+	uint32_t flags;			/* CKPT_DUMP_INCREMENTAL, CKPT_DUMP_PREDUMP */
+	/*
+	 * The frozen job's members (ckptd_dump_freeze()): their files are
+	 * captured too.  NULL: a pre-dump of the running job, whose members
+	 * are checked as @cred before and after its stream is read.
+	 */
+	const struct ckpt_kjob *frozen;
+	const struct ckptd_cred *cred;
+	enum ckptd_capture_action unsupported;
+	int tcp;			/* capture TCP connections (cluster rounds) */
+	const struct ckptd_tcp_sndqs *sndqs;	/* their send queues, or NULL */
+	int thaw;			/* thaw once captured: the image is
+					   written while the job runs */
+	const char *store;
+	unsigned int keep;		/* retention after the commit; 0: none */
+	int compression, level;		/* ckptd.conf */
+	struct ckptd_progress *progress;	/* or NULL */
+	uint64_t seq_base;		/* in and out, as in struct ckptd_job */
+	/* out */
+	int captured;			/* stream and capture complete: a
+					   later failure is the image's */
+	int thawed;			/* @thaw happened */
+	uint64_t seq;			/* the image's number */
+	uint64_t bytes, raw_bytes;	/* as stored, its contents */
+	uint64_t nr_pages;		/* pages it carries */
+	unsigned int capture_ms, write_ms;
+	char dir[PATH_MAX + 64];	/* the image */
+};
+
+int ckptd_dump(void *ctx, struct ckptd_dump *dp, struct ckpt_err *err);
+
+#endif /* CKPTD_OPS_DUMP_H */

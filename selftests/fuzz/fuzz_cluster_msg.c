@@ -11,13 +11,15 @@
 
 static void roundtrip(const struct ckptd_gmanifest *g)
 {
-	char text[CKPTD_CLUSTER_TEXT_MAX + 1], why[512];
+	struct ckpt_err werr = { 0 };
+	char text[CKPTD_CLUSTER_TEXT_MAX + 1];
+	char *why = werr.msg;
 	struct ckptd_gmanifest back;
 	size_t len;
 
 	if (ckptd_gmanifest_format(g, text, sizeof(text), &len))
 		return;		/* too long to write back: fine */
-	if (ckptd_gmanifest_parse(text, len, &back, why, sizeof(why)) ||
+	if (ckptd_gmanifest_parse(text, len, &back, &werr) ||
 	    back.job != g->job || back.id != g->id || back.n != g->n ||
 	    back.freeze != g->freeze || back.time_ns != g->time_ns ||
 	    strcmp(back.coordinator, g->coordinator)) {
@@ -36,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ckpt_peer_cluster_dumped dumped;
 	struct ckpt_peer_cluster_commit hdr;
 	struct ckptd_gmanifest g;
-	char why[512], *copy;
+	struct ckpt_err werr = { 0 };
+	char *copy;
 	uint32_t job;
 	uint8_t *buf;
 
@@ -49,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data + 1, size - 1);
 	switch (data[0] % 6) {
 	case 0:
-		if (!ckptd_cluster_check_prepare(buf, size - 1, &prep, why, sizeof(why))) {
+		if (!ckptd_cluster_check_prepare(buf, size - 1, &prep, &werr)) {
 			char list[CKPTD_CLUSTER_HOSTS_MAX * CKPT_PEER_NAME];
 
 			ckptd_cluster_hosts_format(&prep.hosts, list, sizeof(list));
@@ -57,19 +60,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		break;
 	case 1:
-		if (!ckptd_cluster_check_job(buf, size - 1, &job, why, sizeof(why)))
+		if (!ckptd_cluster_check_job(buf, size - 1, &job, &werr))
 			fuzz_keep(job);
 		break;
 	case 2:
-		if (!ckptd_cluster_check_dumped(buf, size - 1, &dumped, why, sizeof(why)))
+		if (!ckptd_cluster_check_dumped(buf, size - 1, &dumped, &werr))
 			fuzz_keep(dumped.seq);
 		break;
 	case 3:
-		if (!ckptd_cluster_check_commit(buf, size - 1, "alpha", &hdr, &g, why, sizeof(why)))
+		if (!ckptd_cluster_check_commit(buf, size - 1, "alpha", &hdr, &g, &werr))
 			roundtrip(&g);
 		break;
 	case 4:
-		if (!ckptd_gmanifest_parse((const char *)buf, size - 1, &g, why, sizeof(why))) {
+		if (!ckptd_gmanifest_parse((const char *)buf, size - 1, &g, &werr)) {
 			fuzz_keep(ckptd_gmanifest_seq_of(&g, "beta"));
 			roundtrip(&g);
 		}
@@ -78,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct ckptd_cluster_hosts h;
 
 		copy = strndup((const char *)buf, size - 1);
-		if (copy && !ckptd_cluster_hosts_parse(copy, &h, why, sizeof(why))) {
+		if (copy && !ckptd_cluster_hosts_parse(copy, &h, &werr)) {
 			char list[CKPTD_CLUSTER_HOSTS_MAX * CKPT_PEER_NAME];
 
 			ckptd_cluster_hosts_format(&h, list, sizeof(list));

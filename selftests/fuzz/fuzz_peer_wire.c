@@ -70,7 +70,8 @@ static int serve_one(struct ckpt_peer_conn *c, struct ckpt_peer_recv_state *rs)
 	struct ckptd_cluster_prepare prep;
 	struct ckpt_peer_cluster_commit hdr;
 	struct ckptd_gmanifest g;
-	char why[1024];
+	struct ckpt_err werr = { 0 };
+	char *why = werr.msg;
 	uint32_t job;
 	int ret = ckpt_peer_recv(c);
 
@@ -85,16 +86,16 @@ static int serve_one(struct ckpt_peer_conn *c, struct ckpt_peer_recv_state *rs)
 		return ckpt_peer_recv_commit(c, rs);
 	case CKPT_PEER_CLUSTER_PREPARE:
 		return reply(c, ckptd_cluster_check_prepare(c->buf, c->hdr.len, &prep,
-							    why, sizeof(why)), why);
+							    &werr), why);
 	case CKPT_PEER_CLUSTER_RESTORE:
 	case CKPT_PEER_CLUSTER_COMMIT:
 		return reply(c, ckptd_cluster_check_commit(c->buf, c->hdr.len, "alpha", &hdr,
-							   &g, why, sizeof(why)), why);
+							   &g, &werr), why);
 	case CKPT_PEER_CLUSTER_DUMP:
 	case CKPT_PEER_CLUSTER_ABORT:
 	case CKPT_PEER_CLUSTER_GO:
 		return reply(c, ckptd_cluster_check_job(c->buf, c->hdr.len, &job,
-							why, sizeof(why)), why);
+							&werr), why);
 	}
 	ckpt_peer_send_error(c, -EOPNOTSUPP, "unexpected request");
 	return ckpt_peer_why(c, -EPROTO, "%s sent an unexpected %s", c->peer,
@@ -105,7 +106,7 @@ static int serve_one(struct ckpt_peer_conn *c, struct ckpt_peer_recv_state *rs)
 static int client_one(struct ckpt_peer_conn *c, unsigned int step)
 {
 	struct ckpt_peer_cluster_dumped d;
-	char why[512];
+	struct ckpt_err werr = { 0 };
 	int ret;
 
 	switch (step % 4) {
@@ -115,7 +116,7 @@ static int client_one(struct ckpt_peer_conn *c, unsigned int step)
 		return ckpt_peer_expect(c, CKPT_PEER_OK, 0);
 	case 2:
 		ret = ckpt_peer_expect(c, CKPT_PEER_CLUSTER_DUMPED, 0);
-		return ret ?: ckptd_cluster_check_dumped(c->buf, c->hdr.len, &d, why, sizeof(why));
+		return ret ?: ckptd_cluster_check_dumped(c->buf, c->hdr.len, &d, &werr);
 	default:
 		return ckpt_peer_expect(c, CKPT_PEER_RESTORED, sizeof(struct ckpt_peer_restored));
 	}

@@ -40,10 +40,10 @@ TEST(prepare_good)
 {
 	struct ckpt_peer_cluster_prepare p = good_prepare();
 	struct ckptd_cluster_prepare out;
-	char why[256];
+	struct ckpt_err werr = { 0 };
 
 	p.flags = CKPT_PEER_CLUSTER_FREEZE;
-	ASSERT_EQ(0, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	ASSERT_EQ(0, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 	EXPECT_EQ(7, out.job);
 	EXPECT_EQ(CKPT_PEER_CLUSTER_FREEZE, out.flags);
 	EXPECT_EQ(3, out.hosts.n);
@@ -55,44 +55,45 @@ TEST(prepare_malformed)
 {
 	struct ckpt_peer_cluster_prepare p;
 	struct ckptd_cluster_prepare out;
-	char why[256];
+	struct ckpt_err werr = { 0 };
+	char *why = werr.msg;
 
 	p = good_prepare();
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p) - 1, &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p) - 1, &out, &werr));
 	EXPECT_NE(NULL, strstr(why, "bytes"));
 	p.job = 0;
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 	EXPECT_NE(NULL, strstr(why, "job 0"));
 	p = good_prepare();
 	p.flags = 0x80;
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 	EXPECT_NE(NULL, strstr(why, "flags"));
 	p = good_prepare();
 	memset(p.coordinator, 'a', sizeof(p.coordinator));	/* no NUL */
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 	p = good_prepare();
 	strcpy(p.coordinator, "al pha");
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 	p = good_prepare();
 	p.hosts[sizeof(p.hosts) - 1] = 'x';			/* garbage after the NUL */
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 	EXPECT_NE(NULL, strstr(why, "NUL"));
 	p = good_prepare();
 	set_hosts(&p, "beta,alpha");				/* not sorted */
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 	EXPECT_NE(NULL, strstr(why, "sorted"));
 	set_hosts(&p, "alpha");				/* one host */
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 	set_hosts(&p, "alpha,alpha");
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 	EXPECT_NE(NULL, strstr(why, "twice"));
 	set_hosts(&p, "beta,gamma");				/* coordinator missing */
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 	EXPECT_NE(NULL, strstr(why, "coordinator alpha is not in"));
 	set_hosts(&p, "alpha,");
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 	set_hosts(&p, "alpha,,beta");
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_prepare(&p, sizeof(p), &out, &werr));
 }
 
 TEST(job_and_dumped)
@@ -100,21 +101,21 @@ TEST(job_and_dumped)
 	struct ckpt_peer_cluster_job j = { .job = 9 };
 	struct ckpt_peer_cluster_dumped d = { .seq = 4, .max_id = 2 }, o;
 	uint32_t job = 0;
-	char why[256];
+	struct ckpt_err werr = { 0 };
 
-	ASSERT_EQ(0, ckptd_cluster_check_job(&j, sizeof(j), &job, why, sizeof(why)));
+	ASSERT_EQ(0, ckptd_cluster_check_job(&j, sizeof(j), &job, &werr));
 	EXPECT_EQ(9, job);
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_job(&j, sizeof(j) + 1, &job, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_job(&j, sizeof(j) + 1, &job, &werr));
 	j.reserved = 1;
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_job(&j, sizeof(j), &job, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_job(&j, sizeof(j), &job, &werr));
 	j.reserved = 0;
 	j.job = 0;
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_job(&j, sizeof(j), &job, why, sizeof(why)));
-	ASSERT_EQ(0, ckptd_cluster_check_dumped(&d, sizeof(d), &o, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_job(&j, sizeof(j), &job, &werr));
+	ASSERT_EQ(0, ckptd_cluster_check_dumped(&d, sizeof(d), &o, &werr));
 	EXPECT_EQ(4, o.seq);
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_dumped(&d, 8, &o, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_dumped(&d, 8, &o, &werr));
 	d.seq = 0;
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_dumped(&d, sizeof(d), &o, why, sizeof(why)));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_dumped(&d, sizeof(d), &o, &werr));
 }
 
 static struct ckptd_gmanifest sample(void)
@@ -137,17 +138,18 @@ static struct ckptd_gmanifest sample(void)
 TEST(gmanifest_roundtrip)
 {
 	struct ckptd_gmanifest g = sample(), h;
-	char text[CKPTD_CLUSTER_TEXT_MAX], why[256];
+	struct ckpt_err werr = { 0 };
+	char text[CKPTD_CLUSTER_TEXT_MAX];
 	size_t len;
 
 	ASSERT_EQ(0, ckptd_gmanifest_format(&g, text, sizeof(text), &len));
-	ASSERT_EQ(0, ckptd_gmanifest_parse(text, len, &h, why, sizeof(why)));
+	ASSERT_EQ(0, ckptd_gmanifest_parse(text, len, &h, &werr));
 	EXPECT_EQ(0, memcmp(&g, &h, sizeof(g)));
 	EXPECT_EQ(12, ckptd_gmanifest_seq_of(&h, "alpha"));
 	EXPECT_EQ(0, ckptd_gmanifest_seq_of(&h, "gamma"));
 	g.freeze = 1;
 	ASSERT_EQ(0, ckptd_gmanifest_format(&g, text, sizeof(text), &len));
-	ASSERT_EQ(0, ckptd_gmanifest_parse(text, len, &h, why, sizeof(why)));
+	ASSERT_EQ(0, ckptd_gmanifest_parse(text, len, &h, &werr));
 	EXPECT_EQ(1, h.freeze);
 	EXPECT_EQ(-ENOSPC, ckptd_gmanifest_format(&g, text, 40, &len));
 }
@@ -185,7 +187,9 @@ TEST(gmanifest_malformed)
 		{ "sum ", "sum x", 0, "bad sum line" },
 	};
 	struct ckptd_gmanifest g = sample(), h;
-	char text[CKPTD_CLUSTER_TEXT_MAX], why[256];
+	struct ckpt_err werr = { 0 };
+	char text[CKPTD_CLUSTER_TEXT_MAX];
+	char *why = werr.msg;
 	size_t len;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -193,57 +197,59 @@ TEST(gmanifest_malformed)
 		len = edit(text, cases[i].from, cases[i].to, cases[i].fix);
 		ASSERT_NE(0, len);
 		why[0] = '\0';
-		EXPECT_NE(0, ckptd_gmanifest_parse(text, len, &h, why, sizeof(why)))
+		EXPECT_NE(0, ckptd_gmanifest_parse(text, len, &h, &werr))
 			TH_LOG("case %zu (%s) was accepted", i, cases[i].to);
 		EXPECT_NE(NULL, strstr(why, cases[i].says))
 			TH_LOG("case %zu: '%s' does not say '%s'", i, why, cases[i].says);
 	}
 	ASSERT_EQ(0, ckptd_gmanifest_format(&g, text, sizeof(text), &len));
-	EXPECT_NE(0, ckptd_gmanifest_parse(text, len - 1, &h, why, sizeof(why)));	/* truncated */
+	EXPECT_NE(0, ckptd_gmanifest_parse(text, len - 1, &h, &werr));	/* truncated */
 	text[len] = 'x';
-	EXPECT_NE(0, ckptd_gmanifest_parse(text, len + 1, &h, why, sizeof(why)));	/* trailing */
+	EXPECT_NE(0, ckptd_gmanifest_parse(text, len + 1, &h, &werr));	/* trailing */
 	EXPECT_NE(NULL, strstr(why, "after the sum"));
 	text[5] = '\0';
-	EXPECT_NE(0, ckptd_gmanifest_parse(text, len, &h, why, sizeof(why)));	/* NUL inside */
+	EXPECT_NE(0, ckptd_gmanifest_parse(text, len, &h, &werr));	/* NUL inside */
 }
 
 TEST(commit_message)
 {
 	struct ckptd_gmanifest g = sample(), out;
 	struct ckpt_peer_cluster_commit hdr = { .job = 7, .id = 3, .seq = 12 }, got;
-	char msg[sizeof(hdr) + CKPTD_CLUSTER_TEXT_MAX], why[512];
+	struct ckpt_err werr = { 0 };
+	char msg[sizeof(hdr) + CKPTD_CLUSTER_TEXT_MAX];
+	char *why = werr.msg;
 	size_t len;
 
 	ASSERT_EQ(0, ckptd_gmanifest_format(&g, msg + sizeof(hdr), CKPTD_CLUSTER_TEXT_MAX, &len));
 	hdr.text_len = len;
 	memcpy(msg, &hdr, sizeof(hdr));
 	ASSERT_EQ(0, ckptd_cluster_check_commit(msg, sizeof(hdr) + len, "alpha", &got, &out,
-						why, sizeof(why)));
+						&werr));
 	EXPECT_EQ(12, got.seq);
 	/* the wrong host, the wrong image, the wrong id, a lying length */
 	EXPECT_EQ(-EINVAL, ckptd_cluster_check_commit(msg, sizeof(hdr) + len, "beta", &got, &out,
-						      why, sizeof(why)));
+						      &werr));
 	EXPECT_NE(NULL, strstr(why, "does not name image 12 of beta"));
 	EXPECT_EQ(-EINVAL, ckptd_cluster_check_commit(msg, sizeof(hdr) + len, "gamma", &got, &out,
-						      why, sizeof(why)));
+						      &werr));
 	EXPECT_EQ(-EINVAL, ckptd_cluster_check_commit(msg, sizeof(hdr) + len - 1, "alpha", &got,
-						      &out, why, sizeof(why)));
+						      &out, &werr));
 	EXPECT_NE(NULL, strstr(why, "text_len"));
 	hdr.id = 4;
 	memcpy(msg, &hdr, sizeof(hdr));
 	EXPECT_EQ(-EINVAL, ckptd_cluster_check_commit(msg, sizeof(hdr) + len, "alpha", &got, &out,
-						      why, sizeof(why)));
+						      &werr));
 	EXPECT_NE(NULL, strstr(why, "carries the manifest of job 7 id 3"));
 	hdr.id = 0;
 	memcpy(msg, &hdr, sizeof(hdr));
 	EXPECT_EQ(-EINVAL, ckptd_cluster_check_commit(msg, sizeof(hdr) + len, "alpha", &got, &out,
-						      why, sizeof(why)));
-	EXPECT_EQ(-EINVAL, ckptd_cluster_check_commit(msg, 8, "alpha", &got, &out, why, sizeof(why)));
+						      &werr));
+	EXPECT_EQ(-EINVAL, ckptd_cluster_check_commit(msg, 8, "alpha", &got, &out, &werr));
 	hdr.id = 3;
 	memcpy(msg, &hdr, sizeof(hdr));
 	msg[sizeof(hdr) + 3] = 'X';	/* damaged text */
 	EXPECT_NE(0, ckptd_cluster_check_commit(msg, sizeof(hdr) + len, "alpha", &got, &out,
-						why, sizeof(why)));
+						&werr));
 	EXPECT_NE(NULL, strstr(why, "global manifest"));
 }
 
@@ -252,17 +258,19 @@ TEST(store_and_member)
 	struct ckptd_gmanifest g = sample(), h;
 	struct ckptd_cluster_hosts hosts;
 	char dir[] = "/tmp/ckptd-cluster-XXXXXX", text[CKPTD_CLUSTER_TEXT_MAX];
-	char path[256], why[512], cmd[300];
+	struct ckpt_err werr = { 0 };
+	char path[256], cmd[300];
+	char *why = werr.msg;
 	uint64_t *ids;
 	size_t len, n;
 	FILE *f;
 
 	ASSERT_NE(NULL, mkdtemp(dir));
-	EXPECT_EQ(-ENOENT, ckptd_gmanifest_load(dir, 7, 0, &h, text, &len, why, sizeof(why)));
+	EXPECT_EQ(-ENOENT, ckptd_gmanifest_load(dir, 7, 0, &h, text, &len, &werr));
 	EXPECT_NE(NULL, strstr(why, "no committed cluster checkpoint"));
 	for (g.id = 1; g.id <= 3; g.id++) {
 		ASSERT_EQ(0, ckptd_gmanifest_format(&g, text, sizeof(text), &len));
-		ASSERT_EQ(0, ckptd_gmanifest_store(dir, &g, text, len, why, sizeof(why)));
+		ASSERT_EQ(0, ckptd_gmanifest_store(dir, &g, text, len, &werr));
 	}
 	/* a damaged newest one is skipped; a stray file is ignored */
 	ckptd_gmanifest_path(path, sizeof(path), dir, 7, 3);
@@ -277,22 +285,22 @@ TEST(store_and_member)
 	EXPECT_EQ(1, ids[0]);
 	EXPECT_EQ(3, ids[2]);
 	free(ids);
-	ASSERT_EQ(0, ckptd_gmanifest_load(dir, 7, 0, &h, text, &len, why, sizeof(why)));
+	ASSERT_EQ(0, ckptd_gmanifest_load(dir, 7, 0, &h, text, &len, &werr));
 	EXPECT_EQ(2, h.id);
-	EXPECT_NE(0, ckptd_gmanifest_load(dir, 7, 3, &h, text, &len, why, sizeof(why)));
+	EXPECT_NE(0, ckptd_gmanifest_load(dir, 7, 3, &h, text, &len, &werr));
 	EXPECT_NE(NULL, strstr(why, "is not valid"));
-	EXPECT_EQ(-ENOENT, ckptd_gmanifest_load(dir, 7, 9, &h, text, &len, why, sizeof(why)));
+	EXPECT_EQ(-ENOENT, ckptd_gmanifest_load(dir, 7, 9, &h, text, &len, &werr));
 	EXPECT_NE(NULL, strstr(why, "cluster ls"));
 
-	EXPECT_EQ(-ENOENT, ckptd_cluster_member_get(dir, 7, &hosts, why, sizeof(why)));
-	ASSERT_EQ(0, ckptd_cluster_hosts_parse("beta,alpha", &hosts, why, sizeof(why)));
-	ASSERT_EQ(0, ckptd_cluster_member_set(dir, 7, &hosts, why, sizeof(why)));
+	EXPECT_EQ(-ENOENT, ckptd_cluster_member_get(dir, 7, &hosts, &werr));
+	ASSERT_EQ(0, ckptd_cluster_hosts_parse("beta,alpha", &hosts, &werr));
+	ASSERT_EQ(0, ckptd_cluster_member_set(dir, 7, &hosts, &werr));
 	memset(&hosts, 0, sizeof(hosts));
-	ASSERT_EQ(0, ckptd_cluster_member_get(dir, 7, &hosts, why, sizeof(why)));
+	ASSERT_EQ(0, ckptd_cluster_member_get(dir, 7, &hosts, &werr));
 	EXPECT_EQ(2, hosts.n);
 	EXPECT_STREQ("alpha", hosts.name[0]);
-	ASSERT_EQ(0, ckptd_cluster_member_set(dir, 7, NULL, why, sizeof(why)));
-	EXPECT_EQ(-ENOENT, ckptd_cluster_member_get(dir, 7, &hosts, why, sizeof(why)));
+	ASSERT_EQ(0, ckptd_cluster_member_set(dir, 7, NULL, &werr));
+	EXPECT_EQ(-ENOENT, ckptd_cluster_member_get(dir, 7, &hosts, &werr));
 	th_rmtree(dir);
 }
 
