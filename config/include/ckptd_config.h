@@ -53,7 +53,7 @@ struct ckptd_config {
 	unsigned int nr_lower;
 	char lower[CKPT_LOWER_PATTERNS_MAX][CKPT_PATTERN_MAX + 1];
 	char *lower_ptrs[CKPT_LOWER_PATTERNS_MAX];	/* into lower[] */
-	/* [peers]: the channel between hosts (Documentation/peers.md) */
+	/* [peers]: the channel between hosts (Documentation/migration.md) */
 	int peers_on;			/* the section is there: listen */
 	char node_name[CKPTD_PEER_NAME_MAX + 1];	/* name = ; default: hostname */
 	char peer_key_file[PATH_MAX];

@@ -4,7 +4,8 @@
  * The server (server.c) checked the message; the flags common to every
  * command are checked here; each handler replies on its own.
  * A freeze, checkpoint or restore of a job spanning hosts goes to
- * cluster/ before any local handler.
+ * cluster/ before any local handler; a restore to another host (--host) to
+ * migrate/restore_remote.c.
  */
 #include <errno.h>
 
@@ -17,6 +18,7 @@
 #include "jobs/launch.h"
 #include "ops/restore.h"
 #include "migrate/migrate.h"
+#include "migrate/restore_remote.h"
 #include "ops/checkpoint.h"
 
 static ckptd_ctl_handler *const handlers[__CKPTD_CMD_MAX] = {
@@ -52,5 +54,10 @@ void ckptd_dispatch(struct ckptd *d, struct ckptd_req *rq)
 	/* a job spanning hosts: the cluster protocol, never a local handler */
 	if (ckptd_cluster_route(d, rq))
 		return;
+	/* restore --host: this host's frozen jobs go to another */
+	if (rq->cmd == CKPTD_CMD_RESTORE && rq->tb.a[CKPTD_CA_HOST]) {
+		ckptd_cmd_restore_remote(d, rq);
+		return;
+	}
 	handlers[rq->cmd](d, rq);
 }

@@ -9,16 +9,20 @@
 
 #include <linux/ckpt.h>
 
+#include "ckptd.h"
+#include "ctl/server.h"
 #include "jobs/auth.h"
 #include "cluster/kill.h"
-#include "ops/op.h"
 #include "jobs/lookup.h"
 #include "jobs/module.h"
 #include "jobs/persist.h"
 #include "ctl/query.h"
+#include "jobs/claim.h"
 #include "jobs/control.h"
 #include "log.h"
 #include "jobs/proc.h"
+#include "jobs/registry.h"
+#include "kmod_nl.h"
 
 void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 {

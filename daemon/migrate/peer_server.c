@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The peer channel's listening side (peer_server.h, Documentation/peers.md):
+ * The peer channel's listening side (peer_server.h, Documentation/migration.md):
  * accepting, one thread per session, and the requests of another host's
  * ckptd: JOB_CHECK, images in (peer/), RESTORE (the restorer of
  * ops/restorer.h), and the cluster messages, handed to cluster/part.c.

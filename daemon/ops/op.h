@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What every operation on a job shares, on the loop: the one "job is
- * busy" guard and the claim of a job for an operation, handing the
- * operation to the ops worker (with the client's progress), and the
- * job's state when the operation ends.
+ * What every operation on a job shares, on the loop: the claim of its
+ * job (jobs/claim.h), handing the operation to the ops worker (with the
+ * client's progress), and the job's state when the operation ends.
  */
 #ifndef CKPTD_OPS_OP_H
 #define CKPTD_OPS_OP_H
@@ -14,26 +13,9 @@
 #include "ckptd.h"
 #include "ctl/server.h"
 #include "err.h"
+#include "jobs/claim.h"
 #include "jobs/registry.h"
 #include "worker.h"
-
-#define CKPTD_CLAIM_MODULE	(1U << 0)	/* the job must exist in ckpt.ko */
-#define CKPTD_CLAIM_CHECK	(1U << 1)	/* only check: leave it unclaimed */
-#define CKPTD_CLAIM_RUNNING	(1U << 2)	/* the job must not be frozen (freeze) */
-
-/*
- * 0 and @job claimed (busy) for an operation, or -EBUSY if another one
- * runs on it (-ENOENT if CKPTD_CLAIM_MODULE and ckpt.ko lost it,
- * -EALREADY if CKPTD_CLAIM_RUNNING and it is frozen).
- */
-int ckptd_job_claim(struct ckptd *d, struct ckptd_job *job, unsigned int flags,
-		    struct ckpt_err *err);
-/* The same, replying the error to @rq: 0 or -errno. */
-int ckptd_job_claim_req(struct ckptd *d, struct ckptd_req *rq, struct ckptd_job *job,
-			unsigned int flags);
-
-/* The processes @job has in ckpt.ko now: 0 if none (or not in it). */
-unsigned int ckptd_job_runs(struct ckptd *d, const struct ckptd_job *job);
 
 /* The job's state when an operation ends. */
 struct ckptd_op_end {

@@ -17,7 +17,6 @@
 #include "jobs/auth.h"
 #include "jobs/adopt.h"
 #include "jobs/lookup.h"
-#include "migrate/restore_remote.h"
 #include "jobs/store_owner.h"
 #include "log.h"
 #include "ops/op.h"
@@ -191,10 +190,6 @@ void ckptd_cmd_restore(struct ckptd *d, struct ckptd_req *rq)
 	struct ckptd_restore_who who;
 	struct restore_op *op;
 
-	if (rq->tb.a[CKPTD_CA_HOST]) {
-		ckptd_cmd_restore_remote(d, rq);
-		return;
-	}
 	if (ckptd_restore_allowed(d, rq, &who))
 		return;
 	op = calloc(1, sizeof(*op));

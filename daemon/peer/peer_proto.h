@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The peer channel between ckptd instances (Documentation/peers.md): TCP,
+ * The peer channel between ckptd instances (Documentation/migration.md): TCP,
  * one request at a time, every message a struct ckpt_peer_hdr followed by
  * a payload of hdr.len bytes whose XXH64 (seed 0) is hdr.sum.  All numbers
  * little-endian; fixed-size payload structs, strings NUL-padded.
