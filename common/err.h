@@ -25,7 +25,11 @@ struct ckpt_err {
 /* Sets errnum (EIO when 0) and the message; returns -errnum. */
 int ckpt_err_set(struct ckpt_err *e, int errnum, const char *fmt, ...) CKPT_ERR_FMT(3, 4);
 int ckpt_err_vset(struct ckpt_err *e, int errnum, const char *fmt, va_list ap);
-/* The message only: errnum stays (the caller returns its own code). */
+/*
+ * The message, for a caller that returns its own code: errnum stays if
+ * set, else becomes EIO, so that an error is never carried without one.
+ * Prefer ckpt_err_set() with the code returned.
+ */
 void ckpt_err_msg(struct ckpt_err *e, const char *fmt, ...) CKPT_ERR_FMT(2, 3);
 /* errno of the failed call: "<message>: <strerror>"; returns -errno. */
 int ckpt_err_sys(struct ckpt_err *e, const char *fmt, ...) CKPT_ERR_FMT(2, 3);

@@ -83,10 +83,9 @@ int ckptd_zchunk_pack(struct ckptd_zctx *z, const void *raw, size_t len,
 static int bad(struct ckpt_err *err, const struct ckptd_zchunk_at *at,
 	       const char *what)
 {
-	ckpt_err_msg(err, "%s: compressed chunk %llu (offset %llu): %s; the image is corrupt, restore an older checkpoint",
+	return ckpt_err_set(err, -EBADMSG, "%s: compressed chunk %llu (offset %llu): %s; the image is corrupt, restore an older checkpoint",
 		      at->path, (unsigned long long)at->index,
 		      (unsigned long long)at->off, what);
-	return -EBADMSG;
 }
 
 int ckptd_zchunk_check(const struct ckpt_img_zchunk *h, uint64_t file_size,

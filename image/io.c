@@ -58,9 +58,8 @@ int ckptd_iow_init(struct ckptd_iow *w, unsigned int qd, bool no_uring,
 	return 0;
 nomem:
 	ckptd_iow_exit(w);
-	ckpt_err_msg(err, "image writer: out of memory for %u MiB of buffers",
+	return ckpt_err_set(err, -ENOMEM, "image writer: out of memory for %u MiB of buffers",
 		      w->nbuf);
-	return -ENOMEM;
 }
 
 void ckptd_iow_exit(struct ckptd_iow *w)
@@ -101,8 +100,7 @@ int ckptd_iofile_open(struct ckptd_iofile *f, const char *path,
 		goto fail;
 	return 0;
 fail:
-	ckpt_err_msg(err, "%s: cannot create: %s", path, strerror(errno));
-	return -errno;
+	return ckpt_err_set(err, -errno, "%s: cannot create: %s", path, strerror(errno));
 }
 
 int ckptd_iofile_close(struct ckptd_iofile *f, struct ckpt_err *err)

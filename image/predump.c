@@ -44,8 +44,7 @@ int ckptd_predump_gc(const char *store, uint32_t job, uint64_t keep_from,
 	needed = calloc(n, 1);
 	if (!needed) {
 		free(v);
-		ckpt_err_msg(err, "%s/%u: out of memory", store, job);
-		return -ENOMEM;
+		return ckpt_err_set(err, -ENOMEM, "%s/%u: out of memory", store, job);
 	}
 	/* what is not a pre-dump (or a pre-dump still wanted) keeps its chain */
 	for (size_t i = 0; i < n; i++)

@@ -34,15 +34,13 @@ static int load(const char *dir, const char *name, uint64_t size,
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		ckpt_err_msg(err, "%s: %s", path, strerror(errno));
-		return -errno;
+		return ckpt_err_set(err, -errno, "%s: %s", path, strerror(errno));
 	}
 	buf = malloc(size ? size : 1);
 	if (!buf) {
 		close(fd);
-		ckpt_err_msg(err, "%s: out of memory for %llu bytes", path,
+		return ckpt_err_set(err, -ENOMEM, "%s: out of memory for %llu bytes", path,
 			      (unsigned long long)size);
-		return -ENOMEM;
 	}
 	while (done < size) {
 		ssize_t n = read(fd, buf + done, size - done);
@@ -80,27 +78,23 @@ static int check_zinfo(const char *path, const uint8_t *m,
 	if (man->version < 2)
 		return 0;
 	if (man->hdr_len < sizeof(*man) + sizeof(*zi)) {
-		ckpt_err_msg(err, "%s: a version %u header of %u bytes is too short: the manifest is corrupt",
+		return ckpt_err_set(err, -EBADMSG, "%s: a version %u header of %u bytes is too short: the manifest is corrupt",
 			      path, man->version, man->hdr_len);
-		return -EBADMSG;
 	}
 	memcpy(zi, m + sizeof(*man), sizeof(*zi));
 	if (zi->compression >= CKPT_IMG_COMP_NR) {
-		ckpt_err_msg(err, "%s: the image uses compression method %u, which this program does not know (it knows none and zstd); upgrade ckpt to read it",
+		return ckpt_err_set(err, -EPROTONOSUPPORT, "%s: the image uses compression method %u, which this program does not know (it knows none and zstd); upgrade ckpt to read it",
 			      path, zi->compression);
-		return -EPROTONOSUPPORT;
 	}
 	if (zi->pad || (zi->zfiles & ~known) ||
 	    (zi->compression == CKPT_IMG_COMP_NONE) != !zi->zfiles) {
-		ckpt_err_msg(err, "%s: inconsistent compression block (method %u, files 0x%x): the manifest is corrupt",
+		return ckpt_err_set(err, -EBADMSG, "%s: inconsistent compression block (method %u, files 0x%x): the manifest is corrupt",
 			      path, zi->compression, zi->zfiles);
-		return -EBADMSG;
 	}
 	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
 		if (!(zi->zfiles & (1U << i)) && zi->raw_size[i] != man->files[i].size) {
-			ckpt_err_msg(err, "%s: %s is not compressed but has two sizes: the manifest is corrupt",
+			return ckpt_err_set(err, -EBADMSG, "%s: %s is not compressed but has two sizes: the manifest is corrupt",
 				      path, names[i]);
-			return -EBADMSG;
 		}
 	return 0;
 }
@@ -113,35 +107,30 @@ static int check_manifest(const char *path, const uint8_t *m, size_t len,
 	int ret;
 
 	if (len < sizeof(*man) + 8) {
-		ckpt_err_msg(err, "%s: %zu bytes, too short for a manifest (truncated)",
+		return ckpt_err_set(err, -EBADMSG, "%s: %zu bytes, too short for a manifest (truncated)",
 			      path, len);
-		return -EBADMSG;
 	}
 	memcpy(man, m, sizeof(*man));
 	if (man->magic != CKPT_IMG_MAGIC) {
-		ckpt_err_msg(err, "%s: not a ckpt image manifest (magic 0x%016llx at offset 0)",
+		return ckpt_err_set(err, -EBADMSG, "%s: not a ckpt image manifest (magic 0x%016llx at offset 0)",
 			      path, (unsigned long long)man->magic);
-		return -EBADMSG;
 	}
 	if (man->version > CKPT_IMG_VERSION) {
-		ckpt_err_msg(err, "%s: image format version %u is newer than this program's %u; upgrade ckpt to read it",
+		return ckpt_err_set(err, -EPROTONOSUPPORT, "%s: image format version %u is newer than this program's %u; upgrade ckpt to read it",
 			      path, man->version, CKPT_IMG_VERSION);
-		return -EPROTONOSUPPORT;
 	}
 	if (man->hdr_len < sizeof(*man) || man->hdr_len % 8 ||
 	    man->nr_chunks > (len - 8) / 8 ||
 	    len != man->hdr_len + man->nr_chunks * 8 + 8) {
-		ckpt_err_msg(err, "%s: %zu bytes do not match its header (header %u bytes, %llu chunk sums): truncated or corrupt",
+		return ckpt_err_set(err, -EBADMSG, "%s: %zu bytes do not match its header (header %u bytes, %llu chunk sums): truncated or corrupt",
 			      path, len, man->hdr_len,
 			      (unsigned long long)man->nr_chunks);
-		return -EBADMSG;
 	}
 	memcpy(&self, m + len - 8, 8);
 	want = ckptd_xxh64(m, len - 8, 0);
 	if (self != want) {
-		ckpt_err_msg(err, "%s: checksum mismatch at offset %zu: the manifest is corrupt",
+		return ckpt_err_set(err, -EBADMSG, "%s: checksum mismatch at offset %zu: the manifest is corrupt",
 			      path, len - 8);
-		return -EBADMSG;
 	}
 	ret = check_zinfo(path, m, man, zi, err);
 	if (ret)
@@ -155,9 +144,8 @@ static int check_manifest(const char *path, const uint8_t *m, size_t len,
 	    man->nr_pme * sizeof(struct ckpt_img_pme) ||
 	    man->nr_pme > UINT32_MAX ||
 	    zi->raw_size[CKPT_IMG_F_PAGES] % man->page_size) {
-		ckpt_err_msg(err, "%s: inconsistent header (page size, chunks, seq or file sizes): the manifest is corrupt",
+		return ckpt_err_set(err, -EBADMSG, "%s: inconsistent header (page size, chunks, seq or file sizes): the manifest is corrupt",
 			      path);
-		return -EBADMSG;
 	}
 	return 0;
 }
@@ -188,8 +176,7 @@ int ckptd_image_open(const char *dir, struct ckptd_image **out,
 
 	img = calloc(1, sizeof(*img));
 	if (!img) {
-		ckpt_err_msg(err, "%s: out of memory", dir);
-		return -ENOMEM;
+		return ckpt_err_set(err, -ENOMEM, "%s: out of memory", dir);
 	}
 	img->pages_fd = -1;
 	img->zpages_fd = -1;
@@ -309,17 +296,15 @@ int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
 	int ret;
 
 	if (!img->man.parent_seq) {
-		ckpt_err_msg(err, "%s: a full image has no parent", img->dir);
-		return -ENOENT;
+		return ckpt_err_set(err, -ENOENT, "%s: a full image has no parent", img->dir);
 	}
 	if (img->parent) {
 		*parent = img->parent;
 		return 0;
 	}
 	if (img->depth >= CHAIN_MAX) {
-		ckpt_err_msg(err, "%s: more than %u parents: chain too long or looping",
+		return ckpt_err_set(err, -ELOOP, "%s: more than %u parents: chain too long or looping",
 			      img->dir, CHAIN_MAX);
-		return -ELOOP;
 	}
 	snprintf(buf, sizeof(buf), "%s", img->dir);
 	for (n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
@@ -331,10 +316,9 @@ int ckptd_image_parent(struct ckptd_image *img, struct ckptd_image **parent,
 		char why[sizeof(err->msg)];
 
 		snprintf(why, sizeof(why), "%s", err->msg);
-		ckpt_err_msg(err, "%s: parent image %llu is missing or unreadable (%s); restore from a full image instead",
+		return ckpt_err_set(err, ret, "%s: parent image %llu is missing or unreadable (%s); restore from a full image instead",
 			      img->dir, (unsigned long long)img->man.parent_seq,
 			      why);
-		return ret;
 	}
 	if (p->man.job_id != img->man.job_id ||
 	    p->man.seq != img->man.parent_seq) {
@@ -396,9 +380,8 @@ int ckptd_image_read_page(struct ckptd_image *img, int32_t pid,
 	vaddr &= ~(uint64_t)(ps - 1);
 	e = ckptd_image_find(img, pid, vaddr);
 	if (!e) {
-		ckpt_err_msg(err, "%s: no data for pid %d page 0x%llx", img->dir,
+		return ckpt_err_set(err, -ENOENT, "%s: no data for pid %d page 0x%llx", img->dir,
 			      pid, (unsigned long long)vaddr);
-		return -ENOENT;
 	}
 	if (e->flags & CKPT_IMG_PME_SAME) {
 		struct ckptd_image *p;
@@ -417,10 +400,9 @@ int ckptd_image_read_page(struct ckptd_image *img, int32_t pid,
 	n = pread(img->pages_fd, buf, ps, off);
 	if (n != (ssize_t)ps) {
 		ret = n < 0 ? -errno : -EBADMSG;
-		ckpt_err_msg(err, "%s/" CKPT_IMG_PAGES ": read at offset %llu: %s",
+		return ckpt_err_set(err, ret, "%s/" CKPT_IMG_PAGES ": read at offset %llu: %s",
 			      img->dir, (unsigned long long)off,
 			      n < 0 ? strerror(errno) : "past the end of the file");
-		return ret;
 	}
 	return 0;
 }

@@ -30,8 +30,7 @@ int ckptd_retention_gc(const char *store, uint32_t job, unsigned int keep,
 	needed = calloc(n, 1);
 	if (!needed) {
 		free(v);
-		ckpt_err_msg(err, "%s/%u: out of memory", store, job);
-		return -ENOMEM;
+		return ckpt_err_set(err, -ENOMEM, "%s/%u: out of memory", store, job);
 	}
 	/* the newest @keep, then every parent they reach */
 	for (size_t i = n - keep; i < n; i++)

@@ -120,9 +120,8 @@ int ckptd_image_cleanup_partial(const char *store, unsigned int *removed,
 	if (removed)
 		*removed = 0;
 	if (!d) {
-		ckpt_err_msg(err, "%s: cannot open the image store: %s",
+		return ckpt_err_set(err, -errno, "%s: cannot open the image store: %s",
 			      store, strerror(errno));
-		return -errno;
 	}
 	while ((de = readdir(d))) {
 		if (!all_digits(de->d_name))

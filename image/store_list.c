@@ -91,9 +91,8 @@ int ckptd_store_list(const char *store, uint32_t job,
 	if (!d) {
 		if (errno == ENOENT)
 			return 0;
-		ckpt_err_msg(err, "%s: cannot list the job's images: %s",
+		return ckpt_err_set(err, -errno, "%s: cannot list the job's images: %s",
 			      path, strerror(errno));
-		return -errno;
 	}
 	jfd = dirfd(d);
 	while ((de = readdir(d))) {
@@ -117,8 +116,7 @@ int ckptd_store_list(const char *store, uint32_t job,
 			if (!nv) {
 				free(v);
 				closedir(d);
-				ckpt_err_msg(err, "%s: out of memory", path);
-				return -ENOMEM;
+				return ckpt_err_set(err, -ENOMEM, "%s: out of memory", path);
 			}
 			v = nv;
 		}
@@ -145,9 +143,8 @@ int ckptd_store_jobs(const char *store, uint32_t **out, size_t *n,
 	if (!d) {
 		if (errno == ENOENT)
 			return 0;
-		ckpt_err_msg(err, "%s: cannot open the image store: %s",
+		return ckpt_err_set(err, -errno, "%s: cannot open the image store: %s",
 			      store, strerror(errno));
-		return -errno;
 	}
 	while ((de = readdir(d))) {
 		uint64_t id;
@@ -160,8 +157,7 @@ int ckptd_store_jobs(const char *store, uint32_t **out, size_t *n,
 			if (!nv) {
 				free(v);
 				closedir(d);
-				ckpt_err_msg(err, "%s: out of memory", store);
-				return -ENOMEM;
+				return ckpt_err_set(err, -ENOMEM, "%s: out of memory", store);
 			}
 			v = nv;
 		}

@@ -29,8 +29,7 @@ static int verify_pages(struct ckptd_image *img, struct ckpt_err *err)
 		return ckptd_image_zpages(img, img->want_pages_fd, err);
 	}
 	if (!buf) {
-		ckpt_err_msg(err, "%s: out of memory", img->dir);
-		return -ENOMEM;
+		return ckpt_err_set(err, -ENOMEM, "%s: out of memory", img->dir);
 	}
 	ckptd_xxh64_init(&all, 0);
 	for (uint64_t i = 0; i < img->man.nr_chunks && !ret; i++) {
@@ -75,9 +74,8 @@ static int verify_records(struct ckptd_image *img, struct ckpt_err *err)
 	if (!ckptd_image_zfile(img, CKPT_IMG_F_RECORDS) &&
 	    ckptd_xxh64(img->records, img->records_len, 0) !=
 	    img->man.files[CKPT_IMG_F_RECORDS].xxh64) {
-		ckpt_err_msg(err, "%s/" CKPT_IMG_RECORDS ": checksum mismatch: the records are corrupt",
+		return ckpt_err_set(err, -EBADMSG, "%s/" CKPT_IMG_RECORDS ": checksum mismatch: the records are corrupt",
 			      img->dir);
-		return -EBADMSG;
 	}
 	ckpt_stream_init(&s, img->records, img->records_len);
 	while ((ret = ckpt_stream_next(&s, &rec, &body)) > 0) {
@@ -85,10 +83,9 @@ static int verify_records(struct ckptd_image *img, struct ckpt_err *err)
 
 		if (end || rec->type == CKPT_REC_PAGES ||
 		    rec->type == CKPT_REC_PAGES_SAME) {
-			ckpt_err_msg(err, "%s/" CKPT_IMG_RECORDS ": unexpected %s record at offset %llu",
+			return ckpt_err_set(err, -EBADMSG, "%s/" CKPT_IMG_RECORDS ": unexpected %s record at offset %llu",
 				      img->dir, ckpt_rec_name(rec->type),
 				      (unsigned long long)off);
-			return -EBADMSG;
 		}
 		if (rec->type == CKPT_REC_BEGIN) {
 			const struct ckpt_rec_begin *b = (const void *)(rec + 1);
@@ -96,12 +93,11 @@ static int verify_records(struct ckptd_image *img, struct ckpt_err *err)
 			if (b->job_id != img->man.job_id ||
 			    b->dump_seq != img->man.seq ||
 			    b->parent_seq != img->man.parent_seq) {
-				ckpt_err_msg(err, "%s/" CKPT_IMG_RECORDS ": BEGIN (job %u seq %llu) does not match the manifest (job %u seq %llu)",
+				return ckpt_err_set(err, -EBADMSG, "%s/" CKPT_IMG_RECORDS ": BEGIN (job %u seq %llu) does not match the manifest (job %u seq %llu)",
 					      img->dir, b->job_id,
 					      (unsigned long long)b->dump_seq,
 					      img->man.job_id,
 					      (unsigned long long)img->man.seq);
-				return -EBADMSG;
 			}
 		}
 		tasks += rec->type == CKPT_REC_TASK;
@@ -110,16 +106,14 @@ static int verify_records(struct ckptd_image *img, struct ckpt_err *err)
 		end |= rec->type == CKPT_REC_END;
 	}
 	if (ret < 0) {
-		ckpt_err_msg(err, "%s/" CKPT_IMG_RECORDS ": %s", img->dir, s.error);
-		return ret;
+		return ckpt_err_set(err, ret, "%s/" CKPT_IMG_RECORDS ": %s", img->dir, s.error);
 	}
 	if (!end || tasks != img->man.nr_tasks || threads != img->man.nr_threads ||
 	    vmas != img->man.nr_vmas) {
-		ckpt_err_msg(err, "%s/" CKPT_IMG_RECORDS ": %s (%u tasks, %u threads, %u VMAs; the manifest says %u, %u, %u)",
+		return ckpt_err_set(err, -EBADMSG, "%s/" CKPT_IMG_RECORDS ": %s (%u tasks, %u threads, %u VMAs; the manifest says %u, %u, %u)",
 			      img->dir, end ? "record counts differ" : "no END record (truncated)",
 			      tasks, threads, vmas, img->man.nr_tasks,
 			      img->man.nr_threads, img->man.nr_vmas);
-		return -EBADMSG;
 	}
 	return 0;
 }
@@ -127,10 +121,9 @@ static int verify_records(struct ckptd_image *img, struct ckpt_err *err)
 static int bad_pme(struct ckptd_image *img, uint64_t i, const char *what,
 		   struct ckpt_err *err)
 {
-	ckpt_err_msg(err, "%s/" CKPT_IMG_PAGEMAP ": entry %llu (offset %llu): %s",
+	return ckpt_err_set(err, -EBADMSG, "%s/" CKPT_IMG_PAGEMAP ": entry %llu (offset %llu): %s",
 		      img->dir, (unsigned long long)i,
 		      (unsigned long long)(i * sizeof(struct ckpt_img_pme)), what);
-	return -EBADMSG;
 }
 
 static int verify_pagemap(struct ckptd_image *img, struct ckpt_err *err)
@@ -140,9 +133,8 @@ static int verify_pagemap(struct ckptd_image *img, struct ckpt_err *err)
 
 	if (ckptd_xxh64(img->pagemap, img->man.nr_pme * sizeof(*img->pagemap), 0) !=
 	    img->man.files[CKPT_IMG_F_PAGEMAP].xxh64) {
-		ckpt_err_msg(err, "%s/" CKPT_IMG_PAGEMAP ": checksum mismatch: the page index is corrupt",
+		return ckpt_err_set(err, -EBADMSG, "%s/" CKPT_IMG_PAGEMAP ": checksum mismatch: the page index is corrupt",
 			      img->dir);
-		return -EBADMSG;
 	}
 	for (uint64_t i = 0; i < img->man.nr_pme; i++) {
 		const struct ckpt_img_pme *e = &img->pagemap[i];
@@ -175,12 +167,11 @@ static int verify_pagemap(struct ckptd_image *img, struct ckpt_err *err)
 	}
 	if (next != pages_size || data != img->man.nr_pages ||
 	    same != img->man.nr_pages_same) {
-		ckpt_err_msg(err, "%s/" CKPT_IMG_PAGEMAP ": indexes %llu pages (%llu unchanged), the manifest says %llu (%llu)",
+		return ckpt_err_set(err, -EBADMSG, "%s/" CKPT_IMG_PAGEMAP ": indexes %llu pages (%llu unchanged), the manifest says %llu (%llu)",
 			      img->dir, (unsigned long long)data,
 			      (unsigned long long)same,
 			      (unsigned long long)img->man.nr_pages,
 			      (unsigned long long)img->man.nr_pages_same);
-		return -EBADMSG;
 	}
 	return 0;
 }

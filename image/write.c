@@ -64,9 +64,8 @@ static int bad_stream(struct writer *w, int ret, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	ckpt_err_msg(w->err, "%s: dump stream: %s; no image written",
+	return ckpt_err_set(w->err, ret, "%s: dump stream: %s; no image written",
 		      w->dir, what);
-	return ret;
 }
 
 /* Packs the raw chunk staged for file i and appends it. */
@@ -80,9 +79,8 @@ static int flush_stage(struct writer *w, int i)
 		return 0;
 	ret = ckptd_zchunk_pack(w->z, w->stage[i], w->stage_fill[i], &out, &len);
 	if (ret) {
-		ckpt_err_msg(w->err, "%s/%s: zstd compression failed; set 'compression = none' in ckptd.conf",
+		return ckpt_err_set(w->err, ret, "%s/%s: zstd compression failed; set 'compression = none' in ckptd.conf",
 			      w->dir, file_names[i]);
-		return ret;
 	}
 	w->stage_fill[i] = 0;
 	return ckptd_iow_append(&w->io, &w->f[i], out, len);
@@ -119,9 +117,8 @@ static int push_chunk(struct writer *w)
 		uint64_t *n = realloc(w->chunks, cap * sizeof(*n));
 
 		if (!n) {
-			ckpt_err_msg(w->err, "%s: out of memory for chunk checksums",
+			return ckpt_err_set(w->err, -ENOMEM, "%s: out of memory for chunk checksums",
 				      w->dir);
-			return -ENOMEM;
 		}
 		w->chunks = n;
 		w->chunks_cap = cap;
@@ -305,8 +302,7 @@ static int consume(struct writer *w, int fd)
 	int ret = 0;
 
 	if (!buf) {
-		ckpt_err_msg(w->err, "%s: out of memory", w->dir);
-		return -ENOMEM;
+		return ckpt_err_set(w->err, -ENOMEM, "%s: out of memory", w->dir);
 	}
 	while (!ret) {
 		ssize_t n;
@@ -400,8 +396,7 @@ static int write_manifest(struct writer *w)
 	int fd, ret = 0;
 
 	if (!m) {
-		ckpt_err_msg(w->err, "%s: out of memory for the manifest", w->dir);
-		return -ENOMEM;
+		return ckpt_err_set(w->err, -ENOMEM, "%s: out of memory for the manifest", w->dir);
 	}
 	memcpy(m, &w->man, sizeof(w->man));
 	if (w->z)
@@ -500,9 +495,8 @@ static int setup_compression(struct writer *w,
 	if (o->compression == CKPT_IMG_COMP_NONE)
 		return 0;
 	if (o->compression != CKPT_IMG_COMP_ZSTD) {
-		ckpt_err_msg(w->err, "%s: unknown compression %d; use none or zstd",
+		return ckpt_err_set(w->err, -EINVAL, "%s: unknown compression %d; use none or zstd",
 			      w->dir, o->compression);
-		return -EINVAL;
 	}
 	w->zi.compression = o->compression;
 	w->zi.level = o->level ? o->level : CKPTD_ZSTD_LEVEL_DEFAULT;
@@ -513,8 +507,7 @@ static int setup_compression(struct writer *w,
 	w->stage[CKPT_IMG_F_RECORDS] = malloc(CKPT_IMG_CHUNK);
 	w->stage[CKPT_IMG_F_PAGES] = malloc(CKPT_IMG_CHUNK);
 	if (!w->z || !w->stage[CKPT_IMG_F_RECORDS] || !w->stage[CKPT_IMG_F_PAGES]) {
-		ckpt_err_msg(w->err, "%s: out of memory for zstd compression", w->dir);
-		return -ENOMEM;
+		return ckpt_err_set(w->err, -ENOMEM, "%s: out of memory for zstd compression", w->dir);
 	}
 	return 0;
 }
@@ -532,16 +525,14 @@ int ckptd_image_write(const char *dir, int stream_fd,
 		opts = &defaults;
 	if (mkdir(dir, 0750)) {
 		ret = -errno;
-		ckpt_err_msg(err, "%s: cannot create the image directory: %s%s",
+		return ckpt_err_set(err, ret, "%s: cannot create the image directory: %s%s",
 			      dir, strerror(errno), errno == EEXIST ?
 			      " (an image of that seq exists; remove it or use another seq)" : "");
-		return ret;
 	}
 	w = calloc(1, sizeof(*w));
 	if (!w) {
 		rmdir(dir);
-		ckpt_err_msg(err, "%s: out of memory", dir);
-		return -ENOMEM;
+		return ckpt_err_set(err, -ENOMEM, "%s: out of memory", dir);
 	}
 	w->dir = dir;
 	w->err = err;

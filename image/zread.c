@@ -51,9 +51,8 @@ static int rec_chunk(void *arg, uint64_t index, const void *raw, size_t len,
 		uint8_t *n = realloc(s->buf, cap);
 
 		if (!n) {
-			ckpt_err_msg(err, "%s: out of memory for %zu bytes of records",
+			return ckpt_err_set(err, -ENOMEM, "%s: out of memory for %zu bytes of records",
 				      s->path, cap);
-			return -ENOMEM;
 		}
 		s->buf = n;
 		s->cap = cap;
@@ -73,14 +72,12 @@ int ckptd_image_load_zrecords(struct ckptd_image *img, struct ckpt_err *err)
 
 	snprintf(path, sizeof(path), "%s/" CKPT_IMG_RECORDS, img->dir);
 	if (raw > RECORDS_RAW_MAX) {
-		ckpt_err_msg(err, "%s: %llu bytes once decompressed, more than the %llu a reader accepts: the manifest is corrupt",
+		return ckpt_err_set(err, -EFBIG, "%s: %llu bytes once decompressed, more than the %llu a reader accepts: the manifest is corrupt",
 			      path, (unsigned long long)raw, RECORDS_RAW_MAX);
-		return -EFBIG;
 	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		ckpt_err_msg(err, "%s: %s", path, strerror(errno));
-		return -errno;
+		return ckpt_err_set(err, -errno, "%s: %s", path, strerror(errno));
 	}
 	ret = ckptd_zfile_read(fd, path, f->size, raw, &sum, rec_chunk, &s, err);
 	close(fd);
@@ -96,8 +93,7 @@ int ckptd_image_load_zrecords(struct ckptd_image *img, struct ckpt_err *err)
 	img->records = s.buf ? s.buf : malloc(1);
 	img->records_len = s.len;
 	if (!img->records) {
-		ckpt_err_msg(err, "%s: out of memory", path);
-		return -ENOMEM;
+		return ckpt_err_set(err, -ENOMEM, "%s: out of memory", path);
 	}
 	return 0;
 }
@@ -116,10 +112,9 @@ static int page_chunk(void *arg, uint64_t index, const void *raw, size_t len,
 	size_t done = 0;
 
 	if (ckptd_xxh64(raw, len, 0) != s->img->chunk_sums[index]) {
-		ckpt_err_msg(err, "%s: checksum mismatch in chunk %llu (raw offset %llu, %zu bytes): page data is corrupt",
+		return ckpt_err_set(err, -EBADMSG, "%s: checksum mismatch in chunk %llu (raw offset %llu, %zu bytes): page data is corrupt",
 			      s->path, (unsigned long long)index,
 			      (unsigned long long)off, len);
-		return -EBADMSG;
 	}
 	while (s->out_fd >= 0 && done < len) {
 		ssize_t n = pwrite(s->out_fd, (const uint8_t *)raw + done,
@@ -152,8 +147,7 @@ int ckptd_image_zpages(struct ckptd_image *img, bool keep, struct ckpt_err *err)
 	if (keep) {
 		s.out_fd = memfd_create("ckpt-pages", MFD_CLOEXEC);
 		if (s.out_fd < 0) {
-			ckpt_err_msg(err, "%s: memfd_create: %s", path, strerror(errno));
-			return -errno;
+			return ckpt_err_set(err, -errno, "%s: memfd_create: %s", path, strerror(errno));
 		}
 	}
 	ret = ckptd_zfile_read(img->zpages_fd, path, f->size,

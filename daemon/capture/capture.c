@@ -201,10 +201,9 @@ static int look_at(struct proc_state *ps, int fd, struct ckpt_err *err)
 	f->rec.rdev = f->st.st_rdev;
 	return 0;
 fail:
-	ckpt_err_msg(err, "pid %d fd %d: %s: %s%s", (int)ps->pid, fd, what,
+	return ckpt_err_set(err, ret, "pid %d fd %d: %s: %s%s", (int)ps->pid, fd, what,
 		      strerror(-ret), ret == -EBADF || ret == -ENOENT ?
 		      " (the fd went away: is the job frozen?)" : "");
-	return ret;
 }
 
 /* The fd becomes CLOSED or DEVNULL, keeping its description and flags. */
@@ -269,9 +268,8 @@ static int fill_type(struct ckptd_capture *cap, struct cap_fd *f,
 	return 0;
 sys:
 	v = -errno;
-	ckpt_err_msg(err, "pid %d fd %d (%s): %s", (int)f->pid, f->fd, f->link,
+	return ckpt_err_set(err, v, "pid %d fd %d (%s): %s", (int)f->pid, f->fd, f->link,
 		      strerror(errno));
-	return v;
 }
 
 static int add_data(struct ckptd_capture *cap, struct cap_fd *f,
@@ -349,7 +347,7 @@ static int capture_fd(struct ckptd_capture *cap, struct proc_state *ps, int fd,
 		ret = f->why[0] ? -EOPNOTSUPP : cap_classify(cap, f, err);
 		if (ret == -EOPNOTSUPP) {
 			if (cap->unsupported == CKPTD_CAPTURE_FAIL) {
-				ckpt_err_msg(err, "pid %d fd %d: %s is not supported; close it in the application, or capture with the option to treat it as closed or as /dev/null",
+				ckpt_err_set(err, EOPNOTSUPP, "pid %d fd %d: %s is not supported; close it in the application, or capture with the option to treat it as closed or as /dev/null",
 					      (int)ps->pid, fd, f->why);
 				goto out;
 			}
@@ -425,7 +423,7 @@ int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 		ps->pidfd = -1;		/* no thread pidfds: reopen_fd() */
 	} else if (ps->pidfd < 0) {
 		ret = ps->pidfd;
-		ckpt_err_msg(err, "pid %d: pidfd_open of %s %d: %s", (int)pid,
+		ckpt_err_set(err, ret, "pid %d: pidfd_open of %s %d: %s", (int)pid,
 			      ps->via == pid ? "the process" : "its live thread",
 			      (int)ps->via, strerror(-ret));
 		goto out;
@@ -436,7 +434,7 @@ int ckptd_capture_files(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 	if (!ret) {
 		ret = cap_proc_fds(ps->via, &fds, &nr_fds);
 		if (ret)
-			ckpt_err_msg(err, "pid %d: listing /proc/%d/fd: %s",
+			ckpt_err_set(err, ret, "pid %d: listing /proc/%d/fd: %s",
 				      (int)pid, (int)ps->via, strerror(-ret));
 	}
 	for (size_t i = 0; !ret && i < nr_fds; i++)

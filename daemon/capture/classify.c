@@ -90,18 +90,16 @@ static int classify_socket(struct ckptd_capture *cap, struct cap_fd *f,
 
 	if (getsockopt(f->dup, SOL_SOCKET, SO_DOMAIN, &family, &len)) {
 		ret = -errno;
-		ckpt_err_msg(err, "pid %d fd %d: getsockopt(SO_DOMAIN): %s",
+		return ckpt_err_set(err, ret, "pid %d fd %d: getsockopt(SO_DOMAIN): %s",
 			      (int)f->pid, f->fd, strerror(errno));
-		return ret;
 	}
 	if ((family == AF_INET || family == AF_INET6) && cap->tcp) {
 		bool est;
 
 		ret = cap_tcp_is_established(f->dup, &est);
 		if (ret) {
-			ckpt_err_msg(err, "pid %d fd %d: %s socket: %s", (int)f->pid,
+			return ckpt_err_set(err, ret, "pid %d fd %d: %s socket: %s", (int)f->pid,
 				      f->fd, family_name(family), strerror(-ret));
-			return ret;
 		}
 		if (!est)
 			return unsupported(f, "%s socket (%s): only established TCP connections are supported",

@@ -44,9 +44,8 @@ static int sys_fail(const struct cap_fd *f, const char *what,
 {
 	int ret = -errno;
 
-	ckpt_err_msg(err, "pid %d fd %d (%s): %s: %s", (int)f->pid, f->fd,
+	return ckpt_err_set(err, ret, "pid %d fd %d (%s): %s: %s", (int)f->pid, f->fd,
 		      f->link, what, strerror(errno));
-	return ret;
 }
 
 /* Our own description of the job's file, opened through /proc. */

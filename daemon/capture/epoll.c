@@ -86,9 +86,8 @@ int cap_epoll_tfds(struct ckptd_capture *cap, pid_t pid, int32_t img_pid,
 						  sizeof(r), NULL, 0);
 		}
 		if (ret) {
-			ckpt_err_msg(err, "pid %d fd %d: epoll entry for fd %d: %s",
+			return ckpt_err_set(err, ret, "pid %d fd %d: epoll entry for fd %d: %s",
 				      (int)pid, ep->fd, t->tfd, strerror(-ret));
-			return ret;
 		}
 	}
 	return 0;

@@ -80,7 +80,7 @@ static int find_outside(struct ckptd_capture *cap,
 		    bsearch(&r->u.sock.peer_id, ids, nr_ids, sizeof(*ids), cmp_u64))
 			continue;
 		if (cap->unsupported == CKPTD_CAPTURE_FAIL) {
-			ckpt_err_msg(err, "pid %d fd %d: unix socket (socket:[%llu]) whose peer is outside the job is not supported; checkpoint the peer's process with the job, or capture with the option to treat it as closed or as /dev/null",
+			ckpt_err_set(err, EOPNOTSUPP, "pid %d fd %d: unix socket (socket:[%llu]) whose peer is outside the job is not supported; checkpoint the peer's process with the job, or capture with the option to treat it as closed or as /dev/null",
 				      (int)real_pid(cap, r->pid), r->fd,
 				      (unsigned long long)r->ino);
 			free(ids);
@@ -94,8 +94,7 @@ static int find_outside(struct ckptd_capture *cap,
 	}
 	free(ids);
 	if (ret < 0) {
-		ckpt_err_msg(err, "captured records: %s", s.error);
-		return ret;
+		return ckpt_err_set(err, ret, "captured records: %s", s.error);
 	}
 	return 0;
 nomem:
@@ -153,9 +152,8 @@ static int rewrite(struct ckptd_capture *cap, struct ckptd_recbuf *out,
 	}
 	if (ret < 0) {
 		ckptd_recbuf_free(&n);
-		ckpt_err_msg(err, "captured records: %s",
+		return ckpt_err_set(err, ret, "captured records: %s",
 			      ret == -ENOMEM ? "out of memory" : s.error);
-		return ret;
 	}
 	ckptd_recbuf_free(out);
 	*out = n;

@@ -26,9 +26,8 @@ int cap_fs_record(pid_t pid, pid_t via, int32_t img_pid,
 
 		ret = cap_proc_link(via, names[i], path[i], sizeof(path[i]));
 		if (ret) {
-			ckpt_err_msg(err, "pid %d: reading /proc/%d/%s: %s",
+			return ckpt_err_set(err, ret, "pid %d: reading /proc/%d/%s: %s",
 				      (int)pid, (int)via, names[i], strerror(-ret));
-			return ret;
 		}
 		len[i] = strlen(path[i]);
 		if (path[i][0] != '/' || (len[i] > 10 &&
@@ -39,16 +38,14 @@ int cap_fs_record(pid_t pid, pid_t via, int32_t img_pid,
 		snprintf(p, sizeof(p), "/proc/%d/%s", (int)via, names[i]);
 		if (stat(p, &st[i])) {
 			ret = -errno;
-			ckpt_err_msg(err, "pid %d: stat of its %s %s: %s",
+			return ckpt_err_set(err, ret, "pid %d: stat of its %s %s: %s",
 				      (int)pid, names[i], path[i], strerror(errno));
-			return ret;
 		}
 	}
 	ret = cap_proc_umask(via, &r.umask);
 	if (ret) {
-		ckpt_err_msg(err, "pid %d: no Umask in /proc/%d/status: %s",
+		return ckpt_err_set(err, ret, "pid %d: no Umask in /proc/%d/status: %s",
 			      (int)pid, (int)via, strerror(-ret));
-		return ret;
 	}
 	r.cwd_dev = st[0].st_dev;
 	r.cwd_ino = st[0].st_ino;
@@ -61,7 +58,7 @@ int cap_fs_record(pid_t pid, pid_t via, int32_t img_pid,
 	ret = cap_rec_add(out, CKPT_REC_FS, &r, sizeof(r), tail,
 			  r.cwd_len + r.root_len);
 	if (ret)
-		ckpt_err_msg(err, "pid %d: out of memory while capturing its files",
+		return ckpt_err_set(err, ret, "pid %d: out of memory while capturing its files",
 			      (int)pid);
-	return ret;
+	return 0;
 }

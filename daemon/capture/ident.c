@@ -40,10 +40,9 @@ int cap_ofd_id(struct ckptd_capture *cap, pid_t pid, int fd, uint64_t *id,
 
 		ret = kcmp_file(pid, fd, r->pid, r->fd, &c);
 		if (ret) {
-			ckpt_err_msg(err, "pid %d fd %d: kcmp(KCMP_FILE) with pid %d fd %d: %s; the kernel needs CONFIG_CHECKPOINT_RESTORE, the capturer ptrace access, and the job must stay frozen",
+			return ckpt_err_set(err, ret, "pid %d fd %d: kcmp(KCMP_FILE) with pid %d fd %d: %s; the kernel needs CONFIG_CHECKPOINT_RESTORE, the capturer ptrace access, and the job must stay frozen",
 				      (int)pid, fd, (int)r->pid, r->fd,
 				      strerror(-ret));
-			return ret;
 		}
 		if (!c) {
 			*id = r->id;

@@ -322,10 +322,10 @@ int cap_tcp_record(struct ckptd_capture *cap, struct cap_fd *f, struct ckptd_rec
 	free(rcvq);
 	free(data);
 	if (ret)
-		ckpt_err_msg(err, "pid %d fd %d (TCP connection %s): %s: %s%s", (int)f->pid, f->fd,
+		return ckpt_err_set(err, ret, "pid %d fd %d (TCP connection %s): %s: %s%s", (int)f->pid, f->fd,
 			      f->link, what, strerror(-ret),
 			      ret == -EPERM ? " (TCP_REPAIR needs CAP_NET_ADMIN: run ckptd as root)" : "");
-	return ret;
+	return 0;
 }
 
 _Static_assert(sizeof(struct ckpt_rec_tcp) == 128, "struct ckpt_rec_tcp is 128 bytes");

@@ -25,8 +25,7 @@ static int diag_socket(struct ckptd_capture *cap, struct ckpt_err *err)
 	if (cap->diag_fd < 0) {
 		int ret = -errno;
 
-		ckpt_err_msg(err, "sock_diag netlink socket: %s", strerror(-ret));
-		return ret;
+		return ckpt_err_set(err, ret, "sock_diag netlink socket: %s", strerror(-ret));
 	}
 	return 0;
 }
@@ -128,10 +127,9 @@ int cap_unix_diag(struct ckptd_capture *cap, uint64_t ino, struct cap_unix *u,
 	return 0;
 fail:
 	ret = -errno;
-	ckpt_err_msg(err, "unix socket inode %llu: sock_diag: %s%s",
+	return ckpt_err_set(err, ret, "unix socket inode %llu: sock_diag: %s%s",
 		      (unsigned long long)ino, strerror(errno),
 		      errno == ENOENT ? " (is the job in another network namespace?)" :
 		      errno == EINVAL || errno == EPROTONOSUPPORT ?
 		      " (load the unix_diag module)" : "");
-	return ret;
 }

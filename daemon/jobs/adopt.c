@@ -44,8 +44,7 @@ int ckptd_job_adopt(struct ckptd *d, const struct ckptd_adopt *a,
 	}
 	ret = ckptd_proc_starttime(a->root_pid, &start);
 	if (ret) {
-		ckpt_err_msg(e, "the restored root pid %d of job %u is gone", a->root_pid, a->id);
-		return ret;
+		return ckpt_err_set(e, ret, "the restored root pid %d of job %u is gone", a->root_pid, a->id);
 	}
 	job = ckptd_registry_add(&d->reg, a->id);
 	if (!job)

@@ -115,17 +115,14 @@ int ckptd_may_attach_pid(const struct ckptd_cred *cr, pid_t pid, struct ckpt_err
 	if (ret == -ESRCH)
 		return ckpt_err_set(e, ESRCH, "no process %d; check the pid", pid);
 	if (ret) {
-		ckpt_err_msg(e, "cannot read /proc/%d/status: %s", pid, strerror(-ret));
-		return ret;
+		return ckpt_err_set(e, ret, "cannot read /proc/%d/status: %s", pid, strerror(-ret));
 	}
 	if (cr->privileged)
 		return 0;
 	for (int i = 0; i < 4; i++)
 		if (uids[i] != cr->uid) {
-			ckpt_err_msg(e,
-				     "process %d is not yours (uid %u); only root may make a job of it",
+			return ckpt_err_set(e, -EPERM, "process %d is not yours (uid %u); only root may make a job of it",
 				     pid, uids[i]);
-			return -EPERM;
 		}
 	return 0;
 }
@@ -138,10 +135,8 @@ int ckptd_may_attach_cgroup(const struct ckptd_cred *cr, const char *abs,
 	if (stat(abs, &st) || !S_ISDIR(st.st_mode))
 		return ckpt_err_set(e, ENOENT, "no cgroup directory %s; check the path", abs);
 	if (!cr->privileged && st.st_uid != cr->uid) {
-		ckpt_err_msg(e,
-			     "cgroup %s belongs to uid %u; only root or its owner may make a job of it",
+		return ckpt_err_set(e, -EPERM, "cgroup %s belongs to uid %u; only root or its owner may make a job of it",
 			     abs, st.st_uid);
-		return -EPERM;
 	}
 	return 0;
 }

@@ -228,29 +228,25 @@ again:
 	    kill(v.pid, 0) && errno == ESRCH)
 		return 0;	/* the last one, gone */
 	if (ret) {
-		ckpt_err_msg(e,
-			     "job %u: checking its %u member(s) as uid %u failed: %s; retry, or ask root",
+		return ckpt_err_set(e, ret, "job %u: checking its %u member(s) as uid %u failed: %s; retry, or ask root",
 			     job_id, nr, cr->uid, ret == -ETIMEDOUT ?
 			     "the check took more than 10 s (a member stuck in execve?)" : strerror(-ret));
-		return ret;
 	}
 	if (!v.pid)
 		return 0;
 	if (v.pid < 0) {
-		ckpt_err_msg(e, "job %u: cannot take the credentials of uid %u to check its members: %s",
+		return ckpt_err_set(e, -v.err, "job %u: cannot take the credentials of uid %u to check its members: %s",
 			     job_id, cr->uid, strerror(v.err));
-		return -v.err;
 	}
 	comm_of(v.tid, comm, sizeof(comm));
 	if (v.tid != v.pid)
 		snprintf(tid, sizeof(tid), " thread %d", v.tid);
-	ckpt_err_msg(e,
-		     "job %u: pid %d%s (%s) may not be checkpointed by uid %u: %s%s; remove it from the job or ask root",
-		     job_id, v.pid, tid, comm, cr->uid,
-		     v.err == ENOENT ? "Permission denied" : strerror(v.err),
-		     v.err == EACCES || v.err == EPERM || v.err == ENOENT ?
-		     " (not yours, not dumpable, or holds privileges you lack)" : "");
-	return v.err == EACCES || v.err == ENOENT ? -EPERM : -v.err;
+	return ckpt_err_set(e, v.err == EACCES || v.err == ENOENT ? EPERM : v.err,
+			    "job %u: pid %d%s (%s) may not be checkpointed by uid %u: %s%s; remove it from the job or ask root",
+			    job_id, v.pid, tid, comm, cr->uid,
+			    v.err == ENOENT ? "Permission denied" : strerror(v.err),
+			    v.err == EACCES || v.err == EPERM || v.err == ENOENT ?
+			    " (not yours, not dumpable, or holds privileges you lack)" : "");
 }
 
 int ckptd_auth_job(struct ckpt_nl *nl, const struct ckptd_cred *cr, uint32_t job_id,

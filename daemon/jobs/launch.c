@@ -100,8 +100,7 @@ static int spawn(struct launch *l, int cg_fd, int pidns, pid_t *pid,
 	long ret;
 
 	if (pipe2(pfd, O_CLOEXEC)) {
-		ckpt_err_msg(e, "pipe: %s", strerror(errno));
-		return -errno;
+		return ckpt_err_set(e, -errno, "pipe: %s", strerror(errno));
 	}
 	l->err_fd = pfd[1];
 	ret = syscall(SYS_clone3, &ca, sizeof(ca));
@@ -121,10 +120,9 @@ static int spawn(struct launch *l, int cg_fd, int pidns, pid_t *pid,
 	while (n < 0 && errno == EINTR);
 	close(pfd[0]);
 	if (n == sizeof(rep)) {
-		ckpt_err_msg(e, "%s '%s': %s",
+		return ckpt_err_set(e, -rep.err, "%s '%s': %s",
 			     stage_what[rep.stage < 5 ? rep.stage : 0], l->argv[0],
 			     strerror(rep.err));
-		return -rep.err;
 	}
 	return 0;
 }

@@ -99,10 +99,8 @@ static int record_owner(const char *store, uint32_t job, uid_t uid, gid_t gid,
 		if (was_uid == uid && was_gid == gid)
 			return 0;
 		if (was_uid != uid && has_images(path)) {
-			ckpt_err_msg(e,
-				     "the image directory %s holds checkpoints of uid %u: job id %u cannot store checkpoints of uid %u; use another job id, or ask root to remove them",
+			return ckpt_err_set(e, -EPERM, "the image directory %s holds checkpoints of uid %u: job id %u cannot store checkpoints of uid %u; use another job id, or ask root to remove them",
 				     path, was_uid, job, uid);
-			return -EPERM;
 		}
 	}
 	snprintf(tmp, sizeof(tmp), "%s/" OWNER_FILE ".tmp", path);
@@ -130,8 +128,7 @@ int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid, gid_t gid,
 	snprintf(dir, sizeof(dir), "%s/%u", store, job);
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		ret = -errno;
-		ckpt_err_msg(e, "cannot create %s: %s", dir, strerror(errno));
-		return ret;
+		return ckpt_err_set(e, ret, "cannot create %s: %s", dir, strerror(errno));
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	ret = fd < 0 ? -errno : set_acl(fd, uid, 1);

@@ -28,9 +28,8 @@ int ckpt_peer_key_load(struct ckpt_peer_key *k, const char *path,
 	ssize_t n;
 
 	if (fd < 0) {
-		ckpt_err_msg(e, "peer key file %s: %s; create it with 'head -c 32 /dev/urandom > %s; chmod 600 %s' and copy it to every peer",
+		return ckpt_err_set(e, -errno, "peer key file %s: %s; create it with 'head -c 32 /dev/urandom > %s; chmod 600 %s' and copy it to every peer",
 			     path, strerror(errno), path, path);
-		return -errno;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);

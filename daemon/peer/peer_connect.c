@@ -78,9 +78,8 @@ int ckpt_peer_connect(const char *name, const char *host, unsigned int port,
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
-		ckpt_err_msg(e, "cannot connect to %s: %s; is ckptd running there with a [peers] section?",
+		return ckpt_err_set(e, fd, "cannot connect to %s: %s; is ckptd running there with a [peers] section?",
 			     label, strerror(-fd));
-		return fd;
 	}
 	*out = ckpt_peer_conn_new(fd, label, timeout_ms);
 	if (!*out)
