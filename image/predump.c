@@ -29,37 +29,19 @@ int ckptd_image_is_predump(const char *store, uint32_t job, uint64_t seq)
 	return ret;
 }
 
+/* what is not a pre-dump, or a pre-dump still wanted (seq >= *keep_from) */
+static bool wanted(const struct ckptd_store_entry *v, size_t n, size_t i, const void *arg)
+{
+	uint64_t keep_from = *(const uint64_t *)arg;
+
+	(void)n;
+	return !v[i].predump || v[i].bad || (keep_from && v[i].seq >= keep_from);
+}
+
 int ckptd_predump_gc(const char *store, uint32_t job, uint64_t keep_from,
 		     unsigned int *removed, struct ckpt_err *err)
 {
-	struct ckptd_store_entry *v;
-	char *needed;
-	size_t n;
-	int ret = ckptd_store_list(store, job, &v, &n, err);
-
-	if (ret || !n) {
-		free(v);
-		return ret;
-	}
-	needed = calloc(n, 1);
-	if (!needed) {
-		free(v);
-		return ckpt_err_set(err, -ENOMEM, "%s/%u: out of memory", store, job);
-	}
-	/* what is not a pre-dump (or a pre-dump still wanted) keeps its chain */
-	for (size_t i = 0; i < n; i++)
-		if (!v[i].predump || v[i].bad || (keep_from && v[i].seq >= keep_from))
-			ckptd_store_keep_chain(v, n, i, needed);
-	for (size_t i = 0; i < n && !ret; i++) {
-		if (needed[i] || !v[i].predump)
-			continue;
-		ret = ckptd_store_remove(store, job, v[i].seq, "a stale pre-dump", err);
-		if (!ret && removed)
-			(*removed)++;
-	}
-	free(needed);
-	free(v);
-	return ret;
+	return ckptd_store_gc(store, job, wanted, &keep_from, 1, "a stale pre-dump", removed, err);
 }
 
 int ckptd_predump_gc_all(const char *store, unsigned int *removed,

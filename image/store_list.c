@@ -198,8 +198,7 @@ static const struct ckptd_store_entry *find(const struct ckptd_store_entry *v, s
 	return NULL;
 }
 
-void ckptd_store_keep_chain(const struct ckptd_store_entry *v, size_t n, size_t i,
-			    char *needed)
+static void keep_chain(const struct ckptd_store_entry *v, size_t n, size_t i, char *needed)
 {
 	const struct ckptd_store_entry *e = &v[i];
 
@@ -231,4 +230,37 @@ int ckptd_store_remove(const char *store, uint32_t job, uint64_t seq,
 		return ckpt_err_set(err, -ret, "%s: cannot remove %s: %s; remove it by hand",
 				    dir, what, strerror(-ret));
 	return 0;
+}
+
+int ckptd_store_gc(const char *store, uint32_t job, ckptd_store_root_fn root,
+		   const void *arg, int predumps_only, const char *what,
+		   unsigned int *removed, struct ckpt_err *err)
+{
+	struct ckptd_store_entry *v;
+	char *needed;
+	size_t n;
+	int ret = ckptd_store_list(store, job, &v, &n, err);
+
+	if (ret || !n) {
+		free(v);
+		return ret;
+	}
+	needed = calloc(n, 1);
+	if (!needed) {
+		free(v);
+		return ckpt_err_set(err, ENOMEM, "%s/%u: out of memory", store, job);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (root(v, n, i, arg))
+			keep_chain(v, n, i, needed);
+	for (size_t i = 0; i < n && !ret; i++) {
+		if (needed[i] || (predumps_only && !v[i].predump))
+			continue;
+		ret = ckptd_store_remove(store, job, v[i].seq, what, err);
+		if (!ret && removed)
+			(*removed)++;
+	}
+	free(needed);
+	free(v);
+	return ret;
 }

@@ -7,6 +7,7 @@
 #ifndef CKPTD_STORE_LIST_H
 #define CKPTD_STORE_LIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,13 +40,21 @@ int ckptd_store_jobs(const char *store, uint32_t **out, size_t *n,
 /* The highest seq of any directory of @job, committed or not (0: none). */
 uint64_t ckptd_store_max_seq(const char *store, uint32_t job);
 
+/* Whether v[i] is kept, with every image its parent chain reaches. */
+typedef bool (*ckptd_store_root_fn)(const struct ckptd_store_entry *v, size_t n, size_t i,
+				    const void *arg);
+
 /*
- * Marks v[i] and every image its parent chain reaches in needed[] (one byte
- * per entry of @v).  An image whose manifest cannot be read might be the
- * child of any older one: all older ones are marked.
+ * Garbage collection of @job's images, never breaking a parent chain: the
+ * images @root keeps, every parent they reach, and (an image whose
+ * manifest cannot be read might be the child of any older one) every
+ * image older than an unreadable one stay; the others (with
+ * @predumps_only, only the pre-dumps among them) are removed, each counted
+ * in *@removed.  @what says why, for the message.
  */
-void ckptd_store_keep_chain(const struct ckptd_store_entry *v, size_t n, size_t i,
-			    char *needed);
+int ckptd_store_gc(const char *store, uint32_t job, ckptd_store_root_fn root,
+		   const void *arg, int predumps_only, const char *what,
+		   unsigned int *removed, struct ckpt_err *err);
 
 /*
  * Removes one committed image: its manifest first, so that a half-removed
