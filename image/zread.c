@@ -3,7 +3,7 @@
  * Reading a compressed image (version 2): records.img decompressed into
  * memory when the image is opened, pages.img decompressed chunk by chunk
  * to verify it, or into a memfd for readers that pread page runs (the
- * restorer).  Every chunk is checked on the way (image_zstd.c); the
+ * restorer).  Every chunk is checked on the way (compress.c); the
  * checksums of the raw pages are the manifest's chunk sums, as for an
  * uncompressed image.
  */

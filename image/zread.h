@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Reading compressed images (internal to daemon/image/). */
+/* Reading compressed images (internal to image/). */
 #ifndef CKPTD_IMAGE_ZREAD_H
 #define CKPTD_IMAGE_ZREAD_H
 

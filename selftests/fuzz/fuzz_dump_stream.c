@@ -26,7 +26,7 @@ static void walk(const uint8_t *buf, size_t len)
 	fuzz_debug("stream: %d %s\n", ret, ret < 0 ? s.error : "");
 }
 
-/* One window per record, the way image_write.c's consume() feeds it. */
+/* One window per record, the way image/write.c's consume() feeds it. */
 static void walk_windows(const uint8_t *buf, size_t len)
 {
 	const struct ckpt_rec *rec;

@@ -3,7 +3,7 @@
  * Image directories as the restorer and ckptd read them: manifest (with
  * its chunk sums and compression block), records.img, pagemap.img and
  * pages.img of an image and optionally of its parent, through
- * ckptd_image_open()/ckptd_image_verify() (daemon/image/) and the
+ * ckptd_image_open()/ckptd_image_verify() (image/) and the
  * restorer's loader (tools/ckpt-restore/job.c, memory/page_runs.c), then
  * every indexed page read back.
  *

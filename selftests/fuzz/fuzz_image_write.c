@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The consumer of the dump stream, the image writer
- * (daemon/image/image_write.c): the input after its first byte is a
+ * (image/write.c): the input after its first byte is a
  * stream as read from /dev/ckpt, written as an image directory by
  * ckptd_image_write() (first byte, bit 0: zstd-compressed), which must
  * either refuse it and leave nothing behind or write an image that

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Compressed image files (daemon/image/image_zstd.c, ckptd_zfile_read()):
+ * Compressed image files (image/compress.c, ckptd_zfile_read()):
  * a records.img or pages.img of a version 2 image as a sequence of chunk
  * headers and zstd frames, read back and checked chunk by chunk.
  *

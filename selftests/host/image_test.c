@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * daemon/image: synthetic dump streams written as images and read back
+ * image/: synthetic dump streams written as images and read back
  * record for record and page for page (io_uring and plain writes), an
  * incremental image resolving unchanged pages through its parent, and
  * every corruption, malformed stream and full disk refused with a message

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * daemon/image with compression = zstd: images written compressed read
+ * image/ with compression = zstd: images written compressed read
  * back record for record and page for page (also as the restorer's memfd),
  * uncompressed images keep the version 1 format, an incremental chain may
  * mix compressed and uncompressed images, and a flipped byte, a truncated

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Round trips for the restore tests: a workload (ckpt_rt_prog) is started,
- * checkpointed through ckpt.ko into an image directory (daemon/image's
+ * checkpointed through ckpt.ko into an image directory (image/'s
  * writer), killed, restored with ckpt-restore, told to check itself with
  * SIGUSR1, and its verdict read back from a file.
  */
