@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Directory helpers of the image store (internal). */
+/* Directory helpers of the image store, for code that fills image directories itself (a peer receiving images). */
 #ifndef CKPTD_IMAGE_STORE_H
 #define CKPTD_IMAGE_STORE_H
 
