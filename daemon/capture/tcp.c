@@ -200,7 +200,7 @@ int ckptd_capture_tcp_sndqs(const pid_t *pids, size_t nr, struct ckptd_tcp_sndqs
 			    !cap_tcp_is_established(fd, &est) && est) {
 				ret = sndq_add(out, fd, st.st_ino);
 				if (ret)
-					ckpt_err_msg(err, "pid %d fd %d: the send queue of its TCP connection: %s",
+					ckpt_err_set(err, ret, "pid %d fd %d: the send queue of its TCP connection: %s",
 						      (int)pids[i], fds[k], strerror(-ret));
 			}
 			close(fd);

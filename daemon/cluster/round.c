@@ -231,7 +231,7 @@ static int commit(struct cluster_op *op, uint64_t t0)
 	if (!ret)
 		ret = ckptd_gmanifest_store(op->store, g, text, len, &e);
 	else
-		ckpt_err_msg(&e, "it does not fit in %d bytes", CKPTD_CLUSTER_TEXT_MAX);
+		ckpt_err_set(&e, ret, "it does not fit in %d bytes", CKPTD_CLUSTER_TEXT_MAX);
 	if (ret) {
 		ckpt_err_prefix(&e, "writing the global manifest");
 		return fail(op, ret, op->node, "commit", e.msg);

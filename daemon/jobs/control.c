@@ -74,7 +74,7 @@ void ckptd_cmd_attach(struct ckptd *d, struct ckptd_req *rq)
 		if (!ret)
 			ret = ckptd_proc_starttime(ckptd_ctl_u32(pid_a), &start);
 		if (ret == -ESRCH)
-			ckpt_err_msg(&why, "no process %u; check the pid",
+			ckpt_err_set(&why, ret, "no process %u; check the pid",
 				     ckptd_ctl_u32(pid_a));
 	}
 	if (ret) {

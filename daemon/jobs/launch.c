@@ -109,7 +109,7 @@ static int spawn(struct launch *l, int cg_fd, int pidns, pid_t *pid,
 	close(pfd[1]);
 	if (ret < 0) {
 		ret = -errno;
-		ckpt_err_msg(e, "clone3: %s", strerror(errno));
+		ckpt_err_set(e, ret, "clone3: %s", strerror(errno));
 		close(pfd[0]);
 		return ret;
 	}
@@ -244,7 +244,7 @@ void ckptd_cmd_run(struct ckptd *d, struct ckptd_req *rq)
 	cg_fd = open(cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (l.log_fd < 0 || cg_fd < 0) {
 		ret = -errno;
-		ckpt_err_msg(&why, "cannot open %s: %s",
+		ckpt_err_set(&why, ret, "cannot open %s: %s",
 			     l.log_fd < 0 ? logp : cg, strerror(errno));
 		goto fail;
 	}
@@ -252,13 +252,13 @@ void ckptd_cmd_run(struct ckptd *d, struct ckptd_req *rq)
 		pr_warn("job %u: chown of %s: %s", id, logp, strerror(errno));
 	ret = build_env(&l, id);
 	if (ret) {
-		ckpt_err_msg(&why, "out of memory");
+		ckpt_err_set(&why, ret, "out of memory");
 		goto fail;
 	}
 	job = ckptd_registry_add(&d->reg, id);
 	if (!job) {
 		ret = -ENOMEM;
-		ckpt_err_msg(&why, "out of memory");
+		ckpt_err_set(&why, ret, "out of memory");
 		goto fail;
 	}
 	job->uid = rq->uid;

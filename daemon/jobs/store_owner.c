@@ -110,7 +110,7 @@ static int record_owner(const char *store, uint32_t job, uid_t uid, gid_t gid,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text, len) != len || fsync(fd) || rename(tmp, path)) {
 		ret = -errno ?: -EIO;
-		ckpt_err_msg(e, "cannot record the owner of job %u in %s: %s", job, path,
+		ckpt_err_set(e, ret, "cannot record the owner of job %u in %s: %s", job, path,
 			     strerror(-ret));
 		unlink(tmp);
 	}
@@ -135,7 +135,7 @@ int ckptd_store_job_dir(const char *store, uint32_t job, uid_t uid, gid_t gid,
 	if (ret == -EOPNOTSUPP)
 		ret = 0;	/* no ACLs here: root's alone (store_owner.h) */
 	if (ret)
-		ckpt_err_msg(e, "image directory %s: %s; it must be a directory root owns",
+		ckpt_err_set(e, ret, "image directory %s: %s; it must be a directory root owns",
 			     dir, strerror(-ret));
 	if (fd >= 0)
 		close(fd);
@@ -155,7 +155,7 @@ int ckptd_store_give(const char *store, uint32_t job, uint64_t seq, uid_t uid,
 	fd = dfd >= 0 ? dup(dfd) : -1;
 	if (fd < 0 || !(d = fdopendir(fd))) {
 		ret = -errno;
-		ckpt_err_msg(e, "image %s: %s", dir, strerror(errno));
+		ckpt_err_set(e, ret, "image %s: %s", dir, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		if (dfd >= 0)
@@ -168,7 +168,7 @@ int ckptd_store_give(const char *store, uint32_t job, uint64_t seq, uid_t uid,
 		fd = openat(dfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		ret = fd < 0 ? -errno : set_acl(fd, uid, 0);
 		if (ret)
-			ckpt_err_msg(e, "image %s: letting uid %u read %s: %s", dir, uid,
+			ckpt_err_set(e, ret, "image %s: letting uid %u read %s: %s", dir, uid,
 				     de->d_name, strerror(-ret));
 		if (fd >= 0)
 			close(fd);
@@ -178,7 +178,7 @@ int ckptd_store_give(const char *store, uint32_t job, uint64_t seq, uid_t uid,
 	if (!ret) {
 		ret = set_acl(dfd, uid, 1);
 		if (ret)
-			ckpt_err_msg(e, "image %s: letting uid %u read it: %s", dir, uid,
+			ckpt_err_set(e, ret, "image %s: letting uid %u read it: %s", dir, uid,
 				     strerror(-ret));
 	}
 	close(dfd);

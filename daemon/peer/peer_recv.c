@@ -240,7 +240,7 @@ int ckpt_peer_recv_commit(struct ckpt_peer_conn *c, struct ckpt_peer_recv_state 
 	if (!ret) {
 		if (img->man.job_id != j.job || img->man.seq != j.seq) {
 			ret = -EINVAL;
-			ckpt_err_msg(&e, "the image sent as job %u checkpoint %llu is job %u checkpoint %llu",
+			ckpt_err_set(&e, ret, "the image sent as job %u checkpoint %llu is job %u checkpoint %llu",
 				      j.job, (unsigned long long)j.seq, img->man.job_id,
 				      (unsigned long long)img->man.seq);
 		} else {
