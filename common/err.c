@@ -36,9 +36,8 @@ void ckpt_err_msg(struct ckpt_err *e, const char *fmt, ...)
 
 	if (!e)
 		return;
-	/* an error is never carried without a code: the caller's, or EIO */
-	if (!e->errnum)
-		e->errnum = EIO;
+	/* an error is never carried without a code */
+	e->errnum = EIO;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);

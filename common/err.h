@@ -26,9 +26,10 @@ struct ckpt_err {
 int ckpt_err_set(struct ckpt_err *e, int errnum, const char *fmt, ...) CKPT_ERR_FMT(3, 4);
 int ckpt_err_vset(struct ckpt_err *e, int errnum, const char *fmt, va_list ap);
 /*
- * The message, for a caller that returns its own code: errnum stays if
- * set, else becomes EIO, so that an error is never carried without one.
- * Prefer ckpt_err_set() with the code returned.
+ * The message with EIO as its code, for a caller that returns its own
+ * (the image library's callers use the return value).  Prefer
+ * ckpt_err_set() with the code returned.  Never reads @e first: a
+ * carrier may be handed in uninitialized.
  */
 void ckpt_err_msg(struct ckpt_err *e, const char *fmt, ...) CKPT_ERR_FMT(2, 3);
 /* errno of the failed call: "<message>: <strerror>"; returns -errno. */
