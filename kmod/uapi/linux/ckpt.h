@@ -132,7 +132,7 @@
 #define CKPT_MCGRP_EVENTS_NAME	"events"
 
 /* Bumped on every change of this file's meaning; additions only at the end. */
-#define CKPT_ABI_VERSION	1
+#define CKPT_ABI_VERSION	2
 
 /* Longest CKPT_A_FEATURES_CLIENT string, without the terminating NUL. */
 #define CKPT_CLIENT_NAME_MAX	31
@@ -288,7 +288,10 @@ struct ckpt_abi_info {
 struct ckpt_dump_args {
 	__u32 job_id;
 	__u32 flags;		/* in: CKPT_DUMP_* */
-	__u64 reserved[2];	/* in: must be 0 */
+	__s32 data_fd;		/* in: CKPT_DUMP_DATA_FD: where page contents
+				 * go; else must be 0 */
+	__u32 reserved0;	/* in: must be 0 */
+	__u64 reserved;		/* in: must be 0 */
 };
 
 /*
@@ -305,7 +308,37 @@ struct ckpt_dump_args {
  * written while the pre-dump was copying them.
  */
 #define CKPT_DUMP_PREDUMP	(1U << 1)
-#define CKPT_DUMP_FLAGS		(CKPT_DUMP_INCREMENTAL | CKPT_DUMP_PREDUMP)
+/*
+ * Page contents are not in the stream: the module writes each page once,
+ * straight from the process's memory, into data_fd (a regular file the
+ * dumper opened for writing), page-aligned, starting at the file's size at
+ * CKPT_IOC_DUMP (which must be a multiple of the page size), and the
+ * stream carries PAGES_FILE records (offset and per-page hashes) instead
+ * of PAGES.  -EBADF: data_fd is not open for writing; -EINVAL: not a
+ * regular file, or its size is not page-aligned.  A failed write (-ENOSPC,
+ * -EIO, ...) fails the read() like any other dump error
+ * (CKPT_IOC_DUMP_ERROR names the offset); the dump is void and the bytes
+ * already written are the dumper's to discard.
+ */
+#define CKPT_DUMP_DATA_FD	(1U << 2)
+/*
+ * A pre-copy: a CKPT_DUMP_PREDUMP | CKPT_DUMP_DATA_FD dump whose pages
+ * may be written straight from the running job's memory, so a page the
+ * job writes meanwhile may reach data_fd torn.  Only soft-dirty makes that
+ * safe: the dumper must announce, before the first read(), that it
+ * cleared the soft-dirty bits after the open (CKPT_IOC_DUMP_SOFTDIRTY_CLEARED,
+ * "pre-copy protocol" below), else the first read() fails with -EINVAL.
+ * Pages the kernel cannot track by soft-dirty (shared memory) are copied
+ * to a stable buffer first, hashed and written from it.  Committed, a
+ * pre-copy is the parent of the next incremental dump, which then treats
+ * as unchanged only pages whose soft-dirty bit is clear: a written page
+ * is carried again even if its hash matches.  Every page of a pre-copy a
+ * later dump lists as PAGES_SAME was not written while it was copied, so
+ * its bytes in data_fd match its hash.
+ */
+#define CKPT_DUMP_PRECOPY	(1U << 3)
+#define CKPT_DUMP_FLAGS		(CKPT_DUMP_INCREMENTAL | CKPT_DUMP_PREDUMP | \
+				 CKPT_DUMP_DATA_FD | CKPT_DUMP_PRECOPY)
 
 /*
  * CKPT_IOC_DUMP_COMMIT, on a dump session fd whose stream was read to the
@@ -341,6 +374,26 @@ struct ckpt_dump_args {
  * the end, or while it runs) without calling this ioctl is not detected
  * and makes the next incremental dump miss pages: nobody but the dumper
  * may write clear_refs of a job's processes.
+ */
+/*
+ * The pre-copy protocol (short frozen windows): soft-dirty bits are
+ * cleared while the job runs, announced on the pre-dump's session:
+ *
+ *   CKPT_IOC_DUMP (PREDUMP [| INCREMENTAL] [| DATA_FD | PRECOPY]);
+ *   clear_refs of every process of the job; this ioctl; read to END;
+ *   CKPT_IOC_DUMP_COMMIT; freeze; CKPT_IOC_DUMP (INCREMENTAL, ...):
+ *   only pages written since the clear are read, the others are
+ *   PAGES_SAME of the pre-dump; read to END; COMMIT; clear_refs; this
+ *   ioctl (the protocol above, so that the next checkpoint's pre-dump can
+ *   be incremental with soft-dirty too); thaw.
+ *
+ * Accepted on a pre-dump session before its first read() (else -EINVAL).
+ * An incremental pre-dump whose parent has soft-dirty tracking took, at
+ * its open, the parent's hash of every page that was clean then, and
+ * treats a page as unchanged only if it is clean now too; without it,
+ * the pre-dump compares hashes.  The tracking becomes the job's once the
+ * pre-dump is committed (-ESTALE if another dump was committed since it
+ * was opened).  -EALREADY if announced twice on the same session.
  */
 struct ckpt_softdirty_cleared_args {
 	__u32 flags;		/* in: must be 0 */
@@ -413,7 +466,8 @@ struct ckpt_tag_region_args {
  *       TASK; for live processes then SIGACTIONS, THREAD... (one per
  *       thread, the group leader first), MM, VMA... (ascending),
  *       REGION... (ranges tagged by the application, newest last), and
- *       PAGES... (ascending addresses; none inside EXCLUDE regions)
+ *       PAGES... or, with CKPT_DUMP_DATA_FD, PAGES_FILE... (ascending
+ *       addresses; none inside EXCLUDE regions)
  *   END
  *
  * In an incremental dump, a page holding data that is unchanged since the
@@ -439,6 +493,7 @@ enum ckpt_rec_type {
 	CKPT_REC_END,
 	CKPT_REC_REGION,
 	CKPT_REC_PAGES_SAME,
+	CKPT_REC_PAGES_FILE,
 };
 
 /*
@@ -598,6 +653,21 @@ struct ckpt_rec_pages {
 };
 
 #define CKPT_PAGES_MAX_RUN	64	/* pages in one PAGES record at most */
+
+/*
+ * CKPT_DUMP_DATA_FD: a run of consecutive pages of one process written to
+ * data_fd at @offset (page-aligned, the run contiguous there), in place of
+ * a PAGES record, with the hash of each page as written: xxh64 (seed 0) of
+ * its page_size bytes, shifted right by one bit.  The same hash is the
+ * page's in the job's base for incremental dumps.
+ */
+struct ckpt_rec_pages_file {
+	__s32 pid;
+	__u32 nr_pages;
+	__u64 start;		/* address of the first page */
+	__u64 offset;		/* in data_fd, of the first page */
+	__u64 hash[];		/* nr_pages hashes */
+};
 
 /* Incremental dumps: pages holding data that is unchanged since the parent. */
 struct ckpt_rec_pages_same {
