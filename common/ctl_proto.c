@@ -47,6 +47,18 @@ static const struct {
 	[CKPTD_CA_CLUSTER]	= { K_STR, false, "CLUSTER" },
 	[CKPTD_CA_BARRIER_US]	= { K_U64, false, "BARRIER_US" },
 	[CKPTD_CA_COMMIT_US]	= { K_U64, false, "COMMIT_US" },
+	[CKPTD_CA_FROZEN_US]	= { K_U64, false, "FROZEN_US" },
+	[CKPTD_CA_STAGE_FREEZE_US]	= { K_U64, false, "STAGE_FREEZE_US" },
+	[CKPTD_CA_STAGE_PRECOPY_US]	= { K_U64, false, "STAGE_PRECOPY_US" },
+	[CKPTD_CA_STAGE_DUMP_US]	= { K_U64, false, "STAGE_DUMP_US" },
+	[CKPTD_CA_STAGE_CAPTURE_US]	= { K_U64, false, "STAGE_CAPTURE_US" },
+	[CKPTD_CA_STAGE_WRITE_US]	= { K_U64, false, "STAGE_WRITE_US" },
+	[CKPTD_CA_STAGE_COMMIT_US]	= { K_U64, false, "STAGE_COMMIT_US" },
+	[CKPTD_CA_STAGE_THAW_US]	= { K_U64, false, "STAGE_THAW_US" },
+	[CKPTD_CA_DIRTY_TRACKING]	= { K_STR, false, "DIRTY_TRACKING" },
+	[CKPTD_CA_PRECOPY_TRACKING]	= { K_STR, false, "PRECOPY_TRACKING" },
+	[CKPTD_CA_PRECOPY_PAGES]	= { K_U64, false, "PRECOPY_PAGES" },
+	[CKPTD_CA_FINAL_PAGES]	= { K_U64, false, "FINAL_PAGES" },
 };
 
 static const char *const cmd_names[__CKPTD_CMD_MAX] = {

@@ -116,6 +116,19 @@ enum ckptd_ctl_attr_type {
 	CKPTD_CA_CLUSTER,	/* string: hosts "alpha,beta" or "alpha:5,beta:4" */
 	CKPTD_CA_BARRIER_US,	/* u64: prepare sent -> every host frozen */
 	CKPTD_CA_COMMIT_US,	/* u64: prepare sent -> global manifest committed */
+	/* FREEZE, CHECKPOINT: where the time went (struct ckptd_dump_stages) */
+	CKPTD_CA_FROZEN_US,	/* u64: freeze to thaw (or to the reply) */
+	CKPTD_CA_STAGE_FREEZE_US,	/* u64 */
+	CKPTD_CA_STAGE_PRECOPY_US,	/* u64: pages written while the job ran */
+	CKPTD_CA_STAGE_DUMP_US,		/* u64: the frozen dump */
+	CKPTD_CA_STAGE_CAPTURE_US,	/* u64: files of the frozen members */
+	CKPTD_CA_STAGE_WRITE_US,	/* u64: records, index, manifest */
+	CKPTD_CA_STAGE_COMMIT_US,	/* u64: ckpt.ko commit, soft-dirty clear */
+	CKPTD_CA_STAGE_THAW_US,		/* u64 */
+	CKPTD_CA_DIRTY_TRACKING,	/* string: "none", "hash", "soft-dirty" */
+	CKPTD_CA_PRECOPY_TRACKING,	/* string: the same, frozen dump vs pre-copy */
+	CKPTD_CA_PRECOPY_PAGES,		/* u64 */
+	CKPTD_CA_FINAL_PAGES,		/* u64: pages written while frozen */
 	__CKPTD_CA_MAX,
 };
 #define CKPTD_CA_MAX (__CKPTD_CA_MAX - 1)

@@ -99,6 +99,13 @@ void json_u64(struct json_out *j, const char *key, uint64_t val)
 	fprintf(j->f, "%llu", (unsigned long long)val);
 }
 
+void json_ms(struct json_out *j, const char *key, uint64_t us)
+{
+	json_prefix(j, key);
+	fprintf(j->f, "%llu.%03llu", (unsigned long long)(us / 1000),
+		(unsigned long long)(us % 1000));
+}
+
 void json_bool(struct json_out *j, const char *key, bool val)
 {
 	json_prefix(j, key);

@@ -23,6 +23,8 @@ void json_begin_array(struct json_out *j, const char *key);
 void json_end_array(struct json_out *j);
 void json_string(struct json_out *j, const char *key, const char *val);
 void json_u64(struct json_out *j, const char *key, uint64_t val);
+/* Microseconds @us as milliseconds with three decimals. */
+void json_ms(struct json_out *j, const char *key, uint64_t us);
 void json_bool(struct json_out *j, const char *key, bool val);
 /* Ends the document with a newline. */
 void json_finish(struct json_out *j);

@@ -4,14 +4,12 @@
  * the re-freeze at start of a job that was frozen before a restart; in
  * the ops worker, on the one dump path (dump.h):
  *
- *   1. freeze the job (unless FREEZE left it frozen already)
- *   2. dump it: its stream into a memfd, the userspace capture of its
- *      members while frozen
- *   3. checkpoint: thaw now - the job runs while the image is written;
- *      freeze: the job stays frozen
- *   4. the image written, committed to the module (CKPT_IOC_DUMP_COMMIT
- *      is allowed after a thaw: the stream was read to its end), so the
- *      next incremental dump is relative to it; then retention
+ *   a running job: the pre-copy while it runs, the freeze, the dump of
+ *   what changed since with the capture of its members, the image
+ *   committed, ckpt.ko's commit; then checkpoint thaws it, freeze leaves
+ *   it frozen
+ *   a job FREEZE left frozen: its members checked, one dump; it stays
+ *   frozen
  *
  * Jobs spanning hosts never come here: ctl/dispatch.c routes them to
  * cluster/ first.
@@ -46,46 +44,51 @@ struct ckpt_op {
 	/* results */
 	struct ckpt_err err;
 	int frozen;		/* the job is frozen when the operation ends */
-	unsigned int frozen_ms;	/* for the log */
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void op_run(struct ckptd_work *w, void *ctx)
 {
 	struct ckpt_op *op = (struct ckpt_op *)w;
 	struct ckpt_kjob kj = { 0 };
-	struct ckpt_err terr;
-	uint64_t t0 = now_ms();
 
 	op->frozen = op->fz.already_frozen;
-	if (ckptd_dump_freeze(ctx, &op->fz, &kj, &op->err))
-		goto out;
-	op->frozen = 1;
-	if (op->kind == OP_REFREEZE)
-		goto out;
-	op->dp.frozen = &kj;
-	/* a checkpoint of a job FREEZE left frozen leaves it frozen */
-	op->dp.thaw = op->kind == OP_CHECKPOINT && !op->fz.already_frozen;
-	op->frozen_ms = now_ms() - t0;
-	if (ckptd_dump(ctx, &op->dp, &op->err) && !op->dp.captured &&
-	    !op->fz.already_frozen) {
-		/* the capture failed: the job must not stay frozen because of us */
-		if (ckptd_dump_thaw(ctx, op->fz.job_id, &terr))
-			pr_warn("%s", terr.msg);
-		op->frozen = 0;
+	if (op->kind == OP_REFREEZE || op->fz.already_frozen) {
+		/* a re-freeze; or the members of a frozen job, checked */
+		if (ckptd_dump_freeze(ctx, &op->fz, &kj, &op->err))
+			goto out;
+		op->frozen = 1;
+		if (op->kind == OP_REFREEZE)
+			goto out;
+		op->dp.frozen = &kj;
+	} else {
+		op->dp.freeze = &op->fz;
+		op->dp.kj = &kj;
+		op->dp.thaw = op->kind == OP_CHECKPOINT;
 	}
-	op->frozen_ms += op->dp.capture_ms;
-	if (op->dp.thawed)
-		op->frozen = 0;
+	ckptd_dump(ctx, &op->dp, &op->err);
+	op->frozen = op->dp.is_frozen;
 out:
 	ckpt_kjob_release(&kj);
+}
+
+/* Where the time went, for the reply (ckptctl --json "stages"). */
+static void put_stages(struct ckptd_ctl_msg *m, const struct ckptd_dump *dp)
+{
+	const struct ckptd_dump_stages *st = &dp->st;
+
+	ckptd_ctl_put_u64(m, CKPTD_CA_FROZEN_US, st->frozen_us);
+	ckptd_ctl_put_u64(m, CKPTD_CA_STAGE_FREEZE_US, st->freeze_us);
+	ckptd_ctl_put_u64(m, CKPTD_CA_STAGE_PRECOPY_US, st->precopy_us);
+	ckptd_ctl_put_u64(m, CKPTD_CA_STAGE_DUMP_US, st->dump_us);
+	ckptd_ctl_put_u64(m, CKPTD_CA_STAGE_CAPTURE_US, st->capture_us);
+	ckptd_ctl_put_u64(m, CKPTD_CA_STAGE_WRITE_US, st->write_us);
+	ckptd_ctl_put_u64(m, CKPTD_CA_STAGE_COMMIT_US, st->commit_us);
+	ckptd_ctl_put_u64(m, CKPTD_CA_STAGE_THAW_US, st->thaw_us);
+	ckptd_ctl_put_str(m, CKPTD_CA_DIRTY_TRACKING, dp->dirty_tracking);
+	if (dp->precopy_tracking)
+		ckptd_ctl_put_str(m, CKPTD_CA_PRECOPY_TRACKING, dp->precopy_tracking);
+	ckptd_ctl_put_u64(m, CKPTD_CA_PRECOPY_PAGES, dp->precopy_pages);
+	ckptd_ctl_put_u64(m, CKPTD_CA_FINAL_PAGES, dp->final_pages);
 }
 
 static void op_done(struct ckptd *d, struct ckptd_work *w)
@@ -110,18 +113,23 @@ static void op_done(struct ckptd *d, struct ckptd_work *w)
 		return;
 	}
 	if (op->kind != OP_REFREEZE)
-		pr_info("job %u: %s %llu written to %s (%llu bytes, %llu before compression; %s %u ms, image written in %u ms)%s",
+		pr_info("job %u: %s %llu written to %s (%llu bytes, %llu before compression; %s %.1f ms: dump %.1f, capture %.1f, write %.1f, commit %.1f; pre-copy of %llu pages in %.1f ms while it ran)%s",
 			op->fz.job_id, names[op->kind], (unsigned long long)op->dp.seq,
 			op->dp.dir, (unsigned long long)op->dp.bytes,
 			(unsigned long long)op->dp.raw_bytes,
-			op->frozen ? "capture" : "frozen", op->frozen_ms,
-			op->dp.write_ms, op->frozen ? ", job frozen" : "");
+			op->frozen ? "frozen so far" : "frozen", op->dp.st.frozen_us / 1000.0,
+			op->dp.st.dump_us / 1000.0, op->dp.st.capture_us / 1000.0,
+			op->dp.st.write_us / 1000.0, op->dp.st.commit_us / 1000.0,
+			(unsigned long long)op->dp.precopy_pages, op->dp.st.precopy_us / 1000.0,
+			op->frozen ? ", job frozen" : "");
 	ckptd_reply_init(&r, op->seq);
 	ckptd_ctl_put_u32(&r.m, CKPTD_CA_JOB_ID, op->fz.job_id);
 	ckptd_ctl_put_u64(&r.m, CKPTD_CA_SEQ, op->dp.seq);
 	ckptd_ctl_put_u64(&r.m, CKPTD_CA_BYTES, op->dp.bytes);
 	ckptd_ctl_put_str(&r.m, CKPTD_CA_IMAGE_DIR, op->dp.dir);
 	ckptd_ctl_put_str(&r.m, CKPTD_CA_STATE, op->frozen ? "frozen" : "running");
+	if (op->kind != OP_REFREEZE)
+		put_stages(&r.m, &op->dp);
 	if (job)
 		ckptd_persist(d, op->client_id, op->seq, &r);
 	else

@@ -12,11 +12,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +25,8 @@
 #include "loop.h"
 #include "ctl/server.h"
 #include "image.h"
+#include "image_format.h"
+#include "image_store.h"
 #include "jobs/auth.h"
 #include "jobs/proc.h"
 #include "jobs/registry.h"
@@ -32,20 +34,23 @@
 #include "log.h"
 #include "proc_stat.h"
 #include "ops/dump.h"
+#include "ops/dump_read.h"
+#include "ops/softdirty.h"
 #include "proc_nspid.h"
 #include "retention.h"
 #include "store_list.h"
 
-#define STREAM_BUF	(1U << 20)
-
 struct ops_ctx {
 	struct ckpt_nl *nl;
 	int dev_fd;
+	int soft_dirty;		/* CKPT_FEATURE_SOFT_DIRTY: pre-copies use it */
+	struct ckpt_err check_err;	/* of a stream's BEGIN check */
 };
 
 void *ckptd_ops_init(int *err)
 {
 	struct ops_ctx *c = calloc(1, sizeof(*c));
+	struct ckpt_abi_info abi = { 0 };
 	struct ckpt_err e;
 
 	if (!c) {
@@ -66,6 +71,8 @@ void *ckptd_ops_init(int *err)
 		free(c);
 		return NULL;
 	}
+	c->soft_dirty = !ioctl(c->dev_fd, CKPT_IOC_GET_ABI, &abi) &&
+			(abi.features & CKPT_FEATURE_SOFT_DIRTY);
 	return c;
 }
 
@@ -196,24 +203,6 @@ static int capture_members(const struct ckptd_dump *dp, struct ckptd_recbuf *rb,
 	return ret;
 }
 
-/*
- * After read() of dump session @dump_fd failed with @errnum: the module's
- * own account (CKPT_IOC_DUMP_ERROR: process, range, cause), or
- * strerror(@errnum) from an older ckpt.ko.
- */
-static void dump_error(int dump_fd, int errnum, char *buf, size_t size)
-{
-	struct ckpt_dump_error de;
-
-	memset(&de, 0, sizeof(de));
-	if (ioctl(dump_fd, CKPT_IOC_DUMP_ERROR, &de) || !de.msg[0]) {
-		ckpt_fmt(buf, size, "%s", strerror(errnum));
-		return;
-	}
-	de.msg[sizeof(de.msg) - 1] = 0;
-	ckpt_fmt(buf, size, "%s", de.msg);
-}
-
 static void progress_set(struct ckptd_progress *p, uint64_t bytes, uint64_t total)
 {
 	if (!p)
@@ -222,171 +211,348 @@ static void progress_set(struct ckptd_progress *p, uint64_t bytes, uint64_t tota
 	atomic_store(&p->bytes, bytes);
 }
 
-/* The whole stream into @memfd; BEGIN's numbers moved by the seq base. */
-static int read_stream(struct ckptd_dump *dp, int dump_fd, int memfd, struct ckpt_err *err)
+static uint64_t now_us(void)
 {
-	struct { struct ckpt_rec h; struct ckpt_rec_begin b; } begin;
-	uint8_t *buf = malloc(STREAM_BUF);
-	uint64_t total = 0;
-	ssize_t n;
+	struct timespec ts;
 
-	if (!buf)
-		return ckpt_err_set(err, ENOMEM, "job %u: out of memory for the dump", dp->job_id);
-	while ((n = read(dump_fd, buf, STREAM_BUF)) != 0) {
-		if (n < 0) {
-			int errnum = errno;
-			char msg[200];
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
-			if (errnum == EINTR)
-				continue;
-			free(buf);
-			dump_error(dump_fd, errnum, msg, sizeof(msg));
-			return ckpt_err_set(err, errnum, "job %u: the dump failed at byte %llu of its stream: %s%s; nothing was stored",
-					    dp->job_id, (unsigned long long)total, msg,
-					    errnum == ESTALE ? " (the job was frozen or thawed meanwhile)" : "");
-		}
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(memfd, buf + off, n - off);
+/* One ckptd_dump(): the image being written and the streams read for it. */
+struct dump_run {
+	struct ops_ctx *c;
+	struct ckptd_dump *dp;
+	struct ckptd_image_wr *wr;
+	struct ckptd_stream pre, fin;
+	struct ckptd_recbuf x;	/* the capture's records */
+	int precopied;		/* @pre is in the image and committed */
+	int captured;		/* the frozen state is read: a later failure
+				   is the image store's */
+	int froze;		/* this call froze the job */
+	uint64_t t_frozen;	/* when the job was frozen (now_us) */
+};
 
-			if (w < 0) {
-				free(buf);
-				return ckpt_err_sys(err, "job %u: dump buffer (memfd); free memory or swap",
-						    dp->job_id);
-			}
-			off += w;
-		}
-		total += n;
-		progress_set(dp->progress, total, 0);
-	}
-	free(buf);
-	if (pread(memfd, &begin, sizeof(begin), 0) != sizeof(begin) ||
-	    begin.h.type != CKPT_REC_BEGIN || begin.h.len < sizeof(begin))
-		return ckpt_err_set(err, EBADMSG, "job %u: the dump stream does not start with BEGIN",
+/* A new dump session of the job with @flags, or -errno. */
+static int open_session(struct dump_run *r, uint32_t flags, struct ckpt_err *err)
+{
+	struct ckptd_dump *dp = r->dp;
+	struct ckpt_dump_args args = {
+		.job_id = dp->job_id, .flags = flags | CKPT_DUMP_DATA_FD,
+		.data_fd = ckptd_image_wr_data_fd(r->wr),
+	};
+	int fd = ioctl(r->c->dev_fd, CKPT_IOC_DUMP, &args);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ENODATA && (flags & CKPT_DUMP_INCREMENTAL))
+		return ckpt_err_set(err, ENODATA, "job %u has no committed checkpoint in this ckptd run to be incremental to; take a full checkpoint first",
 				    dp->job_id);
-	if (dp->seq_base == CKPTD_SEQ_BASE_UNKNOWN)
-		dp->seq_base = ckptd_store_max_seq(dp->store, dp->job_id);
-	begin.b.dump_seq += dp->seq_base;
-	if (begin.b.parent_seq)
-		begin.b.parent_seq += dp->seq_base;
-	if (pwrite(memfd, &begin, sizeof(begin), 0) != sizeof(begin))
-		return ckpt_err_sys(err, "job %u: dump buffer", dp->job_id);
-	dp->seq = begin.b.dump_seq;
-	progress_set(dp->progress, 0, total);
+	if (errno == EINVAL)
+		return ckpt_err_set(err, EINVAL, "job %u: ckpt.ko refused the dump request (flags 0x%x): is the loaded ckpt.ko older than ckptd? reload the module of this ckpt version",
+				    dp->job_id, args.flags);
+	return ckpt_err_sys(err, "job %u: ckpt.ko refused the dump", dp->job_id);
+}
+
+/*
+ * An incremental image needs its parent in the store: a pre-copy whose
+ * checkpoint failed later left ckpt.ko's base without one.
+ */
+static int parent_check(const struct ckptd_stream *s, void *arg)
+{
+	struct dump_run *r = arg;
+	struct ckptd_dump *dp = r->dp;
+	char dir[PATH_MAX + 64], path[PATH_MAX + 80];
+	struct ckpt_err *err = &r->c->check_err;
+
+	if (!s->parent_seq || r->precopied)
+		return 0;
+	if (ckptd_image_path(dir, sizeof(dir), dp->store, dp->job_id, s->parent_seq))
+		return ckpt_err_set(err, ENAMETOOLONG, "image store path %s is too long", dp->store);
+	snprintf(path, sizeof(path), "%s/" CKPT_IMG_MANIFEST, dir);
+	if (!access(path, F_OK))
+		return 0;
+	return ckpt_err_set(err, ENOENT, "job %u: an incremental checkpoint needs its parent image %s, which is not in the store (an earlier checkpoint failed after its pre-copy, or the image was removed); take a full checkpoint (without --incremental)",
+			    dp->job_id, dir);
+}
+
+/* Session @fd read to its end into @s (and the image). */
+static int read_session(struct dump_run *r, int fd, struct ckptd_stream *s, struct ckpt_err *err)
+{
+	struct ckptd_dump *dp = r->dp;
+	int ret;
+
+	ckpt_err_clear(&r->c->check_err);
+	ret = ckptd_stream_read(s, fd, dp->job_id, dp->store, &dp->seq_base, parent_check, r,
+				ckptd_image_wr_data_fd(r->wr), dp->progress, err);
+	if (ret && r->c->check_err.errnum)
+		*err = r->c->check_err;
+	return ret;
+}
+
+/*
+ * The pre-copy: every page written while the job runs, its soft-dirty
+ * bits cleared right after the session opened, so that the frozen dump
+ * that follows reads only what the job writes from then on.  Without
+ * soft-dirty the pages are copied stable and the frozen dump compares
+ * hashes.  Committed to ckpt.ko: the parent of the frozen dump.
+ */
+static int precopy(struct dump_run *r, struct ckpt_err *err)
+{
+	struct ckptd_dump *dp = r->dp;
+	uint32_t flags = CKPT_DUMP_PREDUMP | (dp->flags & CKPT_DUMP_INCREMENTAL);
+	struct ckpt_kjob kj = { 0 };
+	struct ckpt_err e;
+	int sd = r->c->soft_dirty, fd, ret;
+
+	ret = ckptd_dump_auth(r->c, dp->cred, dp->job_id, err);
+	if (ret)
+		return ret;
+	fd = open_session(r, flags | (sd ? CKPT_DUMP_PRECOPY : 0), err);
+	if (fd == -EOPNOTSUPP && sd) {	/* the module's dirty_tracking=hash */
+		sd = 0;
+		fd = open_session(r, flags, err);
+	}
+	if (fd < 0)
+		return fd;
+	if (sd) {
+		ret = ckpt_nl_job_get(r->c->nl, dp->job_id, &kj, &e);
+		if (ret)
+			ret = ckpt_err_set(err, ret, "job %u: %s", dp->job_id, e.msg);
+		else
+			ret = ckptd_softdirty_clear(fd, &kj, err);
+		ckpt_kjob_release(&kj);
+	}
+	if (!ret)
+		ret = read_session(r, fd, &r->pre, err);
+	if (!ret)
+		ret = ckptd_dump_auth(r->c, dp->cred, dp->job_id, err);
+	if (!ret)
+		ret = ckptd_image_wr_add_stream(r->wr, r->pre.buf, r->pre.len, err);
+	/* the bulk of the pages on disk before the freeze, not in it */
+	if (!ret && fdatasync(ckptd_image_wr_data_fd(r->wr)))
+		ret = ckpt_err_sys(err, "job %u: syncing the pages of image being written in %s",
+				   dp->job_id, dp->store);
+	if (!ret && ioctl(fd, CKPT_IOC_DUMP_COMMIT))
+		ret = ckpt_err_sys(err, "job %u: ckpt.ko refused the pre-copy's commit", dp->job_id);
+	close(fd);
+	if (ret)
+		return ret;
+	r->precopied = 1;
+	dp->precopy_pages = r->pre.nr_pages;
 	return 0;
 }
 
-static void on_progress(void *arg, uint64_t done)
+/* The image's records, index and manifest: committed in the store. */
+static int write_image(struct dump_run *r, struct ckpt_err *err)
 {
-	struct ckptd_progress *p = arg;
+	struct ckptd_dump *dp = r->dp;
+	struct ckptd_image_write_stats st = { 0 };
+	uint64_t t = now_us();
+	int ret;
 
-	atomic_store(&p->bytes, done);
+	dp->seq = r->fin.dump_seq;
+	if (ckptd_image_path(dp->dir, sizeof(dp->dir), dp->store, dp->job_id, dp->seq))
+		return ckpt_err_set(err, ENAMETOOLONG, "image store path %s is too long", dp->store);
+	ret = ckptd_image_wr_commit(r->wr, dp->dir, r->x.buf, r->x.len, &st, err);
+	dp->st.write_us = now_us() - t;
+	if (ret)
+		return ret;
+	dp->bytes = st.bytes;
+	dp->raw_bytes = st.raw_bytes;
+	dp->nr_pages = st.nr_pages;
+	dp->final_pages = r->fin.nr_pages;
+	return 0;
 }
 
-static int write_image(struct ckptd_dump *dp, int memfd, const struct ckptd_recbuf *x,
-		       struct ckpt_err *err)
+/*
+ * The image is in the store: the dump becomes ckpt.ko's base for the
+ * next incremental one, and while the job is still frozen its soft-dirty
+ * bits are cleared so that the next checkpoint reads only what changes
+ * from now on.  A refusal costs only speed: the next incremental dump
+ * names an older parent, which is in the store too, or compares hashes.
+ */
+static void commit(struct dump_run *r, int fd)
 {
+	struct ckptd_dump *dp = r->dp;
+	uint64_t t = now_us();
+	struct ckpt_err e;
+
+	if (ioctl(fd, CKPT_IOC_DUMP_COMMIT))
+		pr_warn("job %u: image %llu stored, but ckpt.ko refused the commit (%s): the next incremental dump is relative to an older one",
+			dp->job_id, (unsigned long long)dp->seq, strerror(errno));
+	else if (dp->frozen && r->c->soft_dirty &&
+		 ckptd_softdirty_clear(fd, dp->frozen, &e))
+		pr_warn("job %u: %s; its next incremental checkpoint compares page hashes instead",
+			dp->job_id, e.msg);
+	dp->st.commit_us = now_us() - t;
+}
+
+/* The frozen dump: everything, or what changed since the pre-copy. */
+static int frozen_dump(struct dump_run *r, struct ckpt_err *err)
+{
+	struct ckptd_dump *dp = r->dp;
+	uint32_t flags = r->precopied ? CKPT_DUMP_INCREMENTAL : dp->flags;
+	uint64_t t = now_us();
+	int fd, ret;
+
+	fd = open_session(r, flags, err);
+	if (fd < 0)
+		return fd;
+	ret = read_session(r, fd, &r->fin, err);
+	if (!ret && !dp->frozen)
+		ret = ckptd_dump_auth(r->c, dp->cred, dp->job_id, err);
+	dp->st.dump_us = now_us() - t;
+	t = now_us();
+	if (!ret && dp->frozen)
+		ret = capture_members(dp, &r->x, err);
+	dp->st.capture_us = now_us() - t;
+	r->captured = !ret;
+	if (!ret)
+		ret = ckptd_image_wr_add_stream(r->wr, r->fin.buf, r->fin.len, err);
+	if (!ret)
+		ret = write_image(r, err);
+	if (!ret)
+		commit(r, fd);
+	close(fd);
+	return ret;
+}
+
+/* A failure to write into the image store (not of the job or the module). */
+static int store_errno(int errnum)
+{
+	return errnum == ENOSPC || errnum == EDQUOT || errnum == EIO || errnum == EFBIG ||
+	       errnum == EROFS;
+}
+
+/*
+ * Thaw at the end?  Once committed, if asked (checkpoint).  After a
+ * failure, a job this call froze runs again - except for freeze (no
+ * @thaw) when the image store failed: that job stays frozen, as
+ * documented, for the administrator to free space and checkpoint it.
+ */
+static int thaw_now(const struct dump_run *r, int ret, const struct ckpt_err *err)
+{
+	if (!ret)
+		return r->dp->thaw;
+	if (!r->froze)
+		return 0;
+	return r->dp->thaw || !(r->captured || store_errno(err->errnum));
+}
+
+/* The image being written, in a temporary directory of the job's. */
+static int begin_image(struct dump_run *r, struct ckpt_err *err)
+{
+	struct ckptd_dump *dp = r->dp;
 	struct ckptd_image_write_opts o = {
-		.extra_records = x->buf, .extra_len = x->len,
-		.progress = dp->progress ? on_progress : NULL, .progress_arg = dp->progress,
 		.compression = dp->compression, .level = dp->level,
 	};
-	struct ckptd_image_write_stats st;
-	struct ckpt_err ierr = { 0 };
-	struct ckptd_image *img;
+	char dir[PATH_MAX];
 	int ret;
 
 	ret = ckptd_store_job_dir(dp->store, dp->job_id, dp->uid, dp->gid, err);
 	if (ret)
 		return ret;
-	if (ckptd_image_path(dp->dir, sizeof(dp->dir), dp->store, dp->job_id, dp->seq))
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%u", dp->store, dp->job_id) >= sizeof(dir))
 		return ckpt_err_set(err, ENAMETOOLONG, "image store path %s is too long", dp->store);
-	if (lseek(memfd, 0, SEEK_SET))
-		return ckpt_err_sys(err, "job %u: dump buffer", dp->job_id);
-	ret = ckptd_image_write(dp->dir, memfd, &o, &st, &ierr);
-	if (ret)
-		return ckpt_err_set(err, ret, "writing image %s of job %u failed: %s", dp->dir,
-				    dp->job_id, ierr.msg);
-	dp->bytes = st.bytes;
-	dp->raw_bytes = st.raw_bytes;
-	/* a pre-dump's pages are its dirty set: migration's stop condition */
-	if ((dp->flags & CKPT_DUMP_PREDUMP) && !ckptd_image_open(dp->dir, &img, &ierr)) {
-		dp->nr_pages = img->man.nr_pages;
-		ckptd_image_close(img);
-	}
-	/* committed: now its owner's to read, and nobody else's */
-	if (ckptd_store_give(dp->store, dp->job_id, dp->seq, dp->uid, &ierr))
-		pr_warn("job %u: %s; only root can read the image", dp->job_id, ierr.msg);
-	return 0;
+	return ckptd_image_wr_begin(dir, &o, &r->wr, err);
 }
 
-static uint64_t now_ms(void)
+static void end_run(struct dump_run *r)
 {
-	struct timespec ts;
+	ckptd_image_wr_free(r->wr);
+	r->wr = NULL;
+	ckptd_stream_free(&r->pre);
+	ckptd_stream_free(&r->fin);
+	ckptd_recbuf_free(&r->x);
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+/* With @dp->freeze: the pre-copy, then the freeze. */
+static int precopy_and_freeze(struct dump_run *r, struct ckpt_err *err)
+{
+	struct ckptd_dump *dp = r->dp;
+	uint64_t t = now_us();
+	int ret;
+
+	ret = precopy(r, err);
+	dp->st.precopy_us = now_us() - t;
+	if (ret && dp->thaw)
+		return ret;	/* checkpoint: the job never stopped */
+	if (ret) {
+		/* freeze: stop the job all the same, for a dump without one */
+		pr_warn("job %u: the pre-copy failed (%s); freezing it for a dump of everything",
+			dp->job_id, err->msg);
+		ckpt_err_clear(err);
+		end_run(r);
+		r->precopied = 0;
+		ret = begin_image(r, err);
+		if (ret)
+			return ret;
+	}
+	r->t_frozen = now_us();
+	ret = ckptd_dump_freeze(r->c, dp->freeze, dp->kj, err);
+	dp->st.freeze_us = now_us() - r->t_frozen;
+	if (ret)
+		return ret;	/* the job runs on */
+	r->froze = 1;
+	dp->is_frozen = 1;
+	dp->frozen = dp->kj;
+	return 0;
 }
 
 int ckptd_dump(void *ctx, struct ckptd_dump *dp, struct ckpt_err *err)
 {
-	struct ops_ctx *c = ctx;
-	struct ckpt_dump_args args = { .job_id = dp->job_id, .flags = dp->flags };
-	struct ckptd_recbuf x = { 0 };
+	struct dump_run r = { .c = ctx, .dp = dp, .t_frozen = now_us() };
+	uint64_t t;
 	struct ckpt_err gerr;
 	unsigned int removed;
-	uint64_t t0 = now_ms(), t1;
-	int dump_fd, memfd = -1, ret;
+	int ret;
 
-	dp->thawed = dp->captured = 0;
+	memset(&dp->st, 0, sizeof(dp->st));
+	dp->is_frozen = !!dp->frozen;
+	dp->precopy_pages = dp->final_pages = dp->nr_pages = 0;
+	dp->dirty_tracking = "none";
+	dp->precopy_tracking = NULL;
 	progress_set(dp->progress, 0, 0);
 	/* a running job's members as the user who asked, before and after */
-	if (!dp->frozen && (ret = ckptd_dump_auth(c, dp->cred, dp->job_id, err)))
+	if (!dp->frozen && !dp->freeze && (ret = ckptd_dump_auth(ctx, dp->cred, dp->job_id, err)))
 		return ret;
-	dump_fd = ioctl(c->dev_fd, CKPT_IOC_DUMP, &args);
-	if (dump_fd < 0)
-		return errno == ENODATA && (dp->flags & CKPT_DUMP_INCREMENTAL) ?
-		       ckpt_err_set(err, ENODATA, "job %u has no committed checkpoint in this ckptd run to be incremental to; take a full checkpoint first",
-				    dp->job_id) :
-		       ckpt_err_sys(err, "job %u: ckpt.ko refused the dump", dp->job_id);
-	memfd = memfd_create("ckptd-dump", MFD_CLOEXEC);
-	if (memfd < 0) {
-		ret = ckpt_err_sys(err, "job %u: memfd_create", dp->job_id);
-		goto out;
-	}
-	ret = read_stream(dp, dump_fd, memfd, err);
-	if (!ret && !dp->frozen)
-		ret = ckptd_dump_auth(c, dp->cred, dp->job_id, err);
-	if (!ret && dp->frozen)
-		ret = capture_members(dp, &x, err);
-	if (ret)
-		goto out;
-	dp->captured = 1;
-	if (dp->thaw) {
+	ret = begin_image(&r, err);
+	if (!ret && dp->freeze)
+		ret = precopy_and_freeze(&r, err);
+	if (!ret)
+		ret = frozen_dump(&r, err);
+	if (dp->is_frozen && thaw_now(&r, ret, err)) {
+		t = now_us();
 		if (ckptd_dump_thaw(ctx, dp->job_id, &gerr))
-			pr_warn("job %u: after the capture: %s", dp->job_id, gerr.msg);
-		dp->thawed = 1;
+			pr_warn("job %u: %s", dp->job_id, gerr.msg);
+		else
+			dp->is_frozen = 0;
+		dp->st.thaw_us = now_us() - t;
 	}
-	t1 = now_ms();
-	dp->capture_ms = t1 - t0;
-	ret = write_image(dp, memfd, &x, err);
+	if (dp->is_frozen || r.froze)
+		dp->st.frozen_us = now_us() - r.t_frozen;
+	if (ret && r.froze && dp->is_frozen) {
+		char why[sizeof(err->msg)];
+
+		ckpt_fmt(why, sizeof(why), "%s", err->msg);
+		ckpt_err_set(err, err->errnum, "%s; job %u stays frozen: free space in %s and run 'ckptctl checkpoint --job %u', or 'ckptctl thaw --job %u'",
+			     why, dp->job_id, dp->store, dp->job_id, dp->job_id);
+	}
+	if (dp->flags & CKPT_DUMP_INCREMENTAL)
+		dp->dirty_tracking = ckptd_dirty_tracking_name(r.precopied ? r.pre.dirty_tracking :
+								r.fin.dirty_tracking);
+	if (r.precopied)
+		dp->precopy_tracking = ckptd_dirty_tracking_name(r.fin.dirty_tracking);
+	end_run(&r);	/* uncommitted: the temporary directory goes */
 	if (ret)
-		goto out;	/* nothing committed: the next dump is still correct */
-	dp->write_ms = now_ms() - t1;
-	/* committed, it is the parent of the next incremental dump; else the
-	 * next one names an older parent, which is in the store too */
-	if (ioctl(dump_fd, CKPT_IOC_DUMP_COMMIT))
-		pr_warn("job %u: image %llu stored, but ckpt.ko refused the commit (%s): the next incremental dump is relative to an older one",
-			dp->job_id, (unsigned long long)dp->seq, strerror(errno));
-	if (!dp->keep)
-		goto out;
-	if (ckptd_retention_gc(dp->store, dp->job_id, dp->keep, &removed, &gerr))
+		return ret;
+	/* committed: now its owner's to read, and nobody else's */
+	if (ckptd_store_give(dp->store, dp->job_id, dp->seq, dp->uid, &gerr))
+		pr_warn("job %u: %s; only root can read the image", dp->job_id, gerr.msg);
+	if (dp->keep && ckptd_retention_gc(dp->store, dp->job_id, dp->keep, &removed, &gerr))
 		pr_warn("job %u: retention: %s", dp->job_id, gerr.msg);
-	else if (removed)
+	else if (dp->keep && removed)
 		pr_info("job %u: retention removed %u old checkpoint(s)", dp->job_id, removed);
-out:
-	ckptd_recbuf_free(&x);
-	if (memfd >= 0)
-		close(memfd);
-	close(dump_fd);
-	return ret;
+	return 0;
 }

@@ -148,6 +148,33 @@ void ckptctl_print_job_status(const struct ctl_reply *rep,
 	print_jobs(rep, a->json, 1);
 }
 
+/* FREEZE, CHECKPOINT: where the time went. */
+static void stages_json(struct json_out *j, const struct ckptd_ctl_attrs *tb)
+{
+	static const struct { int attr; const char *key; } stages[] = {
+		{ CKPTD_CA_STAGE_FREEZE_US, "freeze_ms" },
+		{ CKPTD_CA_STAGE_PRECOPY_US, "precopy_ms" },
+		{ CKPTD_CA_STAGE_DUMP_US, "dump_ms" },
+		{ CKPTD_CA_STAGE_CAPTURE_US, "capture_ms" },
+		{ CKPTD_CA_STAGE_THAW_US, "thaw_ms" },
+		{ CKPTD_CA_STAGE_WRITE_US, "write_ms" },
+		{ CKPTD_CA_STAGE_COMMIT_US, "commit_ms" },
+	};
+
+	if (!tb->a[CKPTD_CA_FROZEN_US])
+		return;
+	json_ms(j, "frozen_ms", ckptctl_u64(tb, CKPTD_CA_FROZEN_US));
+	json_string(j, "dirty_tracking", ckptctl_str(tb, CKPTD_CA_DIRTY_TRACKING, "none"));
+	if (tb->a[CKPTD_CA_PRECOPY_TRACKING])
+		json_string(j, "precopy_tracking", ckptctl_str(tb, CKPTD_CA_PRECOPY_TRACKING, ""));
+	json_u64(j, "precopy_pages", ckptctl_u64(tb, CKPTD_CA_PRECOPY_PAGES));
+	json_u64(j, "final_pages", ckptctl_u64(tb, CKPTD_CA_FINAL_PAGES));
+	json_begin_object(j, "stages");
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+		json_ms(j, stages[i].key, ckptctl_u64(tb, stages[i].attr));
+	json_end_object(j);
+}
+
 void ckptctl_print_image_result(const struct ctl_reply *rep,
 				const struct ckptctl_args *a, const char *what)
 {
@@ -172,6 +199,7 @@ void ckptctl_print_image_result(const struct ctl_reply *rep,
 			json_u64(&j, "barrier_us", ckptctl_u64(tb, CKPTD_CA_BARRIER_US));
 		if (tb->a[CKPTD_CA_COMMIT_US])
 			json_u64(&j, "commit_us", ckptctl_u64(tb, CKPTD_CA_COMMIT_US));
+		stages_json(&j, tb);
 		ckptctl_json_end(&j);
 		return;
 	}
@@ -182,6 +210,8 @@ void ckptctl_print_image_result(const struct ctl_reply *rep,
 		printf(" (%s)", b);
 	if (tb->a[CKPTD_CA_STATE])
 		printf("; job %s", ckptctl_str(tb, CKPTD_CA_STATE, ""));
+	if (tb->a[CKPTD_CA_FROZEN_US])
+		printf("; frozen %.1f ms", ckptctl_u64(tb, CKPTD_CA_FROZEN_US) / 1000.0);
 	printf("\n");
 	if (tb->a[CKPTD_CA_CLUSTER] && tb->a[CKPTD_CA_BARRIER_US] && tb->a[CKPTD_CA_COMMIT_US])
 		printf("global checkpoint of hosts:images %s: every host frozen %.1f ms after prepare, committed at %.1f ms\n",
