@@ -31,6 +31,7 @@ const char *ckpt_rec_name(uint32_t type)
 		[CKPT_REC_VMA] = "VMA", [CKPT_REC_THREAD] = "THREAD",
 		[CKPT_REC_PAGES] = "PAGES", [CKPT_REC_END] = "END",
 		[CKPT_REC_REGION] = "REGION", [CKPT_REC_PAGES_SAME] = "PAGES_SAME",
+		[CKPT_REC_PAGES_FILE] = "PAGES_FILE",
 	};
 
 	static const char *const user_names[] = {
@@ -137,6 +138,17 @@ static int check_body(struct ckpt_stream *s, const struct ckpt_rec *h,
 			return bad(s, "stream (PAGES_SAME before BEGIN)");
 		if (n < sizeof(*r) || !r->nr_pages || r->start % s->page_size)
 			return bad(s, "PAGES_SAME record");
+		return 0;
+	}
+	case CKPT_REC_PAGES_FILE: {
+		const struct ckpt_rec_pages_file *r = b;
+
+		if (!s->page_size)
+			return bad(s, "stream (PAGES_FILE before BEGIN)");
+		if (n < sizeof(*r) || !r->nr_pages ||
+		    (n - sizeof(*r)) / sizeof(r->hash[0]) < r->nr_pages ||
+		    r->start % s->page_size || r->offset % s->page_size)
+			return bad(s, "PAGES_FILE record");
 		return 0;
 	}
 	case CKPT_REC_REGION: {

@@ -75,7 +75,7 @@ static int check_zinfo(const char *path, const uint8_t *m,
 
 	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
 		zi->raw_size[i] = man->files[i].size;
-	if (man->version < 2)
+	if (man->version != CKPT_IMG_VERSION_COMPRESSED)
 		return 0;
 	if (man->hdr_len < sizeof(*man) + sizeof(*zi)) {
 		return ckpt_err_set(err, -EBADMSG, "%s: a version %u header of %u bytes is too short: the manifest is corrupt",
@@ -135,16 +135,28 @@ static int check_manifest(const char *path, const uint8_t *m, size_t len,
 	ret = check_zinfo(path, m, man, zi, err);
 	if (ret)
 		return ret;
-	if (!man->page_size || (man->page_size & (man->page_size - 1)) ||
-	    man->chunk_size != CKPT_IMG_CHUNK || !man->seq ||
-	    man->parent_seq >= man->seq ||
-	    man->nr_chunks != (zi->raw_size[CKPT_IMG_F_PAGES] +
-			       CKPT_IMG_CHUNK - 1) / CKPT_IMG_CHUNK ||
+	if (!man->version || !man->page_size || (man->page_size & (man->page_size - 1)) ||
+	    !man->seq || man->parent_seq >= man->seq ||
 	    man->files[CKPT_IMG_F_PAGEMAP].size !=
 	    man->nr_pme * sizeof(struct ckpt_img_pme) ||
 	    man->nr_pme > UINT32_MAX ||
 	    zi->raw_size[CKPT_IMG_F_PAGES] % man->page_size) {
-		return ckpt_err_set(err, -EBADMSG, "%s: inconsistent header (page size, chunks, seq or file sizes): the manifest is corrupt",
+		return ckpt_err_set(err, -EBADMSG, "%s: inconsistent header (page size, seq or file sizes): the manifest is corrupt",
+			      path);
+	}
+	if (man->version == CKPT_IMG_VERSION_PLAIN) {
+		/* a sum per page of pages.img, the module's; no whole-file sum */
+		if (man->chunk_size != man->page_size ||
+		    man->nr_chunks != zi->raw_size[CKPT_IMG_F_PAGES] / man->page_size ||
+		    man->files[CKPT_IMG_F_PAGES].xxh64)
+			return ckpt_err_set(err, -EBADMSG, "%s: inconsistent version 3 header (page sums of pages.img): the manifest is corrupt",
+					    path);
+		return 0;
+	}
+	if (man->chunk_size != CKPT_IMG_CHUNK ||
+	    man->nr_chunks != (zi->raw_size[CKPT_IMG_F_PAGES] +
+			       CKPT_IMG_CHUNK - 1) / CKPT_IMG_CHUNK) {
+		return ckpt_err_set(err, -EBADMSG, "%s: inconsistent header (chunks of pages.img): the manifest is corrupt",
 			      path);
 	}
 	return 0;

@@ -72,7 +72,10 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-/* Every <job>/<seq>/ without a manifest in one job directory. */
+/*
+ * Every <job>/<seq>/ without a manifest in one job directory, and every
+ * temporary directory of a write that never committed (<job>/.ckpt-write-*).
+ */
 static int cleanup_job(const char *jobdir, unsigned int *removed,
 		       struct ckpt_err *err)
 {
@@ -85,16 +88,18 @@ static int cleanup_job(const char *jobdir, unsigned int *removed,
 		return 0;	/* not a directory: not ours */
 	while ((de = readdir(d))) {
 		struct stat st;
+		bool tmp = !strncmp(de->d_name, CKPTD_IMAGE_TMP_PREFIX,
+				    strlen(CKPTD_IMAGE_TMP_PREFIX));
 
-		if (!all_digits(de->d_name))
+		if (!all_digits(de->d_name) && !tmp)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", jobdir,
 			     de->d_name) >= (int)sizeof(path) ||
 		    snprintf(man, sizeof(man), "%s/" CKPT_IMG_MANIFEST,
 			     path) >= (int)sizeof(man))
 			continue;
-		if (stat(path, &st) || !S_ISDIR(st.st_mode) ||
-		    !access(man, F_OK))
+		if (lstat(path, &st) || !S_ISDIR(st.st_mode) ||
+		    (!tmp && !access(man, F_OK)))
 			continue;
 		r = ckptd_image_remove_dir(path);
 		if (r && !ret) {

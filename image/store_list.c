@@ -63,7 +63,7 @@ static void read_manifest(int dfd, struct ckptd_store_entry *e)
 		for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
 			e->bytes += m.files[i].size;
 		e->raw_bytes = e->bytes;
-		if (m.version >= 2 && n == (ssize_t)sizeof(h)) {
+		if (m.version == CKPT_IMG_VERSION_COMPRESSED && n == (ssize_t)sizeof(h)) {
 			e->compression = h.zi.compression;
 			e->raw_bytes = 0;
 			for (int i = 0; i < CKPT_IMG_NR_FILES; i++)

@@ -15,6 +15,54 @@
 #include "zread.h"
 #include "xxh64.h"
 
+/*
+ * Version 3: exactly the pages DATA entries cover, each against the
+ * module's hash of it; pages of pages.img no entry covers (superseded
+ * pre-copy pages) are not read.
+ */
+static int verify_page_sums(struct ckptd_image *img, struct ckpt_err *err)
+{
+	uint64_t ps = img->man.page_size;
+	size_t per = CKPT_IMG_CHUNK / ps ? CKPT_IMG_CHUNK / ps : 1;
+	uint8_t *buf = malloc(per * ps);
+	int ret = 0;
+
+	if (!buf)
+		return ckpt_err_set(err, -ENOMEM, "%s: out of memory", img->dir);
+	for (uint64_t i = 0; i < img->man.nr_pme && !ret; i++) {
+		const struct ckpt_img_pme *e = &img->pagemap[i];
+
+		if (e->flags != CKPT_IMG_PME_DATA)
+			continue;
+		for (uint64_t p = 0; p < e->nr_pages && !ret; p += per) {
+			uint64_t n = e->nr_pages - p < per ? e->nr_pages - p : per;
+			uint64_t off = e->offset + p * ps;
+			ssize_t got = pread(img->pages_fd, buf, n * ps, off);
+
+			if (got != (ssize_t)(n * ps)) {
+				ret = ckpt_err_set(err, got < 0 ? -errno : -EBADMSG,
+						   "%s/" CKPT_IMG_PAGES ": read at offset %llu: %s",
+						   img->dir, (unsigned long long)off,
+						   got < 0 ? strerror(errno) : "file shorter than the manifest says");
+				break;
+			}
+			for (uint64_t k = 0; k < n; k++) {
+				uint64_t at = off + k * ps;
+
+				if (ckptd_page_sum(buf + k * ps, ps) == img->chunk_sums[at / ps])
+					continue;
+				ret = ckpt_err_set(err, -EBADMSG,
+						   "%s/" CKPT_IMG_PAGES ": checksum mismatch of the page at offset %llu (pid %d, address 0x%llx): page data is corrupt; restore from another checkpoint",
+						   img->dir, (unsigned long long)at, e->pid,
+						   (unsigned long long)(e->vaddr + (p + k) * ps));
+				break;
+			}
+		}
+	}
+	free(buf);
+	return ret;
+}
+
 static int verify_pages(struct ckptd_image *img, struct ckpt_err *err)
 {
 	uint64_t size = img->man.files[CKPT_IMG_F_PAGES].size;
@@ -22,6 +70,10 @@ static int verify_pages(struct ckptd_image *img, struct ckpt_err *err)
 	struct ckptd_xxh64 all;
 	int ret = 0;
 
+	if (img->man.version == CKPT_IMG_VERSION_PLAIN) {
+		free(buf);
+		return verify_page_sums(img, err);
+	}
 	if (ckptd_image_zfile(img, CKPT_IMG_F_PAGES)) {
 		free(buf);
 		if (img->pages_checked)
@@ -126,28 +178,65 @@ static int bad_pme(struct ckptd_image *img, uint64_t i, const char *what,
 		      (unsigned long long)(i * sizeof(struct ckpt_img_pme)), what);
 }
 
+/*
+ * Version 3: DATA entries in any order, but no page of pages.img is two
+ * entries' (a bitmap of its pages).
+ */
+static int claim_pages(struct ckptd_image *img, uint8_t *used, uint64_t i,
+		       const struct ckpt_img_pme *e, struct ckpt_err *err)
+{
+	uint64_t first = e->offset / img->man.page_size;
+
+	if (e->offset % img->man.page_size)
+		return bad_pme(img, i, "offset not page-aligned", err);
+	for (uint64_t k = first; k < first + e->nr_pages; k++) {
+		if (used[k / 8] & (1U << (k % 8))) {
+			char what[160];
+
+			snprintf(what, sizeof(what),
+				 "page at offset %llu of " CKPT_IMG_PAGES " is another entry's too",
+				 (unsigned long long)(k * img->man.page_size));
+			return bad_pme(img, i, what, err);
+		}
+		used[k / 8] |= 1U << (k % 8);
+	}
+	return 0;
+}
+
 static int verify_pagemap(struct ckptd_image *img, struct ckpt_err *err)
 {
 	uint64_t ps = img->man.page_size, next = 0, data = 0, same = 0;
 	uint64_t pages_size = img->zi.raw_size[CKPT_IMG_F_PAGES];
+	bool v3 = img->man.version == CKPT_IMG_VERSION_PLAIN;
+	uint8_t *used = NULL;
+	int ret = 0;
 
 	if (ckptd_xxh64(img->pagemap, img->man.nr_pme * sizeof(*img->pagemap), 0) !=
 	    img->man.files[CKPT_IMG_F_PAGEMAP].xxh64) {
 		return ckpt_err_set(err, -EBADMSG, "%s/" CKPT_IMG_PAGEMAP ": checksum mismatch: the page index is corrupt",
 			      img->dir);
 	}
-	for (uint64_t i = 0; i < img->man.nr_pme; i++) {
+	if (v3) {
+		used = calloc(1, img->man.nr_chunks / 8 + 1);
+		if (!used)
+			return ckpt_err_set(err, -ENOMEM, "%s: out of memory", img->dir);
+	}
+	for (uint64_t i = 0; i < img->man.nr_pme && !ret; i++) {
 		const struct ckpt_img_pme *e = &img->pagemap[i];
 		uint64_t len = e->nr_pages * ps;
 
 		if (e->pad || !e->nr_pages || e->vaddr % ps ||
-		    (e->flags != CKPT_IMG_PME_DATA && e->flags != CKPT_IMG_PME_SAME))
-			return bad_pme(img, i, "bad flags, padding, count or address", err);
-		if (e->vaddr + len < e->vaddr)
-			return bad_pme(img, i, "address range past the end of the address space", err);
+		    (e->flags != CKPT_IMG_PME_DATA && e->flags != CKPT_IMG_PME_SAME)) {
+			ret = bad_pme(img, i, "bad flags, padding, count or address", err);
+			break;
+		}
+		if (e->vaddr + len < e->vaddr) {
+			ret = bad_pme(img, i, "address range past the end of the address space", err);
+			break;
+		}
 		if (e->flags == CKPT_IMG_PME_SAME) {
 			if (!img->man.parent_seq)
-				return bad_pme(img, i, "unchanged pages in a full image", err);
+				ret = bad_pme(img, i, "unchanged pages in a full image", err);
 			same += e->nr_pages;
 			continue;
 		}
@@ -158,14 +247,20 @@ static int verify_pagemap(struct ckptd_image *img, struct ckpt_err *err)
 				 "%u pages at offset %llu point past the end of " CKPT_IMG_PAGES " (%llu bytes)",
 				 e->nr_pages, (unsigned long long)e->offset,
 				 (unsigned long long)pages_size);
-			return bad_pme(img, i, what, err);
+			ret = bad_pme(img, i, what, err);
+			break;
 		}
-		if (e->offset != next)
-			return bad_pme(img, i, "offset not in stream order (overlapping or gap)", err);
+		if (v3)
+			ret = claim_pages(img, used, i, e, err);
+		else if (e->offset != next)
+			ret = bad_pme(img, i, "offset not in stream order (overlapping or gap)", err);
 		next += len;
 		data += e->nr_pages;
 	}
-	if (next != pages_size || data != img->man.nr_pages ||
+	free(used);
+	if (ret)
+		return ret;
+	if ((!v3 && next != pages_size) || data != img->man.nr_pages ||
 	    same != img->man.nr_pages_same) {
 		return ckpt_err_set(err, -EBADMSG, "%s/" CKPT_IMG_PAGEMAP ": indexes %llu pages (%llu unchanged), the manifest says %llu (%llu)",
 			      img->dir, (unsigned long long)data,

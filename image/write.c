@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Writing an image: read a dump stream record by record (each one checked
- * by common/dump_stream.c), copy records to records.img, page contents to
- * pages.img and an index entry per page run to pagemap.img, then commit
- * with the manifest.  Any failure removes the directory.
+ * Writing an image: a writer owns a temporary directory in the job's
+ * store directory and the data file the module writes page contents into
+ * (CKPT_DUMP_DATA_FD); it takes one or more complete dump streams (the
+ * pre-copies, then the final dump), each checked record by record by
+ * common/dump_stream.c, and commits: records.img, pagemap.img, the
+ * manifest, then the directory renamed into place.  Any failure, or a
+ * writer freed uncommitted, removes the temporary directory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,265 +19,263 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dump_stream.h"
-#include "io.h"
-#include "image_store.h"
-#include "compress.h"
+#include "writer.h"
 
 #define STREAM_BUF	(4U << 20)
 #define RECORD_MAX	(64U << 20)	/* refuse records larger than this */
 
-struct writer {
-	const char *dir;
-	struct ckpt_err *err;
-	const struct ckptd_image_write_opts *opts;
-	struct ckptd_iow io;
-	struct ckptd_iofile f[CKPT_IMG_NR_FILES];
-	struct ckpt_img_manifest man;
-	struct ckpt_stream s;
-	bool begin_seen, end_seen;
-	/* pages.img chunk sums */
-	struct ckptd_xxh64 chunk;
-	uint64_t chunk_fill;
-	uint64_t *chunks;
-	size_t chunks_cap;
-	const void *extra;	/* opts->extra_records */
-	size_t extra_len;
-	/* compression: records.img and pages.img go through stage[] */
-	struct ckptd_zctx *z;
-	struct ckpt_img_zinfo zi;
-	uint8_t *stage[CKPT_IMG_NR_FILES];	/* one raw chunk being filled */
-	size_t stage_fill[CKPT_IMG_NR_FILES];
-};
-
-static const char *const file_names[CKPT_IMG_NR_FILES] = {
-	[CKPT_IMG_F_RECORDS] = CKPT_IMG_RECORDS,
-	[CKPT_IMG_F_PAGEMAP] = CKPT_IMG_PAGEMAP,
-	[CKPT_IMG_F_PAGES] = CKPT_IMG_PAGES,
-};
-
-static int bad_stream(struct writer *w, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad_stream(struct writer *w, int ret, const char *fmt, ...)
+int ckptd_wr_fail(struct ckptd_image_wr *w, struct ckpt_err *err, int ret,
+		  const char *fmt, ...)
 {
-	char what[256];
+	char what[320];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return ckpt_err_set(w->err, ret, "%s: dump stream: %s; no image written",
-		      w->dir, what);
+	w->failed = ret;
+	return ckpt_err_set(err, ret, "%s: dump stream %u: %s; no image written",
+			    w->name, w->nr_streams + 1, what);
 }
 
-/* Packs the raw chunk staged for file i and appends it. */
-static int flush_stage(struct writer *w, int i)
+static int rec_put(struct ckptd_image_wr *w, const struct ckpt_rec *h,
+		   struct ckpt_err *err)
 {
-	const void *out;
-	size_t len;
-	int ret;
+	if (w->rec_len + h->len > w->rec_cap) {
+		size_t cap = w->rec_cap ? w->rec_cap : 65536;
+		uint8_t *n;
 
-	if (!w->stage_fill[i])
-		return 0;
-	ret = ckptd_zchunk_pack(w->z, w->stage[i], w->stage_fill[i], &out, &len);
-	if (ret) {
-		return ckpt_err_set(w->err, ret, "%s/%s: zstd compression failed; set 'compression = none' in ckptd.conf",
-			      w->dir, file_names[i]);
+		while (cap < w->rec_len + h->len)
+			cap *= 2;
+		n = realloc(w->rec, cap);
+		if (!n)
+			return ckpt_err_set(err, -ENOMEM, "%s: out of memory for %zu bytes of records",
+					    w->name, cap);
+		w->rec = n;
+		w->rec_cap = cap;
 	}
-	w->stage_fill[i] = 0;
-	return ckptd_iow_append(&w->io, &w->f[i], out, len);
-}
-
-/* Appends raw contents to file i, compressed if it is compressed. */
-static int put(struct writer *w, int i, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	int ret = 0;
-
-	w->zi.raw_size[i] += len;
-	if (!w->stage[i])
-		return ckptd_iow_append(&w->io, &w->f[i], data, len);
-	while (len && !ret) {
-		size_t n = CKPT_IMG_CHUNK - w->stage_fill[i];
-
-		if (n > len)
-			n = len;
-		memcpy(w->stage[i] + w->stage_fill[i], p, n);
-		w->stage_fill[i] += n;
-		p += n;
-		len -= n;
-		if (w->stage_fill[i] == CKPT_IMG_CHUNK)
-			ret = flush_stage(w, i);
-	}
-	return ret;
-}
-
-static int push_chunk(struct writer *w)
-{
-	if (w->man.nr_chunks == w->chunks_cap) {
-		size_t cap = w->chunks_cap ? 2 * w->chunks_cap : 256;
-		uint64_t *n = realloc(w->chunks, cap * sizeof(*n));
-
-		if (!n) {
-			return ckpt_err_set(w->err, -ENOMEM, "%s: out of memory for chunk checksums",
-				      w->dir);
-		}
-		w->chunks = n;
-		w->chunks_cap = cap;
-	}
-	w->chunks[w->man.nr_chunks++] = ckptd_xxh64_digest(&w->chunk);
-	ckptd_xxh64_init(&w->chunk, 0);
-	w->chunk_fill = 0;
+	memcpy(w->rec + w->rec_len, h, h->len);
+	w->rec_len += h->len;
 	return 0;
 }
 
-static int add_pages(struct writer *w, const uint8_t *p, size_t len)
+static int on_begin(struct ckptd_image_wr *w, const struct ckpt_rec_begin *r,
+		    uint64_t off, struct ckpt_err *err)
 {
-	size_t left = len;
-	int ret;
-
-	while (left) {
-		size_t n = CKPT_IMG_CHUNK - w->chunk_fill;
-
-		if (n > left)
-			n = left;
-		ckptd_xxh64_update(&w->chunk, p + (len - left), n);
-		w->chunk_fill += n;
-		left -= n;
-		if (w->chunk_fill == CKPT_IMG_CHUNK) {
-			ret = push_chunk(w);
-			if (ret)
-				return ret;
-		}
+	if (w->begin_seen)
+		return ckptd_wr_fail(w, err, -EBADMSG, "second BEGIN at offset %llu",
+				     (unsigned long long)off);
+	if (!r->dump_seq || r->parent_seq >= r->dump_seq)
+		return ckptd_wr_fail(w, err, -EBADMSG, "BEGIN names dump %llu with parent %llu",
+				     (unsigned long long)r->dump_seq,
+				     (unsigned long long)r->parent_seq);
+	if (w->stream_file_end % r->page_size)
+		return ckptd_wr_fail(w, err, -EBADMSG,
+				     "%s holds %llu bytes, not a multiple of the %u-byte pages",
+				     w->data_path, (unsigned long long)w->stream_file_end,
+				     r->page_size);
+	if (!w->nr_streams) {
+		w->job_id = r->job_id;
+		w->page_size = r->page_size;
+		w->first_parent = r->parent_seq;
+	} else if (r->job_id != w->job_id || r->page_size != w->page_size) {
+		return ckptd_wr_fail(w, err, -EBADMSG,
+				     "BEGIN of job %u with %u-byte pages after a pre-copy of job %u with %u-byte pages",
+				     r->job_id, r->page_size, w->job_id, w->page_size);
+	} else if (!(w->prev_flags & CKPT_DUMP_PREDUMP)) {
+		return ckptd_wr_fail(w, err, -EBADMSG,
+				     "the dump before it (%llu) is not a pre-dump: only pre-dumps (CKPT_DUMP_PREDUMP) come before an image's last dump",
+				     (unsigned long long)w->prev_seq);
+	} else if (r->parent_seq != w->prev_seq) {
+		return ckptd_wr_fail(w, err, -EBADMSG,
+				     "BEGIN names parent %llu, the pre-copy before it is dump %llu: the composition is inconsistent",
+				     (unsigned long long)r->parent_seq,
+				     (unsigned long long)w->prev_seq);
 	}
-	return put(w, CKPT_IMG_F_PAGES, p, len);
+	w->begin_seen = true;
+	w->seq = r->dump_seq;
+	w->parent_seq = r->parent_seq;
+	w->rec_len = w->end_off = 0;
+	w->tasks = w->threads = w->vmas = 0;
+	w->s_pages = w->s_same = 0;
+	w->cur.n = 0;
+	if (w->data_size < w->stream_file_end)
+		w->data_size = w->stream_file_end;
+	return 0;
 }
 
-static int add_pme(struct writer *w, int32_t pid, uint32_t flags,
-		   uint64_t vaddr, uint32_t nr, uint64_t offset)
+static int on_end(struct ckptd_image_wr *w, const struct ckpt_rec_end *r,
+		  struct ckpt_err *err)
 {
-	struct ckpt_img_pme e = {
-		.pid = pid, .flags = flags, .vaddr = vaddr, .nr_pages = nr,
-		.offset = offset,
-	};
-
-	w->man.nr_pme++;
-	return put(w, CKPT_IMG_F_PAGEMAP, &e, sizeof(e));
+	if (r->nr_pages != w->s_pages || r->nr_pages_same != w->s_same)
+		return ckptd_wr_fail(w, err, -EBADMSG,
+				     "END counts %llu pages and %llu unchanged, the stream held %llu and %llu (records lost)",
+				     (unsigned long long)r->nr_pages,
+				     (unsigned long long)r->nr_pages_same,
+				     (unsigned long long)w->s_pages,
+				     (unsigned long long)w->s_same);
+	w->end_seen = true;
+	w->end_off = w->rec_len;
+	return 0;
 }
 
-/*
- * The records userspace captured (open files and the like) go into
- * records.img just before END, each checked like a stream record and
- * required to be of a userspace type.
- */
-static int add_extra(struct writer *w, uint64_t off)
+static int on_record(struct ckptd_image_wr *w, const struct ckpt_rec *h,
+		     uint64_t off, struct ckpt_err *err)
 {
-	const struct ckpt_rec *h;
-	struct ckpt_stream s;
-	size_t body;
+	const void *b = h + 1;
+	int ret = 0;
+
+	if (w->end_seen)
+		return ckptd_wr_fail(w, err, -EBADMSG, "%s record after END at offset %llu",
+				     ckpt_rec_name(h->type), (unsigned long long)off);
+	switch (h->type) {
+	case CKPT_REC_BEGIN:
+		ret = on_begin(w, b, off, err);
+		break;
+	case CKPT_REC_PAGES:
+		return ckptd_wr_pages_inline(w, b, off, err);
+	case CKPT_REC_PAGES_FILE:
+		return ckptd_wr_pages_file(w, b, off, err);
+	case CKPT_REC_PAGES_SAME:
+		return ckptd_wr_pages_same(w, b, off, err);
+	case CKPT_REC_END:
+		ret = on_end(w, b, err);
+		break;
+	case CKPT_REC_TASK:
+		w->tasks++;
+		break;
+	case CKPT_REC_THREAD:
+		w->threads++;
+		break;
+	case CKPT_REC_VMA:
+		w->vmas++;
+		break;
+	}
+	return ret ? ret : rec_put(w, h, err);
+}
+
+/* Before a stream: what the module has written into the data file. */
+static int stream_start(struct ckptd_image_wr *w, struct ckpt_err *err)
+{
+	struct stat st;
+
+	if (w->failed)
+		return ckpt_err_set(err, w->failed, "%s: an earlier dump stream was refused; free the writer and start over",
+				    w->name);
+	if (w->data_fd < 0)
+		return ckpt_err_set(err, -EINVAL, "%s: the image is committed already", w->name);
+	if (fstat(w->data_fd, &st)) {
+		w->failed = -errno;
+		return ckpt_err_sys(err, "%s: fstat", w->data_path);
+	}
+	w->stream_file_end = st.st_size;
+	w->begin_seen = w->end_seen = false;
+	return 0;
+}
+
+static int stream_finish(struct ckptd_image_wr *w, uint64_t off,
+			 struct ckpt_err *err)
+{
 	int ret;
 
-	if (!w->extra_len)
-		return 0;
-	ckpt_stream_init(&s, w->extra, w->extra_len);
-	s.page_size = w->man.page_size;
-	while ((ret = ckpt_stream_next(&s, &h, &body)) == 1) {
-		if (h->type < CKPT_REC_USER_BASE)
-			return bad_stream(w, -EINVAL,
-					  "captured record %u before END at offset %llu is a kernel record type",
-					  h->type, (unsigned long long)off);
-		ret = put(w, CKPT_IMG_F_RECORDS, h, h->len);
+	if (!w->end_seen)
+		return ckptd_wr_fail(w, err, -EBADMSG,
+				     "ended at offset %llu before its END record (truncated dump)",
+				     (unsigned long long)off);
+	ret = ckptd_wr_stream_done(w, err);
+	if (ret)
+		return ret;
+	w->prev_seq = w->seq;
+	w->prev_flags = ((const struct ckpt_rec_begin *)(w->rec + sizeof(struct ckpt_rec)))->flags;
+	w->nr_streams++;
+	return 0;
+}
+
+int ckptd_image_wr_add_stream(struct ckptd_image_wr *w, const void *stream,
+			      size_t len, struct ckpt_err *err)
+{
+	const struct ckpt_rec *rec;
+	size_t body;
+	int ret = stream_start(w, err);
+
+	if (ret)
+		return ret;
+	ckpt_stream_init(&w->s, stream, len);
+	while ((ret = ckpt_stream_next(&w->s, &rec, &body)) == 1) {
+		ret = on_record(w, rec, w->s.off - rec->len, err);
 		if (ret)
 			return ret;
 	}
 	if (ret < 0)
-		return bad_stream(w, ret, "captured records: %s", s.error);
+		return ckptd_wr_fail(w, err, ret, "%s", w->s.error);
+	return stream_finish(w, len, err);
+}
+
+int ckptd_image_wr_data_fd(const struct ckptd_image_wr *w)
+{
+	return w->data_fd;
+}
+
+int ckptd_image_wr_begin(const char *job_dir, const struct ckptd_image_write_opts *o,
+			 struct ckptd_image_wr **out, struct ckpt_err *err)
+{
+	static const struct ckptd_image_write_opts defaults;
+	struct ckptd_image_wr *w;
+	int ret;
+
+	if (!o)
+		o = &defaults;
+	if (o->compression != CKPT_IMG_COMP_NONE && o->compression != CKPT_IMG_COMP_ZSTD)
+		return ckpt_err_set(err, -EINVAL, "%s: unknown compression %d; use none or zstd",
+				    job_dir, o->compression);
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return ckpt_err_set(err, -ENOMEM, "%s: out of memory", job_dir);
+	w->o = *o;
+	w->o.extra_records = NULL;
+	w->o.extra_len = 0;
+	w->data_fd = -1;
+	if (snprintf(w->job_dir, sizeof(w->job_dir), "%s", job_dir) >= (int)sizeof(w->job_dir)) {
+		free(w);
+		return ckpt_err_set(err, -ENAMETOOLONG, "%s: path too long", job_dir);
+	}
+	snprintf(w->tmp, sizeof(w->tmp), "%s/" CKPTD_IMAGE_TMP_PREFIX "XXXXXX", job_dir);
+	if (!mkdtemp(w->tmp)) {
+		ret = ckpt_err_sys(err, "%s: cannot create a directory for the image being written",
+				   job_dir);
+		free(w);
+		return ret;
+	}
+	chmod(w->tmp, 0750);
+	snprintf(w->name, sizeof(w->name), "%s", w->tmp);
+	snprintf(w->data_path, sizeof(w->data_path), "%s/%s", w->tmp,
+		 o->compression ? CKPT_IMG_PAGES_STAGE : CKPT_IMG_PAGES);
+	w->data_fd = open(w->data_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (w->data_fd < 0) {
+		ret = ckpt_err_sys(err, "%s: cannot create", w->data_path);
+		ckptd_image_wr_free(w);
+		return ret;
+	}
+	*out = w;
 	return 0;
 }
 
-static int on_record(struct writer *w, const struct ckpt_rec *h, uint64_t off)
+void ckptd_image_wr_free(struct ckptd_image_wr *w)
 {
-	const void *b = h + 1;
-
-	if (w->end_seen)
-		return bad_stream(w, -EBADMSG, "%s record after END at offset %llu",
-				  ckpt_rec_name(h->type), (unsigned long long)off);
-	switch (h->type) {
-	case CKPT_REC_BEGIN: {
-		const struct ckpt_rec_begin *r = b;
-
-		if (w->begin_seen)
-			return bad_stream(w, -EBADMSG, "second BEGIN at offset %llu",
-					  (unsigned long long)off);
-		if (!r->dump_seq || r->parent_seq >= r->dump_seq)
-			return bad_stream(w, -EBADMSG,
-					  "BEGIN names dump %llu with parent %llu",
-					  (unsigned long long)r->dump_seq,
-					  (unsigned long long)r->parent_seq);
-		w->begin_seen = true;
-		w->man.job_id = r->job_id;
-		w->man.page_size = r->page_size;
-		w->man.seq = r->dump_seq;
-		w->man.parent_seq = r->parent_seq;
-		w->man.stream_version = r->version;
-		w->man.dump_flags = r->flags;
-		w->man.time_ns = r->time_ns;
-		break;
-	}
-	case CKPT_REC_PAGES: {
-		const struct ckpt_rec_pages *r = b;
-		size_t len = (size_t)r->nr_pages * w->man.page_size;
-		int ret;
-
-		ret = add_pme(w, r->pid, CKPT_IMG_PME_DATA, r->start, r->nr_pages,
-			      w->zi.raw_size[CKPT_IMG_F_PAGES]);
-		if (!ret)
-			ret = add_pages(w, r->data, len);
-		w->man.nr_pages += r->nr_pages;
-		return ret;
-	}
-	case CKPT_REC_PAGES_SAME: {
-		const struct ckpt_rec_pages_same *r = b;
-
-		if (!w->man.parent_seq)
-			return bad_stream(w, -EBADMSG,
-					  "PAGES_SAME at offset %llu in a full (not incremental) dump",
-					  (unsigned long long)off);
-		w->man.nr_pages_same += r->nr_pages;
-		return add_pme(w, r->pid, CKPT_IMG_PME_SAME, r->start,
-			       r->nr_pages, 0);
-	}
-	case CKPT_REC_END: {
-		const struct ckpt_rec_end *r = b;
-		int ret;
-
-		ret = add_extra(w, off);
-		if (ret)
-			return ret;
-		if (r->nr_pages != w->man.nr_pages ||
-		    r->nr_pages_same != w->man.nr_pages_same)
-			return bad_stream(w, -EBADMSG,
-					  "END counts %llu pages and %llu unchanged, the stream held %llu and %llu (records lost)",
-					  (unsigned long long)r->nr_pages,
-					  (unsigned long long)r->nr_pages_same,
-					  (unsigned long long)w->man.nr_pages,
-					  (unsigned long long)w->man.nr_pages_same);
-		w->end_seen = true;
-		break;
-	}
-	case CKPT_REC_TASK:
-		w->man.nr_tasks++;
-		break;
-	case CKPT_REC_THREAD:
-		w->man.nr_threads++;
-		break;
-	case CKPT_REC_VMA:
-		w->man.nr_vmas++;
-		break;
-	}
-	return put(w, CKPT_IMG_F_RECORDS, h, h->len);
+	if (!w)
+		return;
+	if (w->data_fd >= 0)
+		close(w->data_fd);
+	if (w->tmp[0])
+		ckptd_image_remove_dir(w->tmp);
+	ckptd_wr_map_free(&w->prev);
+	ckptd_wr_map_free(&w->cur);
+	free(w->sums);
+	free(w->rec);
+	free(w);
 }
+
+/* --- the whole stream from an fd (the API before the data file) ------ */
 
 static ssize_t read_some(int fd, void *buf, size_t len)
 {
@@ -293,17 +294,18 @@ static ssize_t read_some(int fd, void *buf, size_t len)
 }
 
 /* Feeds every whole record of the stream to on_record(). */
-static int consume(struct writer *w, int fd)
+static int consume(struct ckptd_image_wr *w, int fd, struct ckpt_err *err)
 {
 	size_t cap = STREAM_BUF, have = 0, pos;
 	uint8_t *buf = malloc(cap);
 	uint64_t base = 0;	/* stream offset of buf[0] */
 	bool eof = false;
-	int ret = 0;
+	int ret;
 
-	if (!buf) {
-		return ckpt_err_set(w->err, -ENOMEM, "%s: out of memory", w->dir);
-	}
+	if (!buf)
+		return ckpt_err_set(err, -ENOMEM, "%s: out of memory", w->name);
+	ret = stream_start(w, err);
+	memset(&w->s, 0, sizeof(w->s));
 	while (!ret) {
 		ssize_t n;
 
@@ -335,10 +337,10 @@ static int consume(struct writer *w, int fd)
 			ckpt_stream_window(&w->s, buf + pos, win, base + pos);
 			ret = ckpt_stream_next(&w->s, &rec, &body);
 			if (ret < 0) {
-				bad_stream(w, ret, "%s", w->s.error);
+				ckptd_wr_fail(w, err, ret, "%s", w->s.error);
 				goto out;
 			}
-			ret = on_record(w, rec, base + pos);
+			ret = on_record(w, rec, base + pos, err);
 			pos += rec->len;
 		}
 		if (ret)
@@ -347,20 +349,17 @@ static int consume(struct writer *w, int fd)
 		memmove(buf, buf + pos, have - pos);
 		have -= pos;
 		base += pos;
-		if (w->opts->progress)
-			w->opts->progress(w->opts->progress_arg, base);
+		if (w->o.progress)
+			w->o.progress(w->o.progress_arg, base);
 		if (have >= sizeof(struct ckpt_rec)) {
-			const struct ckpt_rec *h = (const void *)buf;
-
-			uint32_t rlen = h->len;
+			uint32_t rlen = ((const struct ckpt_rec *)buf)->len;
 
 			if (rlen > cap && rlen <= RECORD_MAX) {
 				uint8_t *nb = realloc(buf, rlen);
 
 				if (!nb) {
-					ret = -ENOMEM;
-					ckpt_err_msg(w->err, "%s: out of memory for a %u-byte record",
-						      w->dir, rlen);
+					ret = ckpt_err_set(err, -ENOMEM, "%s: out of memory for a %u-byte record",
+							   w->name, rlen);
 					break;
 				}
 				buf = nb;
@@ -369,9 +368,9 @@ static int consume(struct writer *w, int fd)
 		}
 		n = read_some(fd, buf + have, cap - have);
 		if (n < 0) {
-			ret = bad_stream(w, n, "read at offset %llu: %s",
-					 (unsigned long long)(base + have),
-					 strerror(-n));
+			ret = ckptd_wr_fail(w, err, n, "read at offset %llu: %s",
+					    (unsigned long long)(base + have),
+					    strerror(-n));
 			break;
 		}
 		eof = n == 0;
@@ -379,137 +378,7 @@ static int consume(struct writer *w, int fd)
 	}
 out:
 	free(buf);
-	if (!ret && !w->end_seen)
-		ret = bad_stream(w, -EBADMSG,
-				 "ended at offset %llu before its END record (truncated dump)",
-				 (unsigned long long)(base + have));
-	return ret;
-}
-
-static int write_manifest(struct writer *w)
-{
-	char tmp[4200], path[4200];
-	size_t hdr = w->man.hdr_len, len = hdr + w->man.nr_chunks * 8 + 8;
-	uint8_t *m = calloc(1, len);
-	uint64_t self;
-	size_t done = 0;
-	int fd, ret = 0;
-
-	if (!m) {
-		return ckpt_err_set(w->err, -ENOMEM, "%s: out of memory for the manifest", w->dir);
-	}
-	memcpy(m, &w->man, sizeof(w->man));
-	if (w->z)
-		memcpy(m + sizeof(w->man), &w->zi, sizeof(w->zi));
-	if (w->man.nr_chunks)
-		memcpy(m + hdr, w->chunks, w->man.nr_chunks * 8);
-	self = ckptd_xxh64(m, len - 8, 0);
-	memcpy(m + len - 8, &self, 8);
-
-	snprintf(tmp, sizeof(tmp), "%s/" CKPT_IMG_MANIFEST_TMP, w->dir);
-	snprintf(path, sizeof(path), "%s/" CKPT_IMG_MANIFEST, w->dir);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (fd < 0)
-		goto fail;
-	while (done < len) {
-		ssize_t n = write(fd, m + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (!n)
-				errno = ENOSPC;
-			goto fail;
-		}
-		done += n;
-	}
-	if (fsync(fd))
-		goto fail;
-	close(fd);
-	fd = -1;
-	if (rename(tmp, path))
-		goto fail;
-	free(m);
-	return ckptd_fsync_dir(w->dir, w->err);
-fail:
-	ret = -errno;
-	ckpt_err_msg(w->err, "%s: writing the manifest: %s%s", tmp,
-		      strerror(errno), errno == ENOSPC ?
-		      "; free space on that filesystem or choose another image store" : "");
-	if (fd >= 0)
-		close(fd);
-	free(m);
-	return ret;
-}
-
-static int open_files(struct writer *w, const struct ckptd_image_write_opts *o)
-{
-	char path[4200];
-	int ret;
-
-	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
-		w->f[i].fd = -1;
-	for (int i = 0; i < CKPT_IMG_NR_FILES; i++) {
-		snprintf(path, sizeof(path), "%s/%s", w->dir, file_names[i]);
-		ret = ckptd_iofile_open(&w->f[i], path,
-					i == CKPT_IMG_F_PAGES && !o->no_direct && !w->z,
-					w->err);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int finish(struct writer *w)
-{
-	char parent[4200];
-	int ret = 0;
-
-	if (w->chunk_fill)
-		ret = push_chunk(w);
-	for (int i = 0; i < CKPT_IMG_NR_FILES && !ret; i++)
-		ret = flush_stage(w, i);
-	for (int i = 0; i < CKPT_IMG_NR_FILES && !ret; i++)
-		ret = ckptd_iow_flush(&w->io, &w->f[i]);
-	if (!ret)
-		ret = ckptd_iow_drain(&w->io);
-	for (int i = 0; i < CKPT_IMG_NR_FILES && !ret; i++) {
-		w->man.files[i].size = w->f[i].size;
-		w->man.files[i].xxh64 = ckptd_xxh64_digest(&w->f[i].sum);
-		ret = ckptd_iofile_close(&w->f[i], w->err);
-	}
-	if (!ret)
-		ret = write_manifest(w);
-	if (!ret) {
-		/* make the new directory's own entry durable too */
-		snprintf(parent, sizeof(parent), "%s", w->dir);
-		ret = ckptd_fsync_dir(dirname(parent), w->err);
-	}
-	return ret;
-}
-
-/* Compression: records.img and pages.img in chunks (the index stays raw). */
-static int setup_compression(struct writer *w,
-			     const struct ckptd_image_write_opts *o)
-{
-	if (o->compression == CKPT_IMG_COMP_NONE)
-		return 0;
-	if (o->compression != CKPT_IMG_COMP_ZSTD) {
-		return ckpt_err_set(w->err, -EINVAL, "%s: unknown compression %d; use none or zstd",
-			      w->dir, o->compression);
-	}
-	w->zi.compression = o->compression;
-	w->zi.level = o->level ? o->level : CKPTD_ZSTD_LEVEL_DEFAULT;
-	w->zi.zfiles = 1U << CKPT_IMG_F_RECORDS | 1U << CKPT_IMG_F_PAGES;
-	w->man.version = CKPT_IMG_VERSION;
-	w->man.hdr_len = sizeof(w->man) + sizeof(w->zi);
-	w->z = ckptd_zctx_new(w->zi.level);
-	w->stage[CKPT_IMG_F_RECORDS] = malloc(CKPT_IMG_CHUNK);
-	w->stage[CKPT_IMG_F_PAGES] = malloc(CKPT_IMG_CHUNK);
-	if (!w->z || !w->stage[CKPT_IMG_F_RECORDS] || !w->stage[CKPT_IMG_F_PAGES]) {
-		return ckpt_err_set(w->err, -ENOMEM, "%s: out of memory for zstd compression", w->dir);
-	}
-	return 0;
+	return ret ? ret : stream_finish(w, base + have, err);
 }
 
 int ckptd_image_write(const char *dir, int stream_fd,
@@ -518,65 +387,25 @@ int ckptd_image_write(const char *dir, int stream_fd,
 		      struct ckpt_err *err)
 {
 	static const struct ckptd_image_write_opts defaults;
-	struct writer *w;
+	char parent[4200];
+	struct ckptd_image_wr *w;
+	struct stat st;
 	int ret;
 
 	if (!opts)
 		opts = &defaults;
-	if (mkdir(dir, 0750)) {
-		ret = -errno;
-		return ckpt_err_set(err, ret, "%s: cannot create the image directory: %s%s",
-			      dir, strerror(errno), errno == EEXIST ?
-			      " (an image of that seq exists; remove it or use another seq)" : "");
-	}
-	w = calloc(1, sizeof(*w));
-	if (!w) {
-		rmdir(dir);
-		return ckpt_err_set(err, -ENOMEM, "%s: out of memory", dir);
-	}
-	w->dir = dir;
-	w->err = err;
-	w->opts = opts;
-	w->extra = opts->extra_records;
-	w->extra_len = opts->extra_len;
-	w->man.magic = CKPT_IMG_MAGIC;
-	w->man.version = CKPT_IMG_VERSION_PLAIN;
-	w->man.hdr_len = sizeof(w->man);
-	w->man.chunk_size = CKPT_IMG_CHUNK;
-	ckptd_xxh64_init(&w->chunk, 0);
-
-	ret = setup_compression(w, opts);
+	if (!lstat(dir, &st))
+		return ckpt_err_set(err, -EEXIST, "%s: cannot create the image directory: %s (an image of that seq exists; remove it or use another seq)",
+				    dir, strerror(EEXIST));
+	snprintf(parent, sizeof(parent), "%s", dir);
+	ret = ckptd_image_wr_begin(dirname(parent), opts, &w, err);
 	if (ret)
-		goto out_dir;
-	ret = ckptd_iow_init(&w->io, opts->queue_depth, opts->no_uring, err);
-	if (ret)
-		goto out_dir;
-	ret = open_files(w, opts);
+		return ret;
+	snprintf(w->name, sizeof(w->name), "%s", dir);
+	ret = consume(w, stream_fd, err);
 	if (!ret)
-		ret = consume(w, stream_fd);
-	if (!ret)
-		ret = finish(w);
-	if (ret)
-		ckptd_iow_drain(&w->io);	/* buffers must come back first */
-	if (stats) {
-		stats->used_uring = w->io.uring;
-		stats->used_direct = w->f[CKPT_IMG_F_PAGES].direct;
-		stats->bytes = stats->raw_bytes = 0;
-		for (int i = 0; i < CKPT_IMG_NR_FILES; i++) {
-			stats->bytes += w->f[i].size;
-			stats->raw_bytes += w->zi.raw_size[i];
-		}
-	}
-	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
-		ckptd_iofile_close(&w->f[i], NULL);
-	ckptd_iow_exit(&w->io);
-out_dir:
-	if (ret)
-		ckptd_image_remove_dir(dir);
-	free(w->chunks);
-	ckptd_zctx_free(w->z);
-	for (int i = 0; i < CKPT_IMG_NR_FILES; i++)
-		free(w->stage[i]);
-	free(w);
+		ret = ckptd_image_wr_commit(w, dir, opts->extra_records,
+					    opts->extra_len, stats, err);
+	ckptd_image_wr_free(w);
 	return ret;
 }

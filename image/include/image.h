@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "image_format.h"
+#include "xxh64.h"
 
 /* The zstd level of compressed images unless configured. */
 #define CKPTD_ZSTD_LEVEL_DEFAULT	3
@@ -24,11 +25,16 @@
 struct ckptd_image_write_opts {
 	unsigned int queue_depth;	/* writes in flight; 0: default (16) */
 	int no_uring;			/* 1: plain pwrite() */
-	int no_direct;			/* 1: never O_DIRECT for pages.img */
 	/*
-	 * Records captured in userspace while the job was frozen (types from
-	 * CKPT_REC_USER_BASE, struct ckpt_rec framing), written to
-	 * records.img just before END.  NULL/0: none.
+	 * Ignored: pages.img is the data file the module writes (or, for
+	 * inline pages, the writer appends to), never opened O_DIRECT.
+	 */
+	int no_direct;
+	/*
+	 * ckptd_image_write() only (ckptd_image_wr_commit() takes them as
+	 * arguments): records captured in userspace while the job was
+	 * frozen (types from CKPT_REC_USER_BASE, struct ckpt_rec framing),
+	 * written to records.img just before END.  NULL/0: none.
 	 */
 	const void *extra_records;
 	size_t extra_len;
@@ -43,16 +49,30 @@ struct ckptd_image_write_opts {
 /* What the writer saw, for logs and tests. */
 struct ckptd_image_write_stats {
 	int used_uring;
-	int used_direct;
-	uint64_t bytes;			/* written to the three files */
+	int used_direct;		/* always 0 now (opts.no_direct) */
+	uint64_t bytes;			/* the three files, as stored */
 	uint64_t raw_bytes;		/* their contents before compression */
+	uint64_t nr_pages;		/* pages the image carries (DATA) */
+	uint64_t data_pages;		/* pages in the data file, superseded
+					 * pre-copy pages included */
 };
 
 /*
- * Reads a dump stream from stream_fd to its END record and writes it as
- * the image directory dir (which must not exist; its parent must).  On any
- * failure, nothing is left behind: dir is removed.  opts and stats may be
- * NULL.
+ * The checksum of one page in a version 3 image, as ckpt.ko computes it
+ * (kmod/pagehash.c, CKPT_REC_PAGES_FILE): xxh64 with seed 0, shifted
+ * right by one bit.
+ */
+static inline uint64_t ckptd_page_sum(const void *page, size_t page_size)
+{
+	return ckptd_xxh64(page, page_size, 0) >> 1;
+}
+
+/*
+ * Reads one dump stream from stream_fd to its END record and writes it as
+ * the image directory dir (which must not exist; its parent must): the
+ * writer of image_store.h with that one stream, its inline PAGES appended
+ * to pages.img as they come.  On any failure, nothing is left behind.
+ * opts and stats may be NULL.
  */
 int ckptd_image_write(const char *dir, int stream_fd,
 		      const struct ckptd_image_write_opts *opts,
@@ -65,7 +85,10 @@ int ckptd_image_path(char *buf, size_t size, const char *store,
 
 /*
  * Removes every <store>/<job>/<seq> directory without a committed
- * manifest (crashed or aborted writes).  *removed (may be NULL) counts them.
+ * manifest and every temporary directory of a writer that never committed
+ * (<store>/<job>/.ckpt-write-*: crashed or aborted writes; run it when no
+ * image is being written, as ckptd does at start).  *removed (may be
+ * NULL) counts them.
  */
 int ckptd_image_cleanup_partial(const char *store, unsigned int *removed,
 				struct ckpt_err *err);

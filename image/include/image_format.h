@@ -8,23 +8,38 @@
  *
  * One directory per checkpoint, <store>/<job>/<seq>/, holding:
  *
- *   records.img   every record of the dump stream except PAGES and
- *                 PAGES_SAME, verbatim (struct ckpt_rec framing)
- *   pages.img     raw page contents, page-aligned, in stream order
- *   pagemap.img   struct ckpt_img_pme[], one per PAGES / PAGES_SAME
- *                 record, in stream order
- *   manifest      struct ckpt_img_manifest, then nr_chunks __u64 xxh64
- *                 sums (one per CKPT_IMG_CHUNK bytes of pages.img, the
- *                 last chunk possibly shorter), then one __u64: the xxh64
- *                 of everything before it.  Written last; a directory
- *                 without it is not a checkpoint.
+ *   records.img   every record of the (last) dump stream except the page
+ *                 records, verbatim (struct ckpt_rec framing)
+ *   pages.img     raw page contents, page-aligned
+ *   pagemap.img   struct ckpt_img_pme[], one per run of pages
+ *   manifest      struct ckpt_img_manifest, then nr_chunks __u64 sums,
+ *                 then one __u64: the xxh64 of everything before it.
+ *                 Written last; a directory without it is not a
+ *                 checkpoint.
  *
  * All numbers little-endian; all checksums XXH64 with seed 0.  Padding is
  * explicit and must be zero.  A reader refuses a manifest whose version is
  * newer than CKPT_IMG_VERSION; new fields are added only at the end of
- * the header (hdr_len tells a reader where the chunk sums start).  An
- * uncompressed image is version 1; a compressed one (records.img and
- * pages.img as struct ckpt_img_zchunk chunks) is version 2.
+ * the header (hdr_len tells a reader where the chunk sums start).
+ *
+ *   version 1     uncompressed, written by ckptd before the data file:
+ *                 pages.img in stream order, covered exactly by the DATA
+ *                 entries in pagemap order; chunk_size CKPT_IMG_CHUNK,
+ *                 one xxh64 per 1 MiB of pages.img (the last shorter),
+ *                 files[PAGES].xxh64 the whole file's.
+ *   version 2     compressed (records.img and pages.img as struct
+ *                 ckpt_img_zchunk chunks, struct ckpt_img_zinfo after the
+ *                 header), otherwise as version 1.
+ *   version 3     uncompressed, pages.img written by ckpt.ko itself
+ *                 (CKPT_DUMP_DATA_FD): chunk_size == page_size, sum k is
+ *                 the module's hash of page k of pages.img (xxh64 seed 0
+ *                 of the page, shifted right by one bit:
+ *                 CKPT_REC_PAGES_FILE), files[PAGES].xxh64 is 0 (no
+ *                 whole-file sum).  DATA offsets need not ascend, and
+ *                 pages.img may hold pages no entry covers (a pre-copy's
+ *                 pages that the final dump wrote again: superseded,
+ *                 punched out where the filesystem allows, their sums
+ *                 not checked).
  *
  * An incremental image (parent_seq != 0) holds only the pages that
  * changed; its PAGES_SAME entries are found in the parent directory
@@ -36,15 +51,19 @@
 #include <linux/types.h>
 
 #define CKPT_IMG_MAGIC		0x00474d4954504b43ULL	/* "CKPTIMG\0" */
-#define CKPT_IMG_VERSION	2	/* the newest this code reads */
-#define CKPT_IMG_VERSION_PLAIN	1	/* written for uncompressed images */
-#define CKPT_IMG_CHUNK		(1U << 20)	/* pages.img checksum chunk */
+#define CKPT_IMG_VERSION	3	/* the newest this code reads */
+#define CKPT_IMG_VERSION_V1	1	/* uncompressed, 1 MiB chunk sums */
+#define CKPT_IMG_VERSION_COMPRESSED 2	/* written for compressed images */
+#define CKPT_IMG_VERSION_PLAIN	3	/* written for uncompressed images */
+#define CKPT_IMG_CHUNK		(1U << 20)	/* v1/v2 pages.img checksum chunk */
 
 #define CKPT_IMG_RECORDS	"records.img"
 #define CKPT_IMG_PAGES		"pages.img"
 #define CKPT_IMG_PAGEMAP	"pagemap.img"
 #define CKPT_IMG_MANIFEST	"manifest"
-#define CKPT_IMG_MANIFEST_TMP	"manifest.tmp"
+#define CKPT_IMG_MANIFEST_TMP	"manifest.tmp"	/* version 1 and 2 writers */
+/* A compressed image's data file while it is written (never committed). */
+#define CKPT_IMG_PAGES_STAGE	"pages.stage"
 
 /* ckpt_img_manifest.files[] */
 enum ckpt_img_file {
@@ -72,11 +91,12 @@ struct ckpt_img_manifest {
 	__u64 time_ns;		/* BEGIN.time_ns */
 	struct ckpt_img_file_sum files[CKPT_IMG_NR_FILES];
 	__u32 nr_tasks, nr_threads, nr_vmas;	/* counted while writing */
-	__u32 chunk_size;	/* CKPT_IMG_CHUNK */
-	__u64 nr_pages;		/* pages in pages.img */
+	__u32 chunk_size;	/* CKPT_IMG_CHUNK; version 3: page_size */
+	__u64 nr_pages;		/* pages of DATA entries */
 	__u64 nr_pages_same;	/* pages resolved through the parent */
 	__u64 nr_pme;		/* entries in pagemap.img */
-	__u64 nr_chunks;	/* chunk sums following this header */
+	__u64 nr_chunks;	/* sums following this header; version 3:
+				 * one per page of pages.img */
 };
 
 /*
@@ -126,7 +146,8 @@ struct ckpt_img_pme {
 	__u64 vaddr;		/* first page */
 	__u32 nr_pages;
 	__u32 pad;
-	__u64 offset;		/* DATA: byte offset in pages.img; SAME: 0 */
+	__u64 offset;		/* DATA: byte offset in pages.img (page-
+				 * aligned); SAME: 0 */
 };
 
 #endif /* CKPT_IMAGE_FORMAT_H */

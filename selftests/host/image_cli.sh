@@ -30,7 +30,7 @@ out=$("$CKPTCTL" image show --json "$full"); rc=$?
 t "show --json: exit 0, one object" [ "$rc" = 0 -a "$(printf '%s\n' "$out" | wc -l)" = 1 ]
 t "show --json: fields" chk 0 '"job":7,"seq":1,"parent_seq":0' '"pid":101,"ppid":100,"comm":"worker","threads":1,"vmas":2,"pages":150'
 out=$("$CKPTCTL" image verify "$incr"); rc=$?
-t "verify good incremental image: exit 0" chk 0 "valid"
+t "verify good incremental image: exit 0, says the format" chk 0 "valid (format 3, job 7, seq 2"
 out=$("$CKPTCTL" image 2>&1); rc=$?
 t "no subcommand: exit 2" [ "$rc" = 2 ]
 out=$("$CKPTCTL" image verify --json "$full" 2>&1); rc=$?
@@ -43,7 +43,8 @@ t "not an image: exit 1, says no manifest" chk 1 "no manifest"
 # flip one byte in the middle of pages.img
 printf 'X' | dd of="$full/pages.img" bs=1 seek=1000000 conv=notrunc 2>/dev/null
 out=$("$CKPTCTL" image verify "$full" 2>&1); rc=$?
-t "corrupt pages.img: exit 1, names file and chunk" chk 1 "pages.img: checksum mismatch in chunk 0"
+t "corrupt pages.img: exit 1, names file, page offset, pid and address" \
+	chk 1 "pages.img: checksum mismatch of the page at offset 999424 (pid 100, address 0x100f4000)"
 out=$("$CKPTCTL" image verify "$incr" 2>&1); rc=$?
 t "child of a corrupt parent: exit 1" chk 1 "7/1/pages.img"
 rm "$incr/../1/manifest"

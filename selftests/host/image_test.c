@@ -222,13 +222,15 @@ TEST_F(img, verify_top_leaves_the_parents_contents)
 	ckptd_image_close(img);
 }
 
-TEST_F(img, flipped_page_byte_fails_chunk_checksum)
+/* Version 3: the page's own sum fails, named by offset, pid and address. */
+TEST_F(img, flipped_page_byte_fails_page_checksum)
 {
 	ASSERT_EQ(0, th_write_job(self->dir1, 1, 0, 400, NULL, &self->err));
-	th_flip_byte(self->dir1, "pages.img", 3 * CKPT_IMG_CHUNK / 2);
+	/* page 384 of pages.img: pid 100 (400 pages first), page 384 */
+	th_flip_byte(self->dir1, "pages.img", 3 * CKPT_IMG_CHUNK / 2 + 5);
 	EXPECT_EQ(-EBADMSG, th_open_verify(self->dir1, &self->err));
-	EXPECT_NE(NULL, strstr(self->err.msg, "pages.img")) TH_LOG("%s", self->err.msg);
-	EXPECT_NE(NULL, strstr(self->err.msg, "chunk 1")) TH_LOG("%s", self->err.msg);
+	EXPECT_NE(NULL, strstr(self->err.msg, "/7/1/pages.img: checksum mismatch of the page at offset 1572864 (pid 100, address 0x10180000)"))
+		TH_LOG("%s", self->err.msg);
 }
 
 TEST_F(img, truncated_records_refused)

@@ -268,8 +268,8 @@ static int image_verify(const char *dir)
 	if (ret)
 		fprintf(stderr, "%s: image verify: %s\n", CKPTCTL_PROG, err.msg);
 	else
-		printf("%s: valid (job %u, seq %llu, %llu pages%s)\n", dir,
-		       img->man.job_id, (unsigned long long)img->man.seq,
+		printf("%s: valid (format %u, job %u, seq %llu, %llu pages%s)\n", dir,
+		       img->man.version, img->man.job_id, (unsigned long long)img->man.seq,
 		       (unsigned long long)img->man.nr_pages,
 		       img->man.parent_seq ? ", parent chain valid" : "");
 	ckptd_image_close(img);
