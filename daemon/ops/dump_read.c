@@ -10,6 +10,7 @@
 
 #include <linux/ckpt.h>
 
+#include "loop.h"
 #include "ctl/server.h"
 #include "jobs/registry.h"
 #include "ops/dump_read.h"
