@@ -135,24 +135,19 @@ static uint64_t *pattern(const char *mibs, size_t *len)
 	return buf;
 }
 
-static int cmd_write(const char *mibs, const char *path)
-{
-	struct bench_vmstat before;
-	size_t len;
-	uint64_t *buf = pattern(mibs, &len);
-	double t0;
-	int fd;
+/* The pipe of the splice copy: its ends and its size. */
+struct pipe_info {
+	int fd[2];
+	size_t size;
+};
 
-	if (!buf)
-		return 1;
-	if (bench_vmstat_read(&before))
-		return fail("cannot read", "/proc/vmstat");
-	t0 = now_ms();
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0)
-		return fail("cannot create", path);
+/* The baseline: write() in 1 MiB calls. */
+static int by_write(int fd, const char *buf, size_t len, const struct pipe_info *p,
+		    const char *path)
+{
+	(void)p;
 	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, (char *)buf + off, len - off < MIB ? len - off : MIB);
+		ssize_t n = write(fd, buf + off, len - off < MIB ? len - off : MIB);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -160,10 +155,6 @@ static int cmd_write(const char *mibs, const char *path)
 			return fail("cannot write", path);
 		off += n;
 	}
-	if (close(fd))
-		return fail("cannot close", path);
-	print_op(stdout, t0, &before);
-	munmap(buf, len);
 	return 0;
 }
 
@@ -175,36 +166,15 @@ static int cmd_write(const char *mibs, const char *path)
  * its page cache, the one copy a checkpoint cannot avoid.  The buffer is
  * not touched until the last splice() returned.
  */
-static int cmd_splice(const char *mibs, const char *path)
+static int by_splice(int fd, const char *buf, size_t len, const struct pipe_info *p,
+		     const char *path)
 {
-	struct bench_vmstat before;
-	size_t len, psz;
-	uint64_t *buf = pattern(mibs, &len);
-	int p[2], fd, sz;
-	double t0;
-
-	if (!buf)
-		return 1;
-	if (pipe(p))
-		return fail("cannot make a pipe for", path);
-	sz = fcntl(p[1], F_SETPIPE_SZ, (int)MIB);
-	if (sz < 0)
-		sz = fcntl(p[1], F_GETPIPE_SZ);
-	if (sz <= 0)
-		return fail("cannot size the pipe for", path);
-	psz = sz;
-	if (bench_vmstat_read(&before))
-		return fail("cannot read", "/proc/vmstat");
-	t0 = now_ms();
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0)
-		return fail("cannot create", path);
 	for (size_t off = 0; off < len;) {
 		struct iovec iov = {
 			.iov_base = (char *)buf + off,
-			.iov_len = len - off < psz ? len - off : psz,
+			.iov_len = len - off < p->size ? len - off : p->size,
 		};
-		ssize_t n = vmsplice(p[1], &iov, 1, 0);
+		ssize_t n = vmsplice(p->fd[1], &iov, 1, 0);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -212,7 +182,7 @@ static int cmd_splice(const char *mibs, const char *path)
 			return fail("cannot vmsplice the buffer of", path);
 		off += n;
 		while (n > 0) {
-			ssize_t m = splice(p[0], NULL, fd, NULL, n, SPLICE_F_MOVE);
+			ssize_t m = splice(p->fd[0], NULL, fd, NULL, n, SPLICE_F_MOVE);
 
 			if (m < 0 && errno == EINTR)
 				continue;
@@ -221,11 +191,51 @@ static int cmd_splice(const char *mibs, const char *path)
 			n -= m;
 		}
 	}
+	return 0;
+}
+
+/*
+ * write and splice: MIB MiB of the pattern into a new FILE by @copy;
+ * prints "MS PGALLOC PGFREE SHMEM" of the open, the copy and the close.
+ */
+static int cmd_copy(const char *mibs, const char *path,
+		    int (*copy)(int, const char *, size_t, const struct pipe_info *,
+				const char *))
+{
+	struct pipe_info p = { .fd = { -1, -1 } };
+	struct bench_vmstat before;
+	size_t len;
+	uint64_t *buf = pattern(mibs, &len);
+	double t0;
+	int fd, sz;
+
+	if (!buf)
+		return 1;
+	if (copy == by_splice) {
+		if (pipe(p.fd))
+			return fail("cannot make a pipe for", path);
+		sz = fcntl(p.fd[1], F_SETPIPE_SZ, (int)MIB);
+		if (sz < 0)
+			sz = fcntl(p.fd[1], F_GETPIPE_SZ);
+		if (sz <= 0)
+			return fail("cannot size the pipe for", path);
+		p.size = sz;
+	}
+	if (bench_vmstat_read(&before))
+		return fail("cannot read", "/proc/vmstat");
+	t0 = now_ms();
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return fail("cannot create", path);
+	if (copy(fd, (const char *)buf, len, &p, path))
+		return 1;
 	if (close(fd))
 		return fail("cannot close", path);
 	print_op(stdout, t0, &before);
-	close(p[0]);
-	close(p[1]);
+	if (p.fd[0] >= 0) {
+		close(p.fd[0]);
+		close(p.fd[1]);
+	}
 	munmap(buf, len);
 	return 0;
 }
@@ -327,9 +337,9 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "time") && argc >= 4)
 		return cmd_time(argc - 2, argv + 2);
 	if (!strcmp(c, "write") && argc == 4)
-		return cmd_write(argv[2], argv[3]);
+		return cmd_copy(argv[2], argv[3], by_write);
 	if (!strcmp(c, "splice") && argc == 4)
-		return cmd_splice(argv[2], argv[3]);
+		return cmd_copy(argv[2], argv[3], by_splice);
 	if (!strcmp(c, "bytes") && argc >= 3)
 		return cmd_bytes(argc - 2, argv + 2);
 	if (!strcmp(c, "send") && argc == 5)
