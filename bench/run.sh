@@ -6,9 +6,10 @@
 # check: the numbers are measurements, not pass/fail.
 #
 #   1. suite "bench", one guest (3 GiB): 20-side-by-side.sh (full,
-#      incremental, stop, restore: ckpt against criu, and the write()
-#      baseline), bench_dump (freeze + thaw against the cgroup freezer; the
-#      kernel dump stream alone);
+#      incremental, stop, restore: ckpt against criu, the write() baseline
+#      and the one-copy floor; per-stage times and /proc/vmstat deltas),
+#      bench_dump (freeze + thaw against the cgroup freezer; the kernel
+#      dump alone, as a stream and into a data file);
 #   2. suite "bench-mig", two guests (2 GiB each): migration downtime.
 #
 # Environment (set by the Makefile): BUILD, CKPT_CACHE, BENCH_KVERS;

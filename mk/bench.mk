@@ -13,6 +13,10 @@ BENCH_PROGS := $(patsubst bench/guest/%.c,$(GUEST)/tests/bench/%,$(wildcard benc
 BENCH_FILES := $(GUEST_FILES) $(BENCH_PROGS) $(BENCH_BIN)/ckpt_bench_wl $(BENCH_BIN)/ckpt_bench_util \
 	$(wildcard bench/guest/*.sh bench/guest/lib/*.sh bench/guest-mig/*.sh)
 
+# the bench programs share the /proc/vmstat reader (the rule that builds
+# bench/guest/*.c is mk/selftests.mk's)
+$(BENCH_PROGS): bench/bin/bench_vmstat.h
+
 # the workload: dynamic, like the restore workload, so that both tools map
 # shared libraries
 $(BENCH_BIN)/ckpt_bench_wl: bench/bin/ckpt_bench_wl.c
@@ -20,7 +24,7 @@ $(BENCH_BIN)/ckpt_bench_wl: bench/bin/ckpt_bench_wl.c
 	@echo "  CC      $@"
 	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ $<
 
-$(BENCH_BIN)/ckpt_bench_util: bench/bin/ckpt_bench_util.c
+$(BENCH_BIN)/ckpt_bench_util: bench/bin/ckpt_bench_util.c bench/bin/bench_vmstat.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<

@@ -6,6 +6,8 @@
 #   full_<N>m    a full checkpoint of N MiB of written memory while the job
 #                keeps running: `ckptctl checkpoint` against `criu dump
 #                --leave-running`; against write()-ing N MiB to a tmpfs file
+#                and against the one-copy floor (the same bytes moved into
+#                a tmpfs file by vmsplice + splice)
 #   incr_<P>     P % of 256 MiB rewritten, one page in every 100/P, after a
 #                full checkpoint (ckpt) or a `criu pre-dump --track-mem`:
 #                `ckptctl checkpoint --incremental` against `criu dump
@@ -18,15 +20,22 @@
 #                against `criu restore -d`, both until the job runs again
 # Frozen times are measured by the workload itself: its longest stall
 # between two 2 ms ticks.  Every workload checks all its pages at the end.
+# Around every timed command: /proc/vmstat deltas (pages allocated, freed,
+# nr_shmem); for ckpt also the per-stage fields of its --json reply when
+# ckptd reports them (bench.sh stage_results).
+# shellcheck disable=SC1091 # the guest's paths
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck disable=SC1091
 . "$(dirname "$0")/../lib/ckptd.sh"
+# shellcheck disable=SC1091
 . "$(dirname "$0")/../bench-lib/bench.sh"
 plan 5
 load_module
 rm -rf "$STATE" "$BENCH_STORE" "$CRIU_DIR"
 bench_ckptd_conf
 start_ckptd || { echo "# ckptd did not start:"; sed 's/^/# /' "$CKPTD_LOG"; exit 1; }
-cd /tmp
+cd /tmp || exit 1
+ms='' # set by timed
 DK=/tmp/wl-ckpt DC=/tmp/wl-criu
 echo "# result: meta criu version criu-$(criu --version 2>&1 | sed -n "s/^Version: *//p")"
 diag "$REPS repetitions; $(nproc) vCPU; $(free -m | awk '/Mem:/ {print $2}') MiB"
@@ -41,19 +50,25 @@ full() { # MIB JOB
 	r=0
 	while [ $r -lt "$REPS" ]; do
 		gap $DK >/dev/null
-		timed ms ckptctl checkpoint --job "$job" || return 1
+		timed ms ckptctl checkpoint --job "$job" --json || return 1
 		result "$s" ckpt total_ms "$ms"
 		result "$s" ckpt frozen_ms "$(gap $DK)"
+		vm_result "$s" ckpt
+		stage_results "$s"
 		clean_images "$job"
 		gap $DC >/dev/null
 		timed ms criu dump -t "$(wl_pid $DC)" -D "$CRIU_DIR" --leave-running \
 			-o "$CRIU_LOGS/dump.log" || { criu_log dump; return 1; }
 		result "$s" criu total_ms "$ms"
 		result "$s" criu frozen_ms "$(gap $DC)"
+		vm_result "$s" criu
 		clean_images "$job"
-		ms=$(ckpt_bench_util write "$mib" /tmp/baseline.bin) || return 1
+		line=$(ckpt_bench_util write "$mib" /tmp/baseline.bin) || return 1
 		rm -f /tmp/baseline.bin
-		result "$s" write total_ms "$ms"
+		copy_result "$s" write "$line" || return 1
+		line=$(ckpt_bench_util splice "$mib" /tmp/baseline.bin) || return 1
+		rm -f /tmp/baseline.bin
+		copy_result "$s" splice "$line" || return 1
 		r=$((r + 1))
 	done
 	verify $DK && verify $DC || return 1
@@ -77,6 +92,8 @@ incr() { # JOB PCT[:block]...
 			timed ms ckptctl checkpoint --job "$job" --incremental --json || return 1
 			result "$s" ckpt total_ms "$ms"
 			result "$s" ckpt frozen_ms "$(gap $DK)"
+			vm_result "$s" ckpt
+			stage_results "$s"
 			dir=$(json_image "$TOUT")
 			[ -d "$dir" ] || { echo "# no image dir in: $TOUT"; return 1; }
 			result "$s" ckpt image_bytes "$(ckpt_bench_util bytes "$dir")"
@@ -93,6 +110,7 @@ incr() { # JOB PCT[:block]...
 				-o "$CRIU_LOGS/dump.log" || { criu_log dump; return 1; }
 			result "$s" criu total_ms "$ms"
 			result "$s" criu frozen_ms "$(gap $DC)"
+			vm_result "$s" criu
 			result "$s" criu image_bytes "$(ckpt_bench_util bytes "$CRIU_DIR/dump")"
 			clean_images "$job"
 			r=$((r + 1))
@@ -110,12 +128,15 @@ restore() { # JOB
 		job=$(($1 + r))
 		wl_start_ckpt "$job" $DK 256 || return 1
 		pid=$(wl_pid $DK)
-		timed ms ckptctl freeze --job "$job" || return 1
+		timed ms ckptctl freeze --job "$job" --json || return 1
 		result stop_256m ckpt total_ms "$ms"
+		vm_result stop_256m ckpt
+		stage_results stop_256m
 		ckptctl kill --job "$job" >/dev/null || return 1
 		wl_stop $DK
 		timed ms ckptctl restore --job "$job" || return 1
 		result "$s" ckpt total_ms "$ms"
+		vm_result "$s" ckpt
 		verify $DK || return 1
 		ckptctl kill --job "$job" >/dev/null
 		wl_stop $DK
@@ -126,10 +147,12 @@ restore() { # JOB
 		timed ms criu dump -t "$pid" -D "$CRIU_DIR" -o "$CRIU_LOGS/dump.log" ||
 			{ criu_log dump; return 1; }
 		result stop_256m criu total_ms "$ms"
+		vm_result stop_256m criu
 		wl_stop $DC
 		timed ms criu restore -D "$CRIU_DIR" -d -o "$CRIU_LOGS/restore.log" ||
 			{ criu_log restore; return 1; }
 		result "$s" criu total_ms "$ms"
+		vm_result "$s" criu
 		verify $DC || return 1
 		wl_stop $DC
 		clean_images "$job"
@@ -138,7 +161,7 @@ restore() { # JOB
 }
 
 for mib in 64 256 512; do
-	scenario "full checkpoint of $mib MiB: ckpt, criu and write(), $REPS times each" full "$mib" "7$mib"
+	scenario "full checkpoint of $mib MiB: ckpt, criu, write() and vmsplice+splice, $REPS times each" full "$mib" "7$mib"
 done
 scenario "incremental at 2 % and 20 % (spread) and 2 % (one block): ckpt and criu, $REPS times each" incr 80 2 20 2:block
 scenario "stop and restore 256 MiB: ckpt and criu, $REPS times each" restore 90

@@ -7,7 +7,12 @@
  *      on the same processes, alternating, 11 rounds each;
  *   2. dump-stream throughput of a 256 MiB process read and discarded,
  *      against a plain memcpy of 256 MiB in the same guest (a diagnostic of
- *      the kernel side alone: no daemon, no image).
+ *      the kernel side alone: no daemon, no image);
+ *   3. the same dump with CKPT_DUMP_DATA_FD: the module writes the page
+ *      contents into a fresh tmpfs file itself and the stream carries only
+ *      metadata; "n/a" (not a failure) when the module refuses the flag
+ *      (EINVAL) or writes nothing into the file.
+ * Around each dump, the /proc/vmstat deltas (bench/bin/bench_vmstat.h).
  * Prints "# result: SCENARIO TOOL METRIC VALUE" lines (one per repetition,
  * bench/report.sh takes median, min and max), "# bench:" lines and TAP.
  * Timings under TCG are not real-hardware timings: compare within a run.
@@ -28,6 +33,7 @@
 #include <unistd.h>
 
 #include "genl_raw.h"
+#include "../bin/bench_vmstat.h"
 
 #define MIB (1024UL * 1024)
 #define JOB_ID 4242
@@ -202,14 +208,93 @@ static int bench_freeze(struct gnl *g)
 	return 0;
 }
 
-static int bench_dump(struct gnl *g, size_t size)
+#define DATA_FILE "/tmp/bench-dump-data.bin"
+
+/* One kernel dump of the job, timed from CKPT_IOC_DUMP to the END record. */
+struct dump_run {
+	size_t stream;		/* bytes read from the dump fd */
+	off_t data;		/* bytes the module wrote into data_fd */
+	double secs;
+	struct bench_vmstat vm;	/* deltas around the dump */
+	int refused;		/* errno of a refused CKPT_IOC_DUMP */
+};
+
+/*
+ * Freezes the job, dumps it (into @data_fd with CKPT_DUMP_DATA_FD when
+ * @data_fd >= 0), reads the stream to its end and discards it, thaws.
+ * A CKPT_IOC_DUMP refused with EINVAL for DATA_FD is r->refused, not an
+ * error.
+ */
+static int dump_once(struct gnl *g, int data_fd, char *buf, size_t bufsz,
+		     struct dump_run *r)
 {
 	struct ckpt_dump_args args = { .job_id = JOB_ID };
-	size_t total = 0, bufsz = 4 * MIB;
-	char *buf = malloc(bufsz), *src, *dst;
+	struct bench_vmstat before, after;
+	struct stat st;
 	int dev, fd, err = 0;
-	double t0, dump_s, copy_s;
 	ssize_t n;
+	double t0;
+
+	memset(r, 0, sizeof(*r));
+	if (data_fd >= 0) {
+		args.flags = CKPT_DUMP_DATA_FD;
+		args.data_fd = data_fd;
+	}
+	if (job_cmd(g, CKPT_CMD_JOB_FREEZE, 0))
+		return 1;
+	dev = open("/dev/ckpt", O_RDWR);
+	if (dev < 0) {
+		printf("# open /dev/ckpt: %s\n", strerror(errno));
+		job_cmd(g, CKPT_CMD_JOB_THAW, 0);
+		return 1;
+	}
+	bench_vmstat_read(&before);
+	t0 = now();
+	fd = ioctl(dev, CKPT_IOC_DUMP, &args);
+	if (fd < 0) {
+		if (data_fd >= 0 && errno == EINVAL) {
+			r->refused = errno;
+		} else {
+			printf("# CKPT_IOC_DUMP%s: %s\n", data_fd >= 0 ? " (DATA_FD)" : "",
+			       strerror(errno));
+			err = 1;
+		}
+		goto out;
+	}
+	while ((n = read(fd, buf, bufsz)) > 0)
+		r->stream += n;
+	r->secs = now() - t0;
+	bench_vmstat_read(&after);
+	bench_vmstat_delta(&r->vm, &before, &after);
+	if (n < 0) {
+		printf("# read dump%s: %s\n", data_fd >= 0 ? " (DATA_FD)" : "", strerror(errno));
+		err = 1;
+	}
+	close(fd);
+	if (data_fd >= 0 && !fstat(data_fd, &st))
+		r->data = st.st_size;
+out:
+	close(dev);
+	if (job_cmd(g, CKPT_CMD_JOB_THAW, 0))
+		err = 1;
+	return err;
+}
+
+static void print_dump_results(const char *tool, const struct dump_run *r)
+{
+	printf("# result: kdump_256m %s total_ms %.1f\n", tool, r->secs * 1e3);
+	printf("# result: kdump_256m %s pgalloc %lld\n", tool, r->vm.pgalloc);
+	printf("# result: kdump_256m %s pgfree %lld\n", tool, r->vm.pgfree);
+	printf("# result: kdump_256m %s shmem %lld\n", tool, r->vm.shmem);
+}
+
+static int bench_dump(struct gnl *g, size_t size)
+{
+	size_t bufsz = 4 * MIB;
+	char *buf = malloc(bufsz), *src, *dst;
+	struct dump_run st, df;
+	int data_fd, err = 0;
+	double t0, copy_s;
 	pid_t child;
 
 	child = fork();
@@ -223,45 +308,63 @@ static int bench_dump(struct gnl *g, size_t size)
 			pause();
 	}
 	sleep(2 + size / (64 * MIB));
-	if (job_cmd(g, CKPT_CMD_JOB_CREATE, child) ||
-	    job_cmd(g, CKPT_CMD_JOB_FREEZE, 0)) {
+	if (!buf || job_cmd(g, CKPT_CMD_JOB_CREATE, child)) {
 		err = 1;
 		goto out;
 	}
-	dev = open("/dev/ckpt", O_RDWR);
-	fd = ioctl(dev, CKPT_IOC_DUMP, &args);
-	if (fd < 0) {
-		printf("# CKPT_IOC_DUMP: %s\n", strerror(errno));
+	if (dump_once(g, -1, buf, bufsz, &st)) {
 		err = 1;
 		goto out;
 	}
-	t0 = now();
-	while ((n = read(fd, buf, bufsz)) > 0)
-		total += n;
-	dump_s = now() - t0;
-	if (n < 0) {
-		printf("# read dump: %s\n", strerror(errno));
+	data_fd = open(DATA_FILE, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (data_fd < 0) {
+		printf("# cannot create %s: %s\n", DATA_FILE, strerror(errno));
 		err = 1;
+		goto out;
 	}
-	close(fd);
-	close(dev);
-	job_cmd(g, CKPT_CMD_JOB_THAW, 0);
+	err = dump_once(g, data_fd, buf, bufsz, &df);
+	close(data_fd);
+	unlink(DATA_FILE);
 
 	src = malloc(size);
 	dst = malloc(size);
+	if (!src || !dst) {
+		printf("# cannot allocate 2 x %zu MiB for memcpy\n", size / MIB);
+		err = 1;
+		goto out;
+	}
 	memset(src, 1, size);
 	memset(dst, 2, size);
 	t0 = now();
 	memcpy(dst, src, size);
 	copy_s = now() - t0;
 	printf("# bench: dump_stream_%zuMiB %.1f MB/s (%zu bytes in %.3f s)\n",
-	       size / MIB, total / dump_s / 1e6, total, dump_s);
+	       size / MIB, st.stream / st.secs / 1e6, st.stream, st.secs);
+	print_dump_results("stream", &st);
+	if (df.refused)
+		printf("# bench: dump_data_fd_%zuMiB n/a (the module refuses CKPT_DUMP_DATA_FD: %s)\n",
+		       size / MIB, strerror(df.refused));
+	else if (!err && df.data == 0)
+		printf("# bench: dump_data_fd_%zuMiB n/a (the module took CKPT_DUMP_DATA_FD but wrote nothing into data_fd: %zu stream bytes)\n",
+		       size / MIB, df.stream);
+	if (df.refused || (!err && df.data == 0)) {
+		printf("# result: kdump_256m data-fd status n/a\n");
+	} else if (!err) {
+		printf("# bench: dump_data_fd_%zuMiB %.1f MB/s (%lld bytes into a tmpfs file, %zu stream bytes, in %.3f s)\n",
+		       size / MIB, df.data / df.secs / 1e6, (long long)df.data, df.stream, df.secs);
+		printf("# bench: dump_data_fd_vs_memcpy %.2f\n",
+		       (df.data / df.secs) / (size / copy_s));
+		print_dump_results("data-fd", &df);
+		if ((size_t)df.data < size)
+			err = 1;
+	}
 	printf("# bench: memcpy_%zuMiB %.1f MB/s\n", size / MIB,
 	       size / copy_s / 1e6);
-	printf("# bench: dump_vs_memcpy %.2f\n", (total / dump_s) / (size / copy_s));
+	printf("# result: kdump_256m memcpy total_ms %.1f\n", copy_s * 1e3);
+	printf("# bench: dump_vs_memcpy %.2f\n", (st.stream / st.secs) / (size / copy_s));
 	free(src);
 	free(dst);
-	if (total < size)
+	if (st.stream < size)
 		err = 1;
 out:
 	job_cmd(g, CKPT_CMD_JOB_DESTROY, 0);
