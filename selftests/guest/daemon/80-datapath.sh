@@ -13,10 +13,11 @@
 # says), the earlier checkpoint is intact and nothing partial stays after a
 # restart.  ckptd killed -9 while it writes a large checkpoint: the job
 # runs, nothing half-written is listed or kept, the previous image
-# verifies.  Another user can neither checkpoint nor freeze the job.
+# verifies.  Another user can neither checkpoint nor freeze the job.  A
+# control proves the writer's check fails on a changed byte.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/ckptd.sh"
-plan 52
+plan 53
 test_setup /tmp/d81 /tmp/d82 /tmp/d83 /tmp/d84 /tmp/d85 /tmp/small /tmp/state83
 cleanup_paths /tmp/ckpt84.out
 start_ckptd_or_bail
@@ -167,8 +168,10 @@ stop_ckptd
 took "part 2 (replies, 2 % incremental)"
 
 # --- 3. a full image store (tmpfs): an earlier checkpoint fits, then a filler
-# leaves 8 MiB for the next checkpoint of the 32 MiB job
-mount -t tmpfs -o size=128m tmpfs /tmp/small
+# leaves 8 MiB for the next checkpoint of the 32 MiB job.  192 MiB: a
+# pre-copied image of a job that rewrites every page while it is written
+# may hold each page twice, and the last checkpoint needs room for that
+mount -t tmpfs -o size=192m tmpfs /tmp/small
 mkdir /tmp/small/store
 SMALL="--image-store /tmp/small/store --state-dir /tmp/state83"
 start_ckptd_or_bail $SMALL
@@ -264,6 +267,23 @@ check "job 85 untouched: running, no member parked" running 85
 check "job 85 untouched: no image (got \"$(images 85)\")" test -z "$(images 85)"
 writer_check /tmp/d85 "$PID"
 check "job 85 untouched: the writer's memory is intact: $RESULT" passed
+
+# control: the check can fail.  One byte changed in pages 5 and 6 of the
+# stopped writer; the check runs before the writer touches more than the
+# one page its current iteration writes
+BASE=$(sed -n 's/.* at \(0x[0-9a-f]*\)$/\1/p' /tmp/d85/ready)
+kill -STOP "$PID"
+for pg in 5 6; do
+	printf '\377' | dd of="/proc/$PID/mem" bs=1 seek=$((BASE + pg * 4096 + 800)) conv=notrunc 2>/dev/null ||
+		diag "cannot change byte 800 of page $pg at $BASE in pid $PID"
+done
+rm -f /tmp/d85/result
+kill -USR1 "$PID"
+kill -CONT "$PID"
+wait_for test -e /tmp/d85/result
+RESULT=$(cat /tmp/d85/result)
+check "control: a byte changed in pages 5 and 6 of the live writer: its check fails naming one: $RESULT" \
+	sh -c 'printf "%s" "$1" | grep -Eq "^FAIL: page [56] "' - "$RESULT"
 kill_job 85 "$PID"
 stop_ckptd
 took "part 5 (another user)"

@@ -25,7 +25,9 @@
  *   DIR/step-N: an incremental checkpoint after it should carry about
  *   PERCENT % of the pages.
  *
- * Both write DIR/ready once the memory is filled.  Exit 2 on bad usage.
+ * Both write DIR/ready once the memory is filled ("run N pages at ADDR":
+ * where the region starts, for a test that changes it through
+ * /proc/PID/mem).  Exit 2 on bad usage.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -163,7 +165,7 @@ static _Noreturn void run(size_t npages)
 	for (size_t p = 0; p < npages; p++)
 		write_page(region + p * WORDS, p, 0);
 	*counter = 0;
-	put_file("ready", "run %zu pages\n", npages);
+	put_file("ready", "run %zu pages at %#lx\n", npages, (unsigned long)region);
 	for (;;) {
 		uint64_t n = *counter + 1;
 		size_t p;
