@@ -58,6 +58,7 @@ GUEST_FILES := \
 	$(DAEMON_TEST_SRCS:selftests/guest/daemon/%.c=$(GUEST)/tests/daemon/%) \
 	$(GUEST)/bin/ckpt-restore $(GUEST)/bin/ckpt_rt_prog \
 	$(GUEST)/bin/ckptd $(GUEST)/bin/ckpt_memhog $(GUEST)/bin/ckpt_isol \
+	$(GUEST)/bin/ckpt_writer \
 	$(patsubst selftests/guest/%,$(GUEST)/tests/%,$(wildcard selftests/guest/*/*.sh)) \
 	$(GUEST)/bin/ckptctl $(GUEST)/bin/net_xfer $(GUEST)/bin/tcp_stream \
 	$(GUEST)/bin/ckpt_migrate_prog \
@@ -105,6 +106,12 @@ $(GUEST)/bin/ckpt_memhog: selftests/guest/daemon/helpers/memhog.c
 
 # the isolation tests' processes (daemon/70-isolation.sh)
 $(GUEST)/bin/ckpt_isol: selftests/guest/daemon/helpers/isol.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (static)"
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+
+# the self-checking writers of the data path tests (daemon/80-datapath.sh)
+$(GUEST)/bin/ckpt_writer: selftests/guest/daemon/helpers/writer.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<

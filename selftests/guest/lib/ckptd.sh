@@ -111,3 +111,15 @@ test_setup() {
 	mkdir -p /etc/ckpt "$@"
 	cleanup_paths "$STATE" /etc/ckpt "$@"
 }
+
+# add_test_users: users u1000 and u1001 (uid = gid = 1000, 1001, home
+# /tmp) exist, and / is 0755 so that they reach /bin, /tmp and the store
+# (an initramfs root is 0700)
+add_test_users() {
+	chmod 755 /
+	grep -q '^u1000:' /etc/passwd && return 0
+	echo 'u1000:x:1000:1000::/tmp:/bin/sh' >> /etc/passwd
+	echo 'u1001:x:1001:1001::/tmp:/bin/sh' >> /etc/passwd
+	echo 'u1000:x:1000:' >> /etc/group
+	echo 'u1001:x:1001:' >> /etc/group
+}
