@@ -535,19 +535,6 @@ TEST_F(v3, commit_over_an_existing_image_refused)
 	synth_free(&s);
 }
 
-/* Appends len bytes to b (a growing buffer). */
-static void buf_add(struct synth *b, const void *p, size_t len)
-{
-	if (b->len + len > b->cap) {
-		b->cap = (b->len + len) * 2;
-		b->buf = realloc(b->buf, b->cap);
-		if (!b->buf)
-			abort();
-	}
-	memcpy(b->buf + b->len, p, len);
-	b->len += len;
-}
-
 static void put_file(const char *dir, const char *name, const void *buf, size_t len)
 {
 	char path[512];
@@ -596,16 +583,16 @@ static void write_v1(const char *dir, const struct synth *s)
 		if (h->type == CKPT_REC_PAGES) {
 			e.flags = CKPT_IMG_PME_DATA;
 			e.offset = pages.len;
-			buf_add(&pages, p->data, (size_t)p->nr_pages * SYN_PAGE);
+			synth_bytes(&pages, p->data, (size_t)p->nr_pages * SYN_PAGE);
 			m.nr_pages += p->nr_pages;
 		} else if (h->type == CKPT_REC_PAGES_SAME) {
 			e.flags = CKPT_IMG_PME_SAME;
 			m.nr_pages_same += p->nr_pages;
 		} else {
-			buf_add(&rec, h, h->len);
+			synth_bytes(&rec, h, h->len);
 			continue;
 		}
-		buf_add(&pm, &e, sizeof(e));
+		synth_bytes(&pm, &e, sizeof(e));
 		m.nr_pme++;
 	}
 	m.nr_chunks = (pages.len + CKPT_IMG_CHUNK - 1) / CKPT_IMG_CHUNK;
