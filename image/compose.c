@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,20 @@
 
 #include "writer.h"
 #include "xxh64.h"
+
+int ckptd_wr_fail(struct ckptd_image_wr *w, struct ckpt_err *err, int ret,
+		  const char *fmt, ...)
+{
+	char what[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	w->failed = ret;
+	return ckpt_err_set(err, ret, "%s: dump stream %u: %s; no image written",
+			    w->name, w->nr_streams + 1, what);
+}
 
 void ckptd_wr_map_free(struct ckptd_wr_map *m)
 {

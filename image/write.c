@@ -24,20 +24,6 @@
 #define STREAM_BUF	(4U << 20)
 #define RECORD_MAX	(64U << 20)	/* refuse records larger than this */
 
-int ckptd_wr_fail(struct ckptd_image_wr *w, struct ckpt_err *err, int ret,
-		  const char *fmt, ...)
-{
-	char what[320];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	w->failed = ret;
-	return ckpt_err_set(err, ret, "%s: dump stream %u: %s; no image written",
-			    w->name, w->nr_streams + 1, what);
-}
-
 static int rec_put(struct ckptd_image_wr *w, const struct ckpt_rec *h,
 		   struct ckpt_err *err)
 {

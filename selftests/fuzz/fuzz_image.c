@@ -11,8 +11,8 @@
  * records.img, pagemap.img, pages.img, then the same four for the parent
  * (written as <job>/<parent_seq> beside it).  Flags: bit 0/1 fix up the
  * checksums and sizes of the image/the parent, so that mutations get past
- * them to the structure behind; bit 2: decompress pages into a memfd as
- * the restorer does.
+ * them to the structure behind (version 3: the per-page sums); bit 2:
+ * decompress pages into a memfd as the restorer does.
  */
 #include <zstd.h>
 
@@ -46,7 +46,7 @@ static void fix_up(struct files *fs, uint8_t **fixed_files)
 	fs->man = malloc(mlen);
 	memcpy(fs->man, fs->p[0], mlen);
 	memcpy(&man, fs->man, sizeof(man));
-	if (man.version >= 2 && man.hdr_len >= sizeof(man) + sizeof(zi) &&
+	if (man.version == CKPT_IMG_VERSION_COMPRESSED && man.hdr_len >= sizeof(man) + sizeof(zi) &&
 	    man.hdr_len <= mlen - 8) {
 		memcpy(&zi, fs->man + sizeof(man), sizeof(zi));
 		zinfo = true;
@@ -71,7 +71,17 @@ static void fix_up(struct files *fs, uint8_t **fixed_files)
 		} else {
 			if (zinfo)
 				zi.raw_size[i] = len;
-			if (i == CKPT_IMG_F_PAGES)
+			if (i == CKPT_IMG_F_PAGES && man.version == CKPT_IMG_VERSION_PLAIN) {
+				/* version 3: the module's hash of each page */
+				uint64_t ps = man.page_size;
+
+				for (uint64_t k = 0; ps && ps <= len && k < nr_sums &&
+				     k < len / ps; k++) {
+					uint64_t s = ckptd_xxh64(f + k * ps, ps, 0) >> 1;
+
+					memcpy(&sums[k], &s, 8);
+				}
+			} else if (i == CKPT_IMG_F_PAGES)
 				for (uint64_t k = 0; k < nr_sums; k++) {
 					uint64_t off = k * CKPT_IMG_CHUNK, s;
 
@@ -85,7 +95,8 @@ static void fix_up(struct files *fs, uint8_t **fixed_files)
 		if (i == CKPT_IMG_F_PAGEMAP && len % sizeof(struct ckpt_img_pme) == 0)
 			man.nr_pme = len / sizeof(struct ckpt_img_pme);
 		man.files[i].size = len;
-		man.files[i].xxh64 = ckptd_xxh64(f, len, 0);
+		man.files[i].xxh64 = i == CKPT_IMG_F_PAGES && man.version == CKPT_IMG_VERSION_PLAIN ?
+				     0 : ckptd_xxh64(f, len, 0);
 	}
 	memcpy(fs->man, &man, sizeof(man));
 	if (zinfo)

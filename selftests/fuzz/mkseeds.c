@@ -428,6 +428,54 @@ static void image_seeds(void)
 	}
 }
 
+/*
+ * The writer of image_store.h as ckptd feeds it (fuzz_image_write flags
+ * bit 1): the data file, a pre-copy (pages 0-1 of each process written)
+ * and the final dump (page 0 written again, page 1 unchanged since the
+ * pre-copy).
+ */
+static void writer_seeds(void)
+{
+	struct synth data = { 0 }, pre, fin;
+	struct buf b = { 0 };
+
+	for (int i = 0; i < 2; i++) {
+		struct synth *s = i ? &fin : &pre;
+
+		memset(s, 0, sizeof(*s));
+		synth_begin(s, 1 + i, i);
+		((struct ckpt_rec_begin *)(s->buf + sizeof(struct ckpt_rec)))->flags =
+			i ? CKPT_DUMP_INCREMENTAL | CKPT_DUMP_DATA_FD :
+			    CKPT_DUMP_PREDUMP | CKPT_DUMP_DATA_FD | CKPT_DUMP_PRECOPY;
+		for (int32_t pid = 100; pid <= 101; pid++) {
+			synth_task(s, pid, pid == 100 ? 1 : 100, "server", 1);
+			synth_thread(s, pid, pid);
+			synth_rec(s, CKPT_REC_MM, NULL, sizeof(struct ckpt_rec_mm));
+			synth_vma(s, pid, SYN_HEAP, SYN_HEAP + 2 * SYN_PAGE, "");
+			synth_pages_file(s, &data, pid, SYN_HEAP, i ? 1 : 2, 1 + i);
+			if (i)
+				synth_pages(s, pid, SYN_HEAP + SYN_PAGE, 1, 0, 1);
+		}
+		synth_end(s);
+	}
+	seed("dump_stream", "pages-file", fin.buf, fin.len);
+	for (int fix = 0; fix < 2; fix++) {
+		put_u8(&b, fix ? 2 | 4 : 2);
+		put_section(&b, data.buf, data.len);
+		put_section(&b, pre.buf, pre.len);
+		put_section(&b, fin.buf, fin.len);
+		seed_buf("image_write", fix ? "precopy-fixup" : "precopy", &b);
+	}
+	put_u8(&b, 1 | 2 | 4);
+	put_section(&b, data.buf, data.len);
+	put_section(&b, pre.buf, pre.len);
+	put_section(&b, fin.buf, fin.len);
+	seed_buf("image_write", "precopy-zstd", &b);
+	synth_free(&data);
+	synth_free(&pre);
+	synth_free(&fin);
+}
+
 /* --- the peer channel ---------------------------------------------------- */
 
 static void frame(struct buf *b, uint16_t type, const void *payload, uint32_t len)
@@ -651,6 +699,7 @@ int main(int argc, char *argv[])
 	config_seeds();
 	cluster_seeds();
 	image_seeds();
+	writer_seeds();
 	peer_seeds();
 	files_seeds();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);

@@ -15,6 +15,8 @@
 
 #include <linux/ckpt.h>
 
+#include "xxh64.h"
+
 #define SYN_PAGE	4096u
 #define SYN_JOB		7
 #define SYN_HEAP	0x10000000ULL	/* pages of every process start here */
@@ -53,6 +55,19 @@ static void *synth_rec(struct synth *s, uint32_t type, const void *body,
 		memcpy(h + 1, body, body_len);
 	s->len += len;
 	return h + 1;
+}
+
+/* Appends len raw bytes (a data file, not a record). */
+static void __attribute__((unused)) synth_bytes(struct synth *s, const void *p, size_t len)
+{
+	if (s->len + len > s->cap) {
+		s->cap = (s->len + len) * 2;
+		s->buf = realloc(s->buf, s->cap);
+		if (!s->buf)
+			abort();
+	}
+	memcpy(s->buf + s->len, p, len);
+	s->len += len;
 }
 
 /* The contents of page vaddr of pid as written in generation gen. */
@@ -152,6 +167,32 @@ static void synth_pages(struct synth *s, int32_t pid, uint64_t start,
 		start += (uint64_t)n * SYN_PAGE;
 		nr -= n;
 	}
+}
+
+/*
+ * nr pages from start of pid as generation gen, the way ckpt.ko writes
+ * them with CKPT_DUMP_DATA_FD: the contents appended to data (the data
+ * file), a PAGES_FILE record with their offset there and each page's hash
+ * (xxh64 >> 1).
+ */
+static void __attribute__((unused)) synth_pages_file(struct synth *s, struct synth *data,
+						     int32_t pid, uint64_t start,
+						     uint32_t nr, uint32_t gen)
+{
+	struct ckpt_rec_pages_file *r = synth_rec(s, CKPT_REC_PAGES_FILE, NULL,
+						  sizeof(*r) + (size_t)nr * 8);
+	uint8_t page[SYN_PAGE];
+
+	r->pid = pid;
+	r->nr_pages = nr;
+	r->start = start;
+	r->offset = data->len;
+	for (uint32_t i = 0; i < nr; i++) {
+		synth_fill(page, pid, start + (uint64_t)i * SYN_PAGE, gen);
+		synth_bytes(data, page, SYN_PAGE);
+		r->hash[i] = ckptd_xxh64(page, SYN_PAGE, 0) >> 1;
+	}
+	s->pages += nr;
 }
 
 static void synth_end(struct synth *s)

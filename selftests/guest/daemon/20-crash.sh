@@ -15,20 +15,22 @@ wait_for grep -q ready "$STATE/job-7.log"
 M7=$(members 7)
 ckptctl freeze --job 7 >/tmp/freeze7.out 2>&1 &
 FREEZER=$!
-# the image directory exists: ckptd is writing (or the freeze failed early)
-wait_for sh -c '[ -d "$1/7/1" ] || ! kill -0 "$2"' - "$STORE" "$FREEZER"
+# the writer's temporary directory exists: ckptd is writing (or the freeze
+# failed early); the image directory appears only when it is committed
+tmpdir() { ls -d "$STORE"/7/.ckpt-write-* 2>/dev/null; }
+wait_for sh -c 'ls -d "$1"/7/.ckpt-write-* >/dev/null 2>&1 || ! kill -0 "$2"' - "$STORE" "$FREEZER"
 kill -9 "$CKPTD_PID"
 wait "$CKPTD_PID" 2>/dev/null
-check "killed while the manifest was not yet written" test ! -e "$STORE/7/1/manifest"
+check "killed while the image was not yet committed" sh -c '[ ! -e "$1/7/1" ] && [ -n "$2" ]' - "$STORE" "$(tmpdir)"
 wait "$FREEZER"
 check "ckptctl freeze says ckptd went away" grep -q "closed the connection" /tmp/freeze7.out
 no_member_parked() { for p in $M7; do [ "$(pstate "$p")" != I ] || return 1; done; }
 check "ckpt.ko thawed the job when ckptd's sockets closed" no_member_parked
 check "the partial checkpoint is not listed" test -z "$(images 7)"
-check "the partial checkpoint does not verify" sh -c '! ckptctl image verify "$1"' - "$STORE/7/1"
+check "the partial checkpoint does not verify" sh -c '! ckptctl image verify "$1"' - "$(tmpdir)"
 start_ckptd
 check "the next start removes it and says so" \
-	sh -c '[ ! -e "$1" ] && grep -q "removed 1 uncommitted" "$2"' - "$STORE/7/1" "$CKPTD_LOG"
+	sh -c '[ -z "$1" ] && grep -q "removed 1 uncommitted" "$2"' - "$(tmpdir)" "$CKPTD_LOG"
 run ckptctl status --job 7
 check "job 7 is still registered and running" sh -c '[ "$1" = 0 ] && printf "%s" "$2" | grep -q " running "' - "$RC" "$OUT"
 ckptctl kill --job 7 >/dev/null
