@@ -379,6 +379,7 @@ static int ckpt_freeze_wait(struct ckpt_job *job, struct ckpt_freeze *fz,
 		if (left <= 0)
 			return -ETIMEDOUT;
 		WRITE_ONCE(fz->wake_at, held);
+		smp_mb();	/* pairs with ckpt_park_settle's atomic_dec_return */
 		if (wait_event_killable_timeout(job->park_wq,
 						atomic_read(&fz->unsettled) <= held ||
 						ckpt_freeze_cancelled(job),
