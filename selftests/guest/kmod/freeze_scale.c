@@ -76,6 +76,17 @@ static long my_sleeps(void)
 	return ru.ru_nvcsw;
 }
 
+/* CPU time of the calling thread so far, in microseconds. */
+static long long my_cpu_us(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru))
+		return -1;
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL +
+	       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
 /*
  * Threads of @pid that /proc lists, and how many of them are not in state
  * @want (a thread that vanishes while looked at is not counted).  -errno
@@ -159,6 +170,7 @@ TEST_F_TIMEOUT(scale, hundred_by_four_parked_with_few_wakeups, 240)
 {
 	uint64_t t0, ms;
 	long before, freeze_sleeps, thaw_sleeps;
+	long long cpu;
 
 	ASSERT_EQ(0, wl_counters_start(self->c, 100, 4, 20000, 60000));
 	ASSERT_EQ(0, gnl_job_create(&self->g, self->job, CKPT_JOB_TREE,
@@ -167,9 +179,11 @@ TEST_F_TIMEOUT(scale, hundred_by_four_parked_with_few_wakeups, 240)
 	/* twice: the second freeze is sized by the first */
 	for (int round = 0; round < 2; round++) {
 		t0 = wl_now_ms();
+		cpu = my_cpu_us();
 		before = my_sleeps();
 		FREEZE_OK(self, 20000);
 		freeze_sleeps = my_sleeps() - before;
+		cpu = my_cpu_us() - cpu;
 		ms = wl_now_ms() - t0;
 		EXPECT_EQ(101, gnl_u32(&self->r, CKPT_A_JOB_NR_TASKS, 0));
 		EXPECT_EQ(401, gnl_u32(&self->r, CKPT_A_JOB_NR_THREADS, 0));
@@ -177,8 +191,8 @@ TEST_F_TIMEOUT(scale, hundred_by_four_parked_with_few_wakeups, 240)
 		 * The freezer sleeps until the last of the 400 threads wakes
 		 * it, and looks again every 100 ms: never once per thread.
 		 */
-		TH_LOG("round %d: freeze %llu ms, %ld sleeps of the freezer",
-		       round, (unsigned long long)ms, freeze_sleeps);
+		TH_LOG("round %d: freeze %llu ms, the freezer slept %ld times and ran %lld ms",
+		       round, (unsigned long long)ms, freeze_sleeps, cpu / 1000);
 		EXPECT_GE(4 + (long)ms / 100, freeze_sleeps);
 		EXPECT_EQ(401, all_parked(_metadata, self, true));
 		EXPECT_FALSE(wl_counter_moves(self->c, 300));
