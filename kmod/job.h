@@ -50,6 +50,8 @@ struct ckpt_job {
 	u64 freeze_seq;			/* counts freezes; names the current one */
 	u64 cancel_seq;			/* the freeze a THAW/DESTROY cancelled */
 	wait_queue_head_t park_wq;	/* a freeze waits for parking here */
+	u32 freeze_threads;		/* threads the last freeze found: sizes
+					 * the next one's array; under @lock */
 	u64 dump_seq;			/* dumps opened so far, under @lock */
 	u64 base_seq;			/* last committed dump, 0 if none */
 	struct ckpt_pagehash *base;	/* its page hashes, under @lock */

@@ -107,13 +107,10 @@ static void ckpt_procset_add(struct ckpt_procset *s,
 	s->slot[i] = p;
 }
 
-/*
- * Is @p a member, for a collection in creation order that has put every
- * member process seen so far into @set?  Under rcu_read_lock().
- */
-static bool ckpt_job_has_process_in_pass(struct ckpt_job *job,
-					 struct task_struct *p,
-					 const struct ckpt_procset *set)
+bool ckpt_job_has_process_walk(struct ckpt_job *job, struct task_struct *p,
+			       bool (*seen)(const struct task_struct *q,
+					    void *arg),
+			       void *arg)
 {
 	if (job->kind != CKPT_JOB_TREE)
 		return ckpt_job_has_process(job, p);
@@ -122,8 +119,12 @@ static bool ckpt_job_has_process_in_pass(struct ckpt_job *job,
 		return false;
 	/* the real parent is the thread that forked: its process counts */
 	return task_pid(p) == job->pid ||
-	       ckpt_procset_has(set,
-				rcu_dereference(p->real_parent)->group_leader);
+	       seen(rcu_dereference(p->real_parent)->group_leader, arg);
+}
+
+static bool ckpt_procset_seen(const struct task_struct *q, void *set)
+{
+	return ckpt_procset_has(set, q);
 }
 
 static int ckpt_taskvec_grow(struct ckpt_taskvec *v)
@@ -162,7 +163,7 @@ static int ckpt_members_pass(struct ckpt_job *job, bool threads,
 
 	rcu_read_lock();
 	for_each_process(p) {
-		if (!ckpt_job_has_process_in_pass(job, p, set))
+		if (!ckpt_job_has_process_walk(job, p, ckpt_procset_seen, set))
 			continue;
 		if (nr_procs == v->cap) {
 			err = -ENOSPC;
