@@ -185,7 +185,29 @@ int ckptd_wr_pages_inline(struct ckptd_image_wr *w,
 	}
 	w->data_size += len;
 	w->s_pages += r->nr_pages;
+	ckptd_wr_writeback(w, at, len);
 	return add_run(w, r->pid, CKPT_IMG_PME_DATA, r->start, r->nr_pages, at, err);
+}
+
+/*
+ * Starts writing back what the data file got since the last call, every
+ * WRITEBACK_STEP bytes (or all of it with len 0), so that the commit's
+ * fsync finds little left to write: on a disk the pages then go out while
+ * the streams are still being read.  No durability is added or lost;
+ * errors are the fsync's to report.
+ */
+#define WRITEBACK_STEP	(8ULL << 20)
+
+void ckptd_wr_writeback(struct ckptd_image_wr *w, uint64_t at, uint64_t len)
+{
+	uint64_t end = len ? at + len : w->data_size;
+
+	if (len && end - w->written_back < WRITEBACK_STEP)
+		return;
+	if (end > w->written_back)
+		sync_file_range(w->data_fd, w->written_back, end - w->written_back,
+				SYNC_FILE_RANGE_WRITE);
+	w->written_back = end;
 }
 
 /* The run of @m holding (pid, va), or NULL; @m is sorted. */

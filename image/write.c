@@ -171,6 +171,10 @@ static int stream_finish(struct ckptd_image_wr *w, uint64_t off,
 	ret = ckptd_wr_stream_done(w, err);
 	if (ret)
 		return ret;
+	/* the module's pages of this stream: on their way to the disk */
+	if (w->data_size < w->stream_file_end)
+		w->data_size = w->stream_file_end;
+	ckptd_wr_writeback(w, 0, 0);
 	w->prev_seq = w->seq;
 	w->prev_flags = ((const struct ckpt_rec_begin *)(w->rec + sizeof(struct ckpt_rec)))->flags;
 	w->nr_streams++;

@@ -39,6 +39,7 @@ struct ckptd_image_wr {
 	struct ckptd_image_write_opts o;
 	int data_fd;
 	uint64_t data_size;		/* bytes of the data file in use */
+	uint64_t written_back;		/* writeback started up to here */
 	uint64_t *sums;			/* per data-file page; bit 63: described */
 	size_t nr_sums, sums_cap;
 	struct ckptd_wr_map prev;	/* the previous stream's pages, sorted */
@@ -74,6 +75,8 @@ int ckptd_wr_pages_inline(struct ckptd_image_wr *w,
 int ckptd_wr_pages_same(struct ckptd_image_wr *w,
 			const struct ckpt_rec_pages_same *r, uint64_t off,
 			struct ckpt_err *err);
+/* Starts the writeback of the data file (compose.c). */
+void ckptd_wr_writeback(struct ckptd_image_wr *w, uint64_t at, uint64_t len);
 /* A stream's END: its pages become the map the next one refers to. */
 int ckptd_wr_stream_done(struct ckptd_image_wr *w, struct ckpt_err *err);
 /* Punches the pages of the data file that no entry covers. */

@@ -229,6 +229,33 @@ TEST_F(v3, pages_file_outside_the_data_file_refused)
 	synth_free(&s);
 }
 
+/* The parser's checks of PAGES_FILE: hashes for every page, aligned offset */
+TEST_F(v3, malformed_pages_file_refused)
+{
+	for (int bad = 0; bad < 3; bad++) {
+		struct ckpt_rec_pages_file *r;
+		struct ckptd_image_wr *w;
+		struct synth s;
+
+		ASSERT_EQ(0, ckptd_image_wr_begin(self->jobdir, NULL, &w, &self->err));
+		head(&s, 1, 0, CKPT_DUMP_DATA_FD);
+		file_pages(&s, ckptd_image_wr_data_fd(w), 0, 8, 1);
+		r = (void *)(s.buf + s.len - (sizeof(*r) + 64));
+		if (bad == 0)
+			r->nr_pages = 9;	/* one hash short */
+		else if (bad == 1)
+			r->offset += 512;
+		else
+			r->hash[3] |= 1ULL << 63;
+		synth_end(&s);
+		EXPECT_EQ(-EBADMSG, ckptd_image_wr_add_stream(w, s.buf, s.len, &self->err));
+		EXPECT_NE(NULL, strstr(self->err.msg, bad < 2 ? "malformed PAGES_FILE record at offset" :
+				       "hash 3 has its top bit set")) TH_LOG("%s", self->err.msg);
+		ckptd_image_wr_free(w);
+		synth_free(&s);
+	}
+}
+
 /*
  * Image 1: full, generation 1.  Pre-copy 2 (parent 1): pages 0-15
  * unchanged, 16-63 written (generation 2, data file pages 0-47).  Final
