@@ -886,6 +886,9 @@ TEST_F_TIMEOUT(df, full_dump_time_256mib, 600)
 {
 	size_t npages = 65536, bufsz = 1 << 20;
 	uint8_t *buf = malloc(bufsz);
+	int pre = memfd_create("ckpt-pre", MFD_CLOEXEC);
+	int floor = memfd_create("ckpt-floor", MFD_CLOEXEC);
+	double mib = npages * PG >> 20, alloc_ms, floor_ms;
 	struct timespec t0;
 	struct dlist l;
 	double old_ms, file_ms;
@@ -894,6 +897,9 @@ TEST_F_TIMEOUT(df, full_dump_time_256mib, 600)
 	int fd;
 
 	ASSERT_NE(NULL, buf);
+	ASSERT_LE(0, pre);
+	ASSERT_LE(0, floor);
+	memset(buf, 0x5a, bufsz);
 	ASSERT_EQ(0, start(self, npages));
 	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
 
@@ -915,10 +921,29 @@ TEST_F_TIMEOUT(df, full_dump_time_256mib, 600)
 	EXPECT_EQ((off_t)(l.end.nr_pages * PG), data_size(self->data));
 	EXPECT_LE(npages, l.end.nr_pages);
 	dl_free(&l);
+
+	/* the same into pages the file already has (fallocate, size kept) */
+	ASSERT_EQ(0, fallocate(pre, FALLOC_FL_KEEP_SIZE, 0,
+			       (npages + 4096) * PG));
+	fd = open_dump(self->dev, CKPT_DUMP_DATA_FD, pre);
+	ASSERT_LE(0, fd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, dl_read(fd, &l));
+	alloc_ms = ms_since(&t0);
+	close(fd);
+	dl_free(&l);
+
+	/* the floor: write() of a buffer into a fresh tmpfs file */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t done = 0; done < npages * PG; done += bufsz)
+		ASSERT_EQ((ssize_t)bufsz, write(floor, buf, bufsz));
+	floor_ms = ms_since(&t0);
+	close(pre);
+	close(floor);
 	EXPECT_LE(npages * PG, bytes);
-	TH_LOG("full dump of %zu MiB: read() of PAGES %.0f ms (%.2f ms/MiB), data file on tmpfs %.0f ms (%.2f ms/MiB)",
-	       npages * PG >> 20, old_ms, old_ms / (npages * PG >> 20),
-	       file_ms, file_ms / (npages * PG >> 20));
+	TH_LOG("full dump of %.0f MiB: read() of PAGES %.0f ms (%.2f ms/MiB), data file on tmpfs %.0f ms (%.2f ms/MiB), into preallocated tmpfs pages %.0f ms (%.2f ms/MiB); write() of a buffer to tmpfs %.0f ms (%.2f ms/MiB)",
+	       mib, old_ms, old_ms / mib, file_ms, file_ms / mib,
+	       alloc_ms, alloc_ms / mib, floor_ms, floor_ms / mib);
 	free(buf);
 }
 
