@@ -287,6 +287,7 @@ static void ckpt_dump_free(struct ckpt_dump *d)
 	ckpt_pagehash_put(d->pages.hashes);
 	ckpt_sdbase_put(d->pages.sd);
 	ckpt_sdbase_put(d->sd_pending);
+	ckpt_sdbase_put(d->pages.track);
 	ckpt_pages_ctx_release(&d->pages);
 	if (d->pages.data)
 		fput(d->pages.data);
@@ -413,7 +414,7 @@ static long ckpt_dump_sd_cleared_pre(struct ckpt_dump *d,
 
 	d->sd_pending = sb;
 	if (d->flags & CKPT_DUMP_PRECOPY)
-		d->pages.track = sb;
+		d->pages.track = ckpt_sdbase_get(sb);
 	ckpt_sdbase_put(d->pages.sd);
 	d->pages.sd = NULL;
 	if (d->flags & CKPT_DUMP_INCREMENTAL)

@@ -805,6 +805,13 @@ TEST_F(df, precopy_protocol_refusals)
 	EXPECT_EQ(-ESTALE, commit(fd));
 	close(fd);
 
+	/* a pre-copy needs soft-dirty bits */
+	ASSERT_EQ(0, wl_write_file(PARAM, "hash"));
+	EXPECT_EQ(-EOPNOTSUPP, open_dump(self->dev, CKPT_DUMP_PREDUMP |
+					 CKPT_DUMP_DATA_FD | CKPT_DUMP_PRECOPY,
+					 self->data));
+	ASSERT_EQ(0, wl_write_file(PARAM, "auto"));
+
 	/* a frozen dump's session takes no announcement before its end */
 	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
 	fd = open_dump(self->dev, 0, 0);
