@@ -6,10 +6,12 @@
  * (dump_task.c, dump_mm.c, dump_pages.c) and copied out.  The session
  * holds the job; closing it before the end of the stream was read thaws
  * the job, so a dumper that dies never leaves the job frozen.  A pre-dump
- * reads a running job's memory and leaves its state alone.  A committed
+ * reads a running job's memory and leaves its state alone.  With
+ * CKPT_DUMP_DATA_FD the page contents go to the dumper's data file
+ * (dump_pages.c), which the session holds until it is freed.  A committed
  * dump becomes the job's base for incremental dumps, and the base for
  * soft-dirty tracking too once the dumper says it cleared the bits in the
- * same freeze.
+ * same freeze, or, for a pre-dump, after its open (the pre-copy protocol).
  *
  * A dump of a frozen job covers exactly the processes the freeze parked
  * (ckpt_freeze_dump_set); a pre-dump the members of the moment.  Only
