@@ -6,10 +6,12 @@
  * (dump_task.c, dump_mm.c, dump_pages.c) and copied out.  The session
  * holds the job; closing it before the end of the stream was read thaws
  * the job, so a dumper that dies never leaves the job frozen.  A pre-dump
- * reads a running job's memory and leaves its state alone.  A committed
+ * reads a running job's memory and leaves its state alone.  With
+ * CKPT_DUMP_DATA_FD the page contents go to the dumper's data file
+ * (dump_pages.c), which the session holds until it is freed.  A committed
  * dump becomes the job's base for incremental dumps, and the base for
  * soft-dirty tracking too once the dumper says it cleared the bits in the
- * same freeze.
+ * same freeze, or, for a pre-dump, after its open (the pre-copy protocol).
  *
  * A dump of a frozen job covers exactly the processes the freeze parked
  * (ckpt_freeze_dump_set); a pre-dump the members of the moment.  Only
@@ -21,6 +23,7 @@
 
 #include <linux/anon_inodes.h>
 #include <linux/atomic.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pid_namespace.h>
@@ -91,6 +94,9 @@ struct ckpt_dump {
 	bool begun, ended, complete;
 	bool frozen;			/* the job was frozen at the open */
 	bool committed, sd_cleared;
+	struct ckpt_sdbase *sd_pending;	/* a pre-dump's bits cleared after its
+					 * open: the job's once committed */
+	u64 open_base_seq;		/* job->base_seq at the open */
 	u32 flags;			/* CKPT_DUMP_* */
 	u32 dirty_tracking;		/* enum ckpt_dirty_tracking */
 	u64 seq, parent_seq;		/* this dump's and its parent's numbers */
@@ -213,6 +219,10 @@ static int ckpt_dump_step(struct ckpt_dump *d)
 	while (!d->buf.len && !err && !d->ended) {
 		if (fatal_signal_pending(current)) {
 			err = -EINTR;
+		} else if (!d->begun && (d->flags & CKPT_DUMP_PRECOPY) &&
+			   !d->sd_pending) {
+			err = ckpt_rec_fail(&d->buf, -EINVAL, 0, 0, 0,
+					    "a pre-copy dump is read only after its dumper cleared the soft-dirty bits of the job's processes and said so with CKPT_IOC_DUMP_SOFTDIRTY_CLEARED");
 		} else if (!d->begun) {
 			d->begun = true;
 			ckpt_emit_begin(d);
@@ -278,6 +288,11 @@ static void ckpt_dump_free(struct ckpt_dump *d)
 	ckpt_pagehash_put(d->pages.parent);
 	ckpt_pagehash_put(d->pages.hashes);
 	ckpt_sdbase_put(d->pages.sd);
+	ckpt_sdbase_put(d->sd_pending);
+	ckpt_sdbase_put(d->pages.track);
+	ckpt_pages_ctx_release(&d->pages);
+	if (d->pages.data)
+		fput(d->pages.data);
 	ckpt_recbuf_release(&d->buf);
 	kfree(d->zombie);
 	ckpt_job_put(d->job);
@@ -311,7 +326,9 @@ static int ckpt_dump_release(struct inode *inode, struct file *file)
 /*
  * The dump was stored: its page hashes become the job's base.  Soft-dirty
  * bits cleared after the old base say nothing about the new one until the
- * dumper clears them again.
+ * dumper clears them again, unless this is a pre-dump whose dumper
+ * cleared them after its open: those bits become the job's.  A pre-copy
+ * base is torn: the next dump may not trust a hash match with it.
  */
 static long ckpt_dump_commit(struct ckpt_dump *d)
 {
@@ -332,12 +349,16 @@ static long ckpt_dump_commit(struct ckpt_dump *d)
 	}
 	if (d->seq < job->base_seq) {
 		err = -ESTALE;	/* a newer dump was committed meanwhile */
+	} else if (d->sd_pending && job->base_seq != d->open_base_seq) {
+		err = -ESTALE;	/* another dump was committed since the open */
 	} else {
 		old = job->base;
 		old_sd = job->sd;
 		job->base = d->pages.hashes;
 		job->base_seq = d->seq;
-		job->sd = NULL;
+		job->base_torn = d->flags & CKPT_DUMP_PRECOPY;
+		job->sd = d->sd_pending;
+		d->sd_pending = NULL;
 		d->pages.hashes = NULL;
 		d->committed = true;
 	}
@@ -358,6 +379,51 @@ out:
  * refusal also forgets soft-dirty tracking of the base; only a repeated
  * call within the same freeze leaves it alone.
  */
+/*
+ * The pre-copy protocol: the dumper cleared the soft-dirty bits of the
+ * pre-dump's processes after its open, before its first read.  Pages the
+ * job writes from now on show it, so the bits become the job's tracking
+ * once this dump is committed; a pre-copy writes the pages they track
+ * straight from the running memory.  The clear wiped the bits the job's
+ * base had, so that tracking is forgotten now, and an incremental
+ * pre-dump compares hashes with its parent instead: the bits it could
+ * have looked at before the clear would miss a page written between such
+ * a look and the clear.
+ */
+static long ckpt_dump_sd_cleared_pre(struct ckpt_dump *d,
+				     const struct ckpt_softdirty_cleared_args *args)
+{
+	struct ckpt_sdbase *sb, *old;
+	struct ckpt_job *job = d->job;
+
+	if (!ckpt_softdirty_enabled())
+		return -EOPNOTSUPP;
+	if (args->flags || args->reserved)
+		return -EINVAL;
+	if (d->sd_pending)
+		return -EALREADY;
+	sb = ckpt_sdbase_new(d->procs.tasks, d->procs.n, job->rec_ns);
+	if (IS_ERR(sb))
+		return PTR_ERR(sb);
+	if (mutex_lock_interruptible(&job->lock)) {
+		ckpt_sdbase_put(sb);
+		return -EINTR;
+	}
+	old = job->sd;
+	job->sd = NULL;
+	mutex_unlock(&job->lock);
+	ckpt_sdbase_put(old);
+
+	d->sd_pending = sb;
+	if (d->flags & CKPT_DUMP_PRECOPY)
+		d->pages.track = ckpt_sdbase_get(sb);
+	ckpt_sdbase_put(d->pages.sd);
+	d->pages.sd = NULL;
+	if (d->flags & CKPT_DUMP_INCREMENTAL)
+		d->dirty_tracking = CKPT_DIRTY_HASH;
+	return 0;
+}
+
 static long ckpt_dump_sd_cleared(struct ckpt_dump *d, void __user *uarg)
 {
 	struct ckpt_softdirty_cleared_args args;
@@ -370,11 +436,16 @@ static long ckpt_dump_sd_cleared(struct ckpt_dump *d, void __user *uarg)
 		return -EOPNOTSUPP;
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		err = -EFAULT;
-	else if (args.flags || args.reserved)
-		err = -EINVAL;
 	locked = !mutex_lock_killable(&d->lock);
+	if (locked && !err && (d->flags & CKPT_DUMP_PREDUMP) && !d->begun) {
+		err = ckpt_dump_sd_cleared_pre(d, &args);
+		mutex_unlock(&d->lock);
+		return err;
+	}
 	if (!locked)
 		err = err ?: -EINTR;
+	else if (!err && (args.flags || args.reserved))
+		err = -EINVAL;
 	else if (!err && (!d->complete || !d->committed))
 		err = -EINVAL;	/* not read to the end, or not committed */
 	if (!err) {
@@ -496,15 +567,57 @@ static int ckpt_dump_frozen_set(struct ckpt_dump *d)
 	return err;
 }
 
+/*
+ * The data file of a CKPT_DUMP_DATA_FD dump: a regular file open for
+ * writing whose size is page-aligned; pages go from its end on.
+ */
+static int ckpt_dump_data_file(struct ckpt_dump *d, int fd)
+{
+	struct file *f = fget(fd);
+	loff_t size;
+
+	if (!f)
+		return -EBADF;
+	d->pages.data = f;
+	if (!S_ISREG(file_inode(f)->i_mode))
+		return -EINVAL;
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!(f->f_mode & FMODE_CAN_WRITE) || !f->f_op->write_iter)
+		return -EINVAL;	/* a file system without write_iter */
+	size = i_size_read(file_inode(f));
+	if (!PAGE_ALIGNED(size))
+		return -EINVAL;
+	d->pages.pos = size;
+	return 0;
+}
+
+static int ckpt_dump_check_args(const struct ckpt_dump_args *args)
+{
+	u32 flags = args->flags;
+
+	if ((flags & ~CKPT_DUMP_FLAGS) || args->reserved0 || args->reserved)
+		return -EINVAL;
+	if (!(flags & CKPT_DUMP_DATA_FD) && args->data_fd)
+		return -EINVAL;
+	if ((flags & CKPT_DUMP_PRECOPY) &&
+	    (flags & (CKPT_DUMP_PREDUMP | CKPT_DUMP_DATA_FD)) !=
+	    (CKPT_DUMP_PREDUMP | CKPT_DUMP_DATA_FD))
+		return -EINVAL;
+	if ((flags & CKPT_DUMP_PRECOPY) && !ckpt_softdirty_enabled())
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 int ckpt_dump_open(const struct ckpt_dump_args *args)
 {
 	struct ckpt_dump *d;
 	struct ckpt_job *job;
 	int err, fd;
 
-	if ((args->flags & ~CKPT_DUMP_FLAGS) || args->reserved[0] ||
-	    args->reserved[1])
-		return -EINVAL;
+	err = ckpt_dump_check_args(args);
+	if (err)
+		return err;
 	job = ckpt_job_find(args->job_id);
 	if (!job)
 		return -ENOENT;
@@ -529,6 +642,11 @@ int ckpt_dump_open(const struct ckpt_dump_args *args)
 		err = -ENOMEM;
 		goto free;
 	}
+	err = ckpt_pages_ctx_init(&d->pages);
+	if (!err && (d->flags & CKPT_DUMP_DATA_FD))
+		err = ckpt_dump_data_file(d, args->data_fd);
+	if (err)
+		goto free;
 
 	if (mutex_lock_interruptible(&job->lock)) {
 		err = -EINTR;
@@ -543,9 +661,11 @@ int ckpt_dump_open(const struct ckpt_dump_args *args)
 		d->freeze_seq = job->freeze_seq;
 		d->frozen = READ_ONCE(job->state) == CKPT_JOB_FROZEN;
 		d->seq = ++job->dump_seq;
+		d->open_base_seq = job->base_seq;
 		if (d->flags & CKPT_DUMP_INCREMENTAL) {
 			d->parent_seq = job->base_seq;
 			d->pages.parent = ckpt_pagehash_get(job->base);
+			d->pages.parent_torn = job->base_torn;
 			if (ckpt_softdirty_enabled())
 				d->pages.sd = ckpt_sdbase_get(job->sd);
 			d->dirty_tracking = d->pages.sd ? CKPT_DIRTY_SOFT_DIRTY :

@@ -21,6 +21,20 @@
  * -EOPNOTSUPP (their pages are not carried yet), never silently dropped.
  * Device mappings, the vdso/vvar and shared file mappings carry no data.
  *
+ * The mmap_lock of the address space is held only to find the pages of a
+ * chunk of at most CKPT_PAGES_MAX_RUN pages and take references to them;
+ * they are hashed, compared and written after it is dropped, and the next
+ * chunk finds its VMA again by address.  Every page that is read is hashed
+ * exactly once, and that hash is the one the stream and the dump's hashes
+ * carry.  With a data file (CKPT_DUMP_DATA_FD) the pages of a chunk that
+ * hold new data are written to it in one vfs_iter_write over the pages
+ * themselves (a bio_vec iterator): one copy of each byte, by the file
+ * system.  A page the running job may change while it is hashed and
+ * written (a pre-dump) is first copied to one of the session's stable
+ * pages, which is hashed and written instead; a pre-copy writes straight
+ * from the running memory the pages whose changes the soft-dirty bits it
+ * was announced with will show.
+ *
  * An incremental dump whose parent's soft-dirty bits were cleared
  * (softdirty.c) looks at the page tables of anonymous memory first: a page
  * whose bit is clear and whose hash the parent holds is unchanged and not
@@ -30,8 +44,13 @@
  */
 #include "ckpt.h"
 
+#include <linux/bvec.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
 
@@ -44,7 +63,47 @@
 #include "softdirty.h"
 
 #define CKPT_PAGES_STEP_RECORDS	4	/* per step: at most 1 MiB of data */
+#define CKPT_PAGES_STEP_FILE	64	/* or 16 MiB written to the data file */
 #define CKPT_PAGES_STEP_SCAN	16384	/* and at most 64 MiB scanned */
+
+/* What one chunk of pages needs, allocated once per session. */
+struct ckpt_pages_scratch {
+	struct page *pages[CKPT_PAGES_MAX_RUN];	/* referenced, or NULL */
+	struct page *bounce[CKPT_PAGES_MAX_RUN];	/* live: stable copies */
+	struct page *src[CKPT_PAGES_MAX_RUN];	/* what is hashed and written */
+	u64 hash[CKPT_PAGES_MAX_RUN];	/* of each page (the parent's if unread) */
+	u8 state[CKPT_PAGES_MAX_RUN];	/* enum ckpt_sd_state */
+	u8 kind[CKPT_PAGES_MAX_RUN];
+	struct bio_vec bv[CKPT_PAGES_MAX_RUN];
+};
+
+int ckpt_pages_ctx_init(struct ckpt_pages_ctx *pc)
+{
+	unsigned int i;
+
+	pc->s = kzalloc(sizeof(*pc->s), GFP_KERNEL_ACCOUNT);
+	if (!pc->s)
+		return -ENOMEM;
+	for (i = 0; pc->live && i < CKPT_PAGES_MAX_RUN; i++) {
+		pc->s->bounce[i] = alloc_page(GFP_KERNEL_ACCOUNT);
+		if (!pc->s->bounce[i])
+			return -ENOMEM;	/* the release frees the others */
+	}
+	return 0;
+}
+
+void ckpt_pages_ctx_release(struct ckpt_pages_ctx *pc)
+{
+	unsigned int i;
+
+	if (!pc->s)
+		return;
+	for (i = 0; i < CKPT_PAGES_MAX_RUN; i++)
+		if (pc->s->bounce[i])
+			__free_page(pc->s->bounce[i]);
+	kfree(pc->s);
+	pc->s = NULL;
+}
 
 enum ckpt_vma_pages {
 	CKPT_PAGES_SKIP, CKPT_PAGES_GUP, CKPT_PAGES_SHMEM, CKPT_PAGES_REFUSE,
@@ -156,34 +215,43 @@ static void ckpt_emit_same(struct ckpt_recbuf *b, pid_t pid,
 	ckpt_rec_finish(b, r, sizeof(*r));
 }
 
-static void ckpt_emit_run(struct ckpt_recbuf *b, struct ckpt_pages_ctx *pc,
-			  pid_t pid, unsigned long start, struct page **pages,
+/* A PAGES record: the contents of @src copied into the stream. */
+static void ckpt_emit_run(struct ckpt_recbuf *b, pid_t pid,
+			  unsigned long start, struct page **src,
 			  unsigned int n)
 {
 	size_t body = sizeof(struct ckpt_rec_pages) + (size_t)n * PAGE_SIZE;
 	struct ckpt_rec_pages *r;
 	unsigned int i;
-	int err;
 
-	r = ckpt_rec_start(b, CKPT_REC_PAGES, body);
+	r = ckpt_rec_start_raw(b, CKPT_REC_PAGES, sizeof(*r), body);
 	if (!r)
 		return;
 	r->pid = pid;
 	r->nr_pages = n;
 	r->start = start;
-	for (i = 0; i < n; i++) {
-		u8 *dst = r->data + (size_t)i * PAGE_SIZE;
-		void *src = kmap_local_page(pages[i]);
+	for (i = 0; i < n; i++)
+		memcpy_from_page((char *)r->data + (size_t)i * PAGE_SIZE,
+				 src[i], 0, PAGE_SIZE);
+	ckpt_rec_finish(b, r, body);
+}
 
-		memcpy(dst, src, PAGE_SIZE);
-		kunmap_local(src);
-		if (!pc->live)
-			continue;
-		err = ckpt_pagehash_add(pc->hashes, pid, start + i * PAGE_SIZE,
-					ckpt_page_hash(dst));
-		if (err)
-			b->err = err;
-	}
+/* A PAGES_FILE record: where the run goes in the data file, its hashes. */
+static void ckpt_emit_file_run(struct ckpt_recbuf *b, pid_t pid,
+			       unsigned long start, loff_t offset,
+			       const u64 *hash, unsigned int n)
+{
+	size_t body = struct_size_t(struct ckpt_rec_pages_file, hash, n);
+	struct ckpt_rec_pages_file *r;
+
+	r = ckpt_rec_start_raw(b, CKPT_REC_PAGES_FILE, sizeof(*r), body);
+	if (!r)
+		return;
+	r->pid = pid;
+	r->nr_pages = n;
+	r->start = start;
+	r->offset = offset;
+	memcpy(r->hash, hash, (size_t)n * sizeof(*hash));
 	ckpt_rec_finish(b, r, body);
 }
 
@@ -276,119 +344,165 @@ static int ckpt_get_needed_pages(struct mm_struct *mm,
 }
 
 /*
- * Hash every page with data into this dump's hashes; in an incremental
- * dump a page whose hash the parent holds too is SAME, else DATA.  A page
- * soft-dirty says is unchanged is SAME unread, with the parent's hash.
+ * Hash every page read (src[]) and keep it in this dump's hashes; in an
+ * incremental dump a page whose hash the parent holds too is SAME (unless
+ * the parent is torn), else DATA.  A page soft-dirty says is unchanged is
+ * SAME unread, with the parent's hash (already in hash[]).
  */
 static int ckpt_classify(struct ckpt_pages_ctx *pc, pid_t pid,
-			 unsigned long addr, struct page **pages,
-			 const u8 *state, const u64 *parent_hash,
-			 unsigned int n, u8 *kind)
+			 unsigned long addr, unsigned int n)
 {
-	unsigned int i;
-	int err;
+	struct ckpt_pages_scratch *s = pc->s;
+	unsigned int i, run;
 
 	for (i = 0; i < n; i++) {
 		unsigned long a = addr + i * PAGE_SIZE;
 		void *src;
-		u64 h;
 
-		kind[i] = CKPT_PG_NONE;
-		if (state[i] == CKPT_SD_CLEAN ||
-		    (state[i] == CKPT_SD_CLEAN_IF_DATA && pages[i])) {
-			kind[i] = CKPT_PG_SAME;
+		s->kind[i] = CKPT_PG_NONE;
+		if (s->state[i] == CKPT_SD_CLEAN ||
+		    (s->state[i] == CKPT_SD_CLEAN_IF_DATA && s->pages[i])) {
+			s->kind[i] = CKPT_PG_SAME;
 			pc->nr_unread++;
-			err = ckpt_pagehash_add(pc->hashes, pid, a,
-						parent_hash[i]);
-			if (err)
-				return err;
 			continue;
 		}
-		if (state[i] != CKPT_SD_DIRTY || !pages[i])
+		if (s->state[i] != CKPT_SD_DIRTY || !s->pages[i])
 			continue;
-		src = kmap_local_page(pages[i]);
-		h = ckpt_page_hash(src);
+		src = kmap_local_page(s->src[i]);
+		s->hash[i] = ckpt_page_hash(src);
 		kunmap_local(src);
-		kind[i] = pc->parent && ckpt_pagehash_same(pc->parent, pid, a, h) ?
-			  CKPT_PG_SAME : CKPT_PG_DATA;
-		/* a live page may change before it is copied: then the hash
-		 * of the copy is the one to keep (ckpt_emit_run) */
-		if (kind[i] == CKPT_PG_DATA && pc->live)
+		s->kind[i] = pc->parent && !pc->parent_torn &&
+			     ckpt_pagehash_same(pc->parent, pid, a, s->hash[i]) ?
+			     CKPT_PG_SAME : CKPT_PG_DATA;
+	}
+	for (i = 0; i < n; i = run) {
+		int err;
+
+		for (run = i + 1; run < n &&
+		     (s->kind[run] == CKPT_PG_NONE) == (s->kind[i] == CKPT_PG_NONE);
+		     run++)
+			;
+		if (s->kind[i] == CKPT_PG_NONE)
 			continue;
-		err = ckpt_pagehash_add(pc->hashes, pid, a, h);
+		err = ckpt_pagehash_add_run(pc->hashes, pid, addr + i * PAGE_SIZE,
+					    s->hash + i, run - i);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-/* One record per run of pages of the same kind. */
-static void ckpt_emit_runs(struct ckpt_recbuf *b, struct ckpt_pages_ctx *pc,
-			   pid_t pid, unsigned long addr, struct page **pages,
-			   const u8 *kind, unsigned int n, unsigned int *records)
+/*
+ * Write the @nr pages of s->bv (@bytes) to the data file at pc->pos: the
+ * file system copies them once, from the pages themselves.
+ */
+static int ckpt_write_pages(struct ckpt_pages_ctx *pc, unsigned int nr)
 {
-	unsigned int i, run;
+	size_t bytes = (size_t)nr << PAGE_SHIFT;
+	struct iov_iter it;
+	int err = 0;
+
+	iov_iter_bvec(&it, ITER_SOURCE, pc->s->bv, nr, bytes);
+	file_start_write(pc->data);
+	while (iov_iter_count(&it)) {
+		ssize_t ret = vfs_iter_write(pc->data, &it, &pc->pos, 0);
+
+		if (ret <= 0) {
+			err = ret ?: -EIO;
+			break;
+		}
+	}
+	file_end_write(pc->data);
+	return err;
+}
+
+/*
+ * One record per run of pages of the same kind; with a data file, the
+ * DATA pages of the chunk written to it in one go.
+ */
+static void ckpt_emit_runs(struct ckpt_recbuf *b, struct ckpt_pages_ctx *pc,
+			   pid_t pid, unsigned long addr, unsigned int n,
+			   unsigned int *records)
+{
+	struct ckpt_pages_scratch *s = pc->s;
+	loff_t start_pos = pc->pos;
+	unsigned int i, run, nr = 0;
+	int err;
 
 	for (i = 0; i < n; i = run) {
-		for (run = i + 1; run < n && kind[run] == kind[i]; run++)
+		for (run = i + 1; run < n && s->kind[run] == s->kind[i]; run++)
 			;
-		if (kind[i] == CKPT_PG_DATA) {
-			ckpt_emit_run(b, pc, pid, addr + i * PAGE_SIZE,
-				      pages + i, run - i);
+		if (s->kind[i] == CKPT_PG_DATA && pc->data) {
+			ckpt_emit_file_run(b, pid, addr + i * PAGE_SIZE,
+					   start_pos + ((loff_t)nr << PAGE_SHIFT),
+					   s->hash + i, run - i);
+			pc->nr_pages += run - i;
+			for (; i < run; i++, nr++) {
+				s->bv[nr].bv_page = s->src[i];
+				s->bv[nr].bv_len = PAGE_SIZE;
+				s->bv[nr].bv_offset = 0;
+			}
+			(*records)++;
+		} else if (s->kind[i] == CKPT_PG_DATA) {
+			ckpt_emit_run(b, pid, addr + i * PAGE_SIZE, s->src + i,
+				      run - i);
 			pc->nr_pages += run - i;
 			(*records)++;
-		} else if (kind[i] == CKPT_PG_SAME) {
+		} else if (s->kind[i] == CKPT_PG_SAME) {
 			ckpt_emit_same(b, pid, addr + i * PAGE_SIZE, run - i);
 			pc->nr_same += run - i;
 		}
 	}
+	if (!nr || b->err)
+		return;
+	err = ckpt_write_pages(pc, nr);
+	if (err)
+		ckpt_rec_fail(b, err, pid, addr, addr + ((unsigned long)n << PAGE_SHIFT),
+			      "pid %d: writing %u pages of %lx-%lx to the data file at offset %lld failed: %s (error %d)",
+			      pid, nr, addr, addr + ((unsigned long)n << PAGE_SHIFT),
+			      (long long)start_pos,
+			      err == -ENOSPC ? "its file system is full" :
+			      err == -EFBIG ? "the file is too large" :
+			      "write error", err);
 }
 
 /*
- * Emit the next few PAGES records of @mm from *@addr on.  Returns 1 if
- * there is more, 0 when the address space is done, or -errno.
+ * Under @mm's mmap_lock: the next chunk of pages from *@addr on, with a
+ * reference to each page to be read in s->pages and its state in
+ * s->state; *@stable says whether the pages can be hashed and written as
+ * they are (the job is frozen, or a pre-copy's soft-dirty bits will show
+ * a change).  Returns the number of pages, 0 at the end of the address
+ * space, or -errno (described in @b).
  */
-int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
-			 struct task_struct *p, struct mm_struct *mm,
-			 unsigned long *addr, struct ckpt_pages_ctx *pc)
+static int ckpt_collect_chunk(struct ckpt_recbuf *b, struct ckpt_pages_ctx *pc,
+			      struct mm_struct *mm, pid_t pid, bool sd,
+			      bool track, const struct ckpt_region_snap *excl,
+			      unsigned long *addr, bool *stable)
 {
-	u8 kind[CKPT_PAGES_MAX_RUN], state[CKPT_PAGES_MAX_RUN];
-	u64 parent_hash[CKPT_PAGES_MAX_RUN];
-	struct page *pages[CKPT_PAGES_MAX_RUN];
-	pid_t pid = task_tgid_nr_ns(p, job->rec_ns);
-	unsigned int records = 0, scanned = 0;
-	bool sd = ckpt_sdbase_covers(pc->sd, pid, mm);
-	struct ckpt_region_snap *excl;
-	int ret = 1;
+	struct ckpt_pages_scratch *s = pc->s;
+	unsigned int n;
+	int err;
 
-	excl = ckpt_regions_snapshot(mm);
-	if (IS_ERR(excl))
-		return PTR_ERR(excl);
-	if (mmap_read_lock_killable(mm)) {
-		ckpt_regions_snap_free(excl);
+	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	}
-	while (records < CKPT_PAGES_STEP_RECORDS &&
-	       scanned < CKPT_PAGES_STEP_SCAN && !b->err) {
+	for (;;) {
 		struct vm_area_struct *vma = find_vma(mm, *addr);
 		enum ckpt_vma_pages how;
 		unsigned long next;
-		unsigned int n, i;
-		int err;
 
 		if (!vma) {
-			ret = 0;
+			n = 0;
 			break;
 		}
 		if (*addr < vma->vm_start)
 			*addr = vma->vm_start;
 		how = ckpt_vma_pages(vma);
 		if (how == CKPT_PAGES_REFUSE) {
-			ckpt_rec_fail(b, -EOPNOTSUPP, pid, vma->vm_start,
-				      vma->vm_end,
-				      "pid %d: shared hugetlb mapping %lx-%lx cannot be checkpointed yet",
-				      pid, vma->vm_start, vma->vm_end);
-			break;
+			mmap_read_unlock(mm);
+			return ckpt_rec_fail(b, -EOPNOTSUPP, pid, vma->vm_start,
+					     vma->vm_end,
+					     "pid %d: shared hugetlb mapping %lx-%lx cannot be checkpointed yet",
+					     pid, vma->vm_start, vma->vm_end);
 		}
 		if (how == CKPT_PAGES_SKIP) {
 			*addr = vma->vm_end;
@@ -403,37 +517,86 @@ int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
 		}
 		n = min_t(unsigned long, CKPT_PAGES_MAX_RUN,
 			  (vma->vm_end - *addr) >> PAGE_SHIFT);
+		*stable = !pc->live ||
+			  (track && how == CKPT_PAGES_GUP && ckpt_softdirty_vma(vma));
 		ckpt_sd_states(pc, sd && how == CKPT_PAGES_GUP, vma, how, excl,
-			       pid, *addr, n, state, parent_hash);
-		err = ckpt_get_needed_pages(mm, vma, how, *addr, n, state, pages);
+			       pid, *addr, n, s->state, s->hash);
+		err = ckpt_get_needed_pages(mm, vma, how, *addr, n, s->state,
+					    s->pages);
 		if (err) {
-			ckpt_rec_fail(b, err, pid, *addr,
-				      *addr + ((unsigned long)n << PAGE_SHIFT),
-				      "pid %d: cannot read swapped-out shared memory at %lx (error %d)",
-				      pid, *addr, err);
+			mmap_read_unlock(mm);
+			return ckpt_rec_fail(b, err, pid, *addr,
+					     *addr + ((unsigned long)n << PAGE_SHIFT),
+					     "pid %d: cannot read swapped-out shared memory at %lx (error %d)",
+					     pid, *addr, err);
+		}
+		break;
+	}
+	mmap_read_unlock(mm);
+	return n;
+}
+
+/*
+ * Emit the next few PAGES (or PAGES_FILE) records of @mm from *@addr on.
+ * Returns 1 if there is more, 0 when the address space is done, or -errno.
+ */
+int ckpt_dump_pages_step(struct ckpt_recbuf *b, struct ckpt_job *job,
+			 struct task_struct *p, struct mm_struct *mm,
+			 unsigned long *addr, struct ckpt_pages_ctx *pc)
+{
+	struct ckpt_pages_scratch *s = pc->s;
+	pid_t pid = task_tgid_nr_ns(p, job->rec_ns);
+	unsigned int records = 0, scanned = 0;
+	unsigned int max_records = pc->data ? CKPT_PAGES_STEP_FILE :
+					      CKPT_PAGES_STEP_RECORDS;
+	bool sd = ckpt_sdbase_covers(pc->sd, pid, mm);
+	bool track = ckpt_sdbase_covers(pc->track, pid, mm);
+	struct ckpt_region_snap *excl;
+	int ret = 1;
+
+	if (b->err)
+		return b->err;
+	excl = ckpt_regions_snapshot(mm);
+	if (IS_ERR(excl))
+		return PTR_ERR(excl);
+	while (records < max_records && scanned < CKPT_PAGES_STEP_SCAN &&
+	       !b->err) {
+		bool stable = false;
+		unsigned int i;
+		int n, err;
+
+		n = ckpt_collect_chunk(b, pc, mm, pid, sd, track, excl, addr,
+				       &stable);
+		if (n <= 0) {
+			ret = n;
 			break;
 		}
 		for (i = 0; i < n; i++) {
-			if (pages[i] && state[i] == CKPT_SD_DIRTY &&
+			struct page *page = s->pages[i];
+
+			if (page && s->state[i] == CKPT_SD_DIRTY &&
 			    ckpt_regions_excluded(excl, *addr + i * PAGE_SIZE)) {
-				put_page(pages[i]);	/* EXCLUDE: no data */
-				pages[i] = NULL;
+				put_page(page);	/* EXCLUDE: no data */
+				s->pages[i] = page = NULL;
+			}
+			s->src[i] = page;
+			if (page && !stable && s->state[i] == CKPT_SD_DIRTY) {
+				copy_highpage(s->bounce[i], page);
+				s->src[i] = s->bounce[i];
 			}
 		}
 
-		err = ckpt_classify(pc, pid, *addr, pages, state, parent_hash,
-				    n, kind);
+		err = ckpt_classify(pc, pid, *addr, n);
 		if (err)
 			b->err = err;
 		else
-			ckpt_emit_runs(b, pc, pid, *addr, pages, kind, n, &records);
+			ckpt_emit_runs(b, pc, pid, *addr, n, &records);
 		for (i = 0; i < n; i++)
-			if (pages[i])
-				put_page(pages[i]);
+			if (s->pages[i])
+				put_page(s->pages[i]);
 		*addr += (unsigned long)n << PAGE_SHIFT;
 		scanned += n;
 	}
-	mmap_read_unlock(mm);
 	ckpt_regions_snap_free(excl);
 	return b->err ?: ret;
 }

@@ -55,6 +55,9 @@ struct ckpt_job {
 	u64 dump_seq;			/* dumps opened so far, under @lock */
 	u64 base_seq;			/* last committed dump, 0 if none */
 	struct ckpt_pagehash *base;	/* its page hashes, under @lock */
+	bool base_torn;			/* it was a pre-copy (CKPT_DUMP_PRECOPY):
+					 * its pages may be torn, only its
+					 * soft-dirty bits say what is unchanged */
 	struct ckpt_sdbase *sd;		/* soft-dirty bits cleared right after
 					 * it, or NULL; under @lock */
 	pid_t err_pid;			/* who made the last freeze fail */

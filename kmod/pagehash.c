@@ -67,25 +67,63 @@ u64 ckpt_page_hash(const void *data)
 	return xxh64(data, PAGE_SIZE, 0) >> 1;
 }
 
-int ckpt_pagehash_add(struct ckpt_pagehash *ph, pid_t pid, unsigned long addr,
-		      u64 hash)
+/* The table of @pid's pages, created on first use. */
+static struct xarray *ckpt_pagehash_proc(struct ckpt_pagehash *ph, pid_t pid)
 {
 	struct xarray *pages = xa_load(&ph->procs, pid);
 	void *old;
 
-	if (!pages) {
-		pages = kzalloc(sizeof(*pages), GFP_KERNEL_ACCOUNT);
-		if (!pages)
-			return -ENOMEM;
-		xa_init(pages);
-		old = xa_store(&ph->procs, pid, pages, GFP_KERNEL_ACCOUNT);
-		if (xa_is_err(old)) {
-			kfree(pages);
-			return xa_err(old);
-		}
+	if (pages)
+		return pages;
+	pages = kzalloc(sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages)
+		return ERR_PTR(-ENOMEM);
+	xa_init(pages);
+	old = xa_store(&ph->procs, pid, pages, GFP_KERNEL_ACCOUNT);
+	if (xa_is_err(old)) {
+		kfree(pages);
+		return ERR_PTR(xa_err(old));
 	}
-	old = xa_store(pages, addr >> PAGE_SHIFT, xa_mk_value(hash), GFP_KERNEL_ACCOUNT);
-	return xa_err(old);
+	return pages;
+}
+
+/*
+ * One walk and one lock round trip for a run of consecutive pages: the
+ * store moves to the next slot of the same node (xas_next) instead of
+ * walking the tree from the top for each page.
+ */
+int ckpt_pagehash_add_run(struct ckpt_pagehash *ph, pid_t pid,
+			  unsigned long addr, const u64 *hash, unsigned int n)
+{
+	struct xarray *pages;
+	unsigned int i = 0;
+
+	if (!n)
+		return 0;
+	pages = ckpt_pagehash_proc(ph, pid);
+	if (IS_ERR(pages))
+		return PTR_ERR(pages);
+	{
+		XA_STATE(xas, pages, addr >> PAGE_SHIFT);
+
+		do {
+			xas_lock(&xas);
+			for (;;) {
+				xas_store(&xas, xa_mk_value(hash[i]));
+				if (xas_error(&xas) || ++i == n)
+					break;
+				xas_next(&xas);
+			}
+			xas_unlock(&xas);
+		} while (xas_nomem(&xas, GFP_KERNEL_ACCOUNT));
+		return xas_error(&xas);
+	}
+}
+
+int ckpt_pagehash_add(struct ckpt_pagehash *ph, pid_t pid, unsigned long addr,
+		      u64 hash)
+{
+	return ckpt_pagehash_add_run(ph, pid, addr, &hash, 1);
 }
 
 bool ckpt_pagehash_lookup(struct ckpt_pagehash *ph, pid_t pid,

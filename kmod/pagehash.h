@@ -13,6 +13,9 @@ struct ckpt_pagehash *ckpt_pagehash_get(struct ckpt_pagehash *ph);
 void ckpt_pagehash_put(struct ckpt_pagehash *ph);
 int ckpt_pagehash_add(struct ckpt_pagehash *ph, pid_t pid, unsigned long addr,
 		      u64 hash);
+/* The hashes of @n consecutive pages from @addr of @pid. */
+int ckpt_pagehash_add_run(struct ckpt_pagehash *ph, pid_t pid,
+			  unsigned long addr, const u64 *hash, unsigned int n);
 /* The hash @ph holds for the page at @addr of @pid into *@hash: false if
  * it holds none. */
 bool ckpt_pagehash_lookup(struct ckpt_pagehash *ph, pid_t pid,

@@ -52,7 +52,8 @@ int ckpt_rec_fail(struct ckpt_recbuf *b, int err, pid_t pid,
 	return err;
 }
 
-void *ckpt_rec_start(struct ckpt_recbuf *b, u32 type, size_t body)
+void *ckpt_rec_start_raw(struct ckpt_recbuf *b, u32 type, size_t head,
+			 size_t body)
 {
 	size_t need = ALIGN(sizeof(struct ckpt_rec) + body, 8);
 	struct ckpt_rec *h;
@@ -74,10 +75,18 @@ void *ckpt_rec_start(struct ckpt_recbuf *b, u32 type, size_t body)
 		b->cap = cap;
 	}
 	h = (struct ckpt_rec *)(b->data + b->len);
-	memset(h, 0, need);
+	/* the header, the fixed part of the body and the padding: the rest
+	 * is the producer's to fill (page contents are not zeroed first) */
+	memset(h, 0, sizeof(*h) + head);
+	memset((u8 *)(h + 1) + body, 0, need - sizeof(*h) - body);
 	h->type = type;
 	h->len = need;
 	return h + 1;
+}
+
+void *ckpt_rec_start(struct ckpt_recbuf *b, u32 type, size_t body)
+{
+	return ckpt_rec_start_raw(b, type, body, body);
 }
 
 void ckpt_rec_finish(struct ckpt_recbuf *b, void *body, size_t body_len)

@@ -32,6 +32,12 @@ void ckpt_recbuf_release(struct ckpt_recbuf *b);
  * returns the body, or NULL once the buffer has failed.
  */
 void *ckpt_rec_start(struct ckpt_recbuf *b, u32 type, size_t body);
+/*
+ * The same, but only the first @head bytes of the body are zeroed (and
+ * the padding after it): the producer writes the other @body - @head.
+ */
+void *ckpt_rec_start_raw(struct ckpt_recbuf *b, u32 type, size_t head,
+			 size_t body);
 /* Shrink the record just started to @body_len bytes of body. */
 void ckpt_rec_finish(struct ckpt_recbuf *b, void *body, size_t body_len);
 /*

@@ -72,6 +72,9 @@ $(GUEST)/tests/kmod/%: selftests/guest/kmod/%.c $(GUEST_LIB) $(LIBCKPT_A) $(wild
 
 # kmod tests that need a library of their own (linked statically)
 $(GUEST)/tests/kmod/defects_iouring: KMOD_TEST_LIBS := -luring
+# the data file tests check the module's page hashes (xxh64 of the image)
+$(GUEST)/tests/kmod/dump_datafd: KMOD_TEST_LIBS := common/xxh64.c
+$(GUEST)/tests/kmod/dump_datafd: common/xxh64.c
 
 # restore round trips: the dumper side links the image writer (io_uring)
 $(GUEST)/tests/restore/%: selftests/guest/restore/%.c selftests/guest/lib/restore_helpers.c $(GUEST_LIB) $(IMAGE_SRCS) common/xxh64.c common/err.c $(CAPTURE_SRCS) $(wildcard selftests/guest/lib/*.h) $(FORMAT_HDRS) | need-ksft

@@ -17,7 +17,7 @@ run() { OUT=$("$@" 2>&1); RC=$?; printf '%s\n' "$OUT" | sed 's/^/# /'; }
 has() { printf '%s\n' "$OUT" | grep -Eq -- "$1"; }
 
 table_names_release_and_version() {
-	has "^kernel +$REL\$" && has "^ckpt\.ko +$VER \(ABI 1;"
+	has "^kernel +$REL\$" && has "^ckpt\.ko +$VER \(ABI 2;"
 }
 table_lists_features() {
 	for f in soft_dirty checkpoint_restore io_uring userfaultfd xsave; do
@@ -28,7 +28,7 @@ json_is_one_object() {
 	[ "$RC" = 0 ] && [ "$(printf '%s\n' "$OUT" | wc -l)" = 1 ] && has '^\{.*\}$'
 }
 json_values() {
-	has '"abi_version":1,' && has "\"kernel_release\":\"$REL\"" &&
+	has '"abi_version":2,' && has "\"kernel_release\":\"$REL\"" &&
 		has '"soft_dirty":(true|false)' && has "\"module_version\":\"$VER\""
 }
 

@@ -106,7 +106,7 @@ TEST_F(dev, read_write_not_supported)
 
 /* What an unprivileged process got from each ioctl: 0 or -errno. */
 struct unpriv_use {
-	int open, get_abi, dump, dump_no_job, tag_region;
+	int open, get_abi, dump, dump_no_job, dump_data_fd, tag_region;
 	uint32_t abi_version;
 };
 
@@ -119,6 +119,7 @@ static int unprivileged_use(struct unpriv_use *u)
 {
 	struct ckpt_dump_args args = { .job_id = 1 };
 	struct ckpt_dump_args none = { .job_id = 999 };
+	struct ckpt_dump_args data = { .job_id = 1, .flags = CKPT_DUMP_DATA_FD };
 	struct ckpt_abi_info info = { 0 };
 	long page = sysconf(_SC_PAGESIZE);
 	int status, fd;
@@ -141,6 +142,10 @@ static int unprivileged_use(struct unpriv_use *u)
 		u->abi_version = info.abi_version;
 		u->dump = ioctl(fd, CKPT_IOC_DUMP, &args) < 0 ? -errno : 0;
 		u->dump_no_job = ioctl(fd, CKPT_IOC_DUMP, &none) < 0 ? -errno : 0;
+		/* a page data file of its own changes nothing */
+		data.data_fd = memfd_create("ckpt-data", MFD_CLOEXEC);
+		u->dump_data_fd = data.data_fd < 0 ? -errno :
+				  ioctl(fd, CKPT_IOC_DUMP, &data) < 0 ? -errno : 0;
 		u->tag_region = ioctl(fd, CKPT_IOC_TAG_REGION, &tag) ? -errno : 0;
 		_exit(0);
 	}
@@ -174,6 +179,7 @@ TEST_F(dev, unprivileged_open_serves_only_tag_region)
 	EXPECT_EQ(0, u->abi_version);	/* nothing written back */
 	EXPECT_EQ(-EPERM, u->dump);
 	EXPECT_EQ(-EPERM, u->dump_no_job);
+	EXPECT_EQ(-EPERM, u->dump_data_fd);
 	EXPECT_EQ(0, u->tag_region);
 
 	gnl_close(&g);

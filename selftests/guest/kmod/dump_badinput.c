@@ -59,11 +59,12 @@ FIXTURE_TEARDOWN(dump)
 	ASSERT_EQ(0, gnl_job_freeze(&(self)->g, JOB, 0, &(self)->r)) \
 		TH_LOG("JOB_FREEZE: %s", (self)->r.extack)
 
-static int dump_ioctl(int dev, uint32_t id, uint32_t flags, uint64_t r0,
-		      uint64_t r1)
+static int dump_ioctl(int dev, uint32_t id, uint32_t flags, int32_t data_fd,
+		      uint32_t r0, uint64_t r1)
 {
 	struct ckpt_dump_args a = { .job_id = id, .flags = flags,
-				    .reserved = { r0, r1 } };
+				    .data_fd = data_fd, .reserved0 = r0,
+				    .reserved = r1 };
 	int fd = ioctl(dev, CKPT_IOC_DUMP, &a);
 
 	if (fd >= 0) {
@@ -96,29 +97,37 @@ static int open_and_read(int dev, size_t n)
 
 TEST_F(dump, unknown_job)
 {
-	EXPECT_EQ(-ENOENT, dump_ioctl(self->dev, JOB + 1, 0, 0, 0));
-	EXPECT_EQ(-ENOENT, dump_ioctl(self->dev, 0, 0, 0, 0));
+	EXPECT_EQ(-ENOENT, dump_ioctl(self->dev, JOB + 1, 0, 0, 0, 0));
+	EXPECT_EQ(-ENOENT, dump_ioctl(self->dev, 0, 0, 0, 0, 0));
 }
 
 TEST_F(dump, job_not_frozen)
 {
-	EXPECT_EQ(-EBUSY, dump_ioctl(self->dev, JOB, 0, 0, 0));
+	EXPECT_EQ(-EBUSY, dump_ioctl(self->dev, JOB, 0, 0, 0, 0));
 	/* nor after a thaw */
 	FREEZE(self);
 	ASSERT_EQ(0, gnl_job_simple(&self->g, CKPT_CMD_JOB_THAW, JOB, &self->r));
-	EXPECT_EQ(-EBUSY, dump_ioctl(self->dev, JOB, 0, 0, 0));
+	EXPECT_EQ(-EBUSY, dump_ioctl(self->dev, JOB, 0, 0, 0, 0));
 	EXPECT_TRUE(wl_counter_moves(self->c, 2000));
 }
 
 TEST_F(dump, unknown_flags_and_reserved)
 {
 	FREEZE(self);
-	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, ~CKPT_DUMP_FLAGS, 0, 0));
-	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, 1U << 31, 0, 0));
-	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, 0, 1, 0));
-	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, 0, 0, 1ULL << 63));
+	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, ~CKPT_DUMP_FLAGS, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, 1U << 31, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, 0, 0, 1, 0));
+	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, 0, 0, 1U << 31, 0));
+	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, 0, 0, 0, 1ULL << 63));
+	/* data_fd only with CKPT_DUMP_DATA_FD (even a valid descriptor) */
+	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, 0, self->dev, 0, 0));
+	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, 0, -1, 0, 0));
+	/* PRECOPY only for a PREDUMP with a data file */
+	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, CKPT_DUMP_PRECOPY, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB, CKPT_DUMP_PRECOPY |
+				      CKPT_DUMP_PREDUMP, 0, 0, 0));
 	/* refused before the job is even looked up */
-	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB + 1, 1U << 7, 0, 0));
+	EXPECT_EQ(-EINVAL, dump_ioctl(self->dev, JOB + 1, 1U << 7, 0, 0, 0));
 	/* a refused request leaves the freeze alone */
 	EXPECT_EQ(CKPT_JOB_FROZEN, dh_job_state(&self->g, JOB));
 	EXPECT_FALSE(wl_counter_moves(self->c, 300));

@@ -645,8 +645,16 @@ static void dev_ioctl(struct fuzz *f)
 
 		a->job_id = job_id();
 		a->flags = pct(85) ? below(CKPT_DUMP_FLAGS + 1) : rnd();
-		if (pct(10))
-			a->reserved[below(2)] = rnd();
+		if (pct(10)) {
+			uint32_t which = below(3);
+
+			if (which == 0)
+				a->data_fd = rnd();
+			else if (which == 1)
+				a->reserved0 = rnd();
+			else
+				a->reserved = rnd();
+		}
 		ret = ioctl(dev, CKPT_IOC_DUMP, some_ptr(a));
 		if (ret >= 0) {
 			if (f->ndumps < MAX_DUMPS)
