@@ -51,7 +51,10 @@ static int on_begin(struct ckptd_image_wr *w, const struct ckpt_rec_begin *r,
 	if (w->begin_seen)
 		return ckptd_wr_fail(w, err, -EBADMSG, "second BEGIN at offset %llu",
 				     (unsigned long long)off);
-	if (!r->dump_seq || r->parent_seq >= r->dump_seq)
+	/* the dump after a pre-copy has the pre-copy's number (uapi) */
+	if (!r->dump_seq || r->parent_seq > r->dump_seq ||
+	    (r->parent_seq == r->dump_seq &&
+	     !(w->nr_streams && (w->prev_flags & CKPT_DUMP_PRECOPY))))
 		return ckptd_wr_fail(w, err, -EBADMSG, "BEGIN names dump %llu with parent %llu",
 				     (unsigned long long)r->dump_seq,
 				     (unsigned long long)r->parent_seq);

@@ -660,7 +660,9 @@ int ckpt_dump_open(const struct ckpt_dump_args *args)
 	} else {
 		d->freeze_seq = job->freeze_seq;
 		d->frozen = READ_ONCE(job->state) == CKPT_JOB_FROZEN;
-		d->seq = ++job->dump_seq;
+		/* a pre-copy shares the number of the frozen dump after it */
+		d->seq = d->flags & CKPT_DUMP_PRECOPY ? job->dump_seq + 1 :
+							++job->dump_seq;
 		d->open_base_seq = job->base_seq;
 		if (d->flags & CKPT_DUMP_INCREMENTAL) {
 			d->parent_seq = job->base_seq;

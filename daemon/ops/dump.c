@@ -276,18 +276,35 @@ static int parent_check(const struct ckptd_stream *s, void *arg)
 			    dp->job_id, dir);
 }
 
+/* A failure to write into the image store (not of the job or the module). */
+static int store_errno(int errnum)
+{
+	return errnum == ENOSPC || errnum == EDQUOT || errnum == EIO || errnum == EFBIG ||
+	       errnum == EROFS;
+}
+
 /* Session @fd read to its end into @s (and the image). */
 static int read_session(struct dump_run *r, int fd, struct ckptd_stream *s, struct ckpt_err *err)
 {
 	struct ckptd_dump *dp = r->dp;
 	int ret;
 
+	char dir[PATH_MAX + 64], why[sizeof(err->msg)];
+
 	ckpt_err_clear(&r->c->check_err);
 	ret = ckptd_stream_read(s, fd, dp->job_id, dp->store, &dp->seq_base, parent_check, r,
 				ckptd_image_wr_data_fd(r->wr), dp->progress, err);
 	if (ret && r->c->check_err.errnum)
 		*err = r->c->check_err;
-	return ret;
+	if (!ret || !store_errno(err->errnum))
+		return ret;
+	/* the image store failed: say which image, and what to do */
+	if (!s->dump_seq ||
+	    ckptd_image_path(dir, sizeof(dir), dp->store, dp->job_id, s->dump_seq))
+		snprintf(dir, sizeof(dir), "%s/%u", dp->store, dp->job_id);
+	ckpt_fmt(why, sizeof(why), "%s", err->msg);
+	return ckpt_err_set(err, err->errnum, "image %s: %s; nothing was stored: free space in %s or set another image_store in ckptd.conf [%s]",
+			    dir, strerror(err->errnum), dp->store, why);
 }
 
 /*
@@ -416,13 +433,6 @@ static int frozen_dump(struct dump_run *r, struct ckpt_err *err)
 		commit(r, fd);
 	close(fd);
 	return ret;
-}
-
-/* A failure to write into the image store (not of the job or the module). */
-static int store_errno(int errnum)
-{
-	return errnum == ENOSPC || errnum == EDQUOT || errnum == EIO || errnum == EFBIG ||
-	       errnum == EROFS;
 }
 
 /*

@@ -129,10 +129,9 @@ int ckptd_stream_read(struct ckptd_stream *s, int dump_fd, uint32_t job_id,
 			if (errnum == EINTR)
 				continue;
 			dump_error(dump_fd, errnum, msg, sizeof(msg));
-			return ckpt_err_set(err, errnum, "job %u: the dump failed at byte %zu of its stream: %s%s; nothing was stored",
-					    job_id, s->len, msg,
-					    errnum == ESTALE ? " (the job was frozen or thawed meanwhile)" :
-					    errnum == ENOSPC ? " (the image store is full: free space there or set another image_store in ckptd.conf)" : "");
+			return ckpt_err_set(err, errnum, "job %u: the dump failed at byte %zu of its stream: %s (%s)%s",
+					    job_id, s->len, strerror(errnum), msg,
+					    errnum == ESTALE ? " (the job was frozen or thawed meanwhile)" : "");
 		}
 		s->len += n;
 		progress_bytes(progress, data_fd);

@@ -334,7 +334,11 @@ struct ckpt_dump_args {
  * as unchanged only pages whose soft-dirty bit is clear: a written page
  * is carried again even if its hash matches.  Every page of a pre-copy a
  * later dump lists as PAGES_SAME was not written while it was copied, so
- * its bytes in data_fd match its hash.
+ * its bytes in data_fd match its hash.  A pre-copy takes no number of its
+ * own: its BEGIN.dump_seq is the number the job's next dump takes, so the
+ * frozen dump that follows has the same dump_seq and names it as its
+ * parent_seq too (one checkpoint, one number); a pre-copy that no dump
+ * follows leaves its number to the next one.
  */
 #define CKPT_DUMP_PRECOPY	(1U << 3)
 #define CKPT_DUMP_FLAGS		(CKPT_DUMP_INCREMENTAL | CKPT_DUMP_PREDUMP | \
