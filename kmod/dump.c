@@ -96,6 +96,8 @@ struct ckpt_dump {
 	bool committed, sd_cleared;
 	struct ckpt_sdbase *sd_pending;	/* a pre-dump's bits cleared after its
 					 * open: the job's once committed */
+	struct ckpt_pagehash *carry;	/* a pre-copy opened frozen: the
+					 * parent's hash of its clean pages */
 	u64 open_base_seq;		/* job->base_seq at the open */
 	u32 flags;			/* CKPT_DUMP_* */
 	u32 dirty_tracking;		/* enum ckpt_dirty_tracking */
@@ -290,6 +292,8 @@ static void ckpt_dump_free(struct ckpt_dump *d)
 	ckpt_sdbase_put(d->pages.sd);
 	ckpt_sdbase_put(d->sd_pending);
 	ckpt_sdbase_put(d->pages.track);
+	ckpt_pagehash_put(d->carry);
+	ckpt_pagehash_put(d->pages.carry);
 	ckpt_pages_ctx_release(&d->pages);
 	if (d->pages.data)
 		fput(d->pages.data);
@@ -385,16 +389,20 @@ out:
  * job writes from now on show it, so the bits become the job's tracking
  * once this dump is committed; a pre-copy writes the pages they track
  * straight from the running memory.  The clear wiped the bits the job's
- * base had, so that tracking is forgotten now, and an incremental
- * pre-dump compares hashes with its parent instead: the bits it could
- * have looked at before the clear would miss a page written between such
- * a look and the clear.
+ * base had, so that tracking is forgotten now.  An incremental pre-copy
+ * opened while the job was frozen, and announced in the same freeze,
+ * took at its open the parent's hash of every page that was clean then
+ * (ckpt_dump_carry): nothing ran since, so a page clean now too is
+ * unchanged, unread.  Any other incremental pre-dump compares hashes with
+ * its parent: bits looked at before a clear of a running job miss a page
+ * written between that look and the clear.
  */
 static long ckpt_dump_sd_cleared_pre(struct ckpt_dump *d,
 				     const struct ckpt_softdirty_cleared_args *args)
 {
 	struct ckpt_sdbase *sb, *old;
 	struct ckpt_job *job = d->job;
+	bool carried;
 
 	if (!ckpt_softdirty_enabled())
 		return -EOPNOTSUPP;
@@ -411,6 +419,9 @@ static long ckpt_dump_sd_cleared_pre(struct ckpt_dump *d,
 	}
 	old = job->sd;
 	job->sd = NULL;
+	carried = d->carry && d->frozen &&
+		  READ_ONCE(job->state) == CKPT_JOB_FROZEN &&
+		  job->freeze_seq == d->freeze_seq;
 	mutex_unlock(&job->lock);
 	ckpt_sdbase_put(old);
 
@@ -419,8 +430,16 @@ static long ckpt_dump_sd_cleared_pre(struct ckpt_dump *d,
 		d->pages.track = ckpt_sdbase_get(sb);
 	ckpt_sdbase_put(d->pages.sd);
 	d->pages.sd = NULL;
-	if (d->flags & CKPT_DUMP_INCREMENTAL)
+	if (carried) {
+		d->pages.sd = ckpt_sdbase_get(sb);
+		d->pages.carry = d->carry;
+		d->carry = NULL;
+		d->dirty_tracking = CKPT_DIRTY_SOFT_DIRTY;
+	} else if (d->flags & CKPT_DUMP_INCREMENTAL) {
 		d->dirty_tracking = CKPT_DIRTY_HASH;
+	}
+	ckpt_pagehash_put(d->carry);
+	d->carry = NULL;
 	return 0;
 }
 
@@ -568,6 +587,33 @@ static int ckpt_dump_frozen_set(struct ckpt_dump *d)
 }
 
 /*
+ * An incremental pre-copy opened while the job is frozen, with soft-dirty
+ * bits cleared after its parent: the parent's hash of every page clean
+ * now, for the pages still clean after the announced clear.
+ */
+static int ckpt_dump_carry(struct ckpt_dump *d)
+{
+	unsigned int i;
+	int err = 0;
+
+	if ((d->flags & (CKPT_DUMP_PRECOPY | CKPT_DUMP_INCREMENTAL)) !=
+	    (CKPT_DUMP_PRECOPY | CKPT_DUMP_INCREMENTAL) ||
+	    !d->frozen || !d->pages.sd)
+		return 0;
+	d->carry = ckpt_pagehash_new();
+	if (!d->carry)
+		return -ENOMEM;
+	for (i = 0; i < d->procs.n && !err; i++) {
+		struct task_struct *p = d->procs.tasks[i];
+
+		err = ckpt_pages_carry(&d->pages, p,
+				       task_tgid_nr_ns(p, d->job->rec_ns),
+				       d->carry);
+	}
+	return err;
+}
+
+/*
  * The data file of a CKPT_DUMP_DATA_FD dump: a regular file open for
  * writing whose size is page-aligned; pages go from its end on.
  */
@@ -679,6 +725,7 @@ int ckpt_dump_open(const struct ckpt_dump_args *args)
 		      ckpt_dump_note_zombies(d);
 	}
 	mutex_unlock(&job->lock);
+	err = err ?: ckpt_dump_carry(d);
 	if (err)
 		goto free;
 

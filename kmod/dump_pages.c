@@ -52,6 +52,8 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/pagemap.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/shmem_fs.h>
 
 #include "compat.h"
@@ -300,7 +302,8 @@ static void ckpt_sd_states(struct ckpt_pages_ctx *pc, bool sd,
 			continue;
 		if (ckpt_regions_excluded(excl, a))
 			state[i] = CKPT_SD_HOLE;	/* EXCLUDE: no data */
-		else if (!ckpt_pagehash_lookup(pc->parent, pid, a, &hash[i]))
+		else if (!ckpt_pagehash_lookup(pc->carry ?: pc->parent, pid, a,
+					       &hash[i]))
 			state[i] = CKPT_SD_DIRTY;
 	}
 }
@@ -464,6 +467,83 @@ static void ckpt_emit_runs(struct ckpt_recbuf *b, struct ckpt_pages_ctx *pc,
 			      err == -ENOSPC ? "its file system is full" :
 			      err == -EFBIG ? "the file is too large" :
 			      "write error", err);
+}
+
+/* The hashes of the clean pages of the @n from @addr of @vma, in runs. */
+static int ckpt_carry_chunk(struct ckpt_pages_ctx *pc, struct vm_area_struct *vma,
+			    pid_t pid, unsigned long addr, unsigned int n,
+			    struct ckpt_pagehash *carry)
+{
+	u8 state[CKPT_PAGES_MAX_RUN];
+	u64 hash[CKPT_PAGES_MAX_RUN];
+	unsigned int i, k = 0;
+	int err = 0;
+
+	ckpt_softdirty_scan(vma, addr, n, state);
+	for (i = 0; i <= n && !err; i++) {
+		unsigned long a = addr + i * PAGE_SIZE;
+
+		if (i < n && (state[i] == CKPT_SD_CLEAN ||
+			      state[i] == CKPT_SD_CLEAN_IF_DATA) &&
+		    ckpt_pagehash_lookup(pc->parent, pid, a, &hash[k])) {
+			k++;
+			continue;
+		}
+		/* the run of k pages before page i */
+		err = ckpt_pagehash_add_run(carry, pid, a - k * PAGE_SIZE,
+					    hash, k);
+		k = 0;
+	}
+	return err;
+}
+
+int ckpt_pages_carry(struct ckpt_pages_ctx *pc, struct task_struct *p,
+		     pid_t pid, struct ckpt_pagehash *carry)
+{
+	struct mm_struct *mm = get_task_mm(p);
+	unsigned long addr = 0;
+	int err = 0;
+
+	if (!mm)
+		return 0;		/* a zombie */
+	if (!ckpt_sdbase_covers(pc->sd, pid, mm))
+		goto out;		/* exec'd since: nothing is known */
+	if (mmap_read_lock_killable(mm)) {
+		err = -EINTR;
+		goto out;
+	}
+	while (!err) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		unsigned long next;
+		unsigned int n;
+
+		if (!vma)
+			break;
+		if (addr < vma->vm_start)
+			addr = vma->vm_start;
+		if (ckpt_vma_pages(vma) != CKPT_PAGES_GUP ||
+		    !ckpt_vma_walkable(vma, CKPT_PAGES_GUP) ||
+		    !ckpt_softdirty_vma(vma)) {
+			addr = vma->vm_end;
+			continue;
+		}
+		next = ckpt_pt_next_populated(mm, addr, vma->vm_end);
+		if (next != addr) {
+			addr = next;
+			continue;
+		}
+		n = min_t(unsigned long, CKPT_PAGES_MAX_RUN,
+			  (vma->vm_end - addr) >> PAGE_SHIFT);
+		err = ckpt_carry_chunk(pc, vma, pid, addr, n, carry);
+		addr += (unsigned long)n << PAGE_SHIFT;
+		if (fatal_signal_pending(current))
+			err = -EINTR;
+		cond_resched();
+	}
+	mmap_read_unlock(mm);
+out:
+	mmput(mm);
+	return err;
 }
 
 /*

@@ -25,6 +25,8 @@ struct ckpt_pages_ctx {
 	struct ckpt_pagehash *hashes;	/* this dump's, for its commit */
 	struct ckpt_sdbase *sd;		/* soft-dirty bits cleared after the
 					 * parent, or NULL: hashes only */
+	struct ckpt_pagehash *carry;	/* or NULL; else clean pages take their
+					 * hash from here, not from @parent */
 	struct ckpt_sdbase *track;	/* a pre-copy: bits cleared after this
 					 * dump's open; pages they track are
 					 * written from the running memory */
@@ -43,6 +45,15 @@ struct ckpt_pages_ctx {
  * -ENOMEM.  ckpt_pages_ctx_release frees them and puts nothing else. */
 int ckpt_pages_ctx_init(struct ckpt_pages_ctx *pc);
 void ckpt_pages_ctx_release(struct ckpt_pages_ctx *pc);
+
+/*
+ * Into @carry, the hash @pc->parent holds of every page of process @p
+ * (@pid) that @pc->sd says is unchanged since the parent: the pages a
+ * pre-copy opened in the same freeze may list unchanged, unread, once
+ * the bits are cleared again.  0 or -errno.
+ */
+int ckpt_pages_carry(struct ckpt_pages_ctx *pc, struct task_struct *p,
+		     pid_t pid, struct ckpt_pagehash *carry);
 
 /*
  * Emit the next few records of @mm from *@addr on.  Returns 1 if there is

@@ -659,6 +659,26 @@ static size_t composed_differs(const struct dlist *p, const struct dlist *f,
 	return bad;
 }
 
+/* The pre-copy @p's PAGES_SAME pages take their bytes from its parent
+ * @base; returns how many @base lacks. */
+static size_t inherit_same(struct dlist *p, const struct dlist *base)
+{
+	size_t missing = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct dpage *b;
+
+		if (p->v[i].kind != DP_SAME)
+			continue;
+		b = dl_find(base, p->v[i].pid, p->v[i].addr);
+		if (b)
+			p->v[i] = *b;
+		else
+			missing++;
+	}
+	return missing;
+}
+
 /* A pre-copy of the running job: open, clear, announce, read, commit. */
 static int precopy(struct _test_data_df *self, uint32_t more, struct dlist *l)
 {
@@ -842,6 +862,9 @@ TEST_F(df, incremental_precopy_after_a_clear_in_the_freeze)
 	written = npages / 50;
 	ASSERT_EQ(0, precopy(self, CKPT_DUMP_INCREMENTAL, &p));
 	EXPECT_EQ(base.begin.dump_seq, p.begin.parent_seq);
+	/* opened while the job ran: hashes, every page read */
+	EXPECT_EQ(CKPT_DIRTY_HASH, p.begin.dirty_tracking);
+	EXPECT_EQ(0u, p.end.nr_pages_unread);
 	/* the written pages are carried, no more (the shared memory is
 	 * compared by hash with a parent that is not torn: unchanged) */
 	TH_LOG("incremental pre-copy: %llu pages carried, %llu unchanged",
@@ -862,16 +885,62 @@ TEST_F(df, incremental_precopy_after_a_clear_in_the_freeze)
 	EXPECT_EQ(CKPT_DIRTY_SOFT_DIRTY, f.begin.dirty_tracking);
 	EXPECT_LE((uint64_t)SHM_PAGES, f.end.nr_pages);
 	EXPECT_GE((uint64_t)SHM_PAGES + MISC_PAGES, f.end.nr_pages);
-	/* pre-copy SAME pages are the base's */
-	for (size_t i = 0; i < p.n; i++) {
-		const struct dpage *b;
+	EXPECT_EQ(0u, inherit_same(&p, &base));
+	EXPECT_EQ(0u, composed_differs(&p, &f, &full));
+	dl_free(&base);
+	dl_free(&p);
+	dl_free(&f);
+	dl_free(&full);
+}
 
-		if (p.v[i].kind != DP_SAME)
-			continue;
-		b = dl_find(&base, p.v[i].pid, p.v[i].addr);
-		ASSERT_NE(NULL, b);
-		p.v[i] = *b;
-	}
+/*
+ * Opened in the freeze whose dump was committed and cleared, announced in
+ * it too: the pre-copy reads, once the job runs again, only what the job
+ * wrote; the rest is unchanged by the parent's soft-dirty bits, unread.
+ */
+TEST_F(df, incremental_precopy_opened_frozen_reads_only_the_written)
+{
+	struct dlist base, p, f, full;
+	size_t npages = 4096, written = npages / 50;
+	int fd, pre;
+
+	ASSERT_EQ(0, start(self, npages));
+	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
+	fd = open_dump(self->dev, CKPT_DUMP_DATA_FD, self->data);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, dl_read(fd, &base));
+	ASSERT_EQ(0, commit(fd));
+	ASSERT_EQ(0, clear_refs(self->child));
+	ASSERT_EQ(0, announce(fd, 0));
+	close(fd);
+	pre = open_dump(self->dev, CKPT_DUMP_INCREMENTAL | CKPT_DUMP_PREDUMP |
+			CKPT_DUMP_DATA_FD | CKPT_DUMP_PRECOPY, self->data);
+	ASSERT_LE(0, pre);
+	ASSERT_EQ(0, clear_refs(self->child));
+	ASSERT_EQ(0, announce(pre, 0));
+	ASSERT_EQ(0, thaw(self));
+
+	child_do(self, OP_FILL, 7, 50, written, 2);
+	ASSERT_EQ(0, dl_read(pre, &p));
+	ASSERT_EQ(0, commit(pre));
+	close(pre);
+	TH_LOG("pre-copy opened frozen: %llu pages carried, %llu unchanged unread",
+	       (unsigned long long)p.end.nr_pages,
+	       (unsigned long long)p.end.nr_pages_unread);
+	EXPECT_EQ(CKPT_DIRTY_SOFT_DIRTY, p.begin.dirty_tracking);
+	EXPECT_LE(written, p.end.nr_pages);
+	EXPECT_GE(written + MISC_PAGES, p.end.nr_pages);
+	EXPECT_LE(npages - written - MISC_PAGES, p.end.nr_pages_unread);
+
+	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
+	ASSERT_EQ(0, dump_into(self, CKPT_DUMP_INCREMENTAL, self->data, &f));
+	ASSERT_EQ(0, dump_into(self, 0, -1, &full));
+	ASSERT_EQ(0, map_data(self));
+	dl_resolve(&base, self->map);
+	dl_resolve(&p, self->map);
+	dl_resolve(&f, self->map);
+	EXPECT_EQ(CKPT_DIRTY_SOFT_DIRTY, f.begin.dirty_tracking);
+	EXPECT_EQ(0u, inherit_same(&p, &base));
 	EXPECT_EQ(0u, composed_differs(&p, &f, &full));
 	dl_free(&base);
 	dl_free(&p);
