@@ -59,6 +59,7 @@ static const struct {
 	[CKPTD_CA_PRECOPY_TRACKING]	= { K_STR, false, "PRECOPY_TRACKING" },
 	[CKPTD_CA_PRECOPY_PAGES]	= { K_U64, false, "PRECOPY_PAGES" },
 	[CKPTD_CA_FINAL_PAGES]	= { K_U64, false, "FINAL_PAGES" },
+	[CKPTD_CA_STAGE_MARK_US]	= { K_U64, false, "STAGE_MARK_US" },
 };
 
 static const char *const cmd_names[__CKPTD_CMD_MAX] = {

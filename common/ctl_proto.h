@@ -129,6 +129,7 @@ enum ckptd_ctl_attr_type {
 	CKPTD_CA_PRECOPY_TRACKING,	/* string: the same, frozen dump vs pre-copy */
 	CKPTD_CA_PRECOPY_PAGES,		/* u64 */
 	CKPTD_CA_FINAL_PAGES,		/* u64: pages written while frozen */
+	CKPTD_CA_STAGE_MARK_US,		/* u64: incremental pre-copy's short freeze */
 	__CKPTD_CA_MAX,
 };
 #define CKPTD_CA_MAX (__CKPTD_CA_MAX - 1)

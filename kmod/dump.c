@@ -94,6 +94,7 @@ struct ckpt_dump {
 	bool begun, ended, complete;
 	bool frozen;			/* the job was frozen at the open */
 	bool committed, sd_cleared;
+	bool keep_frozen;		/* CKPT_IOC_DUMP_KEEP_FROZEN */
 	struct ckpt_sdbase *sd_pending;	/* a pre-dump's bits cleared after its
 					 * open: the job's once committed */
 	struct ckpt_pagehash *carry;	/* a pre-copy opened frozen: the
@@ -314,7 +315,7 @@ static int ckpt_dump_release(struct inode *inode, struct file *file)
 	 * Only this dump's own freeze is undone; a later freeze (which may
 	 * be waiting with job->lock held) is none of its business.
 	 */
-	if (!d->complete && !(d->flags & CKPT_DUMP_PREDUMP) &&
+	if (!d->complete && !(d->flags & CKPT_DUMP_PREDUMP) && !d->keep_frozen &&
 	    READ_ONCE(job->freeze_seq) == d->freeze_seq &&
 	    READ_ONCE(job->state) == CKPT_JOB_FROZEN) {
 		mutex_lock(&job->lock);
@@ -508,6 +509,21 @@ static long ckpt_dump_sd_cleared(struct ckpt_dump *d, void __user *uarg)
 	return err;
 }
 
+/*
+ * The dumper keeps the job frozen although this dump failed or stays
+ * unfinished: closing the session no longer thaws it (uapi).
+ */
+static long ckpt_dump_keep_frozen(struct ckpt_dump *d)
+{
+	if (d->flags & CKPT_DUMP_PREDUMP)
+		return -EINVAL;
+	if (mutex_lock_killable(&d->lock))
+		return -EINTR;
+	d->keep_frozen = true;
+	mutex_unlock(&d->lock);
+	return 0;
+}
+
 static long ckpt_dump_get_error(struct ckpt_dump *d, void __user *uarg)
 {
 	struct ckpt_dump_error e;
@@ -531,6 +547,8 @@ static long ckpt_dump_ioctl(struct file *file, unsigned int cmd,
 	case CKPT_IOC_DUMP_ERROR:
 		return ckpt_dump_get_error(file->private_data,
 					   (void __user *)arg);
+	case CKPT_IOC_DUMP_KEEP_FROZEN:
+		return ckpt_dump_keep_frozen(file->private_data);
 	case CKPT_IOC_DUMP_COMMIT:
 		return ckpt_dump_commit(file->private_data);
 	case CKPT_IOC_DUMP_SOFTDIRTY_CLEARED:

@@ -77,6 +77,7 @@ static void put_stages(struct ckptd_ctl_msg *m, const struct ckptd_dump *dp)
 	const struct ckptd_dump_stages *st = &dp->st;
 
 	ckptd_ctl_put_u64(m, CKPTD_CA_FROZEN_US, st->frozen_us);
+	ckptd_ctl_put_u64(m, CKPTD_CA_STAGE_MARK_US, st->mark_us);
 	ckptd_ctl_put_u64(m, CKPTD_CA_STAGE_FREEZE_US, st->freeze_us);
 	ckptd_ctl_put_u64(m, CKPTD_CA_STAGE_PRECOPY_US, st->precopy_us);
 	ckptd_ctl_put_u64(m, CKPTD_CA_STAGE_DUMP_US, st->dump_us);

@@ -308,6 +308,52 @@ static int read_session(struct dump_run *r, int fd, struct ckptd_stream *s, stru
 }
 
 /*
+ * The pre-copy's session, its soft-dirty bits cleared and announced
+ * (*@sd; 0: the module's dirty_tracking=hash, no announcement).  An
+ * incremental one is opened and announced within a short freeze: only
+ * then may ckpt.ko carry the parent's hashes of the pages still clean
+ * since the parent, unread (uapi: a page written between the open and
+ * the clear would be lost).  A full one needs no freeze.
+ */
+static int precopy_open(struct dump_run *r, uint32_t flags, int *sd, struct ckpt_err *err)
+{
+	struct ckptd_dump *dp = r->dp;
+	int mark = *sd && (flags & CKPT_DUMP_INCREMENTAL);
+	struct ckptd_freeze f = *dp->freeze;
+	struct ckpt_kjob kj = { 0 };
+	uint64_t t = now_us();
+	struct ckpt_err e;
+	int fd, ret = 0;
+
+	f.already_frozen = 0;
+	if (mark && (ret = ckptd_dump_freeze(r->c, &f, &kj, err)))
+		return ret;
+	fd = open_session(r, flags | (*sd ? CKPT_DUMP_PRECOPY : 0), err);
+	if (fd == -EOPNOTSUPP && *sd) {	/* the module's dirty_tracking=hash */
+		*sd = 0;
+		fd = open_session(r, flags, err);
+	}
+	if (fd >= 0 && *sd) {
+		if (!mark && (ret = ckpt_nl_job_get(r->c->nl, dp->job_id, &kj, &e)))
+			ret = ckpt_err_set(err, ret, "job %u: %s", dp->job_id, e.msg);
+		if (!ret)
+			ret = ckptd_softdirty_clear(fd, &kj, err);
+	}
+	ckpt_kjob_release(&kj);
+	if (mark) {
+		if (ckptd_dump_thaw(r->c, dp->job_id, &e)) {
+			ret = ret ?: ckpt_err_set(err, e.errnum, "%s", e.msg);
+		}
+		dp->st.mark_us = now_us() - t;
+	}
+	if (fd >= 0 && ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/*
  * The pre-copy: every page written while the job runs, its soft-dirty
  * bits cleared right after the session opened, so that the frozen dump
  * that follows reads only what the job writes from then on.  Without
@@ -318,37 +364,22 @@ static int precopy(struct dump_run *r, struct ckpt_err *err)
 {
 	struct ckptd_dump *dp = r->dp;
 	uint32_t flags = CKPT_DUMP_PREDUMP | (dp->flags & CKPT_DUMP_INCREMENTAL);
-	struct ckpt_kjob kj = { 0 };
-	struct ckpt_err e;
 	int sd = r->c->soft_dirty, fd, ret;
 
 	ret = ckptd_dump_auth(r->c, dp->cred, dp->job_id, err);
 	if (ret)
 		return ret;
-	fd = open_session(r, flags | (sd ? CKPT_DUMP_PRECOPY : 0), err);
-	if (fd == -EOPNOTSUPP && sd) {	/* the module's dirty_tracking=hash */
-		sd = 0;
-		fd = open_session(r, flags, err);
-	}
+	fd = precopy_open(r, flags, &sd, err);
 	if (fd < 0)
 		return fd;
-	if (sd) {
-		ret = ckpt_nl_job_get(r->c->nl, dp->job_id, &kj, &e);
-		if (ret)
-			ret = ckpt_err_set(err, ret, "job %u: %s", dp->job_id, e.msg);
-		else
-			ret = ckptd_softdirty_clear(fd, &kj, err);
-		ckpt_kjob_release(&kj);
-	}
-	if (!ret)
-		ret = read_session(r, fd, &r->pre, err);
+	ret = read_session(r, fd, &r->pre, err);
 	if (!ret)
 		ret = ckptd_dump_auth(r->c, dp->cred, dp->job_id, err);
 	if (!ret)
 		ret = ckptd_image_wr_add_stream(r->wr, r->pre.buf, r->pre.len, err);
 	/* the bulk of the pages on disk before the freeze, not in it */
 	if (!ret && fdatasync(ckptd_image_wr_data_fd(r->wr)))
-		ret = ckpt_err_sys(err, "job %u: syncing the pages of image being written in %s",
+		ret = ckpt_err_sys(err, "job %u: syncing the pages of the image being written in %s",
 				   dp->job_id, dp->store);
 	if (!ret && ioctl(fd, CKPT_IOC_DUMP_COMMIT))
 		ret = ckpt_err_sys(err, "job %u: ckpt.ko refused the pre-copy's commit", dp->job_id);
@@ -431,6 +462,9 @@ static int frozen_dump(struct dump_run *r, struct ckpt_err *err)
 		ret = write_image(r, err);
 	if (!ret)
 		commit(r, fd);
+	else if (dp->is_frozen)
+		/* ckptd, not the session's close, decides whether it thaws */
+		ioctl(fd, CKPT_IOC_DUMP_KEEP_FROZEN);
 	close(fd);
 	return ret;
 }
@@ -541,7 +575,7 @@ int ckptd_dump(void *ctx, struct ckptd_dump *dp, struct ckpt_err *err)
 		dp->st.thaw_us = now_us() - t;
 	}
 	if (dp->is_frozen || r.froze)
-		dp->st.frozen_us = now_us() - r.t_frozen;
+		dp->st.frozen_us = now_us() - r.t_frozen + dp->st.mark_us;
 	if (ret && r.froze && dp->is_frozen) {
 		char why[sizeof(err->msg)];
 

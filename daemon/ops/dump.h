@@ -64,13 +64,16 @@ int ckptd_dump_auth(void *ctx, const struct ckptd_cred *cred, uint32_t job_id,
 /* Microseconds of each stage of one dump (the reply's "stages"). */
 struct ckptd_dump_stages {
 	uint64_t freeze_us;		/* the freeze (this call's) */
+	uint64_t mark_us;		/* incremental: the short freeze in which the
+					   pre-copy's soft-dirty bits are cleared */
 	uint64_t precopy_us;		/* pages written while the job ran */
 	uint64_t dump_us;		/* the frozen dump: what changed, registers */
 	uint64_t capture_us;		/* files, cwd, sockets of the members */
 	uint64_t write_us;		/* the image's records, index and manifest */
 	uint64_t commit_us;		/* ckpt.ko's commit, soft-dirty cleared */
 	uint64_t thaw_us;
-	uint64_t frozen_us;		/* freeze to thaw, or to the end if it stays */
+	uint64_t frozen_us;		/* freeze to thaw, or to the end if it stays,
+					   plus mark_us */
 };
 
 struct ckptd_dump {

@@ -152,6 +152,7 @@ void ckptctl_print_job_status(const struct ctl_reply *rep,
 static void stages_json(struct json_out *j, const struct ckptd_ctl_attrs *tb)
 {
 	static const struct { int attr; const char *key; } stages[] = {
+		{ CKPTD_CA_STAGE_MARK_US, "mark_ms" },
 		{ CKPTD_CA_STAGE_FREEZE_US, "freeze_ms" },
 		{ CKPTD_CA_STAGE_PRECOPY_US, "precopy_ms" },
 		{ CKPTD_CA_STAGE_DUMP_US, "dump_ms" },

@@ -279,7 +279,8 @@ struct ckpt_abi_info {
  * freeze again; JOB_GET's ERR_PID names it); -ENFILE: more than
  * CKPT_DUMP_SESSIONS_MAX sessions are open.  A frozen dump covers exactly
  * the processes the freeze parked.  The session owns the freeze as well:
- * closing its fd before the end record was read thaws the job.  If the job
+ * closing its fd before the end record was read thaws the job (unless
+ * CKPT_IOC_DUMP_KEEP_FROZEN said otherwise).  If the job
  * is thawed (or frozen anew) while a session is open, its next read() that
  * needs new records fails with -ESTALE: the dump is void and never reaches
  * END.  A process killed while its dump is read fails the read with
@@ -455,6 +456,15 @@ struct ckpt_tag_region_args {
 #define CKPT_IOC_DUMP_SOFTDIRTY_CLEARED \
 	_IOW(CKPT_IOC_MAGIC, 0x05, struct ckpt_softdirty_cleared_args)
 #define CKPT_IOC_DUMP_ERROR	_IOR(CKPT_IOC_MAGIC, 0x06, struct ckpt_dump_error)
+/*
+ * CKPT_IOC_DUMP_KEEP_FROZEN, on the session of a frozen job's dump: closing
+ * it no longer thaws the job, even if the dump failed or was not read to
+ * its end; the job stays frozen until JOB_THAW (or its end).  For a dumper
+ * that keeps a job frozen after a failed dump (ckptctl freeze on a full
+ * disk); until it asks, a dumper that dies still thaws the job.  -EINVAL
+ * on a pre-dump's session.
+ */
+#define CKPT_IOC_DUMP_KEEP_FROZEN	_IO(CKPT_IOC_MAGIC, 0x07)
 
 /*
  * The dump stream: a sequence of records, each a struct ckpt_rec header

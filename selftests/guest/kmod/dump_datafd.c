@@ -635,6 +635,50 @@ TEST_F(df, full_file_system_fails_the_read_with_enospc)
 }
 
 /*
+ * CKPT_IOC_DUMP_KEEP_FROZEN: the dumper keeps a job frozen past a failed
+ * dump (ckptctl freeze on a full disk); a pre-dump's session refuses it.
+ */
+TEST_F(df, keep_frozen_past_a_failed_dump)
+{
+	char dir[] = "/tmp/ckpt-keep-XXXXXX", path[64];
+	struct ckpt_dump_args pa = { .job_id = JOB, .flags = CKPT_DUMP_PREDUMP };
+	uint8_t buf[65536];
+	ssize_t n;
+	int fd, data, pfd;
+
+	ASSERT_EQ(0, start(self, 2048));	/* 8 MiB */
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_EQ(0, mount("ckpt-keep", dir, "tmpfs", 0, "size=256k"));
+	snprintf(path, sizeof(path), "%s/pages", dir);
+	data = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ASSERT_LE(0, data);
+
+	pfd = ioctl(self->dev, CKPT_IOC_DUMP, &pa);
+	ASSERT_LE(0, pfd) TH_LOG("pre-dump: %s", strerror(errno));
+	EXPECT_EQ(-1, ioctl(pfd, CKPT_IOC_DUMP_KEEP_FROZEN));
+	EXPECT_EQ(EINVAL, errno);
+	close(pfd);
+
+	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
+	fd = open_dump(self->dev, CKPT_DUMP_DATA_FD, data);
+	ASSERT_LE(0, fd);
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n > 0);
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(0, ioctl(fd, CKPT_IOC_DUMP_KEEP_FROZEN)) TH_LOG("%s", strerror(errno));
+	close(fd);
+	/* the session is gone, the job is still frozen, and a thaw works */
+	EXPECT_EQ(CKPT_JOB_FROZEN, dh_job_state(&self->g, JOB));
+	EXPECT_EQ(0, thaw(self)) TH_LOG("%s", self->r.extack);
+	EXPECT_EQ(CKPT_JOB_RUNNING, dh_job_state(&self->g, JOB));
+	close(data);
+	umount(dir);
+	rmdir(dir);
+}
+
+/*
  * The memory a final incremental dump @f gives with the pre-copy @p for
  * its PAGES_SAME must be that of the full dump @full, page for page.
  * Returns the number of pages that differ or are missing.
