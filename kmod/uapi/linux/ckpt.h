@@ -384,8 +384,9 @@ struct ckpt_dump_args {
  * The pre-copy protocol (short frozen windows): soft-dirty bits are
  * cleared while the job runs, announced on the pre-dump's session:
  *
- *   CKPT_IOC_DUMP (PREDUMP [| INCREMENTAL] [| DATA_FD | PRECOPY]);
- *   clear_refs of every process of the job; this ioctl; read to END;
+ *   [incremental: freeze;] CKPT_IOC_DUMP (PREDUMP [| INCREMENTAL]
+ *   [| DATA_FD | PRECOPY]); clear_refs of every process of the job; this
+ *   ioctl; [thaw;] read to END;
  *   CKPT_IOC_DUMP_COMMIT; freeze; CKPT_IOC_DUMP (INCREMENTAL, ...):
  *   only pages written since the clear are read, the others are
  *   PAGES_SAME of the pre-dump; read to END; COMMIT; clear_refs; this
@@ -393,10 +394,13 @@ struct ckpt_dump_args {
  *   be incremental with soft-dirty too); thaw.
  *
  * Accepted on a pre-dump session before its first read() (else -EINVAL).
- * An incremental pre-dump whose parent has soft-dirty tracking took, at
- * its open, the parent's hash of every page that was clean then, and
- * treats a page as unchanged only if it is clean now too; without it,
- * the pre-dump compares hashes.  The tracking becomes the job's once the
+ * An incremental pre-dump opened while the job was frozen, whose parent
+ * has soft-dirty tracking, took at its open the parent's hash of every
+ * page that was clean then; announced in that same freeze (the job thawed
+ * after the announcement), it treats a page as unchanged only if it is
+ * clean now too, unread.  Any other incremental pre-dump compares hashes
+ * with its parent: the bits of a running job looked at before a clear
+ * miss a page written between that look and the clear.  The tracking becomes the job's once the
  * pre-dump is committed (-ESTALE if another dump was committed since it
  * was opened).  -EALREADY if announced twice on the same session.
  */
