@@ -586,30 +586,44 @@ TEST_F(df, bad_data_files_are_refused)
 	close(p[1]);
 }
 
+/* A data file on a 256 KiB tmpfs mounted on @dir: the fd, or -1. */
+static int small_data_file(char *dir)
+{
+	char path[64];
+
+	if (!mkdtemp(dir) || mount("ckpt-enospc", dir, "tmpfs", 0, "size=256k"))
+		return -1;
+	snprintf(path, sizeof(path), "%s/pages", dir);
+	return open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+}
+
+/* Read session @fd to its end: the last read()'s -errno, or 0. */
+static int read_to_failure(int fd)
+{
+	static uint8_t buf[65536];
+	ssize_t n;
+
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n > 0);
+	return n < 0 ? -errno : 0;
+}
+
 TEST_F(df, full_file_system_fails_the_read_with_enospc)
 {
-	char dir[] = "/tmp/ckpt-enospc-XXXXXX", path[64];
+	char dir[] = "/tmp/ckpt-enospc-XXXXXX";
 	struct ckpt_dump_error e;
-	uint8_t buf[65536];
 	struct dlist l;
-	ssize_t n;
 	int fd, data;
 
 	ASSERT_EQ(0, start(self, 2048));	/* 8 MiB */
-	ASSERT_NE(NULL, mkdtemp(dir));
-	ASSERT_EQ(0, mount("ckpt-enospc", dir, "tmpfs", 0, "size=256k"));
-	snprintf(path, sizeof(path), "%s/pages", dir);
-	data = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	ASSERT_LE(0, data);
+	data = small_data_file(dir);
+	ASSERT_LE(0, data) TH_LOG("%s: %s", dir, strerror(errno));
 	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
 
 	fd = open_dump(self->dev, CKPT_DUMP_DATA_FD, data);
 	ASSERT_LE(0, fd);
-	do
-		n = read(fd, buf, sizeof(buf));
-	while (n > 0);
-	EXPECT_EQ(-1, n);
-	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(-ENOSPC, read_to_failure(fd));
 	ASSERT_EQ(0, dh_dump_error(fd, &e));
 	EXPECT_EQ(-ENOSPC, e.error);
 	EXPECT_EQ(self->child, e.pid);
@@ -640,18 +654,13 @@ TEST_F(df, full_file_system_fails_the_read_with_enospc)
  */
 TEST_F(df, keep_frozen_past_a_failed_dump)
 {
-	char dir[] = "/tmp/ckpt-keep-XXXXXX", path[64];
+	char dir[] = "/tmp/ckpt-keep-XXXXXX";
 	struct ckpt_dump_args pa = { .job_id = JOB, .flags = CKPT_DUMP_PREDUMP };
-	uint8_t buf[65536];
-	ssize_t n;
 	int fd, data, pfd;
 
 	ASSERT_EQ(0, start(self, 2048));	/* 8 MiB */
-	ASSERT_NE(NULL, mkdtemp(dir));
-	ASSERT_EQ(0, mount("ckpt-keep", dir, "tmpfs", 0, "size=256k"));
-	snprintf(path, sizeof(path), "%s/pages", dir);
-	data = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	ASSERT_LE(0, data);
+	data = small_data_file(dir);
+	ASSERT_LE(0, data) TH_LOG("%s: %s", dir, strerror(errno));
 
 	pfd = ioctl(self->dev, CKPT_IOC_DUMP, &pa);
 	ASSERT_LE(0, pfd) TH_LOG("pre-dump: %s", strerror(errno));
@@ -662,11 +671,7 @@ TEST_F(df, keep_frozen_past_a_failed_dump)
 	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
 	fd = open_dump(self->dev, CKPT_DUMP_DATA_FD, data);
 	ASSERT_LE(0, fd);
-	do
-		n = read(fd, buf, sizeof(buf));
-	while (n > 0);
-	EXPECT_EQ(-1, n);
-	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(-ENOSPC, read_to_failure(fd));
 	EXPECT_EQ(0, ioctl(fd, CKPT_IOC_DUMP_KEEP_FROZEN)) TH_LOG("%s", strerror(errno));
 	close(fd);
 	/* the session is gone, the job is still frozen, and a thaw works */
