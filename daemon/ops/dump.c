@@ -287,9 +287,8 @@ static int store_errno(int errnum)
 static int read_session(struct dump_run *r, int fd, struct ckptd_stream *s, struct ckpt_err *err)
 {
 	struct ckptd_dump *dp = r->dp;
-	int ret;
-
 	char dir[PATH_MAX + 64], why[sizeof(err->msg)];
+	int ret;
 
 	ckpt_err_clear(&r->c->check_err);
 	ret = ckptd_stream_read(s, fd, dp->job_id, dp->store, &dp->seq_base, parent_check, r,
