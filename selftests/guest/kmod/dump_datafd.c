@@ -889,21 +889,62 @@ TEST_F(df, precopy_protocol_refusals)
 	close(fd);
 }
 
+/*
+ * A committed full dump of the frozen job into @base, its soft-dirty bits
+ * cleared and announced in the same freeze: the job stays frozen.
+ */
+static int sd_base(struct _test_data_df *self, struct dlist *base)
+{
+	int fd = open_dump(self->dev, CKPT_DUMP_DATA_FD, self->data);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = dl_read(fd, base) ?: commit(fd) ?: clear_refs(self->child) ?:
+	      announce(fd, 0);
+	close(fd);
+	return ret;
+}
+
+/*
+ * Freeze, the final incremental dump @f after pre-copy @p of @base and a
+ * full dump of the same freeze: the pre-copy inherits @base's unchanged
+ * pages and composed with @f gives the full dump's memory.  Frees all.
+ */
+static void check_final(struct __test_metadata *_metadata,
+			struct _test_data_df *self, struct dlist *base,
+			struct dlist *p, bool shm_only)
+{
+	struct dlist f, full;
+
+	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
+	ASSERT_EQ(0, dump_into(self, CKPT_DUMP_INCREMENTAL, self->data, &f));
+	ASSERT_EQ(0, dump_into(self, 0, -1, &full));
+	ASSERT_EQ(0, map_data(self));
+	dl_resolve(base, self->map);
+	dl_resolve(p, self->map);
+	dl_resolve(&f, self->map);
+	EXPECT_EQ(CKPT_DIRTY_SOFT_DIRTY, f.begin.dirty_tracking);
+	if (shm_only) {
+		EXPECT_LE((uint64_t)SHM_PAGES, f.end.nr_pages);
+		EXPECT_GE((uint64_t)SHM_PAGES + MISC_PAGES, f.end.nr_pages);
+	}
+	EXPECT_EQ(0u, inherit_same(p, base));
+	EXPECT_EQ(0u, composed_differs(p, &f, &full));
+	dl_free(base);
+	dl_free(p);
+	dl_free(&f);
+	dl_free(&full);
+}
+
 TEST_F(df, incremental_precopy_after_a_clear_in_the_freeze)
 {
-	struct dlist base, p, f, full;
+	struct dlist base, p;
 	size_t npages = 4096, written = 0;
-	int fd;
 
 	ASSERT_EQ(0, start(self, npages));
 	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
-	fd = open_dump(self->dev, CKPT_DUMP_DATA_FD, self->data);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, dl_read(fd, &base));
-	ASSERT_EQ(0, commit(fd));
-	ASSERT_EQ(0, clear_refs(self->child));
-	ASSERT_EQ(0, announce(fd, 0));
-	close(fd);
+	ASSERT_EQ(0, sd_base(self, &base));
 	ASSERT_EQ(0, thaw(self));
 
 	/* 2 % of the pages, spread */
@@ -924,22 +965,7 @@ TEST_F(df, incremental_precopy_after_a_clear_in_the_freeze)
 	EXPECT_LE(base.end.nr_pages - written - MISC_PAGES,
 		  p.end.nr_pages_same);
 
-	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
-	ASSERT_EQ(0, dump_into(self, CKPT_DUMP_INCREMENTAL, self->data, &f));
-	ASSERT_EQ(0, dump_into(self, 0, -1, &full));
-	ASSERT_EQ(0, map_data(self));
-	dl_resolve(&base, self->map);
-	dl_resolve(&p, self->map);
-	dl_resolve(&f, self->map);
-	EXPECT_EQ(CKPT_DIRTY_SOFT_DIRTY, f.begin.dirty_tracking);
-	EXPECT_LE((uint64_t)SHM_PAGES, f.end.nr_pages);
-	EXPECT_GE((uint64_t)SHM_PAGES + MISC_PAGES, f.end.nr_pages);
-	EXPECT_EQ(0u, inherit_same(&p, &base));
-	EXPECT_EQ(0u, composed_differs(&p, &f, &full));
-	dl_free(&base);
-	dl_free(&p);
-	dl_free(&f);
-	dl_free(&full);
+	check_final(_metadata, self, &base, &p, true);
 }
 
 /*
@@ -949,19 +975,13 @@ TEST_F(df, incremental_precopy_after_a_clear_in_the_freeze)
  */
 TEST_F(df, incremental_precopy_opened_frozen_reads_only_the_written)
 {
-	struct dlist base, p, f, full;
+	struct dlist base, p;
 	size_t npages = 4096, written = npages / 50;
-	int fd, pre;
+	int pre;
 
 	ASSERT_EQ(0, start(self, npages));
 	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
-	fd = open_dump(self->dev, CKPT_DUMP_DATA_FD, self->data);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, dl_read(fd, &base));
-	ASSERT_EQ(0, commit(fd));
-	ASSERT_EQ(0, clear_refs(self->child));
-	ASSERT_EQ(0, announce(fd, 0));
-	close(fd);
+	ASSERT_EQ(0, sd_base(self, &base));
 	pre = open_dump(self->dev, CKPT_DUMP_INCREMENTAL | CKPT_DUMP_PREDUMP |
 			CKPT_DUMP_DATA_FD | CKPT_DUMP_PRECOPY, self->data);
 	ASSERT_LE(0, pre);
@@ -981,20 +1001,7 @@ TEST_F(df, incremental_precopy_opened_frozen_reads_only_the_written)
 	EXPECT_GE(written + MISC_PAGES, p.end.nr_pages);
 	EXPECT_LE(npages - written - MISC_PAGES, p.end.nr_pages_unread);
 
-	ASSERT_EQ(0, freeze(self)) TH_LOG("%s", self->r.extack);
-	ASSERT_EQ(0, dump_into(self, CKPT_DUMP_INCREMENTAL, self->data, &f));
-	ASSERT_EQ(0, dump_into(self, 0, -1, &full));
-	ASSERT_EQ(0, map_data(self));
-	dl_resolve(&base, self->map);
-	dl_resolve(&p, self->map);
-	dl_resolve(&f, self->map);
-	EXPECT_EQ(CKPT_DIRTY_SOFT_DIRTY, f.begin.dirty_tracking);
-	EXPECT_EQ(0u, inherit_same(&p, &base));
-	EXPECT_EQ(0u, composed_differs(&p, &f, &full));
-	dl_free(&base);
-	dl_free(&p);
-	dl_free(&f);
-	dl_free(&full);
+	check_final(_metadata, self, &base, &p, false);
 }
 
 static double ms_since(const struct timespec *t0)
