@@ -360,7 +360,7 @@ static int write_files(struct committer *c, const void *extra, size_t extra_len)
 		if (i == CKPT_IMG_F_PAGES && !c->z)
 			continue;	/* the data file itself */
 		snprintf(path, sizeof(path), "%s/%s", w->tmp, file_names[i]);
-		ret = ckptd_iofile_open(&c->f[i], path, false, c->err);
+		ret = ckptd_iofile_open(&c->f[i], path, c->err);
 	}
 	if (!ret)
 		ret = put(c, CKPT_IMG_F_RECORDS, w->rec, w->end_off);

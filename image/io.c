@@ -73,34 +73,15 @@ void ckptd_iow_exit(struct ckptd_iow *w)
 	w->bufs = NULL;
 }
 
-int ckptd_iofile_open(struct ckptd_iofile *f, const char *path,
-		      bool want_direct, struct ckpt_err *err)
+int ckptd_iofile_open(struct ckptd_iofile *f, const char *path, struct ckpt_err *err)
 {
-	int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
-
 	memset(f, 0, sizeof(*f));
 	snprintf(f->path, sizeof(f->path), "%s", path);
 	ckptd_xxh64_init(&f->sum, 0);
-	f->fd = -1;
-	if (want_direct) {
-		f->fd = open(path, flags | O_DIRECT, 0640);
-		f->direct = f->fd >= 0;
-		if (f->fd < 0 && errno != EINVAL)
-			goto fail;
-		/*
-		 * A file system without O_DIRECT (tmpfs before 6.6) may
-		 * create the file and then fail the open: start over.
-		 */
-		if (f->fd < 0 && unlink(path) && errno != ENOENT)
-			goto fail;
-	}
+	f->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	if (f->fd < 0)
-		f->fd = open(path, flags, 0640);
-	if (f->fd < 0)
-		goto fail;
+		return ckpt_err_set(err, -errno, "%s: cannot create: %s", path, strerror(errno));
 	return 0;
-fail:
-	return ckpt_err_set(err, -errno, "%s: cannot create: %s", path, strerror(errno));
 }
 
 int ckptd_iofile_close(struct ckptd_iofile *f, struct ckpt_err *err)

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Appending to the files of an image with several writes in flight:
- * io_uring when the kernel allows it, plain pwrite() otherwise.  Data is
- * copied into page-aligned 1 MiB buffers, so a file opened with O_DIRECT
- * gets aligned buffers, offsets and (whole-page) lengths.
+ * io_uring when the kernel allows it, plain pwrite() otherwise, from a
+ * pool of 1 MiB buffers.
  */
 #ifndef CKPTD_IMAGE_IO_H
 #define CKPTD_IMAGE_IO_H
@@ -23,7 +22,6 @@ struct ckptd_iobuf;
 
 struct ckptd_iofile {
 	int fd;
-	bool direct;		/* opened with O_DIRECT */
 	char path[4096];	/* for messages */
 	uint64_t size;		/* bytes appended so far */
 	struct ckptd_xxh64 sum;	/* of everything appended */
@@ -43,9 +41,8 @@ int ckptd_iow_init(struct ckptd_iow *w, unsigned int qd, bool no_uring,
 		   struct ckpt_err *err);
 void ckptd_iow_exit(struct ckptd_iow *w);
 
-/* Creates path (O_EXCL); with want_direct, O_DIRECT if the fs allows it. */
-int ckptd_iofile_open(struct ckptd_iofile *f, const char *path,
-		      bool want_direct, struct ckpt_err *err);
+/* Creates path (O_EXCL). */
+int ckptd_iofile_open(struct ckptd_iofile *f, const char *path, struct ckpt_err *err);
 int ckptd_iofile_close(struct ckptd_iofile *f, struct ckpt_err *err);
 
 int ckptd_iow_append(struct ckptd_iow *w, struct ckptd_iofile *f,

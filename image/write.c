@@ -342,8 +342,6 @@ static int consume(struct ckptd_image_wr *w, int fd, struct ckpt_err *err)
 		memmove(buf, buf + pos, have - pos);
 		have -= pos;
 		base += pos;
-		if (w->o.progress)
-			w->o.progress(w->o.progress_arg, base);
 		if (have >= sizeof(struct ckpt_rec)) {
 			uint32_t rlen = ((const struct ckpt_rec *)buf)->len;
 

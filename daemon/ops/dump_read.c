@@ -72,7 +72,6 @@ static int take_begin(struct ckptd_stream *s, uint32_t job_id, const char *store
 	memcpy(s->buf + sizeof(h), &b, sizeof(b));
 	s->dump_seq = b.dump_seq;
 	s->parent_seq = b.parent_seq;
-	s->flags = b.flags;
 	s->dirty_tracking = b.dirty_tracking;
 	return 0;
 }

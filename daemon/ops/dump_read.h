@@ -20,7 +20,7 @@ struct ckptd_stream {
 	size_t len, cap;
 	/* BEGIN, once read (numbers already moved by the seq base) */
 	uint64_t dump_seq, parent_seq;
-	uint32_t flags, dirty_tracking;
+	uint32_t dirty_tracking;
 	uint64_t nr_pages;		/* pages in PAGES / PAGES_FILE records */
 };
 

@@ -26,11 +26,6 @@ struct ckptd_image_write_opts {
 	unsigned int queue_depth;	/* writes in flight; 0: default (16) */
 	int no_uring;			/* 1: plain pwrite() */
 	/*
-	 * Ignored: pages.img is the data file the module writes (or, for
-	 * inline pages, the writer appends to), never opened O_DIRECT.
-	 */
-	int no_direct;
-	/*
 	 * ckptd_image_write() only (ckptd_image_wr_commit() takes them as
 	 * arguments): records captured in userspace while the job was
 	 * frozen (types from CKPT_REC_USER_BASE, struct ckpt_rec framing),
@@ -41,15 +36,11 @@ struct ckptd_image_write_opts {
 	/* CKPT_IMG_COMP_*: records.img and pages.img compressed (v2) */
 	int compression;
 	int level;			/* zstd level; 0: default (3) */
-	/* Called now and then with the stream bytes consumed so far. */
-	void (*progress)(void *arg, uint64_t done);
-	void *progress_arg;
 };
 
 /* What the writer saw, for logs and tests. */
 struct ckptd_image_write_stats {
 	int used_uring;
-	int used_direct;		/* always 0 now (opts.no_direct) */
 	uint64_t bytes;			/* the three files, as stored */
 	uint64_t raw_bytes;		/* their contents before compression */
 	uint64_t nr_pages;		/* pages the image carries (DATA) */

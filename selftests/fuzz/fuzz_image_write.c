@@ -109,7 +109,7 @@ static int write_streams(const char *dir, uint8_t flags, const uint8_t *in, size
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int fd = -1;
-	struct ckptd_image_write_opts o = { .queue_depth = 1, .no_uring = 1, .no_direct = 1 };
+	struct ckptd_image_write_opts o = { .queue_depth = 1, .no_uring = 1 };
 	struct ckptd_image *img;
 	struct ckpt_err err = { 0 };
 	char dir[256];

@@ -246,7 +246,7 @@ static void cluster_seeds(void)
  */
 static void write_image_ps(const char *tag, uint64_t seq, uint32_t page_size)
 {
-	struct ckptd_image_write_opts o = { .no_uring = 1, .no_direct = 1 };
+	struct ckptd_image_write_opts o = { .no_uring = 1 };
 	struct ckpt_err err = { 0 };
 	struct ckpt_rec_begin *b;
 	char store[1024], dir[4096];
@@ -298,7 +298,7 @@ static const char *write_image(const char *tag, uint64_t seq, uint64_t parent,
 			       uint32_t npages, int zstd, struct synth *keep)
 {
 	static char dir[4096];
-	struct ckptd_image_write_opts o = { .no_uring = 1, .no_direct = 1 };
+	struct ckptd_image_write_opts o = { .no_uring = 1 };
 	struct ckpt_err err = { 0 };
 	struct synth s;
 	char store[1024];

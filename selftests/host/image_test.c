@@ -101,15 +101,14 @@ TEST_F(img, roundtrip_uring)
 	synth_job(&s, 1, 0, 700);	/* 1050 pages: 5 chunks */
 	ASSERT_EQ(0, th_write_stream(self->dir1, &s, NULL, &st, &self->err))
 		TH_LOG("%s", self->err.msg);
-	TH_LOG("io_uring %s, O_DIRECT %s", st.used_uring ? "yes" : "no",
-	       st.used_direct ? "yes" : "no");
+	TH_LOG("io_uring %s", st.used_uring ? "yes" : "no");
 	check_roundtrip(_metadata, self->dir1, &s);
 	synth_free(&s);
 }
 
 TEST_F(img, roundtrip_plain_writes)
 {
-	struct ckptd_image_write_opts o = { .no_uring = 1, .no_direct = 1 };
+	struct ckptd_image_write_opts o = { .no_uring = 1 };
 	struct ckptd_image_write_stats st = {};
 	struct synth s;
 
@@ -117,7 +116,6 @@ TEST_F(img, roundtrip_plain_writes)
 	ASSERT_EQ(0, th_write_stream(self->dir1, &s, &o, &st, &self->err))
 		TH_LOG("%s", self->err.msg);
 	EXPECT_EQ(0, st.used_uring);
-	EXPECT_EQ(0, st.used_direct);
 	check_roundtrip(_metadata, self->dir1, &s);
 	synth_free(&s);
 }

@@ -43,7 +43,7 @@ void ckptctl_progress_update(struct ckptctl_progress *p, uint64_t done,
 
 	if (!p->on)
 		return;
-	if (total != p->last_total) {	/* a new phase: capture, then write */
+	if (total != p->last_total) {	/* a new phase */
 		p->last_total = total;
 		p->t0 = now();
 	}
@@ -56,7 +56,7 @@ void ckptctl_progress_update(struct ckptctl_progress *p, uint64_t done,
 		fprintf(stderr, "\r\033[Kwriting %s of %s, %s/s, ETA %.0f s", d, t, r,
 			rate > 0 ? (total - done) / rate : 0.0);
 	} else {
-		fprintf(stderr, "\r\033[Kcapturing %s, %s/s", d, r);
+		fprintf(stderr, "\r\033[Kwriting %s, %s/s", d, r);
 	}
 	p->shown = 1;
 }

@@ -17,7 +17,7 @@
 # control proves the writer's check fails on a changed byte.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/ckptd.sh"
-plan 53
+plan 58
 test_setup /tmp/d81 /tmp/d82 /tmp/d83 /tmp/d84 /tmp/d85 /tmp/small /tmp/state83
 cleanup_paths /tmp/ckpt84.out
 start_ckptd_or_bail
@@ -76,7 +76,7 @@ has_stages() {
 	[ -n "$(json_num frozen_ms)" ] || { echo "no number frozen_ms in: $OUT"; return 1; }
 	st=$(printf '%s' "$OUT" | grep -o '"stages": *{[^}]*}')
 	[ -n "$st" ] || { echo "no object stages in: $OUT"; return 1; }
-	for k in freeze_ms precopy_ms dump_ms capture_ms thaw_ms write_ms commit_ms; do
+	for k in mark_ms freeze_ms precopy_ms dump_ms capture_ms thaw_ms write_ms commit_ms; do
 		printf '%s' "$st" | grep -Eq "\"$k\": *[0-9]+(\.[0-9]+)?[,}]" ||
 			{ echo "stages has no number $k: $st"; return 1; }
 	done
@@ -138,8 +138,14 @@ run ckptctl checkpoint --job 82 --json
 check "full checkpoint --json: exit 0" test "$RC" = 0
 check "full checkpoint --json: dirty_tracking is \"none\" (got \"$(json_str dirty_tracking)\")" \
 	json_is dirty_tracking none
-check "full checkpoint --json: frozen_ms and stages freeze_ms precopy_ms dump_ms capture_ms thaw_ms write_ms commit_ms, numbers" \
+check "full checkpoint --json: frozen_ms and stages mark_ms freeze_ms precopy_ms dump_ms capture_ms thaw_ms write_ms commit_ms, numbers" \
 	has_stages
+check "full checkpoint --json: the frozen dump found the pre-copy's changes by soft-dirty (got \"$(json_str precopy_tracking)\")" \
+	json_is precopy_tracking soft-dirty
+check "full checkpoint --json: the pre-copy wrote all 16384 pages while the job ran (precopy_pages $(json_num precopy_pages))" \
+	test "$(json_num precopy_pages)" -ge 16384
+check "full checkpoint: the first checkpoint is image 1, one number for pre-copy and frozen dump (got $(json_num seq))" \
+	test "$(json_num seq)" = 1
 FULL=$(json_num seq)
 run ckptctl image show --json "$STORE/82/$FULL"
 check "the full image carries all 16384 pages of the 64 MiB (nr_pages $(json_num nr_pages))" \
@@ -150,7 +156,10 @@ run ckptctl checkpoint --job 82 --incremental --json
 check "incremental checkpoint --json: exit 0" test "$RC" = 0
 check "incremental --json: dirty_tracking is \"soft-dirty\" (got \"$(json_str dirty_tracking)\")" \
 	json_is dirty_tracking soft-dirty
-check "incremental --json: frozen_ms and the seven stages, numbers" has_stages
+check "incremental --json: frozen_ms and the eight stages, numbers" has_stages
+check "incremental --json: the frozen dump against the pre-copy used soft-dirty (got \"$(json_str precopy_tracking)\")" \
+	json_is precopy_tracking soft-dirty
+check "incremental: image 2 follows image 1 (got $(json_num seq))" test "$(json_num seq)" = 2
 INC=$(json_num seq)
 run ckptctl image show --json "$STORE/82/$INC"
 N=$(json_num nr_pages)
